@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ForumAsiaConfig(AppConfig):
+    name = "forumasia"
+    verbose_name = "Site"

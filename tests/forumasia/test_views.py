@@ -1,0 +1,84 @@
+import json
+
+import pytest
+from django.db import DatabaseError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok"}
+
+
+def test_healthz_reports_503_when_the_database_is_down(client, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", broken)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert json.loads(response.content)["status"] == "unavailable"
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_admin(client):
+    response = client.get("/robots.txt")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in body
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+
+
+def test_unknown_url_gets_the_site_404_page(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+    assert b"Skip to content" in response.content
+
+
+def test_home_page_shows_live_network_figures(client):
+    from tests.factories import MemberOrganisationFactory, country
+
+    MemberOrganisationFactory.create_batch(2, country=country("NP"))
+    MemberOrganisationFactory(country=country("KH"))
+    MemberOrganisationFactory(country=country("KH"), is_active=False)
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    figures = response.context["network"]
+    assert figures == {"members": 3, "countries": 2}
+
+
+def test_public_pages_carry_a_strict_content_security_policy(client):
+    response = client.get("/")
+
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "unsafe-eval" not in policy
+
+
+def test_admin_policy_allows_editor_styles_but_never_eval(client):
+    response = client.get("/admin/login/")
+
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy
+    assert "unsafe-eval" not in policy
+    assert "script-src 'self';" in policy
+
+
+def test_admin_is_branded(client):
+    response = client.get("/admin/login/")
+
+    assert b"forumasia administration" in response.content

@@ -1,0 +1,24 @@
+"""The test profile: the real settings module, read with a test environment.
+
+Only what a test run needs differs: a throwaway secret, no HTTPS redirect or secure-only
+cookies (the live server speaks plain HTTP), a fast password hasher.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + "x" * 50)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+
+from forumasia.settings import *  # noqa: E402,F403
+
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests
