@@ -13,7 +13,11 @@ def run_settings(**env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import forumasia.settings as s; print(s.DEBUG, s.SECURE_SSL_REDIRECT)"],
+        [
+            sys.executable,
+            "-c",
+            "import forumasia.settings as s; print(s.DEBUG, s.SECURE_SSL_REDIRECT)",
+        ],
         cwd=ROOT,
         env=clean,
         capture_output=True,

@@ -16,7 +16,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--username", default=os.environ.get("DJANGO_SUPERUSER_USERNAME", "admin"))
+        parser.add_argument(
+            "--username", default=os.environ.get("DJANGO_SUPERUSER_USERNAME", "admin")
+        )
 
     def handle(self, *args, username, **options):
         User = get_user_model()
@@ -31,7 +33,9 @@ class Command(BaseCommand):
             password = None
 
         if user is None:
-            user = User(username=username, email=f"{username}@localhost", is_staff=True, is_superuser=True)
+            user = User(
+                username=username, email=f"{username}@localhost", is_staff=True, is_superuser=True
+            )
         if password:
             user.set_password(password)
             user.save()
