@@ -1,1 +1,440 @@
-from django.db import models  # noqa: F401
+"""Publications: statements, open letters, reports and multimedia stories.
+
+`Publication.objects.published()` is the single definition of "public": status published and
+`publish_at <= now`. Every public surface (lists, detail, related, feeds, sitemap, search,
+member and country pages, home) reaches publications through it.
+"""
+
+import contextlib
+import re
+from urllib.parse import parse_qs, quote, urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from forumasia.images import strip_uploaded_image, validate_image_file
+from forumasia.sanitise import clean_html
+
+LANGUAGES = [
+    ("en", "English"),
+    ("bn", "Bengali"),
+    ("my", "Burmese"),
+    ("zh-hans", "Chinese (simplified)"),
+    ("zh-hant", "Chinese (traditional)"),
+    ("fil", "Filipino"),
+    ("fr", "French"),
+    ("hi", "Hindi"),
+    ("id", "Indonesian"),
+    ("ja", "Japanese"),
+    ("km", "Khmer"),
+    ("ko", "Korean"),
+    ("ky", "Kyrgyz"),
+    ("lo", "Lao"),
+    ("ms", "Malay"),
+    ("mn", "Mongolian"),
+    ("ne", "Nepali"),
+    ("ps", "Pashto"),
+    ("fa", "Persian (Dari)"),
+    ("si", "Sinhala"),
+    ("ta", "Tamil"),
+    ("tet", "Tetum"),
+    ("th", "Thai"),
+    ("ur", "Urdu"),
+    ("vi", "Vietnamese"),
+]
+
+ATTACHMENT_EXTENSIONS = [
+    "pdf",
+    "doc",
+    "docx",
+    "odt",
+    "rtf",
+    "txt",
+    "xls",
+    "xlsx",
+    "ods",
+    "csv",
+    "epub",
+]
+
+# --- Video and audio links ---------------------------------------------------------------------
+
+_YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be"}
+_VIMEO_HOSTS = {"vimeo.com", "www.vimeo.com", "player.vimeo.com"}
+_SOUNDCLOUD_HOSTS = {"soundcloud.com", "www.soundcloud.com", "m.soundcloud.com"}
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+
+
+def media_embed(url):
+    """{'provider', 'kind', 'embed_url'} for a YouTube, Vimeo or SoundCloud link, else None.
+
+    YouTube plays from the no-cookie host; Vimeo with `dnt=1`. Nothing is fetched here: the
+    page only builds the iframe when the visitor clicks.
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https"):
+        return None
+    host = (parts.hostname or "").lower()
+    path = parts.path.strip("/").split("/") if parts.path.strip("/") else []
+    if host in _YOUTUBE_HOSTS:
+        video_id = None
+        if host == "youtu.be" and path:
+            video_id = path[0]
+        elif path[:1] == ["watch"]:
+            video_id = (parse_qs(parts.query).get("v") or [None])[0]
+        elif len(path) >= 2 and path[0] in ("embed", "shorts", "live", "v"):
+            video_id = path[1]
+        if video_id and _YOUTUBE_ID.match(video_id):
+            return {
+                "provider": "YouTube",
+                "kind": "video",
+                "embed_url": f"https://www.youtube-nocookie.com/embed/{video_id}",
+            }
+        return None
+    if host in _VIMEO_HOSTS:
+        numeric = [segment for segment in path if segment.isdigit()]
+        if numeric:
+            return {
+                "provider": "Vimeo",
+                "kind": "video",
+                "embed_url": f"https://player.vimeo.com/video/{numeric[0]}?dnt=1",
+            }
+        return None
+    if host in _SOUNDCLOUD_HOSTS and len(path) >= 2:
+        canonical = f"https://soundcloud.com/{'/'.join(path)}"
+        return {
+            "provider": "SoundCloud",
+            "kind": "audio",
+            "embed_url": "https://w.soundcloud.com/player/?url=" + quote(canonical, safe=""),
+        }
+    return None
+
+
+def validate_media_url(value):
+    if value and media_embed(value) is None:
+        raise ValidationError(
+            "Use a YouTube, Vimeo or SoundCloud link to a single video or track, "
+            "e.g. https://www.youtube.com/watch?v=… or https://vimeo.com/123456."
+        )
+
+
+# --- Publications ------------------------------------------------------------------------------
+
+
+class PublicationQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """The public ones: status published and publish time reached (the one definition)."""
+        return self.filter(
+            status=Publication.Status.PUBLISHED, publish_at__lte=now or timezone.now()
+        )
+
+    def search(self, query):
+        """Publications matching the visitor's `q`. The one place `q` is interpreted."""
+        query = (query or "").strip()
+        if not query:
+            return self
+        return self.filter(Q(title__icontains=query) | Q(standfirst__icontains=query))
+
+    def for_cards(self):
+        """What `publications/includes/card.html` needs: the row itself, nothing related."""
+        return self.defer("body", "co_signers", "media_contact")
+
+
+class Publication(models.Model):
+    class Type(models.TextChoices):
+        STATEMENT = "statement", "Statement"
+        LETTER = "letter", "Open letter"
+        REPORT = "report", "Report"
+        STORY = "story", "Story"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    type = models.CharField(max_length=20, choices=Type.choices, default=Type.STATEMENT)
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        help_text="The address: /publications/<slug>/. Do not change it once published.",
+    )
+    standfirst = models.TextField(
+        max_length=600,
+        blank=True,
+        help_text="A plain-text summary of one or two sentences, shown on cards and in feeds.",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="Cleaned on save: scripts, styles, embeds and unsafe links are removed.",
+    )
+
+    featured_image = models.ImageField(
+        upload_to="publications/images/%Y/%m/",
+        blank=True,
+        validators=[validate_image_file],
+        help_text="JPEG, PNG, WebP or GIF; location and camera data are removed on upload.",
+    )
+    featured_image_alt = models.CharField(
+        "alt text",
+        max_length=255,
+        blank=True,
+        help_text="Required with an image: what the image shows, for people who cannot see it.",
+    )
+    featured_image_caption = models.CharField("caption", max_length=300, blank=True)
+    featured_image_credit = models.CharField("credit", max_length=200, blank=True)
+    featured_image_renditions = models.JSONField(default=list, blank=True, editable=False)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        "publish date",
+        default=timezone.now,
+        help_text=(
+            "Time zone Asia/Bangkok (UTC+7). The publication is public when its status is "
+            "Published and this time has passed; a future time schedules it."
+        ),
+    )
+    is_featured = models.BooleanField(
+        "featured", default=False, help_text="Featured publications lead the home page."
+    )
+
+    countries = models.ManyToManyField("members.Country", related_name="publications", blank=True)
+    signatories = models.ManyToManyField(
+        "members.MemberOrganisation",
+        through="Signature",
+        related_name="signed_publications",
+        blank=True,
+    )
+    co_signers = models.TextField(
+        "other co-signers",
+        blank=True,
+        help_text="Organisations outside the network, one per line.",
+    )
+    media_contact = models.TextField(
+        blank=True, help_text="Plain text, e.g. name, email and phone, one per line."
+    )
+    video_url = models.URLField(
+        "video or audio link",
+        max_length=500,
+        blank=True,
+        validators=[validate_media_url],
+        help_text="YouTube, Vimeo or SoundCloud. It loads only when a visitor clicks play.",
+    )
+    tags = TaggableManager(blank=True, help_text="Themes, separated by commas.")
+
+    language = models.CharField(max_length=10, choices=LANGUAGES, default="en")
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        help_text="For a translation: the original publication it translates.",
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-publish_at"], name="pub_status_publish_at"),
+            models.Index(
+                fields=["type", "status", "-publish_at"], name="pub_type_status_publish_at"
+            ),
+            models.Index(
+                fields=["is_featured", "status", "-publish_at"], name="pub_featured_publish_at"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type__in=["statement", "letter", "report", "story"]),
+                name="publication_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published"]), name="publication_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(translation_of=models.F("pk")),
+                name="publication_not_translation_of_itself",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # The model's own invariant, so the admin, commands and the ORM are all covered.
+        self.body = clean_html(self.body)
+        strip_uploaded_image(self.featured_image)
+        if not self.featured_image:
+            self.featured_image_renditions = []
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("publications:publication-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.featured_image and not self.featured_image_alt.strip():
+            errors["featured_image_alt"] = "Describe the image for people who cannot see it."
+        if self.translation_of_id:
+            if self.pk and self.translation_of_id == self.pk:
+                errors["translation_of"] = "A publication cannot be a translation of itself."
+            elif self.translation_of and self.translation_of.language == self.language:
+                errors["translation_of"] = (
+                    "A translation must be in another language than its original."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    # --- state ---
+
+    def is_public_at(self, now):
+        return self.status == self.Status.PUBLISHED and self.publish_at <= now
+
+    @property
+    def is_public(self):
+        """The same rule as `published()`, for one object already in hand."""
+        return self.is_public_at(timezone.now())
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
+
+    @property
+    def status_label(self):
+        """Draft, Scheduled or Published: what an editor needs to see."""
+        if self.status != self.Status.PUBLISHED:
+            return "Draft"
+        return "Scheduled" if self.publish_at > timezone.now() else "Published"
+
+    # --- display helpers ---
+
+    @property
+    def co_signer_list(self):
+        return [line.strip() for line in self.co_signers.splitlines() if line.strip()]
+
+    @property
+    def media_contact_lines(self):
+        return [line.strip() for line in self.media_contact.splitlines() if line.strip()]
+
+    @property
+    def media_embed(self):
+        return media_embed(self.video_url)
+
+
+class Signature(models.Model):
+    """A member organisation signing a publication, in the order the editor gives."""
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="signatures"
+    )
+    member = models.ForeignKey(
+        "members.MemberOrganisation", on_delete=models.CASCADE, related_name="signatures"
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "member"], name="signature_unique_per_publication"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} signed {self.publication}"
+
+
+def attachment_upload_to(instance, filename):
+    return f"publications/files/{timezone.now():%Y/%m}/{filename}"
+
+
+class Attachment(models.Model):
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="attachments"
+    )
+    title = models.CharField(max_length=255)
+    file = models.FileField(
+        upload_to=attachment_upload_to,
+        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
+        help_text="PDF or another document (Word, OpenDocument, spreadsheet, EPUB).",
+    )
+    language = models.CharField(max_length=10, choices=LANGUAGES, default="en")
+    file_size = models.PositiveBigIntegerField(default=0, editable=False)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.file:
+            with contextlib.suppress(OSError, ValueError):
+                self.file_size = self.file.size
+        super().save(*args, **kwargs)
+
+    @property
+    def extension(self):
+        return self.file.name.rsplit(".", 1)[-1].upper() if "." in self.file.name else ""
+
+
+class GalleryImage(models.Model):
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="gallery_images"
+    )
+    image = models.ImageField(
+        upload_to="publications/gallery/%Y/%m/",
+        validators=[validate_image_file],
+        help_text="JPEG, PNG, WebP or GIF; location and camera data are removed on upload.",
+    )
+    alt_text = models.CharField(
+        max_length=255, help_text="What the image shows, for people who cannot see it."
+    )
+    caption = models.CharField(max_length=300, blank=True)
+    credit = models.CharField(max_length=200, blank=True)
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "gallery image"
+
+    def __str__(self):
+        return self.alt_text
+
+    def save(self, *args, **kwargs):
+        strip_uploaded_image(self.image)
+        super().save(*args, **kwargs)
