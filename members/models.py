@@ -1,9 +1,15 @@
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from forumasia.images import strip_uploaded_image, validate_image_file
 from forumasia.sanitise import clean_html
 
 
@@ -17,15 +23,15 @@ class SubRegion(models.TextChoices):
 
 
 class CountryQuerySet(models.QuerySet):
+    def with_member_counts(self):
+        """Every country, with `member_count` (its current members) annotated."""
+        return self.annotate(
+            member_count=Count("members", filter=Q(members__is_active=True), distinct=True)
+        ).order_by("name")
+
     def with_members(self):
         """Countries that have at least one active member, with `member_count` annotated."""
-        return (
-            self.annotate(
-                member_count=Count("members", filter=Q(members__is_active=True), distinct=True)
-            )
-            .filter(member_count__gt=0)
-            .order_by("name")
-        )
+        return self.with_member_counts().filter(member_count__gt=0)
 
 
 class Country(models.Model):
@@ -54,8 +60,17 @@ class Country(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        forget_network_map()
+
     def get_absolute_url(self):
         return reverse("members:country-detail", kwargs={"code": self.code.lower()})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget_network_map()
+        return result
 
 
 class MemberOrganisationQuerySet(models.QuerySet):
@@ -70,6 +85,23 @@ class MemberOrganisationQuerySet(models.QuerySet):
         )
 
 
+# Links visitors follow: web addresses only (URLField would also accept ftp://).
+http_url = URLValidator(
+    schemes=["http", "https"], message="Enter a web address starting with https://."
+)
+
+
+def forget_network_map():
+    """Drop the cached network map so the next page draws it from the new counts.
+
+    Called from save()/delete() here (cheap: one cache delete). Imported lazily because the
+    map module imports these models.
+    """
+    from .map import forget_cached_map
+
+    forget_cached_map()
+
+
 def logo_upload_to(instance, filename):
     return f"members/logos/{instance.slug or 'member'}-{filename}"
 
@@ -80,9 +112,14 @@ class MemberOrganisation(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="members")
     city = models.CharField(max_length=100, blank=True)
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[http_url])
     description = models.TextField(blank=True, help_text="Sanitised on save.")
-    logo = models.ImageField(upload_to=logo_upload_to, blank=True)
+    logo = models.ImageField(
+        upload_to=logo_upload_to,
+        blank=True,
+        validators=[validate_image_file],
+        help_text="JPEG, PNG, WebP or GIF; square works best. Metadata is removed on upload.",
+    )
     focus_areas = models.CharField(
         max_length=255, blank=True, help_text="Comma-separated, e.g. “Freedom of expression”."
     )
@@ -93,9 +130,9 @@ class MemberOrganisation(models.Model):
         help_text="The network was founded in 1991.",
     )
     contact_email = models.EmailField("public contact email", blank=True)
-    facebook_url = models.URLField(blank=True)
-    x_url = models.URLField("X (Twitter) URL", blank=True)
-    linkedin_url = models.URLField(blank=True)
+    facebook_url = models.URLField(blank=True, validators=[http_url])
+    x_url = models.URLField("X (Twitter) URL", blank=True, validators=[http_url])
+    linkedin_url = models.URLField(blank=True, validators=[http_url])
     is_active = models.BooleanField(
         "current member",
         default=True,
@@ -115,6 +152,16 @@ class MemberOrganisation(models.Model):
                 condition=Q(year_joined__isnull=True) | Q(year_joined__gte=1991),
                 name="member_year_joined_after_founding",
             ),
+            models.CheckConstraint(condition=~Q(slug=""), name="member_slug_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="member_name_not_empty"),
+            # URLField validates in forms; this keeps javascript: and other schemes out of the
+            # table even when rows arrive another way (shell, bulk update).
+            models.CheckConstraint(
+                condition=Q(website="")
+                | Q(website__startswith="http://")
+                | Q(website__startswith="https://"),
+                name="member_website_is_http",
+            ),
         ]
         indexes = [models.Index(fields=["country", "is_active"])]
 
@@ -123,10 +170,17 @@ class MemberOrganisation(models.Model):
 
     def save(self, *args, **kwargs):
         self.description = clean_html(self.description)
+        strip_uploaded_image(self.logo)
         super().save(*args, **kwargs)
+        forget_network_map()
 
     def get_absolute_url(self):
         return reverse("members:member-detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget_network_map()
+        return result
 
     @property
     def initials(self):

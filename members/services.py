@@ -1,0 +1,235 @@
+"""Writes that span rows: the CSV import of the Secretariat's member spreadsheet.
+
+`import_members` is the one implementation behind both the admin's "Import CSV" page and
+`manage.py import_members FILE`. It is all-or-nothing: every row is validated (and saved in
+a savepoint, so later rows see earlier ones for uniqueness); if any row is rejected, or the
+file itself is unusable, the whole transaction is rolled back and the database is unchanged.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from .models import Country, MemberOrganisation
+
+REQUIRED_COLUMNS = ("name", "slug", "country")
+OPTIONAL_COLUMNS = (
+    "acronym",
+    "city",
+    "website",
+    "description",
+    "focus_areas",
+    "year_joined",
+    "contact_email",
+    "facebook_url",
+    "x_url",
+    "linkedin_url",
+    "is_active",
+)
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+TRUE_WORDS = {"1", "yes", "y", "true", "active", "current"}
+FALSE_WORDS = {"0", "no", "n", "false", "inactive", "former"}
+MAX_ROWS = 5000
+
+
+@dataclass
+class RowResult:
+    line: int  # line number in the file, the header being line 1
+    slug: str
+    name: str
+    reason: str = ""
+
+
+@dataclass
+class ImportReport:
+    created: list[RowResult] = field(default_factory=list)
+    updated: list[RowResult] = field(default_factory=list)
+    rejected: list[RowResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # problems with the file as a whole
+    dry_run: bool = False
+
+    @property
+    def ok(self):
+        return not self.errors and not self.rejected
+
+    @property
+    def written(self):
+        """True when the rows are in the database (valid file and not a dry run)."""
+        return self.ok and not self.dry_run
+
+    def summary(self):
+        if self.errors:
+            return "Nothing was imported: " + " ".join(self.errors)
+        counts = (
+            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.rejected)} rejected"
+        )
+        if self.rejected:
+            return f"Nothing was imported ({counts}): fix the rejected rows and try again."
+        if self.dry_run:
+            return f"Dry run, nothing saved: {counts}."
+        return f"Imported: {counts}."
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_members(*, data: bytes, dry_run: bool = False) -> ImportReport:
+    """Create or update member organisations (matched by slug) from CSV bytes.
+
+    The file must be UTF-8 (a byte-order mark, as Excel writes it, is fine). Columns:
+    name, slug, country (ISO code) are required; the others in OPTIONAL_COLUMNS may be present.
+    Columns left out keep their current value on update.
+    """
+    report = ImportReport(dry_run=dry_run)
+    rows = _read_rows(data, report)
+    if rows is None:
+        return report
+    countries = {country.code: country for country in Country.objects.all()}
+    existing = {member.slug: member for member in MemberOrganisation.objects.all()}
+    first_line_of_slug = {}
+    try:
+        with transaction.atomic():
+            for line, row in rows:
+                _import_row(line, row, countries, existing, first_line_of_slug, report)
+            if not report.ok or dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return report
+
+
+def _read_rows(data, report):
+    """[(line, {column: value})], or None with report.errors set."""
+    if isinstance(data, str):
+        text = data
+    else:
+        try:
+            text = bytes(data).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            report.errors.append(
+                f"The file is not UTF-8 text (unreadable byte at position {exc.start}). "
+                "In Excel or LibreOffice choose “Save as… CSV UTF-8” and upload it again."
+            )
+            return None
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        report.errors.append("The file is empty.")
+        return None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+        missing = [name for name in REQUIRED_COLUMNS if name not in header]
+        unknown = [name for name in header if name not in COLUMNS]
+        duplicated = sorted({name for name in header if header.count(name) > 1})
+        if missing or unknown or duplicated:
+            problems = []
+            if missing:
+                problems.append("missing column(s): " + ", ".join(missing))
+            if unknown:
+                problems.append("unknown column(s): " + ", ".join(repr(n) for n in unknown))
+            if duplicated:
+                problems.append("repeated column(s): " + ", ".join(duplicated))
+            report.errors.append(
+                "The header row is not the expected one ("
+                + "; ".join(problems)
+                + "). Expected columns: "
+                + ", ".join(COLUMNS)
+                + " (name, slug and country are required)."
+            )
+            return None
+        reader.fieldnames = header
+        rows = []
+        for row in reader:
+            if len(rows) >= MAX_ROWS:
+                report.errors.append(f"The file has more than {MAX_ROWS} rows.")
+                return None
+            extra = row.pop(None, None)
+            values = {key: (value or "").strip() for key, value in row.items()}
+            if extra is not None:
+                values["__extra__"] = "yes"
+            if not any(v for k, v in values.items() if k != "__extra__"):
+                continue  # blank line
+            rows.append((reader.line_num, values))
+    except csv.Error as exc:
+        report.errors.append(f"The file is not valid CSV: {exc}.")
+        return None
+    if not rows:
+        report.errors.append("The file has a header row but no members.")
+        return None
+    return rows
+
+
+def _import_row(line, row, countries, existing, first_line_of_slug, report):
+    slug = row.get("slug", "")
+    name = row.get("name", "")
+    result = RowResult(line=line, slug=slug, name=name)
+
+    def reject(reason):
+        result.reason = reason
+        report.rejected.append(result)
+
+    if row.pop("__extra__", None):
+        return reject("This row has more cells than the header has columns.")
+    if not slug:
+        return reject("The slug is empty.")
+    if slug != slugify(slug):
+        return reject(
+            f"“{slug}” is not a valid slug: use lowercase letters, digits and hyphens, "
+            f"e.g. “{slugify(slug) or 'my-organisation'}”."
+        )
+    if slug in first_line_of_slug:
+        return reject(f"The slug “{slug}” is also used on line {first_line_of_slug[slug]}.")
+    first_line_of_slug[slug] = line
+
+    code = row.get("country", "").upper()
+    country = countries.get(code)
+    if country is None:
+        return reject(f"Unknown country code “{row.get('country', '')}” (use ISO codes like TH).")
+
+    values = {key: value for key, value in row.items() if key in OPTIONAL_COLUMNS}
+    values["name"] = name
+    values["country"] = country
+    try:
+        if "year_joined" in values:
+            values["year_joined"] = int(values["year_joined"]) if values["year_joined"] else None
+    except ValueError:
+        return reject(f"Year joined “{row['year_joined']}” is not a year.")
+    if "is_active" in values:
+        word = values["is_active"].lower()
+        if word in TRUE_WORDS or word == "":
+            values["is_active"] = True
+        elif word in FALSE_WORDS:
+            values["is_active"] = False
+        else:
+            return reject(f"is_active “{row['is_active']}” should be yes or no.")
+
+    member = existing.get(slug)
+    is_new = member is None
+    if is_new:
+        member = MemberOrganisation(slug=slug)
+    for key, value in values.items():
+        setattr(member, key, value)
+    try:
+        member.full_clean(exclude=["logo"])
+    except ValidationError as exc:
+        return reject(_describe(exc))
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:  # a rule the database knows and full_clean did not catch
+        return reject(f"The database refused this row ({exc}).")
+    (report.created if is_new else report.updated).append(result)
+
+
+def _describe(error):
+    parts = []
+    for field_name, messages in error.message_dict.items():
+        label = "" if field_name == "__all__" else f"{field_name}: "
+        parts.append(label + " ".join(messages))
+    return "; ".join(parts)
