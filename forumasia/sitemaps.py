@@ -2,8 +2,10 @@
 querysets (`published()`, `active()`), never from `objects.all()`."""
 
 from members.sitemaps import CountrySitemap, MemberSitemap
+from publications.sitemaps import PublicationSitemap
 
 sitemaps = {
     "members": MemberSitemap,
     "countries": CountrySitemap,
+    "publications": PublicationSitemap,
 }

@@ -47,3 +47,68 @@ class MemberOrganisationFactory(factory.django.DjangoModelFactory):
     website = "https://example.org/"
     description = "<p>Works on civic space.</p>"
     year_joined = 2001
+
+
+# --- Publications -----------------------------------------------------------------------------
+
+
+def _yesterday():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() - timedelta(days=1)
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    """A public statement by default; pass status/publish_at for drafts and scheduled ones.
+
+    `countries=[...]`, `tags=["name", ...]` and `signatories=[member, ...]` are set after
+    creation (signatories in the order given).
+    """
+
+    class Meta:
+        model = "publications.Publication"
+        skip_postgeneration_save = True
+
+    type = "statement"
+    title = factory.Sequence(lambda n: f"Sample statement on civic space {n}")
+    slug = factory.Sequence(lambda n: f"sample-statement-{n}")
+    standfirst = "Sample summary: fictional content for tests."
+    body = "<p>Sample body text.</p>"
+    status = "published"
+    publish_at = factory.LazyFunction(lambda: _yesterday())
+
+    @factory.post_generation
+    def countries(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.countries.set(extracted)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+    @factory.post_generation
+    def signatories(self, create, extracted, **kwargs):
+        if create and extracted:
+            for order, member in enumerate(extracted):
+                self.signatures.create(member=member, order=order)
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "publications.Attachment"
+
+    publication = factory.SubFactory(PublicationFactory)
+    title = factory.Sequence(lambda n: f"Sample report file {n}")
+    file = factory.django.FileField(filename="sample-report.pdf", data=b"%PDF-1.4\n%%EOF\n")
+
+
+class GalleryImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "publications.GalleryImage"
+
+    publication = factory.SubFactory(PublicationFactory, type="story")
+    image = factory.django.ImageField(width=64, height=48, format="JPEG")
+    alt_text = factory.Sequence(lambda n: f"Sample photo {n}")

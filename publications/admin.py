@@ -1,0 +1,242 @@
+"""The editors' workspace: write, schedule, publish and preview publications."""
+
+from ckeditor_uploader.widgets import CKEditorUploadingWidget
+from django import forms
+from django.contrib import admin, messages
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.html import format_html
+from taggit.models import Tag
+
+from . import services
+from .models import Attachment, GalleryImage, Publication, Signature
+
+
+class NewsroomEditorWidget(CKEditorUploadingWidget):
+    """CKEditor with image upload through our own validated view, without "Browse server"
+    (ckeditor_uploader's browser page relies on inline script our admin CSP forbids)."""
+
+    def _set_config(self):
+        super()._set_config()
+        self.config.pop("filebrowserBrowseUrl", None)
+
+
+class PublicationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Publication
+        fields = [
+            "type",
+            "title",
+            "slug",
+            "standfirst",
+            "body",
+            "status",
+            "publish_at",
+            "is_featured",
+            "featured_image",
+            "featured_image_alt",
+            "featured_image_caption",
+            "featured_image_credit",
+            "countries",
+            "tags",
+            "co_signers",
+            "media_contact",
+            "video_url",
+            "language",
+            "translation_of",
+        ]
+        widgets = {
+            "body": NewsroomEditorWidget(config_name="default"),
+            "standfirst": forms.Textarea(attrs={"rows": 3}),
+            "co_signers": forms.Textarea(attrs={"rows": 4}),
+            "media_contact": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "draft":
+            return queryset.filter(status=Publication.Status.DRAFT)
+        if self.value() == "scheduled":
+            return queryset.filter(status=Publication.Status.PUBLISHED, publish_at__gt=now)
+        if self.value() == "published":
+            return queryset.published(now)
+        return queryset
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = "theme"
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        tags = Tag.objects.filter(
+            taggit_taggeditem_items__content_type__app_label="publications"
+        ).distinct()
+        return [(tag.slug, tag.name) for tag in tags.order_by("name")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tags__slug=self.value()).distinct()
+        return queryset
+
+
+class SignatureInline(admin.TabularInline):
+    model = Signature
+    autocomplete_fields = ["member"]
+    extra = 0
+    verbose_name = "signatory (member organisation)"
+    verbose_name_plural = "signatories — member organisations, in the order they are listed"
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["title", "file", "language", "order", "size"]
+    readonly_fields = ["size"]
+
+    @admin.display(description="size")
+    def size(self, obj):
+        return filesizeformat(obj.file_size) if obj.pk else "—"
+
+
+class GalleryImageInline(admin.StackedInline):
+    model = GalleryImage
+    extra = 0
+    fields = [("image", "alt_text"), ("caption", "credit"), "order"]
+    verbose_name_plural = "gallery (for stories)"
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    form = PublicationAdminForm
+    list_display = ["title", "type", "status_badge", "publish_at", "is_featured", "preview_link"]
+    list_display_links = ["title"]
+    list_filter = [
+        "type",
+        StatusFilter,
+        "is_featured",
+        ("countries", admin.RelatedOnlyFieldListFilter),
+        TagFilter,
+        "language",
+    ]
+    list_select_related = False
+    date_hierarchy = "publish_at"
+    search_fields = ["title", "standfirst", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["countries", "translation_of"]
+    readonly_fields = ["preview_link", "created_at", "created_by", "updated_at", "updated_by"]
+    inlines = [SignatureInline, AttachmentInline, GalleryImageInline]
+    actions = ["publish_now", "unpublish"]
+    save_on_top = True
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["type", "title", "slug", "standfirst", "body"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "publish_at", "is_featured", "preview_link"],
+                "description": (
+                    "Times are in Asia/Bangkok (UTC+7). A publication is public once its "
+                    "status is Published and its publish date has passed: set a future date "
+                    "to schedule it. Use Preview to see a draft as it will appear."
+                ),
+            },
+        ),
+        (
+            "Featured image",
+            {
+                "fields": [
+                    "featured_image",
+                    "featured_image_alt",
+                    "featured_image_caption",
+                    "featured_image_credit",
+                ]
+            },
+        ),
+        ("Countries and themes", {"fields": ["countries", "tags"]}),
+        ("Co-signers and contact", {"fields": ["co_signers", "media_contact"]}),
+        ("Video or audio (stories)", {"fields": ["video_url"]}),
+        ("Language", {"fields": ["language", "translation_of"]}),
+        (
+            "History",
+            {
+                "fields": [("created_at", "created_by"), ("updated_at", "updated_by")],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+
+    class Media:
+        js = ["publications/ckeditor-csrf.js"]
+        css = {"all": ["publications/admin.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "video_url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete for "translation of" offers originals only, never translations.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/"):
+            queryset = queryset.filter(translation_of__isnull=True)
+        return queryset, may_have_duplicates
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj):
+        label = obj.status_label
+        return format_html('<span class="pub-badge pub-badge--{}">{}</span>', label.lower(), label)
+
+    @admin.display(description="preview")
+    def preview_link(self, obj):
+        if not obj or not obj.pk:
+            return "Save first to preview."
+        text = "View on site" if obj.is_public else "Preview"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), text
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        publication = form.instance
+        # Renditions are written here, in the upload path, once per new image.
+        if "featured_image" in form.changed_data or (
+            publication.featured_image and not publication.featured_image_renditions
+        ):
+            services.refresh_featured_renditions(publication)
+        for formset in formsets:
+            if formset.model is not GalleryImage:
+                continue
+            for inline_form in formset.forms:
+                image = inline_form.instance
+                if not image.pk or inline_form in formset.deleted_forms:
+                    continue
+                if "image" in inline_form.changed_data or not image.renditions:
+                    services.refresh_gallery_renditions(image)
+
+    @admin.action(description="Publish now", permissions=["change"])
+    def publish_now(self, request, queryset):
+        count = services.publish(queryset, user=request.user)
+        self.message_user(
+            request, f"{count} publication(s) published; they are public now.", messages.SUCCESS
+        )
+
+    @admin.action(description="Unpublish (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = services.unpublish(queryset, user=request.user)
+        self.message_user(
+            request, f"{count} publication(s) taken off the public site.", messages.SUCCESS
+        )
