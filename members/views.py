@@ -1,28 +1,114 @@
+from itertools import groupby
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, TemplateView
 
-from .models import Country, MemberOrganisation
+from .forms import MemberFilterForm
+from .models import Country, MemberOrganisation, SubRegion
+
+PUBLICATIONS_PER_PAGE = 10
 
 
-class MemberListView(ListView):
+def querystring_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def paginate_publications(request, publications):
+    """A page of `publications` (a reverse manager of Publication, e.g. a country's), only the
+    public ones, newest first. The app does not import publications: its `published()`
+    arrives through the reverse manager, which uses Publication's default manager."""
+    queryset = publications.published().order_by("-publish_at", "-pk")
+    page = Paginator(queryset, PUBLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return {"page_obj": page, "querystring_without_page": querystring_without_page(request)}
+
+
+class MemberListView(TemplateView):
+    """/members/: current members grouped by country, filtered by country, sub-region, search.
+
+    Queries: countries with counts (filters, totals, and the map on a cache miss) and the
+    members, whatever the number of members.
+    """
+
     template_name = "members/member_list.html"
-    context_object_name = "members"
 
-    def get_queryset(self):
-        return MemberOrganisation.objects.active().select_related("country")
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        countries = list(Country.objects.with_member_counts())
+        with_members = [country for country in countries if country.member_count]
+        form = MemberFilterForm(self.request.GET, countries=with_members)
+        filters = form.filters()
+
+        members = MemberOrganisation.objects.active().select_related("country")
+        if filters["country"]:
+            members = members.filter(country__code=filters["country"].upper())
+        if filters["region"]:
+            members = members.filter(country__sub_region=filters["region"])
+        if filters["q"]:
+            q = filters["q"]
+            members = members.filter(
+                Q(name__icontains=q)
+                | Q(acronym__icontains=q)
+                | Q(city__icontains=q)
+                | Q(country__name__icontains=q)
+            )
+        members = list(members.order_by("country__name", "name"))
+        groups = [
+            (country, list(group)) for country, group in groupby(members, key=lambda m: m.country)
+        ]
+        context.update(
+            form=form,
+            filters=filters,
+            is_filtered=any(filters.values()),
+            countries=countries,
+            groups=groups,
+            result_count=len(members),
+            result_country_count=len(groups),
+            total_members=sum(country.member_count for country in with_members),
+            total_countries=len(with_members),
+            selected_country=next(
+                (c for c in with_members if c.code.lower() == filters["country"]), None
+            ),
+            selected_region=dict(SubRegion.choices).get(filters["region"], ""),
+        )
+        return context
 
 
 class MemberDetailView(DetailView):
+    """/members/<slug>/: current and former members (former ones are marked)."""
+
     template_name = "members/member_detail.html"
     context_object_name = "member"
 
     def get_queryset(self):
         return MemberOrganisation.objects.select_related("country")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(paginate_publications(self.request, self.object.signed_publications))
+        return context
+
 
 class CountryDetailView(DetailView):
+    """/countries/<code>/: a country's members and the publications about it."""
+
     template_name = "members/country_detail.html"
     context_object_name = "country"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Country, code=self.kwargs["code"].upper()[:2])
+        code = self.kwargs["code"]
+        if len(code) != 2 or not code.isascii() or not code.isalpha():
+            raise Http404("No such country.")
+        return get_object_or_404(Country, code=code.upper())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        members = list(self.object.members.select_related("country").order_by("name"))
+        context["members"] = [m for m in members if m.is_active]
+        context["former_members"] = [m for m in members if not m.is_active]
+        context.update(paginate_publications(self.request, self.object.publications))
+        return context

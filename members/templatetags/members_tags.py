@@ -1,0 +1,12 @@
+from django import template
+
+from ..map import legend, network_map_svg
+
+register = template.Library()
+
+
+@register.inclusion_tag("members/includes/network_map.html")
+def network_map(countries=None):
+    """The network map with its legend. Pass `countries` (every country with `member_count`)
+    when the page has loaded them already; otherwise the tag loads them on a cache miss."""
+    return {"svg": network_map_svg(countries), "legend": legend()}
