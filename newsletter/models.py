@@ -1,1 +1,164 @@
-from django.db import models  # noqa: F401
+"""Mailing lists, the people who asked to receive them, and the log of every export.
+
+Only newsletter/services.py changes subscribers; the models hold the invariants the database
+can enforce itself (one row per address whatever its case, one default list).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+
+class MailingListQuerySet(models.QuerySet):
+    def public(self):
+        """Lists a visitor may choose on the sign-up and manage pages."""
+        return self.filter(is_public=True)
+
+
+class MailingList(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    is_public = models.BooleanField(
+        "offered to visitors",
+        default=True,
+        help_text="Visitors can choose only public lists; others are managed by staff.",
+    )
+    is_default = models.BooleanField(
+        "default list",
+        default=False,
+        help_text="Sign-ups that choose no list (the footer form) join this one. Only one list "
+        "can be the default.",
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    objects = MailingListQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="newsletter_one_default_list",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Subscriber(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    email = models.EmailField(
+        max_length=254, help_text="Stored in lower case; unique whatever the case."
+    )
+    name = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    country = models.ForeignKey(
+        "members.Country", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lists = models.ManyToManyField(
+        MailingList, through="Subscription", related_name="subscribers", blank=True
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    consent_text = models.TextField(blank=True, help_text="The words the person agreed to.")
+    consented_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Last confirmation or reminder email; limits how often one address is mailed.",
+    )
+    # Bumped whenever an unsubscribed address signs up again, so a confirmation link from an
+    # earlier round cannot re-subscribe someone who has since left.
+    confirmation_round = models.PositiveIntegerField(default=1)
+    source_page = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="newsletter_subscriber_email_unique_ci"),
+        ]
+        permissions = [("export_subscribers", "Can export subscribers")]
+
+    def __str__(self):
+        return self.email
+
+
+class Subscription(models.Model):
+    """One subscriber on one list; kept after unsubscribing as the record of consent."""
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    mailing_list = models.ForeignKey(
+        MailingList, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    subscribed_at = models.DateTimeField()
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "mailing_list"], name="newsletter_one_subscription_per_list"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber} on {self.mailing_list}"
+
+    @property
+    def is_active(self):
+        return self.unsubscribed_at is None
+
+
+class SubscriberExport(models.Model):
+    """Who exported which subscribers, when and how many: the audit log staff must keep."""
+
+    class Format(models.TextChoices):
+        CSV_BOM = "csv-bom", "CSV for spreadsheets (UTF-8 with BOM)"
+        CSV = "csv", "CSV (UTF-8, no BOM)"
+        JSON = "json", "JSON (one subscriber's data)"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    via = models.CharField(max_length=20, help_text="admin or command")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filters = models.JSONField(default=dict, blank=True)
+    row_count = models.PositiveIntegerField()
+    format = models.CharField(max_length=10, choices=Format.choices)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "subscriber export"
+
+    def __str__(self):
+        return f"{self.row_count} rows by {self.user or self.via} on {self.created_at:%Y-%m-%d}"
+
+
+class Erasure(models.Model):
+    """An erased subscriber leaves only this: when, by whom, and what status they had."""
+
+    erased_at = models.DateTimeField(auto_now_add=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    status = models.CharField(max_length=20, choices=Subscriber.Status.choices)
+
+    class Meta:
+        ordering = ["-erased_at"]
+
+    def __str__(self):
+        return f"Erased {self.get_status_display().lower()} subscriber, {self.erased_at:%Y-%m-%d}"

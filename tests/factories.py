@@ -125,3 +125,47 @@ class GalleryImageFactory(factory.django.DjangoModelFactory):
     publication = factory.SubFactory(PublicationFactory, type="story")
     image = factory.django.ImageField(width=64, height=48, format="JPEG")
     alt_text = factory.Sequence(lambda n: f"Sample photo {n}")
+
+
+# --- Newsletter -------------------------------------------------------------------------------
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class MailingListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "newsletter.MailingList"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"List {n}")
+    slug = factory.Sequence(lambda n: f"list-{n}")
+    description = "Sample list."
+    is_public = True
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A subscriber row as services.subscribe() leaves it; use the services to change it."""
+
+    class Meta:
+        model = "newsletter.Subscriber"
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    status = "confirmed"
+    consent_text = "Sample consent."
+    consented_at = factory.LazyFunction(_now)
+    confirmed_at = factory.LazyAttribute(
+        lambda o: o.consented_at if o.status == "confirmed" else None
+    )
+
+    @factory.post_generation
+    def lists(self, create, extracted, **kwargs):
+        from newsletter.models import Subscription
+
+        for mailing_list in extracted or ():
+            Subscription.objects.create(
+                subscriber=self, mailing_list=mailing_list, subscribed_at=self.consented_at
+            )

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from members import demo as members_demo
+from newsletter import demo as newsletter_demo
 
 
 class Command(BaseCommand):
@@ -12,6 +13,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        for section in (members_demo,):
+        for section in (members_demo, newsletter_demo):
             section.load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is loaded."))

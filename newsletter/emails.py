@@ -1,0 +1,65 @@
+"""The emails the newsletter app sends itself: HTML and plain text, with unsubscribe headers."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from . import tokens
+
+
+def absolute(path):
+    return settings.SITE_URL + path
+
+
+def links(subscriber):
+    manage = tokens.manage_token(subscriber)
+    return {
+        "manage_url": absolute(reverse("newsletter:manage", args=[manage])),
+        "unsubscribe_url": absolute(reverse("newsletter:unsubscribe", args=[manage])),
+    }
+
+
+def _send(subscriber, template, extra):
+    context = {
+        "subscriber": subscriber,
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        **links(subscriber),
+        **extra,
+    }
+    # A subject must be one line whatever the template holds; the recipient is the validated,
+    # normalised address only, so nothing a visitor typed reaches a header.
+    subject = " ".join(
+        render_to_string(f"newsletter/email/{template}_subject.txt", context).split()
+    )
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"newsletter/email/{template}.txt", context),
+        to=[subscriber.email],
+        headers={
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            # RFC 8058: mail clients may unsubscribe with one POST, no page visit.
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(
+        render_to_string(f"newsletter/email/{template}.html", context), "text/html"
+    )
+    message.send()
+
+
+def send_confirmation(subscriber):
+    token = tokens.confirmation_token(subscriber)
+    _send(
+        subscriber,
+        "confirm",
+        {
+            "confirm_url": absolute(reverse("newsletter:confirm", args=[token])),
+            "expires_days": tokens.CONFIRMATION_MAX_AGE.days,
+        },
+    )
+
+
+def send_already_subscribed(subscriber):
+    _send(subscriber, "already_subscribed", {})

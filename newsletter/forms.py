@@ -1,0 +1,101 @@
+from django import forms
+
+from members.models import Country
+
+from .models import MailingList
+
+CONSENT_REQUIRED = "Please tick the box to agree, so that we may email you."
+CONSENT_TEXT = (
+    "I agree that FORUM-ASIA may email me the lists I chose and keep my details for that "
+    "purpose only. I can unsubscribe at any time with the link in every email."
+)
+
+EMAIL_ERRORS = {
+    "required": "Enter your email address.",
+    "invalid": "Enter a valid email address, like name@example.org.",
+    "max_length": "An email address has at most 254 characters; please check it.",
+}
+
+
+class ListChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=MailingList.objects.public(),
+            to_field_name="slug",
+            error_messages={
+                "invalid_choice": "One of the chosen lists does not exist any more; "
+                "please choose from the lists shown.",
+                "invalid_pk_value": "Please choose from the lists shown.",
+            },
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(max_length=254, error_messages=EMAIL_ERRORS)
+    name = forms.CharField(max_length=200, required=False)
+    organisation = forms.CharField(max_length=200, required=False)
+    country = forms.ModelChoiceField(
+        queryset=Country.objects.all(),
+        required=False,
+        to_field_name="code",
+        empty_label="Choose a country (optional)",
+        error_messages={"invalid_choice": "Please choose a country from the list."},
+    )
+    lists = ListChoiceField(
+        required=False,
+        help_text="If you choose none, you get the monthly e-newsletter.",
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT,
+        error_messages={"required": CONSENT_REQUIRED},
+    )
+    # Honeypot: hidden from people (CSS and aria-hidden), filled by naive bots.
+    website = forms.CharField(required=False, label="Leave this field empty")
+    source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field, text in (("name", "name"), ("organisation", "organisation")):
+            self.fields[field].error_messages["max_length"] = (
+                f"Please shorten your {text} to at most 200 characters."
+            )
+        self.fields["email"].widget.attrs.update(autocomplete="email")
+        self.fields["name"].widget.attrs.update(autocomplete="name")
+        self.fields["organisation"].widget.attrs.update(autocomplete="organization")
+        self.fields["website"].widget.attrs.update(autocomplete="off", tabindex="-1")
+
+    @property
+    def is_bot(self):
+        return bool(self.data.get("website"))
+
+    def clean_source(self):
+        # Only a path of our own site is kept, never a full URL or a query string; and never a
+        # newsletter link's path, which holds someone's signed token.
+        source = self.cleaned_data["source"].split("?")[0]
+        if not source.startswith("/") or source.startswith("//"):
+            return ""
+        return "/newsletter/" if source.startswith("/newsletter/") else source
+
+
+class PreferencesForm(forms.Form):
+    lists = ListChoiceField(required=False)
+
+    def __init__(self, *args, needs_consent=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if needs_consent:
+            self.fields["consent"] = forms.BooleanField(
+                label=CONSENT_TEXT,
+                error_messages={"required": CONSENT_REQUIRED},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "consent" in self.fields and not cleaned.get("lists"):
+            self.add_error("lists", "Choose at least one list to subscribe again.")
+        return cleaned

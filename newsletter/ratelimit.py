@@ -1,0 +1,46 @@
+"""Sign-up rate limit per client, kept in Django's cache (shared by all app servers via Redis).
+
+The client's address is only ever used as a keyed hash inside a short-lived cache key: it is
+never written to the database or logs.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+
+# Generous enough for an office or a workshop behind one NAT address, tight enough that the
+# form cannot be used to mail-bomb a list of addresses.
+DEFAULT_LIMIT = 20
+DEFAULT_WINDOW_SECONDS = 600
+
+
+def client_address(request):
+    """REMOTE_ADDR, or with NEWSLETTER_TRUSTED_PROXIES = n the address the n-th proxy saw.
+
+    X-Forwarded-For is only trusted as far as our own proxies wrote it; a client can put
+    anything at its start.
+    """
+    proxies = getattr(settings, "NEWSLETTER_TRUSTED_PROXIES", 0)
+    if proxies:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def allow_signup(request):
+    """Count this attempt; False once the client has used up its attempts for the window."""
+    limit = getattr(settings, "NEWSLETTER_SIGNUP_LIMIT", DEFAULT_LIMIT)
+    window = getattr(settings, "NEWSLETTER_SIGNUP_WINDOW_SECONDS", DEFAULT_WINDOW_SECONDS)
+    digest = salted_hmac("newsletter.ratelimit", client_address(request)).hexdigest()[:32]
+    key = f"newsletter:signup:{digest}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit

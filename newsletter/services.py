@@ -1,0 +1,404 @@
+"""Every change to subscribers goes through these functions; views, admin and commands call them.
+
+Emails are sent after the transaction has committed, so a mail server that is down never rolls
+back a sign-up: the subscriber stays pending and a later sign-up or `resend_confirmations`
+sends again.
+"""
+
+import csv
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from members.models import Country
+
+from . import emails, tokens
+from .models import Erasure, MailingList, Subscriber, SubscriberExport, Subscription
+from .tokens import TokenExpired, TokenInvalid
+
+__all__ = [
+    "EXPORT_COLUMNS",
+    "SignupResult",
+    "TokenExpired",
+    "TokenInvalid",
+    "confirm",
+    "erase",
+    "export_rows",
+    "export_subscriber_data",
+    "neutralise",
+    "normalise_email",
+    "resend_confirmations",
+    "subscribe",
+    "subscriber_from_manage_token",
+    "unsubscribe",
+    "update_preferences",
+]
+
+logger = logging.getLogger(__name__)
+
+# One address gets at most one email in this interval however often it is typed into the form:
+# the form must not become a way to flood someone's inbox.
+RESEND_INTERVAL = timedelta(minutes=10)
+# `resend_confirmations` reminds each pending address at most this often...
+REMINDER_INTERVAL = timedelta(days=1)
+# ...and stops once the sign-up is older than a confirmation link lives: no endless reminders.
+REMINDER_WINDOW = tokens.CONFIRMATION_MAX_AGE
+
+EXPORT_COLUMNS = [
+    "email",
+    "name",
+    "organisation",
+    "country",
+    "lists",
+    "status",
+    "consent_time",
+    "confirmed_time",
+]
+EXPORT_CHUNK_SIZE = 2000
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class SignupResult:
+    subscriber: Subscriber
+    send_failed: bool
+
+
+def normalise_email(email: str) -> str:
+    """The stored form of an address: trimmed and lower case. Raises ValidationError."""
+    address = (email or "").strip().lower()
+    validate_email(address)
+    if len(address) > 254:
+        raise ValidationError("An email address has at most 254 characters.")
+    return address
+
+
+def _locked_subscriber(address: str) -> tuple[Subscriber, bool]:
+    """The row for `address`, locked, created if missing: exactly one row under any race."""
+    existing = Subscriber.objects.select_for_update().filter(email=address).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return Subscriber.objects.create(email=address), True
+    except IntegrityError:
+        # Another request inserted the same address between our read and our insert; the
+        # unique constraint on Lower(email) made ours fail, so use theirs.
+        return Subscriber.objects.select_for_update().get(email=address), False
+
+
+def _activate_lists(subscriber: Subscriber, mailing_lists: Iterable[MailingList], now: datetime):
+    for mailing_list in mailing_lists:
+        subscription, created = Subscription.objects.get_or_create(
+            subscriber=subscriber, mailing_list=mailing_list, defaults={"subscribed_at": now}
+        )
+        if not created and subscription.unsubscribed_at is not None:
+            subscription.subscribed_at = now
+            subscription.unsubscribed_at = None
+            subscription.save(update_fields=["subscribed_at", "unsubscribed_at"])
+
+
+def _send_after_commit(subscriber: Subscriber, previous_sent_at: datetime | None) -> bool:
+    """Send the email this subscriber's state calls for; False (and logged) when it fails."""
+    try:
+        if subscriber.status == Subscriber.Status.CONFIRMED:
+            emails.send_already_subscribed(subscriber)
+        else:
+            emails.send_confirmation(subscriber)
+    except Exception:
+        # SMTP errors come as several exception types (socket, smtplib, SSL); any of them
+        # means the same: not sent. The address is not logged, only the row id.
+        logger.exception("Newsletter email to subscriber %s could not be sent", subscriber.pk)
+        Subscriber.objects.filter(
+            pk=subscriber.pk, confirmation_sent_at=subscriber.confirmation_sent_at
+        ).update(confirmation_sent_at=previous_sent_at)
+        return False
+    return True
+
+
+def subscribe(
+    *,
+    email: str,
+    consent_text: str,
+    lists: Iterable[MailingList] = (),
+    name: str = "",
+    organisation: str = "",
+    country: Country | None = None,
+    source_page: str = "",
+) -> SignupResult:
+    """Record a sign-up and send the email its address's state calls for.
+
+    New, pending and unsubscribed addresses become pending and get a confirmation link.
+    A confirmed address is left as it is (whoever typed it may not own it) and is sent a link
+    to manage its lists instead. With no lists chosen the default list is used.
+    """
+    if not consent_text.strip():
+        raise ValidationError("Consent is required to subscribe.")
+    address = normalise_email(email)
+    chosen = list(lists) or list(MailingList.objects.filter(is_default=True))
+    if any(not mailing_list.is_public for mailing_list in chosen):
+        raise ValidationError("Only public lists can be chosen.")
+    now = timezone.now()
+    with transaction.atomic():
+        subscriber, _ = _locked_subscriber(address)
+        if subscriber.status != Subscriber.Status.CONFIRMED:
+            if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+                subscriber.confirmation_round += 1
+                subscriber.status = Subscriber.Status.PENDING
+                subscriber.unsubscribed_at = None
+            subscriber.name = name.strip() or subscriber.name
+            subscriber.organisation = organisation.strip() or subscriber.organisation
+            subscriber.country = country or subscriber.country
+            subscriber.consent_text = consent_text
+            subscriber.consented_at = now
+            subscriber.source_page = source_page[:200]
+            _activate_lists(subscriber, chosen, now)
+        previous_sent_at = subscriber.confirmation_sent_at
+        should_send = previous_sent_at is None or now - previous_sent_at >= RESEND_INTERVAL
+        if should_send:
+            subscriber.confirmation_sent_at = now
+        subscriber.full_clean(validate_constraints=False)
+        subscriber.save()
+    sent = _send_after_commit(subscriber, previous_sent_at) if should_send else True
+    return SignupResult(subscriber=subscriber, send_failed=not sent)
+
+
+def confirm(*, token: str) -> Subscriber:
+    """Confirm the sign-up a link was sent for. Idempotent for the same sign-up.
+
+    Raises TokenExpired after 7 days, TokenInvalid when tampered with, for an address erased
+    since, or for a sign-up its owner has unsubscribed from after confirming.
+    """
+    subscriber_id, confirmation_round = tokens.read_confirmation_token(token)
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+        if subscriber is None or subscriber.confirmation_round != confirmation_round:
+            raise TokenInvalid
+        if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+            raise TokenInvalid
+        if subscriber.status == Subscriber.Status.PENDING:
+            subscriber.status = Subscriber.Status.CONFIRMED
+            subscriber.confirmed_at = timezone.now()
+            subscriber.save(update_fields=["status", "confirmed_at", "updated_at"])
+    return subscriber
+
+
+def subscriber_from_manage_token(token: str) -> Subscriber:
+    """The subscriber a manage/unsubscribe link belongs to; raises TokenInvalid."""
+    subscriber_id, digest = tokens.read_manage_token(token)
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None or not tokens.digest_matches(subscriber, digest):
+        raise TokenInvalid
+    return subscriber
+
+
+def unsubscribe(*, subscriber: Subscriber) -> Subscriber:
+    """Leave every list. Idempotent; the subscriptions stay as the record of consent."""
+    now = timezone.now()
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
+            subscriber.status = Subscriber.Status.UNSUBSCRIBED
+            subscriber.unsubscribed_at = now
+            subscriber.save(update_fields=["status", "unsubscribed_at", "updated_at"])
+        subscriber.subscriptions.filter(unsubscribed_at__isnull=True).update(unsubscribed_at=now)
+    return subscriber
+
+
+def update_preferences(
+    *,
+    subscriber: Subscriber,
+    lists: Iterable[MailingList],
+    consent_text: str = "",
+) -> Subscriber:
+    """Set which public lists a subscriber (who proved it by their manage link) receives.
+
+    Lists staff manage (not public) are left alone. No list at all means unsubscribing.
+    An unsubscribed subscriber choosing lists again is back, with the new consent recorded;
+    their manage link proves they own the address, so no second confirmation is needed.
+    """
+    chosen = list(lists)
+    if any(not mailing_list.is_public for mailing_list in chosen):
+        raise ValidationError("Only public lists can be chosen.")
+    if not chosen:
+        return unsubscribe(subscriber=subscriber)
+    now = timezone.now()
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+            if not consent_text.strip():
+                raise ValidationError("Consent is required to subscribe again.")
+            subscriber.status = Subscriber.Status.CONFIRMED
+            subscriber.confirmed_at = now
+            subscriber.unsubscribed_at = None
+            subscriber.consent_text = consent_text
+            subscriber.consented_at = now
+            subscriber.save()
+        subscriber.subscriptions.filter(
+            mailing_list__is_public=True, unsubscribed_at__isnull=True
+        ).exclude(mailing_list__in=chosen).update(unsubscribed_at=now)
+        _activate_lists(subscriber, chosen, now)
+    return subscriber
+
+
+def resend_confirmations(*, older_than: timedelta) -> tuple[int, int]:
+    """Remind pending sign-ups older than `older_than`, each at most once a day.
+
+    Returns (sent, failed). Sign-ups older than a confirmation link's lifetime are left alone.
+    """
+    now = timezone.now()
+    due = (
+        Subscriber.objects.filter(
+            status=Subscriber.Status.PENDING,
+            consented_at__lte=now - older_than,
+            consented_at__gte=now - REMINDER_WINDOW,
+        )
+        .exclude(confirmation_sent_at__gt=now - REMINDER_INTERVAL)
+        .values_list("pk", flat=True)
+    )
+    sent = failed = 0
+    for pk in list(due):
+        with transaction.atomic():
+            subscriber = Subscriber.objects.select_for_update().get(pk=pk)
+            previous_sent_at = subscriber.confirmation_sent_at
+            if subscriber.status != Subscriber.Status.PENDING or (
+                previous_sent_at and previous_sent_at > now - REMINDER_INTERVAL
+            ):
+                continue  # confirmed or reminded by someone else meanwhile
+            subscriber.confirmation_sent_at = now
+            subscriber.save(update_fields=["confirmation_sent_at"])
+        if _send_after_commit(subscriber, previous_sent_at):
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed
+
+
+def neutralise(value: object) -> str:
+    """A cell a spreadsheet shows as text, never runs: formula starts get a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _time(value: datetime | None) -> str:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
+
+
+def for_export(queryset: QuerySet) -> QuerySet:
+    active = Subscription.objects.filter(unsubscribed_at__isnull=True).select_related(
+        "mailing_list"
+    )
+    # Drop prefetches the caller's queryset may carry (the admin's), so ours is the only one.
+    return (
+        queryset.prefetch_related(None)
+        .select_related("country")
+        .prefetch_related(
+            Prefetch("subscriptions", queryset=active, to_attr="active_subscriptions")
+        )
+    )
+
+
+def export_rows(
+    *,
+    queryset: QuerySet,
+    fmt: str,
+    via: str,
+    filters: dict,
+    user=None,
+) -> Iterator[list[str]]:
+    """Log the export, then return its rows (header first) as a lazy, constant-memory iterator.
+
+    The log row is written before streaming starts: an export that is interrupted half-way
+    has still handed out data and must be on record.
+    """
+    if fmt not in {SubscriberExport.Format.CSV, SubscriberExport.Format.CSV_BOM}:
+        raise ValueError(f"Unknown export format {fmt!r}")
+    SubscriberExport.objects.create(
+        user=user, via=via, filters=filters, row_count=queryset.count(), format=fmt
+    )
+    rows = for_export(queryset).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+
+    def generate():
+        yield EXPORT_COLUMNS
+        for subscriber in rows:
+            yield [
+                neutralise(value)
+                for value in (
+                    subscriber.email,
+                    subscriber.name,
+                    subscriber.organisation,
+                    subscriber.country.name if subscriber.country else "",
+                    ", ".join(s.mailing_list.slug for s in subscriber.active_subscriptions),
+                    subscriber.status,
+                    _time(subscriber.consented_at),
+                    _time(subscriber.confirmed_at),
+                )
+            ]
+
+    return generate()
+
+
+class _Echo:
+    """A file-like object whose write() returns the line: lets csv.writer feed a stream."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(rows: Iterable[list[str]], *, bom: bool) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    if bom:
+        yield "\ufeff"
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def export_subscriber_data(*, subscriber: Subscriber, user=None) -> dict:
+    """Everything we hold on one person (a data-subject access request), logged as an export."""
+    subscriptions = subscriber.subscriptions.select_related("mailing_list").order_by("pk")
+    SubscriberExport.objects.create(
+        user=user,
+        via="admin",
+        filters={"subscriber": subscriber.pk},
+        row_count=1,
+        format=SubscriberExport.Format.JSON,
+    )
+    return {
+        "email": subscriber.email,
+        "name": subscriber.name,
+        "organisation": subscriber.organisation,
+        "country": subscriber.country.name if subscriber.country else None,
+        "status": subscriber.status,
+        "consent_text": subscriber.consent_text,
+        "consented_at": _time(subscriber.consented_at) or None,
+        "confirmed_at": _time(subscriber.confirmed_at) or None,
+        "unsubscribed_at": _time(subscriber.unsubscribed_at) or None,
+        "last_email_sent_at": _time(subscriber.confirmation_sent_at) or None,
+        "source_page": subscriber.source_page,
+        "created_at": _time(subscriber.created_at),
+        "updated_at": _time(subscriber.updated_at),
+        "lists": [
+            {
+                "list": s.mailing_list.name,
+                "subscribed_at": _time(s.subscribed_at),
+                "unsubscribed_at": _time(s.unsubscribed_at) or None,
+            }
+            for s in subscriptions
+        ],
+        "stored_about_your_visits": "Nothing: no IP address or browser details are kept.",
+    }
+
+
+def erase(*, subscriber: Subscriber, by=None) -> Erasure:
+    """Delete a subscriber's personal data for good, keeping only an anonymous count."""
+    with transaction.atomic():
+        erasure = Erasure.objects.create(erased_by=by, status=subscriber.status)
+        Subscriber.objects.filter(pk=subscriber.pk).delete()
+    return erasure

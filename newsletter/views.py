@@ -1,0 +1,185 @@
+"""Public sign-up, confirmation and self-service pages. Thin: newsletter/services.py decides."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import services, tokens
+from .forms import CONSENT_TEXT, PreferencesForm, SubscribeForm
+from .models import MailingList, Subscriber
+from .ratelimit import allow_signup
+
+
+def _link_problem(request, *, expired=False):
+    return render(
+        request,
+        "newsletter/link_problem.html",
+        {"expired": expired},
+        status=410 if expired else 400,
+    )
+
+
+class SubscribeView(View):
+    template_name = "newsletter/subscribe.html"
+
+    def get(self, request):
+        default_lists = MailingList.objects.public().filter(is_default=True)
+        form = SubscribeForm(initial={"lists": default_lists})
+        return render(request, self.template_name, {"form": form})
+
+    def post(self, request):
+        if not allow_signup(request):
+            return render(request, "newsletter/rate_limited.html", status=429)
+        form = SubscribeForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        data = form.cleaned_data
+        if form.is_bot:
+            # Looks like success to the bot, does nothing.
+            return render(request, "newsletter/check_inbox.html", {"email": data["email"]})
+        try:
+            result = services.subscribe(
+                email=data["email"],
+                consent_text=CONSENT_TEXT,
+                lists=data["lists"],
+                name=data["name"],
+                organisation=data["organisation"],
+                country=data["country"],
+                source_page=data["source"] or request.path,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render(request, self.template_name, {"form": form}, status=400)
+        if result.send_failed:
+            return render(request, "newsletter/send_failed.html", status=503)
+        # The same page whatever the address's state: it must not tell anyone who subscribes.
+        return render(request, "newsletter/check_inbox.html", {"email": result.subscriber.email})
+
+
+@require_GET
+@never_cache
+def confirm(request, token):
+    try:
+        subscriber = services.confirm(token=token)
+    except services.TokenExpired:
+        return _link_problem(request, expired=True)
+    except services.TokenInvalid:
+        return _link_problem(request)
+    manage_token = tokens.manage_token(subscriber)
+    return render(
+        request,
+        "newsletter/welcome.html",
+        {
+            "subscriber": subscriber,
+            "lists": MailingList.objects.filter(
+                subscriptions__subscriber=subscriber, subscriptions__unsubscribed_at__isnull=True
+            ),
+            "manage_url": reverse("newsletter:manage", args=[manage_token]),
+        },
+    )
+
+
+@method_decorator(never_cache, name="dispatch")
+class ManageView(View):
+    template_name = "newsletter/manage.html"
+
+    def dispatch(self, request, token):
+        try:
+            self.subscriber = services.subscriber_from_manage_token(token)
+        except services.TokenInvalid:
+            return _link_problem(request)
+        return super().dispatch(request, token)
+
+    def render_page(self, form, status=200):
+        subscriber = self.subscriber
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "subscriber": subscriber,
+                "form": form,
+                "is_unsubscribed": subscriber.status == Subscriber.Status.UNSUBSCRIBED,
+                "unsubscribe_url": reverse("newsletter:unsubscribe", args=[self.kwargs["token"]]),
+            },
+            status=status,
+        )
+
+    def get(self, request, token):
+        current = MailingList.objects.public().filter(
+            subscriptions__subscriber=self.subscriber,
+            subscriptions__unsubscribed_at__isnull=True,
+        )
+        form = PreferencesForm(
+            initial={"lists": current},
+            needs_consent=self.subscriber.status == Subscriber.Status.UNSUBSCRIBED,
+        )
+        return self.render_page(form)
+
+    def post(self, request, token):
+        if request.POST.get("action") == "unsubscribe":
+            services.unsubscribe(subscriber=self.subscriber)
+            messages.success(
+                request,
+                "You are unsubscribed from every list. Changed your mind? Choose lists below.",
+            )
+            return redirect("newsletter:manage", token=token)
+        was_unsubscribed = self.subscriber.status == Subscriber.Status.UNSUBSCRIBED
+        form = PreferencesForm(request.POST, needs_consent=was_unsubscribed)
+        if not form.is_valid():
+            return self.render_page(form, status=400)
+        subscriber = services.update_preferences(
+            subscriber=self.subscriber,
+            lists=form.cleaned_data["lists"],
+            consent_text=CONSENT_TEXT if was_unsubscribed else "",
+        )
+        if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+            messages.success(request, "You chose no list, so you are unsubscribed from every list.")
+        elif was_unsubscribed:
+            messages.success(request, "Welcome back: you are subscribed again.")
+        else:
+            messages.success(request, "Your choices are saved.")
+        return redirect("newsletter:manage", token=token)
+
+
+def _csrf_rejection(request):
+    """Run Django's CSRF check by hand for a view that is exempt only for one kind of POST."""
+    return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
+
+
+# RFC 8058 one-click unsubscribe: mail providers POST "List-Unsubscribe=One-Click" to the URL in
+# the List-Unsubscribe header without cookies, so they cannot send a CSRF token. That POST is
+# safe without one because it acts only on a valid signed token, which a cross-site attacker
+# cannot forge. Every other POST to this view is CSRF-checked by hand below.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    one_click = request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click"
+    if request.method == "POST" and not one_click:
+        rejection = _csrf_rejection(request)
+        if rejection is not None:
+            return rejection
+    try:
+        subscriber = services.subscriber_from_manage_token(token)
+    except services.TokenInvalid:
+        return _link_problem(request)
+    manage_url = reverse("newsletter:manage", args=[token])
+    if request.method == "GET":
+        return render(
+            request,
+            "newsletter/unsubscribe_confirm.html",
+            {"subscriber": subscriber, "manage_url": manage_url},
+        )
+    services.unsubscribe(subscriber=subscriber)
+    return render(
+        request,
+        "newsletter/unsubscribed.html",
+        {"subscriber": subscriber, "manage_url": manage_url},
+    )

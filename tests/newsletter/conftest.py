@@ -1,0 +1,46 @@
+import pytest
+
+from newsletter.forms import CONSENT_TEXT
+from tests.factories import MailingListFactory
+
+
+@pytest.fixture
+def monthly(db):
+    return MailingListFactory(
+        slug="e-newsletter", name="Monthly e-newsletter", is_default=True, position=0
+    )
+
+
+@pytest.fixture
+def urgent(db):
+    return MailingListFactory(
+        slug="urgent-appeals", name="Urgent statements and appeals", position=1
+    )
+
+
+@pytest.fixture
+def staff_only(db):
+    return MailingListFactory(slug="partners", name="Partners briefing", is_public=False)
+
+
+@pytest.fixture
+def consent():
+    return CONSENT_TEXT
+
+
+@pytest.fixture
+def closed_port():
+    """A loopback port nothing listens on: SMTP to it fails at once, like a mail server down."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_down(settings, closed_port):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = closed_port
+    settings.EMAIL_TIMEOUT = 2
