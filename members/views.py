@@ -20,9 +20,10 @@ def querystring_without_page(request):
 
 def paginate_publications(request, publications):
     """A page of `publications` (a reverse manager of Publication, e.g. a country's), only the
-    public ones, newest first. The app does not import publications: its `published()`
-    arrives through the reverse manager, which uses Publication's default manager."""
-    queryset = publications.published().order_by("-publish_at", "-pk")
+    public ones, newest first. The app does not import publications: `published()` and
+    `for_cards()` (the columns the card partial needs) arrive through the reverse manager,
+    which uses Publication's default manager."""
+    queryset = publications.published().for_cards().order_by("-publish_at", "-pk")
     page = Paginator(queryset, PUBLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return {"page_obj": page, "querystring_without_page": querystring_without_page(request)}
 
