@@ -1,0 +1,427 @@
+from datetime import UTC, timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from publications import services
+from publications.models import Attachment, GalleryImage, Publication
+from tests.factories import (
+    AttachmentFactory,
+    GalleryImageFactory,
+    MemberOrganisationFactory,
+    PublicationFactory,
+    UserFactory,
+    country,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/publications/"
+
+
+def titles(response):
+    return [publication.title for publication in response.context["publications"]]
+
+
+def days_ago(days):
+    return timezone.now() - timedelta(days=days)
+
+
+# --- List ---------------------------------------------------------------------------------------
+
+
+def test_list_shows_only_public_items_newest_first(client):
+    old = PublicationFactory(title="Old one", publish_at=days_ago(10))
+    new = PublicationFactory(title="New one", publish_at=days_ago(1))
+    PublicationFactory(title="A draft", status="draft")
+    PublicationFactory(title="Scheduled", publish_at=timezone.now() + timedelta(hours=2))
+
+    response = client.get(LIST)
+
+    assert response.status_code == 200
+    assert titles(response) == [new.title, old.title]
+    assert response.context["result_count"] == 2
+    html = response.content.decode()
+    assert "A draft" not in html and "Scheduled" not in html
+
+
+def test_list_hides_drafts_from_staff_too_because_lists_show_the_public_view(client, editor):
+    PublicationFactory(title="A draft", status="draft")
+    client.force_login(editor)
+
+    assert titles(client.get(LIST)) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/statements/", ["S"]),
+        ("/letters/", ["L"]),
+        ("/reports/", ["R"]),
+        ("/stories/", ["T"]),
+        ("/publications/?type=letter", ["L"]),
+    ],
+)
+def test_type_pages_and_type_filter_show_one_type(client, url, expected):
+    for title, kind in [("S", "statement"), ("L", "letter"), ("R", "report"), ("T", "story")]:
+        PublicationFactory(title=title, type=kind)
+
+    assert titles(client.get(url)) == expected
+
+
+def test_type_page_ignores_a_conflicting_type_parameter(client):
+    PublicationFactory(title="S", type="statement")
+    PublicationFactory(title="L", type="letter")
+
+    assert titles(client.get("/statements/?type=letter")) == ["S"]
+
+
+def test_filters_combine_country_tag_year_and_words(client):
+    match = PublicationFactory(
+        title="Thai bloggers detained",
+        countries=[country("TH")],
+        tags=["Digital rights"],
+        publish_at=timezone.make_aware(timezone.datetime(2024, 5, 1, 12)),
+    )
+    PublicationFactory(
+        title="Thai bloggers in 2023",
+        countries=[country("TH")],
+        tags=["Digital rights"],
+        publish_at=timezone.make_aware(timezone.datetime(2023, 5, 1, 12)),
+    )
+    PublicationFactory(
+        title="Khmer bloggers detained",
+        countries=[country("KH")],
+        tags=["Digital rights"],
+        publish_at=timezone.make_aware(timezone.datetime(2024, 5, 1, 12)),
+    )
+    PublicationFactory(
+        title="Thai bloggers, other theme",
+        countries=[country("TH")],
+        tags=["Elections"],
+        publish_at=timezone.make_aware(timezone.datetime(2024, 5, 1, 12)),
+    )
+
+    response = client.get(LIST, {"country": "th", "tag": "digital-rights", "year": "2024"})
+    assert titles(response) == [match.title]
+
+    response = client.get(
+        LIST, {"country": "TH", "tag": "digital-rights", "year": "2024", "q": "DETAINED"}
+    )
+    assert titles(response) == [match.title]
+
+
+def test_year_uses_the_secretariat_time_zone(client):
+    # 31 Dec 2023 20:00 UTC is already 1 Jan 2024 in Bangkok.
+    PublicationFactory(title="New year", publish_at=timezone.datetime(2023, 12, 31, 20, tzinfo=UTC))
+
+    assert titles(client.get(LIST, {"year": "2024"})) == ["New year"]
+    assert titles(client.get(LIST, {"year": "2023"})) == []
+
+
+def test_active_filters_are_removable_chips_that_keep_the_other_filters(client):
+    PublicationFactory(countries=[country("TH")], tags=["Digital rights"])
+
+    response = client.get(LIST, {"country": "th", "tag": "digital-rights", "page": "1"})
+
+    chips = {chip["label"]: chip for chip in response.context["chips"]}
+    assert chips["Country"]["value"] == "Thailand"
+    assert chips["Theme"]["value"] == "Digital rights"
+    assert chips["Country"]["url"] == "?tag=digital-rights"
+    assert chips["Theme"]["url"] == "?country=th"
+    assert 'href="?tag=digital-rights"' in response.content.decode()
+
+
+def test_pagination_has_twenty_a_page_and_keeps_filters(client):
+    for number in range(45):
+        PublicationFactory(
+            title=f"Item {number}", countries=[country("NP")], publish_at=days_ago(number + 1)
+        )
+
+    first = client.get(LIST, {"country": "np"})
+    third = client.get(LIST, {"country": "np", "page": "3"})
+
+    assert len(first.context["publications"]) == 20
+    assert first.context["result_count"] == 45
+    assert len(third.context["publications"]) == 5
+    assert 'href="?country=np&amp;page=2"' in first.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?page=abc",
+        "?page=99999",
+        "?page=-1",
+        "?page=0",
+        "?year=20x3",
+        "?year=99999",
+        "?type=unknown",
+        "?country=ZZ",
+        "?country=%3Cscript%3E",
+        "?tag=%3Cscript%3Ealert(1)%3C/script%3E",
+        "?q=%3Cscript%3Ealert(1)%3C/script%3E",
+        "?q=%E0%B8%AA%E0%B8%B4%E0%B8%97%E0%B8%98%E0%B8%B4%E0%B8%A1%E0%B8%99%E0%B8%B8%E0%B8%A9%E0%B8%A2%E0%B8%8A%E0%B8%99",
+        "?q=%00%FF",
+        "?country=th&country=kh&tag=a&tag=b",
+        "?q=" + "x" * 10_000,
+        "?tag=" + "%F0%9F%98%80" * 2_000,
+    ],
+)
+def test_bad_input_gives_a_normal_page_or_404_never_a_500_and_is_escaped(client, query):
+    PublicationFactory(countries=[country("TH")], tags=["Civic space"])
+
+    response = client.get(LIST + query)
+
+    assert response.status_code in (200, 404)
+    assert "<script>alert(1)" not in response.content.decode()
+
+
+def test_unknown_country_or_tag_matches_nothing_and_shows_the_value_escaped(client):
+    PublicationFactory(countries=[country("TH")], tags=["Civic space"])
+
+    response = client.get(LIST, {"tag": "<script>"})
+
+    assert response.status_code == 200
+    assert titles(response) == []
+    assert "&lt;script&gt;" in response.content.decode()
+    assert titles(client.get(LIST, {"country": "zz"})) == []
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_list_query_budget_is_constant_in_the_page_size(
+    client, django_assert_max_num_queries, count
+):
+    member = MemberOrganisationFactory()
+    for _ in range(count):
+        PublicationFactory(
+            countries=[country("TH"), country("KH")],
+            tags=["Civic space", "Elections"],
+            signatories=[member],
+        )
+
+    with django_assert_max_num_queries(8):
+        response = client.get(LIST, {"country": "th", "tag": "civic-space", "year": "2026"})
+    with django_assert_max_num_queries(8):
+        client.get("/reports/?q=civic&page=1")
+
+    assert response.status_code == 200
+
+
+# --- Detail -------------------------------------------------------------------------------------
+
+
+def test_detail_shows_everything_a_reader_needs(client):
+    th = country("TH")
+    first, second = (
+        MemberOrganisationFactory(name="Alpha Rights"),
+        MemberOrganisationFactory(name="Beta Watch"),
+    )
+    publication = PublicationFactory(
+        title="Free the Five",
+        type="letter",
+        standfirst="An open letter.",
+        body="<p>The body text.</p>",
+        countries=[th],
+        tags=["Civic space"],
+        signatories=[second, first],
+        co_signers="Outside Network\nFriends of Rights",
+        media_contact="Press Officer\npress@example.org",
+    )
+    AttachmentFactory(publication=publication, title="Full letter")
+
+    response = client.get(publication.get_absolute_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Open letter" in html and "An open letter." in html and "The body text." in html
+    assert html.index("Beta Watch") < html.index("Alpha Rights")  # the editor's order
+    assert f'href="{second.get_absolute_url()}"' in html
+    assert "Outside Network" in html and "Friends of Rights" in html
+    assert 'href="/publications/?country=th"' in html
+    assert 'href="/publications/?tag=civic-space"' in html
+    assert "Full letter" in html and "15\xa0bytes" in html
+    assert 'href="mailto:press@example.org"' in html
+    assert "Preview — not public" not in html
+
+
+def test_share_links_are_plain_links_to_each_network(client):
+    publication = PublicationFactory(slug="share-me")
+
+    html = client.get(publication.get_absolute_url()).content.decode()
+
+    for host in (
+        "https://www.facebook.com/sharer/sharer.php?u=",
+        "https://x.com/intent/post?",
+        "https://www.linkedin.com/sharing/share-offsite/?",
+        "https://wa.me/?text=",
+        "https://t.me/share/url?",
+        "mailto:?subject=",
+    ):
+        assert host in html
+    assert "%2Fpublications%2Fshare-me%2F" in html
+
+
+def test_video_loads_only_on_click_from_the_no_cookie_host(client):
+    publication = PublicationFactory(type="story", video_url="https://youtu.be/dQw4w9WgXcQ")
+
+    html = client.get(publication.get_absolute_url()).content.decode()
+
+    assert "<iframe" not in html
+    assert 'data-embed-src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in html
+    assert "js/publications.js" in html
+
+
+def test_related_are_public_share_a_tag_or_country_and_exclude_the_item_itself(client):
+    publication = PublicationFactory(countries=[country("TH")], tags=["Civic space"])
+    by_tag = PublicationFactory(tags=["Civic space"], publish_at=days_ago(2))
+    by_country = PublicationFactory(countries=[country("TH")], publish_at=days_ago(3))
+    PublicationFactory(tags=["Civic space"], status="draft")
+    PublicationFactory(tags=["Elections"], countries=[country("KH")])
+    PublicationFactory(tags=["Civic space"], publish_at=days_ago(9))
+    PublicationFactory(tags=["Civic space"], publish_at=days_ago(10))
+
+    related = client.get(publication.get_absolute_url()).context["related"]
+
+    assert len(related) == 3
+    assert related[:2] == [by_tag, by_country]
+    assert publication not in related
+    assert all(item.is_public for item in related)
+
+
+def test_translations_link_both_ways_and_only_when_public(client):
+    original = PublicationFactory(title="Original", language="en")
+    khmer = PublicationFactory(title="Khmer version", language="km", translation_of=original)
+    PublicationFactory(title="Thai draft", language="th", translation_of=original, status="draft")
+
+    original_page = client.get(original.get_absolute_url())
+    khmer_page = client.get(khmer.get_absolute_url())
+
+    assert original_page.context["translations"] == [khmer]
+    assert khmer_page.context["translations"] == [original]
+    assert f'href="{khmer.get_absolute_url()}"' in original_page.content.decode()
+    assert "Khmer" in original_page.content.decode()
+
+
+def test_detail_query_budget_holds_however_much_is_attached(client, django_assert_max_num_queries):
+    members = [MemberOrganisationFactory() for _ in range(12)]
+    publication = PublicationFactory(
+        type="story",
+        countries=[country(code) for code in ("TH", "KH", "NP", "MM", "PH")],
+        tags=[f"Theme {n}" for n in range(8)],
+        signatories=members,
+    )
+    for _ in range(4):
+        AttachmentFactory(publication=publication)
+        GalleryImageFactory(publication=publication)
+    original = PublicationFactory(language="en")
+    publication.translation_of = original
+    publication.language = "km"
+    publication.save()
+    for _ in range(5):
+        PublicationFactory(tags=["Theme 1"])
+    assert Attachment.objects.count() == 4 and GalleryImage.objects.count() == 4
+
+    with django_assert_max_num_queries(10):
+        response = client.get(publication.get_absolute_url())
+
+    assert response.status_code == 200
+    assert len(response.context["related"]) == 3
+
+
+# --- Visibility and preview --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"status": "draft"},
+        {"status": "published", "publish_at": timezone.now() + timedelta(days=3)},
+    ],
+)
+def test_guessed_url_of_draft_or_scheduled_item_is_404_for_visitors(client, state):
+    publication = PublicationFactory(**state)
+
+    assert client.get(publication.get_absolute_url()).status_code == 404
+
+
+def test_staff_without_change_permission_gets_404_for_a_draft(client):
+    publication = PublicationFactory(status="draft")
+    client.force_login(UserFactory(is_staff=True))
+
+    assert client.get(publication.get_absolute_url()).status_code == 404
+
+
+def test_editor_previews_a_draft_with_a_banner_and_no_caching(client, editor):
+    publication = PublicationFactory(status="draft", title="Secret draft")
+    client.force_login(editor)
+
+    response = client.get(publication.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Preview — not public" in response.content.decode()
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_a_user_with_only_the_change_permission_may_preview(client):
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="change_publication"))
+    publication = PublicationFactory(publish_at=timezone.now() + timedelta(days=1))
+    client.force_login(user)
+
+    response = client.get(publication.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Scheduled for" in response.content.decode()
+
+
+def test_public_item_seen_by_an_editor_has_no_preview_banner(client, editor):
+    publication = PublicationFactory()
+    client.force_login(editor)
+
+    response = client.get(publication.get_absolute_url())
+
+    assert "Preview — not public" not in response.content.decode()
+
+
+def test_unpublished_item_disappears_from_list_detail_and_sitemap(client):
+    publication = PublicationFactory(title="Going away")
+    assert "Going away" in client.get(LIST).content.decode()
+    assert publication.get_absolute_url() in client.get("/sitemap.xml").content.decode()
+
+    services.unpublish([publication])
+
+    assert "Going away" not in client.get(LIST).content.decode()
+    assert client.get(publication.get_absolute_url()).status_code == 404
+    from django.core.cache import cache
+
+    cache.clear()
+    assert publication.get_absolute_url() not in client.get("/sitemap.xml").content.decode()
+
+
+def test_urls_reverse_to_the_stable_public_addresses():
+    assert reverse("publications:publication-list") == "/publications/"
+    assert reverse("publications:statement-list") == "/statements/"
+    assert reverse("publications:letter-list") == "/letters/"
+    assert reverse("publications:report-list") == "/reports/"
+    assert reverse("publications:story-list") == "/stories/"
+    assert reverse("publications:publication-detail", kwargs={"slug": "a-b"}) == (
+        "/publications/a-b/"
+    )
+
+
+def test_publish_service_makes_drafts_public_now_and_keeps_dates_of_public_items():
+    now = timezone.now()
+    draft = PublicationFactory(status="draft", publish_at=days_ago(30))
+    public = PublicationFactory(publish_at=days_ago(5))
+
+    changed = services.publish([draft, public], now=now)
+
+    draft.refresh_from_db()
+    public.refresh_from_db()
+    assert changed == 1
+    assert draft.publish_at == now and draft.is_public
+    assert public.publish_at < now - timedelta(days=4)
+    assert set(Publication.objects.published()) == {draft, public}
