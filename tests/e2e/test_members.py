@@ -3,7 +3,8 @@ from importlib import import_module
 import pytest
 from django.utils.text import slugify
 
-from tests.factories import MemberOrganisationFactory, country
+from members.models import MemberOrganisation
+from tests.factories import MemberOrganisationFactory, PublicationFactory, country
 
 ALL_CODES = [
     row[0] for row in import_module("members.migrations.0002_load_asian_countries").ASIAN_COUNTRIES
@@ -30,6 +31,11 @@ def network():
                 city=city,
                 focus_areas="Civic space, Refugees",
             )
+    PublicationFactory(
+        title="Joint statement: release detained land-rights defenders",
+        signatories=[MemberOrganisation.objects.get(slug="khmer-legal-aid")],
+        countries=[country("KH")],
+    )
 
 
 def test_visitor_filters_the_directory_by_country_and_opens_a_member(
@@ -54,6 +60,9 @@ def test_visitor_filters_the_directory_by_country_and_opens_a_member(
     page.wait_for_url("**/members/khmer-legal-aid/")
     assert page.locator("h1").inner_text() == "Khmer Legal Aid"
     assert page.get_by_role("link", name="Cambodia").first.is_visible()
+    assert page.get_by_role(
+        "link", name="Joint statement: release detained land-rights defenders"
+    ).is_visible()
     screenshot("member")
     assert third_party_requests == []
 
