@@ -152,6 +152,7 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "newsletter.Subscriber"
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"reader{n}@example.org")
     status = "confirmed"

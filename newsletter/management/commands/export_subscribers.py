@@ -1,8 +1,7 @@
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from newsletter import services
 from newsletter.models import MailingList, Subscriber, SubscriberExport
@@ -51,9 +50,12 @@ class Command(BaseCommand):
             )
             filters["list"] = list_slug
         if since:
-            day = parse_date(since) if len(since) == 10 else None
-            if day is None:
-                raise CommandError(f"--since must be a date like 2025-01-31, not {since!r}.")
+            try:
+                day = date.fromisoformat(since)
+            except ValueError:
+                raise CommandError(
+                    f"--since must be a date like 2025-01-31, not {since!r}."
+                ) from None
             queryset = queryset.filter(
                 created_at__gte=timezone.make_aware(datetime.combine(day, time.min))
             )

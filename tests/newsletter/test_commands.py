@@ -1,0 +1,149 @@
+import csv
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from newsletter import charts, demo
+from newsletter.models import MailingList, Subscriber, SubscriberExport
+from tests.factories import SubscriberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def export(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("export_subscribers", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def emails(csv_text):
+    return [row[0] for row in csv.reader(io.StringIO(csv_text.removeprefix("\ufeff")))][1:]
+
+
+def test_export_command_defaults_to_confirmed_subscribers_as_plain_csv(monthly):
+    SubscriberFactory(email="yes@example.org")
+    SubscriberFactory(email="wait@example.org", status="pending")
+
+    out, err = export()
+
+    assert not out.startswith("\ufeff")
+    assert emails(out) == ["yes@example.org"]
+    assert "Exported 1 subscribers" in err
+    log = SubscriberExport.objects.get()
+    assert (log.via, log.user, log.row_count, log.filters) == (
+        "command",
+        None,
+        1,
+        {"status": "confirmed"},
+    )
+
+
+def test_export_command_filters_by_list_status_and_signup_date(monthly, urgent):
+    old = SubscriberFactory(email="old@example.org", status="pending", lists=[urgent])
+    Subscriber.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=60))
+    SubscriberFactory(email="new@example.org", status="pending", lists=[urgent])
+    SubscriberFactory(email="monthly@example.org", status="pending", lists=[monthly])
+    since = (timezone.localdate() - timedelta(days=7)).isoformat()
+
+    out, _ = export("--list", "urgent-appeals", "--status", "pending", "--since", since)
+
+    assert emails(out) == ["new@example.org"]
+    assert SubscriberExport.objects.get().filters == {
+        "status": "pending",
+        "list": "urgent-appeals",
+        "since": since,
+    }
+
+
+def test_export_command_writes_a_spreadsheet_file_with_bom(monthly, tmp_path):
+    SubscriberFactory(email="a@example.org", name="ស្រីពៅ ម៉ៅ")
+    target = tmp_path / "subscribers.csv"
+
+    out, err = export("--format", "csv-bom", "-o", str(target))
+
+    text = target.read_text(encoding="utf-8")
+    assert out == ""
+    assert text.startswith("\ufeff")
+    assert "ស្រីពៅ ម៉ៅ" in text
+    assert str(target) in err
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--list", "nope"], "No list with slug 'nope'"),
+        (["--since", "31/01/2025"], "--since must be a date"),
+        (["--since", "2025-02-30"], "--since must be a date"),
+    ],
+)
+def test_export_command_explains_bad_options(monthly, args, message):
+    with pytest.raises(CommandError, match=message):
+        export(*args)
+    assert not SubscriberExport.objects.exists()
+
+
+def test_export_command_shows_progress_only_on_a_terminal(monthly, settings):
+    for n in range(3):
+        SubscriberFactory(email=f"p{n}@example.org")
+    terminal = FakeTerminal()
+
+    call_command("export_subscribers", stdout=io.StringIO(), stderr=terminal)
+    _, plain = export()
+
+    assert "[##############################] 3/3" in terminal.getvalue()
+    assert "[" not in plain
+
+
+def test_resend_confirmations_command_reports_what_it_sent(monthly, mailoutbox):
+    SubscriberFactory(status="pending", consented_at=timezone.now() - timedelta(hours=30))
+    out = io.StringIO()
+
+    call_command("resend_confirmations", "--older-than", "24", stdout=out)
+
+    assert "Sent 1 confirmation reminder(s); 0 failed." in out.getvalue()
+    assert len(mailoutbox) == 1
+
+
+def test_resend_confirmations_command_fails_loudly_when_mail_is_down(monthly, smtp_down):
+    SubscriberFactory(status="pending", consented_at=timezone.now() - timedelta(hours=30))
+
+    with pytest.raises(CommandError, match="could not be sent"):
+        call_command("resend_confirmations", stdout=io.StringIO())
+
+
+def test_demo_loads_two_lists_and_200_subscribers_in_asian_scripts_once():
+    demo.load(io.StringIO())
+    demo.load(io.StringIO())
+
+    assert Subscriber.objects.count() == 200
+    assert MailingList.objects.get(is_default=True).name == "Monthly e-newsletter"
+    assert MailingList.objects.filter(name="Urgent statements and appeals").exists()
+    names = " ".join(Subscriber.objects.values_list("name", flat=True))
+    for sample in ("ใจดี", "ចាន់ធី", "ထွန်း", "Nguyễn", "श्रेष्ठ"):
+        assert sample in names
+    assert Subscriber.objects.filter(created_at__lt=timezone.now() - timedelta(days=300)).exists()
+
+
+def test_chart_counts_confirmations_per_month_including_empty_months():
+    now = timezone.make_aware(datetime(2026, 5, 15, 12))
+    for when in (datetime(2026, 5, 1, 1), datetime(2026, 5, 14), datetime(2026, 3, 31, 23)):
+        SubscriberFactory(confirmed_at=timezone.make_aware(when))
+    SubscriberFactory(confirmed_at=timezone.make_aware(datetime(2024, 5, 31)))  # too old
+    SubscriberFactory(status="pending")
+
+    data = charts.confirmed_per_month(months=24, now=now)
+
+    assert len(data) == 24
+    assert data[0][0] == date(2024, 6, 1)
+    assert data[-1] == (date(2026, 5, 1), 2)
+    assert data[-2] == (date(2026, 4, 1), 0)
+    assert data[-3] == (date(2026, 3, 1), 1)
+    assert sum(count for _, count in data) == 3

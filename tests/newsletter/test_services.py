@@ -1,0 +1,507 @@
+import re
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from newsletter import services, tokens
+from newsletter.models import Erasure, Subscriber, SubscriberExport, Subscription
+from tests.factories import SubscriberFactory, country
+
+pytestmark = pytest.mark.django_db
+
+CONFIRM_LINK = re.compile(r"http://[^\s\"]+/newsletter/confirm/[^\s\"/]+/")
+
+
+def confirm_token_from(message):
+    return CONFIRM_LINK.search(message.body).group(0).rstrip("/").rsplit("/", 1)[1]
+
+
+def active_slugs(subscriber):
+    return set(
+        subscriber.subscriptions.filter(unsubscribed_at__isnull=True).values_list(
+            "mailing_list__slug", flat=True
+        )
+    )
+
+
+# --- subscribe ---------------------------------------------------------------------------------
+
+
+def test_new_address_is_saved_pending_on_the_default_list_and_sent_a_confirmation(
+    monthly, urgent, consent, mailoutbox
+):
+    result = services.subscribe(
+        email="  Somchai@Example.ORG ",
+        consent_text=consent,
+        name="สมชาย ใจดี",
+        country=country("TH"),
+        source_page="/publications/",
+    )
+
+    subscriber = result.subscriber
+    assert not result.send_failed
+    assert subscriber.email == "somchai@example.org"
+    assert subscriber.status == Subscriber.Status.PENDING
+    assert subscriber.consent_text == consent and subscriber.consented_at is not None
+    assert subscriber.source_page == "/publications/"
+    assert active_slugs(subscriber) == {"e-newsletter"}
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["somchai@example.org"]
+    assert CONFIRM_LINK.search(mailoutbox[0].body)
+
+
+def test_the_same_address_in_another_case_is_the_same_subscriber(monthly, consent):
+    first = services.subscribe(email="Lan@Example.org", consent_text=consent).subscriber
+    second = services.subscribe(email="LAN@EXAMPLE.ORG", consent_text=consent).subscriber
+
+    assert first.pk == second.pk
+    assert Subscriber.objects.count() == 1
+
+
+def test_database_refuses_a_second_row_for_an_address_in_another_case(monthly):
+    from django.db import IntegrityError, transaction
+
+    SubscriberFactory(email="lan@example.org")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Subscriber.objects.create(email="LAN@example.org")
+
+
+def test_subscribe_without_consent_is_refused(monthly):
+    with pytest.raises(ValidationError, match="Consent"):
+        services.subscribe(email="a@example.org", consent_text=" ")
+    assert not Subscriber.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "email", ["not-an-address", "a@b.c\nBcc: x@y.z", "x" * 290 + "@example.org", ""]
+)
+def test_subscribe_refuses_invalid_addresses(monthly, consent, email, mailoutbox):
+    with pytest.raises(ValidationError):
+        services.subscribe(email=email, consent_text=consent)
+    assert not Subscriber.objects.exists()
+    assert mailoutbox == []
+
+
+def test_subscribe_refuses_a_list_staff_keep_private(monthly, staff_only, consent):
+    with pytest.raises(ValidationError, match="public"):
+        services.subscribe(email="a@example.org", consent_text=consent, lists=[staff_only])
+    assert not Subscriber.objects.exists()
+
+
+def test_a_second_signup_within_ten_minutes_sends_no_second_email(monthly, consent, mailoutbox):
+    services.subscribe(email="a@example.org", consent_text=consent)
+    services.subscribe(email="a@example.org", consent_text=consent)
+
+    assert len(mailoutbox) == 1
+
+
+def test_a_signup_after_ten_minutes_sends_the_confirmation_again(monthly, consent, mailoutbox):
+    subscriber = services.subscribe(email="a@example.org", consent_text=consent).subscriber
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        confirmation_sent_at=timezone.now() - timedelta(minutes=11)
+    )
+
+    services.subscribe(email="a@example.org", consent_text=consent)
+
+    assert len(mailoutbox) == 2
+
+
+def test_signing_up_a_confirmed_address_changes_nothing_and_mails_a_manage_link(
+    monthly, urgent, consent, mailoutbox
+):
+    subscriber = SubscriberFactory(email="known@example.org", name="Lan", lists=[monthly])
+
+    services.subscribe(
+        email="known@example.org", consent_text=consent, lists=[urgent], name="Impostor"
+    )
+
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+    assert subscriber.name == "Lan"
+    assert active_slugs(subscriber) == {"e-newsletter"}
+    assert len(mailoutbox) == 1
+    assert "already subscribed" in mailoutbox[0].body
+    assert "/newsletter/manage/" in mailoutbox[0].body
+    assert not CONFIRM_LINK.search(mailoutbox[0].body)
+
+
+def test_resubscribing_an_unsubscribed_address_needs_a_new_confirmation(
+    monthly, consent, mailoutbox
+):
+    subscriber = SubscriberFactory(email="back@example.org", lists=[monthly])
+    services.unsubscribe(subscriber=subscriber)
+
+    services.subscribe(email="back@example.org", consent_text=consent)
+
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.PENDING
+    assert len(mailoutbox) == 1
+    services.confirm(token=confirm_token_from(mailoutbox[0]))
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+    assert active_slugs(subscriber) == {"e-newsletter"}
+
+
+def test_send_failure_keeps_the_subscriber_pending_and_a_later_signup_sends_again(
+    monthly, consent, smtp_down, settings, caplog
+):
+    result = services.subscribe(email="a@example.org", consent_text=consent)
+
+    assert result.send_failed
+    subscriber = Subscriber.objects.get(email="a@example.org")
+    assert subscriber.status == Subscriber.Status.PENDING
+    assert subscriber.confirmation_sent_at is None
+    assert "could not be sent" in caplog.text
+    assert "a@example.org" not in caplog.text
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from django.core import mail
+
+    mail.outbox = []
+    again = services.subscribe(email="a@example.org", consent_text=consent)
+    assert not again.send_failed
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_simultaneous_signups_of_one_address_make_exactly_one_row(mailoutbox):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers with a database lock; the race needs PostgreSQL")
+    from tests.factories import MailingListFactory
+
+    MailingListFactory(slug="e-newsletter", is_default=True)
+    start = threading.Barrier(50)
+    errors = []
+
+    def sign_up(n):
+        try:
+            start.wait()
+            services.subscribe(email=f"Race@Example.org{' ' * (n % 3)}", consent_text="yes")
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign_up, args=(n,)) for n in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert Subscriber.objects.filter(email="race@example.org").count() == 1
+    assert Subscription.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+
+# --- confirm -----------------------------------------------------------------------------------
+
+
+def test_confirming_marks_the_subscriber_confirmed_and_is_idempotent(monthly, consent, mailoutbox):
+    services.subscribe(email="a@example.org", consent_text=consent)
+    token = confirm_token_from(mailoutbox[0])
+
+    first = services.confirm(token=token)
+    confirmed_at = first.confirmed_at
+    again = services.confirm(token=token)
+
+    assert first.status == again.status == Subscriber.Status.CONFIRMED
+    assert again.confirmed_at == confirmed_at
+
+
+def test_confirmation_link_expires_after_seven_days(monthly, consent, mailoutbox, monkeypatch):
+    services.subscribe(email="a@example.org", consent_text=consent)
+    token = confirm_token_from(mailoutbox[0])
+    eight_days_later = time.time() + 8 * 24 * 3600
+    monkeypatch.setattr(signing.time, "time", lambda: eight_days_later)
+
+    with pytest.raises(services.TokenExpired):
+        services.confirm(token=token)
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING
+
+
+def test_confirmation_link_still_works_on_day_six(monthly, consent, mailoutbox, monkeypatch):
+    services.subscribe(email="a@example.org", consent_text=consent)
+    token = confirm_token_from(mailoutbox[0])
+    six_days_later = time.time() + 6 * 24 * 3600
+    monkeypatch.setattr(signing.time, "time", lambda: six_days_later)
+
+    assert services.confirm(token=token).status == Subscriber.Status.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),
+        lambda t: signing.dumps({"s": 1, "r": 1}, salt="another.salt"),
+        lambda t: "not-a-token",
+        lambda t: signing.dumps("just a string", salt=tokens.CONFIRM_SALT),
+    ],
+)
+def test_tampered_confirmation_links_are_refused(monthly, consent, mailoutbox, tamper):
+    services.subscribe(email="a@example.org", consent_text=consent)
+
+    with pytest.raises(services.TokenInvalid):
+        services.confirm(token=tamper(confirm_token_from(mailoutbox[0])))
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING
+
+
+def test_a_manage_link_is_not_accepted_as_a_confirmation_link(monthly, consent):
+    subscriber = services.subscribe(email="a@example.org", consent_text=consent).subscriber
+
+    with pytest.raises(services.TokenInvalid):
+        services.confirm(token=tokens.manage_token(subscriber))
+
+
+def test_an_old_confirmation_link_cannot_resubscribe_someone_who_left(monthly, consent, mailoutbox):
+    services.subscribe(email="a@example.org", consent_text=consent)
+    token = confirm_token_from(mailoutbox[0])
+    subscriber = services.confirm(token=token)
+    services.unsubscribe(subscriber=subscriber)
+
+    with pytest.raises(services.TokenInvalid):
+        services.confirm(token=token)
+    assert Subscriber.objects.get().status == Subscriber.Status.UNSUBSCRIBED
+
+
+def test_a_first_round_link_is_refused_after_a_new_signup_round(monthly, consent, mailoutbox):
+    services.subscribe(email="a@example.org", consent_text=consent)
+    old_token = confirm_token_from(mailoutbox[0])
+    subscriber = Subscriber.objects.get()
+    services.unsubscribe(subscriber=subscriber)
+    Subscriber.objects.update(confirmation_sent_at=None)
+    services.subscribe(email="a@example.org", consent_text=consent)
+
+    with pytest.raises(services.TokenInvalid):
+        services.confirm(token=old_token)
+    assert services.confirm(token=confirm_token_from(mailoutbox[1])).status == "confirmed"
+
+
+def test_a_link_for_an_erased_subscriber_is_refused(monthly, consent, mailoutbox):
+    subscriber = services.subscribe(email="a@example.org", consent_text=consent).subscriber
+    services.erase(subscriber=subscriber)
+
+    with pytest.raises(services.TokenInvalid):
+        services.confirm(token=confirm_token_from(mailoutbox[0]))
+
+
+# --- manage tokens, unsubscribe, preferences ---------------------------------------------------
+
+
+def test_manage_link_finds_its_subscriber_and_refuses_forgeries(monthly):
+    subscriber = SubscriberFactory()
+    token = tokens.manage_token(subscriber)
+
+    assert services.subscriber_from_manage_token(token) == subscriber
+    forged = signing.dumps({"s": subscriber.pk, "h": "0" * 16}, salt=tokens.MANAGE_SALT)
+    with pytest.raises(services.TokenInvalid):
+        services.subscriber_from_manage_token(forged)
+    with pytest.raises(services.TokenInvalid):
+        services.subscriber_from_manage_token(token + "x")
+
+
+def test_manage_token_does_not_reveal_the_address(monthly):
+    subscriber = SubscriberFactory(email="secret.person@example.org")
+
+    payload = signing.b64_decode(tokens.manage_token(subscriber).split(":")[0].encode())
+
+    assert b"secret" not in payload
+
+
+def test_unsubscribe_leaves_every_list_and_keeps_the_record(monthly, urgent):
+    subscriber = SubscriberFactory(lists=[monthly, urgent])
+
+    services.unsubscribe(subscriber=subscriber)
+    services.unsubscribe(subscriber=subscriber)
+
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+    assert subscriber.unsubscribed_at is not None
+    assert active_slugs(subscriber) == set()
+    assert subscriber.subscriptions.count() == 2
+
+
+def test_update_preferences_changes_public_lists_and_leaves_staff_lists_alone(
+    monthly, urgent, staff_only
+):
+    subscriber = SubscriberFactory(lists=[monthly, staff_only])
+
+    services.update_preferences(subscriber=subscriber, lists=[urgent])
+
+    assert active_slugs(subscriber) == {"urgent-appeals", "partners"}
+    left = subscriber.subscriptions.get(mailing_list=monthly)
+    assert left.unsubscribed_at is not None
+
+
+def test_update_preferences_refuses_a_private_list(monthly, staff_only):
+    subscriber = SubscriberFactory(lists=[monthly])
+
+    with pytest.raises(ValidationError):
+        services.update_preferences(subscriber=subscriber, lists=[staff_only])
+    assert active_slugs(subscriber) == {"e-newsletter"}
+
+
+def test_choosing_no_list_unsubscribes(monthly):
+    subscriber = SubscriberFactory(lists=[monthly])
+
+    services.update_preferences(subscriber=subscriber, lists=[])
+
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
+def test_an_unsubscribed_person_can_come_back_from_their_manage_link_with_consent(
+    monthly, urgent, consent
+):
+    subscriber = SubscriberFactory(lists=[monthly])
+    services.unsubscribe(subscriber=subscriber)
+
+    with pytest.raises(ValidationError):
+        services.update_preferences(subscriber=subscriber, lists=[urgent])
+    back = services.update_preferences(subscriber=subscriber, lists=[urgent], consent_text=consent)
+
+    assert back.status == Subscriber.Status.CONFIRMED
+    assert back.unsubscribed_at is None
+    assert active_slugs(back) == {"urgent-appeals"}
+
+
+# --- reminders ---------------------------------------------------------------------------------
+
+
+def test_resend_confirmations_reminds_old_pending_signups_once_a_day(monthly, mailoutbox):
+    now = timezone.now()
+    due = SubscriberFactory(
+        status="pending", consented_at=now - timedelta(hours=30), confirmation_sent_at=None
+    )
+    SubscriberFactory(status="pending", consented_at=now - timedelta(hours=2))
+    SubscriberFactory(status="pending", consented_at=now - timedelta(days=9))
+    SubscriberFactory(status="confirmed", consented_at=now - timedelta(hours=30))
+    SubscriberFactory(
+        status="pending",
+        consented_at=now - timedelta(hours=30),
+        confirmation_sent_at=now - timedelta(hours=3),
+    )
+
+    assert services.resend_confirmations(older_than=timedelta(hours=24)) == (1, 0)
+    assert [m.to for m in mailoutbox] == [[due.email]]
+    assert services.resend_confirmations(older_than=timedelta(hours=24)) == (0, 0)
+
+
+def test_resend_confirmations_counts_failures_and_keeps_them_due(monthly, smtp_down):
+    subscriber = SubscriberFactory(
+        status="pending", consented_at=timezone.now() - timedelta(hours=30)
+    )
+
+    assert services.resend_confirmations(older_than=timedelta(hours=24)) == (0, 1)
+    subscriber.refresh_from_db()
+    assert subscriber.confirmation_sent_at is None
+
+
+# --- exports and privacy -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, cell",
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1 555", "'+1 555"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tTab", "'\tTab"),
+        ("\rCR", "'\rCR"),
+        ("Nguyễn Thị Lan", "Nguyễn Thị Lan"),
+        ("a=b", "a=b"),
+        (None, ""),
+    ],
+)
+def test_neutralise_makes_formula_cells_text(value, cell):
+    assert services.neutralise(value) == cell
+
+
+def test_export_rows_logs_the_export_and_lists_active_lists(monthly, urgent, django_user_model):
+    user = django_user_model.objects.create(username="comms")
+    subscriber = SubscriberFactory(
+        email="a@example.org", name="=cmd()", country=country("KH"), lists=[monthly, urgent]
+    )
+    services.update_preferences(subscriber=subscriber, lists=[urgent])
+
+    rows = list(
+        services.export_rows(
+            queryset=Subscriber.objects.all(),
+            fmt="csv",
+            via="admin",
+            filters={"status": "confirmed"},
+            user=user,
+        )
+    )
+
+    assert rows[0] == services.EXPORT_COLUMNS
+    assert rows[1][:6] == [
+        "a@example.org",
+        "'=cmd()",
+        "",
+        "Cambodia",
+        "urgent-appeals",
+        "confirmed",
+    ]
+    log = SubscriberExport.objects.get()
+    assert (log.user, log.via, log.row_count, log.filters) == (
+        user,
+        "admin",
+        1,
+        {"status": "confirmed"},
+    )
+
+
+def test_export_reads_subscribers_in_constant_queries(monthly, urgent, django_assert_num_queries):
+    for n in range(30):
+        SubscriberFactory(country=country("NP"), lists=[monthly, urgent] if n % 2 else [monthly])
+
+    # count + log insert + one chunk of subscribers + one prefetch of their lists
+    with django_assert_num_queries(4):
+        rows = list(
+            services.export_rows(
+                queryset=Subscriber.objects.all(), fmt="csv", via="command", filters={}
+            )
+        )
+    assert len(rows) == 31
+
+
+def test_export_refuses_an_unknown_format(monthly):
+    with pytest.raises(ValueError):
+        services.export_rows(queryset=Subscriber.objects.all(), fmt="xls", via="x", filters={})
+    assert not SubscriberExport.objects.exists()
+
+
+def test_erase_deletes_personal_data_and_keeps_an_anonymous_count(monthly, django_user_model):
+    staff = django_user_model.objects.create(username="dpo")
+    subscriber = SubscriberFactory(email="gone@example.org", name="Gone", lists=[monthly])
+
+    erasure = services.erase(subscriber=subscriber, by=staff)
+
+    assert not Subscriber.objects.filter(email="gone@example.org").exists()
+    assert not Subscription.objects.exists()
+    assert Erasure.objects.count() == 1
+    assert erasure.status == "confirmed" and erasure.erased_by == staff
+    assert "gone" not in str(erasure).lower()
+
+
+def test_subscriber_data_holds_everything_we_keep_and_is_logged(monthly):
+    subscriber = SubscriberFactory(
+        email="me@example.org", name="ဇော်မင်း ဦး", country=country("MM"), lists=[monthly]
+    )
+
+    data = services.export_subscriber_data(subscriber=subscriber)
+
+    assert data["email"] == "me@example.org"
+    assert data["name"] == "ဇော်မင်း ဦး"
+    assert data["country"] == "Myanmar"
+    assert data["lists"][0]["list"] == "Monthly e-newsletter"
+    assert data["consent_text"] == "Sample consent."
+    assert SubscriberExport.objects.get().format == "json"

@@ -1,0 +1,481 @@
+import re
+import socket
+from email import message_from_bytes
+from email.policy import default as email_policy
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from newsletter import services, tokens
+from newsletter.models import Subscriber
+from tests.factories import SubscriberFactory, country
+
+pytestmark = pytest.mark.django_db
+
+SUBSCRIBE = "/newsletter/"
+CSRF_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+CONFIRM_PATH = re.compile(r"/newsletter/confirm/[^\s\"/]+/")
+
+
+def sign_up(client, meta=None, **data):
+    """POST the sign-up form; `meta` sets request headers such as REMOTE_ADDR."""
+    return client.post(
+        SUBSCRIBE, {"email": "reader@example.org", "consent": "on", **data}, **(meta or {})
+    )
+
+
+def page_text(response):
+    return response.content.decode()
+
+
+def confirm_path(message):
+    return CONFIRM_PATH.search(message.body).group(0)
+
+
+# --- the sign-up page and the footer form ------------------------------------------------------
+
+
+def test_subscribe_page_offers_public_lists_with_the_default_ticked(
+    client, monthly, urgent, staff_only
+):
+    response = client.get(SUBSCRIBE)
+
+    html = page_text(response)
+    assert response.status_code == 200
+    assert re.search(r'value="e-newsletter"[^>]*checked', html)
+    assert not re.search(r'value="urgent-appeals"[^>]*checked', html)
+    assert "Urgent statements and appeals" in html
+    assert "Partners briefing" not in html
+    assert 'name="website"' in html  # the honeypot
+
+
+def test_footer_form_on_every_page_posts_email_consent_and_honeypot(client, monthly):
+    html = page_text(client.get("/"))
+
+    footer = html[html.index('class="newsletter-form') :]
+    footer = footer[: footer.index("</form>")]
+    assert 'action="/newsletter/"' in footer
+    for name in ("csrfmiddlewaretoken", "email", "consent", "website", "source"):
+        assert f'name="{name}"' in footer
+
+
+def test_footer_signup_joins_the_default_list_and_records_the_page(client, monthly, mailoutbox):
+    response = client.post(
+        SUBSCRIBE,
+        {"email": "Footer@Example.org", "consent": "on", "website": "", "source": "/members/"},
+    )
+
+    assert response.status_code == 200
+    assert "Check your inbox" in page_text(response)
+    subscriber = Subscriber.objects.get()
+    assert subscriber.email == "footer@example.org"
+    assert subscriber.source_page == "/members/"
+    assert list(subscriber.lists.values_list("slug", flat=True)) == ["e-newsletter"]
+    assert len(mailoutbox) == 1
+
+
+def test_source_never_keeps_a_token_path_or_an_outside_url(client, monthly):
+    sign_up(client, email="a@example.org", source="/newsletter/manage/SECRET-TOKEN/")
+    sign_up(client, email="b@example.org", source="https://evil.example/")
+
+    assert Subscriber.objects.get(email="a@example.org").source_page == "/newsletter/"
+    assert Subscriber.objects.get(email="b@example.org").source_page == SUBSCRIBE
+
+
+def test_full_form_records_name_organisation_country_and_lists(client, monthly, urgent):
+    sign_up(
+        client,
+        name="ច័ន្ទតារា សឹម",
+        organisation="Sample Legal Aid Clinic",
+        country="KH",
+        lists=["urgent-appeals", "e-newsletter"],
+    )
+
+    subscriber = Subscriber.objects.get()
+    assert subscriber.name == "ច័ន្ទតារា សឹម"
+    assert subscriber.country == country("KH")
+    assert set(subscriber.lists.values_list("slug", flat=True)) == {
+        "e-newsletter",
+        "urgent-appeals",
+    }
+
+
+@pytest.mark.parametrize("state", ["pending", "confirmed", "unsubscribed"])
+def test_known_address_gets_the_same_answer_as_a_new_one(client, monthly, state):
+    SubscriberFactory(email="known@example.org", status=state)
+
+    new = sign_up(client, email="new@example.org")
+    known = sign_up(client, email="known@example.org")
+
+    assert new.status_code == known.status_code == 200
+    assert CSRF_TOKEN.sub(b"", new.content).replace(b"new@", b"X@") == CSRF_TOKEN.sub(
+        b"", known.content
+    ).replace(b"known@", b"X@")
+    assert sorted(new.headers) == sorted(known.headers)
+
+
+# --- bad input: a clear message, nothing saved, never a 500 ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"email": "not-an-address"}, "Enter a valid email address"),
+        ({"email": "x" * 290 + "@example.org"}, "at most 254 characters"),
+        ({"email": "a@b.c\nBcc: x@y.z"}, "Enter a valid email address"),
+        ({"email": ""}, "Enter your email address"),
+        ({"lists": ["no-such-list"]}, "does not exist any more"),
+        ({"lists": ["partners"]}, "does not exist any more"),
+        ({"consent": ""}, "Please tick the box to agree"),
+        ({"country": "XX"}, "choose a country from the list"),
+        ({"name": "n" * 201}, "shorten your name"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_saves_nothing(
+    client, monthly, staff_only, data, message, mailoutbox
+):
+    response = sign_up(client, **data)
+
+    assert response.status_code == 400
+    assert message in page_text(response)
+    assert 'role="alert"' in page_text(response)
+    assert not Subscriber.objects.exists()
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(1)", "+1", "-1", "@SUM(A1)"])
+def test_names_that_look_like_formulas_are_accepted_as_text(client, monthly, name):
+    response = sign_up(client, name=name)
+
+    assert response.status_code == 200
+    assert Subscriber.objects.get().name == name
+
+
+def test_filled_honeypot_looks_like_success_but_does_nothing(client, monthly, mailoutbox):
+    response = sign_up(client, website="http://spam.example/")
+
+    assert response.status_code == 200
+    assert "Check your inbox" in page_text(response)
+    assert not Subscriber.objects.exists()
+    assert mailoutbox == []
+
+
+def test_post_without_csrf_token_is_refused(monthly):
+    response = sign_up(Client(enforce_csrf_checks=True))
+
+    assert response.status_code == 403
+    assert not Subscriber.objects.exists()
+
+
+def test_too_many_signups_from_one_client_get_a_friendly_429(client, monthly, settings):
+    settings.NEWSLETTER_SIGNUP_LIMIT = 3
+    for n in range(3):
+        assert sign_up(client, email=f"r{n}@example.org").status_code == 200
+
+    response = sign_up(client, email="r4@example.org")
+
+    assert response.status_code == 429
+    assert "Please wait a few minutes" in page_text(response)
+    assert not Subscriber.objects.filter(email="r4@example.org").exists()
+    other_client = sign_up(client, {"REMOTE_ADDR": "192.0.2.7"}, email="r5@example.org")
+    assert other_client.status_code == 200
+
+
+def test_rate_limit_keys_never_hold_the_client_address(client, monthly):
+    sign_up(client, {"REMOTE_ADDR": "203.0.113.77"})
+    sign_up(client, {"REMOTE_ADDR": "203.0.113.78"})
+
+    keys = [key for key in cache._cache if "newsletter" in key]  # locmem's own store
+    assert len(keys) == 2
+    assert not any("203.0.113.77" in key for key in keys)
+
+
+def test_rate_limit_behind_trusted_proxies_uses_the_address_the_proxy_saw(
+    client, monthly, settings
+):
+    settings.NEWSLETTER_SIGNUP_LIMIT = 1
+    settings.NEWSLETTER_TRUSTED_PROXIES = 1
+
+    def via_proxy(forwarded_for, email):
+        return sign_up(client, {"HTTP_X_FORWARDED_FOR": forwarded_for}, email=email)
+
+    first = via_proxy("198.51.100.1", "a@example.org")
+    second = via_proxy("198.51.100.2", "b@example.org")
+    spoofed = via_proxy("1.1.1.1, 198.51.100.2", "c@example.org")
+
+    assert (first.status_code, second.status_code, spoofed.status_code) == (200, 200, 429)
+
+
+def test_send_failure_tells_the_visitor_to_retry_and_keeps_the_signup(client, monthly, smtp_down):
+    response = sign_up(client)
+
+    assert response.status_code == 503
+    assert "try again in a few minutes" in page_text(response)
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING
+
+
+def test_subscribe_post_uses_a_bounded_number_of_queries(
+    client, monthly, urgent, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(18):
+        sign_up(client, lists=["e-newsletter", "urgent-appeals"], country="TH")
+
+
+# --- confirmation ------------------------------------------------------------------------------
+
+
+def test_confirmation_email_has_text_html_and_one_click_unsubscribe_headers(
+    client, monthly, mailoutbox
+):
+    sign_up(client)
+
+    message = mailoutbox[0]
+    assert message.alternatives[0].mimetype == "text/html"
+    assert "Confirm my subscription" in message.alternatives[0].content
+    unsubscribe = message.extra_headers["List-Unsubscribe"]
+    assert re.fullmatch(r"<http://[^>]+/newsletter/unsubscribe/[^/>]+/>", unsubscribe)
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/newsletter/manage/" in message.body
+    assert "\n" not in message.subject
+
+
+def test_confirmation_link_confirms_and_shows_the_welcome_page(client, monthly, mailoutbox):
+    sign_up(client)
+
+    response = client.get(confirm_path(mailoutbox[0]))
+
+    assert response.status_code == 200
+    assert "Welcome" in page_text(response)
+    assert "Monthly e-newsletter" in page_text(response)
+    assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
+    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+    assert '<meta name="robots" content="noindex">' in page_text(response)
+
+
+def test_tampered_confirmation_link_gets_a_clear_400(client, monthly, mailoutbox):
+    sign_up(client)
+    path = confirm_path(mailoutbox[0])
+
+    response = client.get(path[:-3] + "xx/")
+
+    assert response.status_code == 400
+    assert "This link is not valid" in page_text(response)
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING
+
+
+def test_expired_confirmation_link_gets_410_and_a_way_to_sign_up_again(
+    client, monthly, mailoutbox, monkeypatch
+):
+    import time
+
+    from django.core import signing
+
+    sign_up(client)
+    later = time.time() + 8 * 24 * 3600
+    monkeypatch.setattr(signing.time, "time", lambda: later)
+
+    response = client.get(confirm_path(mailoutbox[0]))
+
+    assert response.status_code == 410
+    assert "has expired" in page_text(response)
+    assert 'href="/newsletter/"' in page_text(response)
+
+
+def test_reused_confirmation_link_after_unsubscribing_is_refused(client, monthly, mailoutbox):
+    sign_up(client)
+    path = confirm_path(mailoutbox[0])
+    client.get(path)
+    services.unsubscribe(subscriber=Subscriber.objects.get())
+
+    response = client.get(path)
+
+    assert response.status_code == 400
+    assert Subscriber.objects.get().status == Subscriber.Status.UNSUBSCRIBED
+
+
+def test_confirmation_through_a_real_smtp_server(client, monthly, settings):
+    """The whole path: Django's SMTP backend, a real SMTP server on loopback, the link."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = port
+        response = sign_up(client, email="smtp.reader@example.org")
+    finally:
+        controller.stop()
+
+    assert response.status_code == 200
+    assert len(received) == 1
+    message = message_from_bytes(received[0].as_bytes(), policy=email_policy)
+    assert message["To"] == "smtp.reader@example.org"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.get_body(("html",)) is not None
+    text = message.get_body(("plain",)).get_content()
+    welcome = client.get(CONFIRM_PATH.search(text).group(0))
+    assert welcome.status_code == 200
+    assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
+
+
+# --- manage page -------------------------------------------------------------------------------
+
+
+def manage_url(subscriber):
+    return reverse("newsletter:manage", args=[tokens.manage_token(subscriber)])
+
+
+def unsubscribe_url(subscriber):
+    return reverse("newsletter:unsubscribe", args=[tokens.manage_token(subscriber)])
+
+
+def test_manage_page_shows_the_current_lists_ticked(
+    client, monthly, urgent, django_assert_max_num_queries
+):
+    subscriber = SubscriberFactory(lists=[urgent])
+
+    with django_assert_max_num_queries(6):
+        response = client.get(manage_url(subscriber))
+
+    html = page_text(response)
+    assert response.status_code == 200
+    assert re.search(r'value="urgent-appeals"[^>]*checked', html)
+    assert not re.search(r'value="e-newsletter"[^>]*checked', html)
+    assert "Unsubscribe from everything" in html
+
+
+def test_changing_lists_on_the_manage_page_saves_them(client, monthly, urgent):
+    subscriber = SubscriberFactory(lists=[monthly])
+
+    response = client.post(
+        manage_url(subscriber), {"lists": ["urgent-appeals"], "action": "save"}, follow=True
+    )
+
+    assert "Your choices are saved" in page_text(response)
+    assert list(
+        subscriber.subscriptions.filter(unsubscribed_at__isnull=True).values_list(
+            "mailing_list__slug", flat=True
+        )
+    ) == ["urgent-appeals"]
+
+
+def test_unknown_list_on_the_manage_page_is_a_clear_error(client, monthly):
+    subscriber = SubscriberFactory(lists=[monthly])
+
+    response = client.post(manage_url(subscriber), {"lists": ["nope"]})
+
+    assert response.status_code == 400
+    assert "does not exist any more" in page_text(response)
+
+
+def test_unsubscribing_from_the_manage_page_can_be_undone_there(client, monthly):
+    subscriber = SubscriberFactory(lists=[monthly])
+    url = manage_url(subscriber)
+
+    left = client.post(url, {"action": "unsubscribe"}, follow=True)
+    assert "You are unsubscribed" in page_text(left)
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+    no_consent = client.post(url, {"lists": ["e-newsletter"]})
+    assert no_consent.status_code == 400
+    assert "Please tick the box to agree" in page_text(no_consent)
+
+    back = client.post(url, {"lists": ["e-newsletter"], "consent": "on"}, follow=True)
+    assert "Welcome back" in page_text(back)
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+
+def test_manage_page_with_a_forged_token_is_a_400(client, monthly):
+    response = client.get("/newsletter/manage/eyJzIjoxfQ:1abc:forged/")
+
+    assert response.status_code == 400
+    assert "This link is not valid" in page_text(response)
+
+
+def test_manage_post_needs_a_csrf_token(monthly):
+    subscriber = SubscriberFactory(lists=[monthly])
+
+    response = Client(enforce_csrf_checks=True).post(
+        manage_url(subscriber), {"action": "unsubscribe"}
+    )
+
+    assert response.status_code == 403
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+
+# --- unsubscribe link --------------------------------------------------------------------------
+
+
+def test_unsubscribe_link_asks_first_and_changes_nothing_on_get(client, monthly):
+    subscriber = SubscriberFactory(lists=[monthly])
+
+    response = client.get(unsubscribe_url(subscriber))
+
+    assert response.status_code == 200
+    assert "Unsubscribe from all emails?" in page_text(response)
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+
+def test_unsubscribe_button_unsubscribes(monthly):
+    browser = Client(enforce_csrf_checks=True)
+    subscriber = SubscriberFactory(lists=[monthly])
+    page = browser.get(unsubscribe_url(subscriber))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_text(page)).group(1)
+
+    response = browser.post(unsubscribe_url(subscriber), {"csrfmiddlewaretoken": token})
+
+    assert response.status_code == 200
+    assert "You are unsubscribed" in page_text(response)
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
+def test_one_click_unsubscribe_post_works_without_cookies_or_csrf(monthly):
+    subscriber = SubscriberFactory(lists=[monthly])
+
+    response = Client(enforce_csrf_checks=True).post(
+        unsubscribe_url(subscriber), {"List-Unsubscribe": "One-Click"}
+    )
+
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
+def test_other_posts_to_the_unsubscribe_link_still_need_csrf(monthly):
+    subscriber = SubscriberFactory(lists=[monthly])
+
+    response = Client(enforce_csrf_checks=True).post(unsubscribe_url(subscriber), {})
+
+    assert response.status_code == 403
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+
+def test_one_click_with_a_forged_token_changes_nothing(monthly):
+    subscriber = SubscriberFactory(lists=[monthly])
+    url = unsubscribe_url(subscriber)
+    forged = url[:-3] + "zz/"
+
+    response = Client(enforce_csrf_checks=True).post(forged, {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 400
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
