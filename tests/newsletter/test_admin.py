@@ -63,7 +63,7 @@ def test_changelist_shows_subscribers_lists_and_the_monthly_chart(
     for months_ago in (0, 0, 1, 5):
         SubscriberFactory(confirmed_at=now - timedelta(days=30 * months_ago), lists=[monthly])
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):
         response = client.get(CHANGELIST)
 
     html = response.content.decode()

@@ -347,7 +347,7 @@ def test_manage_page_shows_the_current_lists_ticked(
 ):
     subscriber = SubscriberFactory(lists=[urgent])
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(4):
         response = client.get(manage_url(subscriber))
 
     html = page_text(response)
