@@ -174,7 +174,8 @@ class PublicationAdmin(admin.ModelAdmin):
     ]
 
     class Media:
-        js = ["publications/ckeditor-csrf.js"]
+        # ckeditor-csp.js must run before CKEditor renders; Media js precede widget media.
+        js = ["publications/ckeditor-csp.js", "publications/ckeditor-csrf.js"]
         css = {"all": ["publications/admin.css"]}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -50,7 +50,8 @@ class PublicationListView(ListView):
     fixed_type = None
 
     def get_filters(self):
-        params = self.request.GET
+        # NUL characters cannot be stored or compared by PostgreSQL; nothing real contains them.
+        params = {key: value.replace("\x00", "") for key, value in self.request.GET.items()}
         filters = {}
         type_value = self.fixed_type or params.get("type", "")
         if type_value in Publication.Type.values:
