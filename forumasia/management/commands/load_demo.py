@@ -3,6 +3,7 @@ from django.db import transaction
 
 from members import demo as members_demo
 from newsletter import demo as newsletter_demo
+from publications import demo as publications_demo
 
 
 class Command(BaseCommand):
@@ -13,6 +14,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        for section in (members_demo, newsletter_demo):
+        for section in (members_demo, publications_demo, newsletter_demo):
             section.load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
