@@ -33,5 +33,7 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Needs PostgreSQL on 127.0.0.1:5432 and wrk (apt-get install -y wrk); about 20-30 min at the
+# default scale. Try it small first: make bench BENCH_ARGS=--quick
 bench: $(INSTALLED)
-	@echo "The benchmark harness is not available yet (see the performance issue)."
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -1,0 +1,372 @@
+"""Row generators for the benchmark data set: plain Python, no Django, no database.
+
+Everything is drawn from a seeded `random.Random`, so two runs at the same scale build the same
+data. Rows come out as lines of PostgreSQL's COPY text format (tab-separated, `\\N` for NULL),
+ready for `cursor.copy_expert("COPY table (cols) FROM STDIN", IterFile(lines))`.
+"""
+
+import json
+import random
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+
+# --- COPY text format ---------------------------------------------------------------------------
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_value(value) -> str:
+    """One field in COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False)
+    return str(value).translate(_ESCAPES)
+
+
+def copy_line(values: Iterable) -> str:
+    return "\t".join(copy_value(v) for v in values) + "\n"
+
+
+class IterFile:
+    """A read()-able file over an iterator of str lines, encoded as UTF-8, for copy_expert."""
+
+    def __init__(self, lines: Iterable[str]):
+        self._lines = iter(lines)
+        self._buffer = b""
+        self.rows = 0
+
+    def read(self, size=-1):
+        want = size if size and size > 0 else 1 << 20
+        parts = [self._buffer]
+        have = len(self._buffer)
+        while have < want:
+            try:
+                line = next(self._lines)
+            except StopIteration:
+                break
+            data = line.encode("utf-8")
+            parts.append(data)
+            have += len(data)
+            self.rows += 1
+        chunk = b"".join(parts)
+        self._buffer = chunk[want:]
+        return chunk[:want]
+
+
+# --- Text ---------------------------------------------------------------------------------------
+
+# Words that give titles and bodies the vocabulary of the site; a full-text search for a common
+# word ("defenders", "rights") matches tens of thousands of rows, as it would on the real archive.
+TOPIC_WORDS = str.split(
+    "human rights defenders civil society freedom expression assembly association journalists "
+    "activists lawyers detention arbitrary arrest torture enforced disappearance impunity "
+    "accountability justice elections democracy protest crackdown censorship internet shutdown "
+    "surveillance military coup junta refugees migrants workers land indigenous peoples women "
+    "girls gender violence discrimination minorities religious freedom death penalty execution "
+    "judicial harassment criminalisation sedition defamation cybercrime law emergency decree "
+    "peaceful protesters students trade unions environmental defenders climate displacement "
+    "communities police brutality extrajudicial killings transitional reparations truth "
+    "commission national institution ombudsman parliament constitution amendment repeal "
+    "solidarity network regional secretariat advocacy united nations council review universal "
+    "periodic special rapporteur mechanism treaty convention ratify obligations state "
+    "authorities government release immediately unconditionally condemn urge call respect "
+    "protect fulfil guarantee investigation independent impartial prompt thorough"
+)
+FILLER_WORDS = str.split(
+    "the of and to in a for on with by at from that this is are was were be has have it as "
+    "an its their our all any more most other such only also into over under after before "
+    "during while since between against within without across"
+)
+# A word present in only a handful of publications, for the "rare word" search.
+RARE_WORD = "quetzalcoatlus"
+RARE_EVERY = 4000  # one publication in RARE_EVERY mentions it
+COMMON_WORD = "defenders"
+TYPO_WORD = "defendres"
+
+TAG_NAMES = [
+    "Human rights defenders",
+    "Freedom of expression",
+    "Civic space",
+    "Democracy",
+    "Elections",
+    "Women human rights defenders",
+    "Gender justice",
+    "Business and human rights",
+    "Migrant workers",
+    "Refugees",
+    "Indigenous peoples",
+    "Land rights",
+    "Environmental defenders",
+    "Digital rights",
+    "Internet shutdowns",
+    "Surveillance",
+    "Death penalty",
+    "Torture",
+    "Enforced disappearances",
+    "Transitional justice",
+    "Impunity",
+    "Judicial harassment",
+    "Media freedom",
+    "Religious freedom",
+    "Minority rights",
+    "Children's rights",
+    "LGBTIQ rights",
+    "Labour rights",
+    "Climate justice",
+    "Peace and security",
+    "Military rule",
+    "Rule of law",
+    "National human rights institutions",
+    "Universal Periodic Review",
+    "UN Human Rights Council",
+    "ASEAN",
+    "SAARC",
+    "Counter-terrorism",
+    "Emergency laws",
+    "Sedition laws",
+    "Cybercrime laws",
+    "Defamation",
+    "Protest rights",
+    "Student movements",
+    "Trade unions",
+    "Housing rights",
+    "Right to health",
+    "Right to education",
+    "Disability rights",
+    "Statelessness",
+    "Anti-corruption",
+    "Access to information",
+    "Development justice",
+    "Youth",
+    "Solidarity",
+    "Urgent appeals",
+    "Fact-finding missions",
+    "Trial observation",
+    "Capacity building",
+    "Annual report",
+]
+
+
+def _zipf_weights(n: int, s: float = 1.0) -> list[float]:
+    return [1 / (rank**s) for rank in range(1, n + 1)]
+
+
+class TextMaker:
+    """Titles, standfirsts and HTML bodies of realistic lengths from a pool of paragraphs."""
+
+    def __init__(self, rng: random.Random, paragraph_pool: int = 1500):
+        self.rng = rng
+        self.words = TOPIC_WORDS * 3 + FILLER_WORDS * 4
+        self.paragraphs = [self._paragraph() for _ in range(paragraph_pool)]
+        self.headings = [self._sentence(3, 7).rstrip(".") for _ in range(200)]
+
+    def _sentence(self, low: int, high: int) -> str:
+        words = self.rng.choices(self.words, k=self.rng.randint(low, high))
+        return " ".join(words).capitalize() + "."
+
+    def _paragraph(self) -> str:
+        return " ".join(self._sentence(12, 28) for _ in range(self.rng.randint(3, 6)))
+
+    def title(self, extra: str = "") -> str:
+        words = self.rng.choices(TOPIC_WORDS, k=self.rng.randint(5, 12))
+        if extra:
+            words.insert(self.rng.randint(0, len(words)), extra)
+        return " ".join(words).capitalize()[:250]
+
+    def standfirst(self) -> str:
+        return " ".join(self._sentence(12, 22) for _ in range(2))[:600]
+
+    def body(self, extra: str = "") -> str:
+        """A few KB of sanitised-looking HTML: paragraphs, a heading, sometimes a list."""
+        rng = self.rng
+        parts = [f"<p>{p}</p>" for p in rng.sample(self.paragraphs, rng.randint(3, 7))]
+        parts.insert(rng.randint(1, len(parts)), f"<h2>{rng.choice(self.headings)}</h2>")
+        if rng.random() < 0.3:
+            items = "".join(f"<li>{self._sentence(5, 10)}</li>" for _ in range(rng.randint(3, 5)))
+            parts.insert(rng.randint(1, len(parts)), f"<ul>{items}</ul>")
+        if extra:
+            parts.append(f"<p>The {extra} case is documented in the annex.</p>")
+        return "\n".join(parts)
+
+
+# --- Publications -------------------------------------------------------------------------------
+
+PUBLICATION_COLUMNS = [
+    "id",
+    "type",
+    "title",
+    "slug",
+    "standfirst",
+    "body",
+    "featured_image",
+    "featured_image_alt",
+    "featured_image_caption",
+    "featured_image_credit",
+    "featured_image_renditions",
+    "status",
+    "publish_at",
+    "is_featured",
+    "co_signers",
+    "media_contact",
+    "video_url",
+    "language",
+    "translation_of_id",
+    "created_at",
+    "updated_at",
+    "created_by_id",
+    "updated_by_id",
+]
+TYPES = ["statement", "letter", "report", "story"]
+TYPE_WEIGHTS = [45, 15, 20, 20]
+LANGUAGES = ["en"] * 18 + ["th", "my", "km", "id", "zh-hant", "ne"]
+ARCHIVE_START = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def slugify_ascii(text: str) -> str:
+    out = []
+    for ch in text.lower():
+        if ch.isascii() and ch.isalnum():
+            out.append(ch)
+        elif out and out[-1] != "-":
+            out.append("-")
+    return "".join(out).strip("-")[:200]
+
+
+def publication_row(pid: int, rng: random.Random, text: TextMaker, now: datetime, image=None):
+    """One publication as a list in PUBLICATION_COLUMNS order.
+
+    About 2% are drafts and 1% scheduled (published, publish_at in the future); the rest are
+    public, publish_at spread over 2000..now. `image` is (name, renditions) or None; about a
+    third of the rows point at it.
+    """
+    kind = rng.choices(TYPES, TYPE_WEIGHTS)[0]
+    rare = RARE_WORD if pid % RARE_EVERY == 7 else ""
+    title = text.title(rare)
+    roll = rng.random()
+    span = (now - ARCHIVE_START).total_seconds()
+    if roll < 0.02:
+        status, publish_at = "draft", now - timedelta(seconds=rng.random() * span)
+    elif roll < 0.03:
+        status, publish_at = "published", now + timedelta(days=rng.randint(1, 60))
+    else:
+        status, publish_at = "published", now - timedelta(seconds=rng.random() * span)
+    with_image = image is not None and rng.random() < 0.33
+    video = ""
+    if kind == "story" and rng.random() < 0.5:
+        video = f"https://www.youtube.com/watch?v={pid:011d}"
+    co_signers = ""
+    if kind in ("statement", "letter") and rng.random() < 0.4:
+        co_signers = "\n".join(f"Partner organisation {rng.randint(1, 500)}" for _ in range(3))
+    return [
+        pid,
+        kind,
+        title,
+        f"{slugify_ascii(title)}-{pid}",
+        text.standfirst(),
+        text.body(rare),
+        image[0] if with_image else "",
+        "Protesters hold placards at a peaceful assembly" if with_image else "",
+        "A peaceful assembly." if with_image else "",
+        "Photo: sample" if with_image else "",
+        image[1] if with_image else [],
+        status,
+        publish_at,
+        rng.random() < 0.005,
+        co_signers,
+        "Media: press@example.org" if kind == "statement" else "",
+        video,
+        rng.choice(LANGUAGES),
+        None,
+        publish_at,
+        publish_at,
+        None,
+        None,
+    ]
+
+
+def pick_tags(rng: random.Random, tag_ids: list[int]) -> list[int]:
+    """1-4 distinct tags per publication, popular tags much more often (Zipf)."""
+    weights = _zipf_weights(len(tag_ids), 0.9)
+    chosen = set(rng.choices(tag_ids, weights, k=rng.randint(1, 4)))
+    return sorted(chosen)
+
+
+def pick_countries(rng: random.Random, main_ids: list[int], other_ids: list[int]) -> list[int]:
+    """0-3 countries, mostly the members' 23, popular ones more often."""
+    roll = rng.random()
+    count = 0 if roll < 0.1 else 1 if roll < 0.75 else 2 if roll < 0.95 else 3
+    pool = main_ids if rng.random() < 0.95 or not other_ids else other_ids
+    return sorted(set(rng.choices(pool, _zipf_weights(len(pool), 0.7), k=count)))
+
+
+def pick_signatories(rng: random.Random, kind: str, member_ids: list[int]) -> list[int]:
+    if kind not in ("statement", "letter") or rng.random() < 0.4 or not member_ids:
+        return []
+    return rng.sample(member_ids, min(len(member_ids), rng.randint(1, 20)))
+
+
+# --- Subscribers --------------------------------------------------------------------------------
+
+SUBSCRIBER_COLUMNS = [
+    "id",
+    "email",
+    "name",
+    "organisation",
+    "country_id",
+    "status",
+    "consent_text",
+    "consented_at",
+    "confirmed_at",
+    "unsubscribed_at",
+    "confirmation_sent_at",
+    "confirmation_round",
+    "source_page",
+    "created_at",
+    "updated_at",
+]
+GIVEN = ["สมศรี", "សុខ", "အောင်", "Nguyễn Thị", "सीता", "Maria", "Sari", "Farida", "Aisha", "Li"]
+FAMILY = ["ใจดี", "ចាន់ធី", "ကျော်", "Lan", "श्रेष्ठ", "Santos", "Wulandari", "Begum", "Khan", "Wei"]
+ORGANISATIONS = ["", "", "", "Legal Aid Clinic", "Journalists' Union", "Youth Forum", "-Collective"]
+CONSENT = "I agree to receive the FORUM-ASIA e-newsletter and can unsubscribe at any time."
+SUBSCRIBERS_SINCE = datetime(2015, 1, 1, tzinfo=UTC)
+
+
+def subscriber_row(sid: int, rng: random.Random, now: datetime, country_ids: list[int], status):
+    """One subscriber. One in 500 has a name a spreadsheet would run as a formula."""
+    created = SUBSCRIBERS_SINCE + timedelta(
+        seconds=rng.random() * (now - SUBSCRIBERS_SINCE).total_seconds()
+    )
+    confirmed = created + timedelta(minutes=rng.randint(1, 600))
+    name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
+    if sid % 500 == 0:
+        name = '=HYPERLINK("http://example.invalid","click")'
+    return [
+        sid,
+        f"reader{sid}@example.org",
+        name,
+        rng.choice(ORGANISATIONS),
+        rng.choice(country_ids) if rng.random() < 0.8 else None,
+        status,
+        CONSENT,
+        created,
+        confirmed if status != "pending" else None,
+        confirmed + timedelta(days=30) if status == "unsubscribed" else None,
+        created,
+        1,
+        "/",
+        created,
+        confirmed,
+    ]
+
+
+def subscriber_lines(start_id: int, count: int, seed: int, now, country_ids, status) -> Iterator:
+    rng = random.Random(seed)
+    for sid in range(start_id, start_id + count):
+        yield copy_line(subscriber_row(sid, rng, now, country_ids, status))

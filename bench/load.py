@@ -1,0 +1,344 @@
+"""Build the benchmark data set in its own PostgreSQL database, fast (COPY, not the ORM).
+
+Runs inside the harness process after `django.setup()`, against the `forumasia_bench`
+database that bench/run.py points DATABASE_URL at.
+"""
+
+import io
+import random
+import time
+from datetime import UTC, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command, get_commands
+from django.db import connection
+from PIL import Image, ImageDraw
+from taggit.models import Tag, TaggedItem
+
+from forumasia.images import make_renditions
+from members import demo as members_demo
+from members.models import Country, MemberOrganisation
+from newsletter.models import MailingList, Subscriber, Subscription
+from publications.models import Attachment, Publication, Signature
+
+from . import datagen
+
+SEED = 20251128
+DETAIL_ID = 1
+DETAIL_SLUG = "bench-joint-statement-30-signatories"
+IMAGE_NAME = "publications/images/bench/assembly.jpg"
+BENCH_USER = "bench-admin"
+
+
+def log(message):
+    print(f"[load] {message}", flush=True)
+
+
+def _copy(table: str, columns: list[str], lines) -> int:
+    source = datagen.IterFile(lines)
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")
+        cursor.cursor.copy_expert(sql, source, size=1 << 20)
+    return source.rows
+
+
+def _sync_sequence(model) -> None:
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+        )
+
+
+def _timed(label):
+    class Timer:
+        def __enter__(self):
+            self.start = time.perf_counter()
+            return self
+
+        def __exit__(self, *exc):
+            if exc[0] is None:
+                log(f"{label}: {time.perf_counter() - self.start:.1f} s")
+
+    return Timer()
+
+
+# --- Base data: members, lists, tags, image, admin user, subscribers ----------------------------
+
+
+def _bench_image():
+    """One real photo-like JPEG and its renditions; many publications point at them."""
+    image = Image.new("RGB", (1600, 1000))
+    draw = ImageDraw.Draw(image)
+    rng = random.Random(SEED)
+    for y in range(0, 1000, 8):
+        shade = 60 + y * 150 // 1000
+        draw.rectangle((0, y, 1600, y + 8), fill=(shade, 90, 160 - shade // 3))
+    for _ in range(400):
+        x, y, r = rng.randint(0, 1600), rng.randint(0, 1000), rng.randint(4, 40)
+        colour = (rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255))
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    if default_storage.exists(IMAGE_NAME):
+        default_storage.delete(IMAGE_NAME)
+    name = default_storage.save(IMAGE_NAME, ContentFile(buffer.getvalue()))
+    renditions = make_renditions(Publication(featured_image=name).featured_image)
+    return name, renditions
+
+
+def load_base(subscribers: int) -> dict:
+    """Everything except publications. Returns the ids the publication loader needs."""
+    with _timed("members (members.demo.load)"):
+        members_demo.load(io.StringIO())
+    with _timed("mailing lists, tags, image, admin user"):
+        lists = [
+            MailingList.objects.create(
+                slug="e-newsletter", name="Monthly e-newsletter", is_default=True, position=0
+            ),
+            MailingList.objects.create(
+                slug="urgent-appeals", name="Urgent statements and appeals", position=1
+            ),
+            MailingList.objects.create(slug="reports", name="New reports", position=2),
+        ]
+        Tag.objects.bulk_create(
+            Tag(name=name, slug=datagen.slugify_ascii(name)) for name in datagen.TAG_NAMES
+        )
+        image = _bench_image()
+        user_model = get_user_model()
+        user_model.objects.filter(username=BENCH_USER).delete()
+        user_model.objects.create_superuser(BENCH_USER, "bench@example.org", None)
+    member_codes = [code for code, _ in members_demo.DEMO_COUNTRIES]
+    main = list(Country.objects.filter(code__in=member_codes).values_list("pk", flat=True))
+    other = list(Country.objects.exclude(code__in=member_codes).values_list("pk", flat=True))
+    if subscribers:
+        _load_subscribers(subscribers, main + other, [ml.pk for ml in lists])
+    return {"image": image}
+
+
+def _load_subscribers(count: int, country_ids: list[int], list_ids: list[int]) -> None:
+    """`count` confirmed subscribers, plus 5% pending and 2% unsubscribed ones."""
+    now = datetime.now(UTC)
+    batches = [
+        ("confirmed", count),
+        ("pending", count // 20),
+        ("unsubscribed", count // 50),
+    ]
+
+    def lines():
+        start = 1
+        for status, n in batches:
+            yield from datagen.subscriber_lines(start, n, SEED + start, now, country_ids, status)
+            start += n
+
+    with _timed(f"subscribers: {sum(n for _, n in batches):,} rows (COPY)"):
+        _copy(Subscriber._meta.db_table, datagen.SUBSCRIBER_COLUMNS, lines())
+        _sync_sequence(Subscriber)
+    # Everyone is on the default list; 40% also on a second one. Set-based, in the database.
+    table = Subscription._meta.db_table
+    with _timed("subscriptions (INSERT … SELECT)"), connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")
+        cursor.execute(
+            f"INSERT INTO {table} (subscriber_id, mailing_list_id, subscribed_at, unsubscribed_at)"
+            f" SELECT id, %s, created_at, unsubscribed_at FROM {Subscriber._meta.db_table}",
+            [list_ids[0]],
+        )
+        cursor.execute(
+            f"INSERT INTO {table} (subscriber_id, mailing_list_id, subscribed_at, unsubscribed_at)"
+            f" SELECT id, (ARRAY[%s, %s])[1 + id %% 2], created_at, unsubscribed_at"
+            f" FROM {Subscriber._meta.db_table} WHERE (id * 7919) %% 10 < 4",
+            [list_ids[1], list_ids[2]],
+        )
+
+
+# --- Publications, cumulative -------------------------------------------------------------------
+
+
+def publication_count() -> int:
+    return Publication.objects.count()
+
+
+def load_publications(upto: int, image) -> None:
+    """Add publications with ids (current max + 1)..upto, with tags, countries, signatories."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Publication._meta.db_table}")
+        start = cursor.fetchone()[0] + 1
+    if start > upto:
+        return
+    rng = random.Random(SEED + start)
+    text = datagen.TextMaker(random.Random(SEED))
+    now = datetime.now(UTC)
+    member_codes = [code for code, _ in members_demo.DEMO_COUNTRIES]
+    main = list(Country.objects.filter(code__in=member_codes).values_list("pk", flat=True))
+    other = list(Country.objects.exclude(code__in=member_codes).values_list("pk", flat=True))
+    member_ids = list(MemberOrganisation.objects.active().values_list("pk", flat=True))
+    tag_ids = list(Tag.objects.order_by("pk").values_list("pk", flat=True))
+    content_type = ContentType.objects.get_for_model(Publication).pk
+    tagged, countries, signatures, attachments = [], [], [], []
+
+    def rows():
+        for pid in range(start, upto + 1):
+            row = datagen.publication_row(pid, rng, text, now, image)
+            if pid == DETAIL_ID:
+                row = _detail_row(row, now, image)
+            else:
+                for tag in datagen.pick_tags(rng, tag_ids):
+                    tagged.append(datagen.copy_line([pid, content_type, tag]))
+                for country in datagen.pick_countries(rng, main, other):
+                    countries.append(datagen.copy_line([pid, country]))
+                for order, member in enumerate(datagen.pick_signatories(rng, row[1], member_ids)):
+                    signatures.append(datagen.copy_line([pid, member, order]))
+                if row[1] == "report":
+                    attachments.append(
+                        datagen.copy_line(
+                            [
+                                pid,
+                                "Full report (PDF)",
+                                f"publications/files/r{pid}.pdf",
+                                "en",
+                                rng.randint(200_000, 8_000_000),
+                                0,
+                            ]
+                        )
+                    )
+            yield datagen.copy_line(row)
+
+    with _timed(f"publications {start:,}..{upto:,} (COPY)"):
+        _copy(Publication._meta.db_table, datagen.PUBLICATION_COLUMNS, rows())
+        _sync_sequence(Publication)
+    with _timed(
+        f"tags {len(tagged):,}, countries {len(countries):,}, signatures {len(signatures):,}, "
+        f"attachments {len(attachments):,} (COPY)"
+    ):
+        _copy(TaggedItem._meta.db_table, ["object_id", "content_type_id", "tag_id"], tagged)
+        _copy(
+            Publication.countries.through._meta.db_table,
+            ["publication_id", "country_id"],
+            countries,
+        )
+        _copy(Signature._meta.db_table, ["publication_id", "member_id", '"order"'], signatures)
+        _copy(
+            Attachment._meta.db_table,
+            ["publication_id", "title", "file", "language", "file_size", '"order"'],
+            attachments,
+        )
+    if start <= DETAIL_ID:
+        _detail_relations(tag_ids, main, member_ids, content_type)
+
+
+def _detail_row(row, now, image):
+    """The detail page under test: a recent joint statement with an image."""
+    columns = datagen.PUBLICATION_COLUMNS
+    values = dict(zip(columns, row, strict=True))
+    values.update(
+        type="statement",
+        slug=DETAIL_SLUG,
+        status="published",
+        publish_at=now - timedelta(hours=1),
+        featured_image=image[0],
+        featured_image_alt="Protesters hold placards at a peaceful assembly",
+        featured_image_renditions=image[1],
+        video_url="",
+        language="en",
+    )
+    return [values[c] for c in columns]
+
+
+def _detail_relations(tag_ids, country_ids, member_ids, content_type):
+    """30 signatories, 10 attachments, 4 tags and 3 countries for the detail page."""
+    pid = DETAIL_ID
+    _copy(
+        TaggedItem._meta.db_table,
+        ["object_id", "content_type_id", "tag_id"],
+        [datagen.copy_line([pid, content_type, t]) for t in tag_ids[:4]],
+    )
+    _copy(
+        Publication.countries.through._meta.db_table,
+        ["publication_id", "country_id"],
+        [datagen.copy_line([pid, c]) for c in country_ids[:3]],
+    )
+    _copy(
+        Signature._meta.db_table,
+        ["publication_id", "member_id", '"order"'],
+        [datagen.copy_line([pid, m, i]) for i, m in enumerate(member_ids[:30])],
+    )
+    _copy(
+        Attachment._meta.db_table,
+        ["publication_id", "title", "file", "language", "file_size", '"order"'],
+        [
+            datagen.copy_line(
+                [
+                    pid,
+                    f"Annex {i + 1}",
+                    f"publications/files/annex-{i + 1}.pdf",
+                    "en" if i % 2 else "th",
+                    150_000 + i * 10_000,
+                    i,
+                ]
+            )
+            for i in range(10)
+        ],
+    )
+
+
+# --- After loading ------------------------------------------------------------------------------
+
+
+def analyze() -> None:
+    with _timed("VACUUM ANALYZE"), connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+def search_vector_columns() -> list[tuple[str, str, str]]:
+    """(table, column, is_generated) of every tsvector column the apps have added."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name, is_generated FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND data_type = 'tsvector' ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
+
+
+def fill_search_vectors() -> str:
+    """Fill the discovery app's search column if it exists and is empty. Says what it did."""
+    columns = search_vector_columns()
+    if not columns:
+        return "no tsvector column: search not installed"
+    done = []
+    for table, column, generated in columns:
+        if generated == "ALWAYS":
+            done.append(f"{table}.{column} is generated by PostgreSQL")
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}" WHERE "{column}" IS NULL')
+            missing = cursor.fetchone()[0]
+        if not missing:
+            done.append(f"{table}.{column} already filled (trigger or save)")
+            continue
+        commands = [name for name in get_commands() if "search" in name and "index" in name]
+        commands += [name for name in get_commands() if name.startswith("rebuild_search")]
+        if commands:
+            with _timed(f"manage.py {commands[0]}"):
+                call_command(commands[0])
+            done.append(f"{table}.{column} filled by manage.py {commands[0]}")
+        elif table == Publication._meta.db_table:
+            with _timed(f"UPDATE {table}.{column}"), connection.cursor() as cursor:
+                cursor.execute(
+                    f'UPDATE "{table}" SET "{column}" = '
+                    "setweight(to_tsvector('english', title), 'A') || "
+                    "setweight(to_tsvector('english', standfirst), 'B') || "
+                    "setweight(to_tsvector('english', body), 'C')"
+                )
+            done.append(f"{table}.{column} filled by one UPDATE (title A, standfirst B, body C)")
+        else:
+            done.append(f"{table}.{column}: {missing} rows empty, no rebuild command found")
+    return "; ".join(done)
+
+
+def bench_user():
+    return get_user_model().objects.get(username=BENCH_USER)

@@ -1,0 +1,433 @@
+"""The benchmark harness: `make bench` (BENCH_ARGS="--quick" for a small try-out).
+
+Builds a data set in its own PostgreSQL database (`forumasia_bench` on 127.0.0.1, dropped and
+recreated), serves it with gunicorn as production would (debug off, whitenoise,
+collectstatic), measures with wrk, and writes the results into BENCHMARKS.md between the
+`bench:begin`/`bench:end` markers (anything outside them is kept). All traffic goes to
+127.0.0.1; every loop is bounded; servers are stopped on exit, Ctrl-C included.
+"""
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import psycopg2
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+if str(BASE_DIR) not in sys.path:
+    sys.path.insert(0, str(BASE_DIR))
+
+DB_NAME = "forumasia_bench"
+DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+MEDIA_ROOT = "/tmp/forumasia-bench-media"
+REDIS_DB = 12
+RESULTS_DIR = BASE_DIR / "bench" / "results"
+GROWTH_STEPS = (1_000, 10_000, 100_000)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--publications", type=int, default=100_000)
+    parser.add_argument("--subscribers", type=int, default=1_000_000, help="confirmed ones")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a small try-out: 2,000 publications, 20,000 subscribers, short wrk runs",
+    )
+    parser.add_argument("--seconds", type=float, default=5, help="wrk duration at load")
+    parser.add_argument("--latency-seconds", type=float, default=3, help="wrk at 1 connection")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument(
+        "--skip-load", action="store_true", help="reuse the existing bench database (no growth)"
+    )
+    parser.add_argument("--no-export", action="store_true")
+    parser.add_argument("--no-weight", action="store_true")
+    parser.add_argument("--output", default=str(BASE_DIR / "BENCHMARKS.md"))
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.publications = min(args.publications, 2_000)
+        args.subscribers = min(args.subscribers, 20_000)
+        args.seconds = min(args.seconds, 2)
+        args.latency_seconds = min(args.latency_seconds, 1)
+    return args
+
+
+def recreate_database(name: str) -> None:
+    """Drop and create `name` (only ever the bench database), connecting to `postgres`."""
+    assert "bench" in name, "refusing to drop a database not named for the benchmark"
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+def base_env():
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=DB_URL,
+        MEDIA_ROOT=MEDIA_ROOT,
+        DJANGO_LOG_LEVEL="WARNING",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def check_tools():
+    missing = [tool for tool in ("wrk", "psql") if not shutil.which(tool)]
+    if missing:
+        raise SystemExit(
+            f"Missing {', '.join(missing)}: apt-get install -y "
+            + " ".join({"wrk": "wrk", "psql": "postgresql-client"}[t] for t in missing)
+        )
+    probe = subprocess.run(
+        ["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"], check=False, timeout=10
+    )
+    if probe.returncode != 0:
+        raise SystemExit("PostgreSQL is not answering on 127.0.0.1:5432")
+
+
+def main(argv=None):
+    args = parse_args(argv if argv is not None else sys.argv[1:])
+    check_tools()
+    env = base_env()
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_uncached"
+    os.environ.pop("REDIS_URL", None)
+
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupted)
+    from bench import server
+
+    started = time.time()
+    try:
+        results = run(args, env)
+        results["wall_seconds"] = time.time() - started
+        from bench import report
+
+        RESULTS_DIR.mkdir(exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        (RESULTS_DIR / f"{stamp}.json").write_text(json.dumps(results, indent=1, default=str))
+        text = report.render(results)
+        print(text)
+        report.write(Path(args.output), text)
+        print(f"Written to {args.output} (raw: bench/results/{stamp}.json)")
+    except KeyboardInterrupt:
+        print("Interrupted: stopping servers.", file=sys.stderr)
+        return 130
+    finally:
+        server.stop_all()
+    return 0
+
+
+def run(args, env):
+    results = {
+        "args": vars(args),
+        "command": "make bench"
+        + (f' BENCH_ARGS="{shlex.join(sys.argv[1:])}"' if sys.argv[1:] else ""),
+        "started": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "loadavg_start": os.getloadavg(),
+    }
+    if not args.skip_load:
+        print(f"[load] recreating database {DB_NAME}", flush=True)
+        recreate_database(DB_NAME)
+        shutil.rmtree(MEDIA_ROOT, ignore_errors=True)
+    Path(MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench import load, server
+
+    timings = {}
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    timings["migrate"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    call_command("collectstatic", verbosity=0, interactive=False)
+    timings["collectstatic"] = time.perf_counter() - t0
+
+    results["growth"] = []
+    if not args.skip_load:
+        t0 = time.perf_counter()
+        base = load.load_base(args.subscribers)
+        timings["base data"] = time.perf_counter() - t0
+        steps = [s for s in GROWTH_STEPS if s < args.publications] + [args.publications]
+        for step in steps:
+            t0 = time.perf_counter()
+            load.load_publications(step, base["image"])
+            timings[f"publications to {step:,}"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            load.analyze()
+            results["search_vectors"] = load.fill_search_vectors()
+            timings[f"analyze at {step:,}"] = time.perf_counter() - t0
+            results["growth"].append(measure_growth(args, env, step))
+    else:
+        results["search_vectors"] = load.fill_search_vectors()
+    results["load_timings"] = timings
+    results["counts"] = table_counts()
+    results["machine"] = machine()
+    results["versions"] = versions()
+
+    pages = page_paths()
+    results["pages"] = pages
+    results["queries"] = {}
+    from bench import measure
+
+    for name, path in pages.items():
+        counted = measure.count_queries(path)
+        results["queries"][name] = {k: v for k, v in counted.items() if k != "sql"}
+        if name in ("list", "list_q", "search_common", "search_rare", "detail"):
+            results["queries"][name]["explain"] = [
+                {"ms": ms, "sql": sql, "plan": measure.explain(sql)}
+                for ms, sql in measure.heaviest(counted["sql"], 2)
+            ]
+
+    modes = {
+        "uncached": {**env, "DJANGO_SETTINGS_MODULE": "bench.settings_uncached"},
+        "cached": {
+            **env,
+            "DJANGO_SETTINGS_MODULE": "forumasia.settings",
+            "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        },
+    }
+    if not server.ensure_redis():
+        print("[bench] Redis unavailable: the cached column is skipped", flush=True)
+        del modes["cached"]
+    results["runs"] = {}
+    for mode, mode_env in modes.items():
+        if mode == "cached":
+            server.redis_flushdb(REDIS_DB)
+        with server.Gunicorn(mode_env, workers=args.workers) as gunicorn:
+            results["server"] = gunicorn.describe()
+            run_results = {}
+            for name, path in pages.items():
+                run_results[name] = measure.measure_page(
+                    gunicorn.url,
+                    path,
+                    latency_seconds=args.latency_seconds,
+                    load_seconds=args.seconds,
+                    connections=args.connections,
+                )
+                print(f"[{mode}] {name}: {short(run_results[name])}", flush=True)
+            results["runs"][mode] = run_results
+            if mode == "uncached":
+                results["admin"] = measure_admin(gunicorn)
+
+    if not args.no_export:
+        from django.contrib.sessions.models import Session  # noqa: F401 - sessions are in the DB
+
+        results["export"] = measure.measure_exports(
+            env=modes["uncached"],
+            db_name=DB_NAME,
+            session_cookie=session_cookie(),
+            expected_rows=args.subscribers,
+        )
+    if not args.no_weight:
+        results["weight"] = measure_weight(env, pages)
+    results["loadavg_end"] = os.getloadavg()
+    return results
+
+
+def short(result):
+    if result.get("p50") is None:
+        return f"status {result.get('status')}"
+    text = f"p50 {result['p50']:.1f} ms"
+    if "rps" in result:
+        text += f", {result['rps']:.0f} req/s, errors {result['errors']}"
+    return text
+
+
+def page_paths():
+    from django.db.models import Count
+    from taggit.models import TaggedItem
+
+    from bench.datagen import COMMON_WORD, RARE_WORD, TYPO_WORD
+    from bench.load import DETAIL_SLUG
+    from members.models import MemberOrganisation
+    from publications.models import Publication
+
+    # The busiest country and tag, so the filtered list has many pages, like the real one.
+    through = Publication.countries.through
+    country = through.objects.values("country__code").annotate(n=Count("id")).order_by("-n").first()
+    tag = TaggedItem.objects.values("tag__slug").annotate(n=Count("id")).order_by("-n").first()
+    member = (
+        MemberOrganisation.objects.active()
+        .annotate(n=Count("signatures"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    return {
+        "floor": "/robots.txt",
+        "home": "/",
+        "list": "/publications/",
+        "list_filtered": f"/publications/?country={country['country__code']}"
+        f"&tag={tag['tag__slug']}",
+        "list_page_500": "/publications/?page=500",
+        "list_q": f"/publications/?q={COMMON_WORD}",
+        "detail": f"/publications/{DETAIL_SLUG}/",
+        "members": "/members/",
+        "member": member.get_absolute_url(),
+        "search_common": f"/search/?q={COMMON_WORD}",
+        "search_rare": f"/search/?q={RARE_WORD}",
+        "search_typo": f"/search/?q={TYPO_WORD}",
+        "rss": "/feeds/rss/",
+        "sitemap": "/sitemap.xml",
+    }
+
+
+def measure_growth(args, env, step):
+    from bench import measure, server
+
+    pages = page_paths()
+    chosen = {k: pages[k] for k in ("list", "detail", "list_page_500", "search_common")}
+    uncached = {**env, "DJANGO_SETTINGS_MODULE": "bench.settings_uncached"}
+    entry = {"publications": step}
+    with server.Gunicorn(uncached, workers=args.workers) as gunicorn:
+        for name, path in chosen.items():
+            for _ in range(3):
+                status = server.get(gunicorn.url + path)[0]
+            if status != 200:
+                entry[name] = {"status": status}
+                continue
+            single = server.wrk(
+                gunicorn.url + path, seconds=args.latency_seconds, connections=1, threads=1
+            )
+            entry[name] = {"status": status, "p50": single["p50"], "p99": single["p99"]}
+            entry[name]["queries"] = measure.count_queries(path)["cold"]
+    print(
+        f"[growth] {step:,}: "
+        + ", ".join(f"{k} {short(v)}" for k, v in entry.items() if isinstance(v, dict)),
+        flush=True,
+    )
+    return entry
+
+
+def session_cookie():
+    from bench import measure
+    from bench.load import bench_user
+
+    client = measure.client(bench_user())
+    return client.cookies["sessionid"].value
+
+
+def measure_admin(gunicorn):
+    from bench import measure
+    from bench.datagen import COMMON_WORD
+    from bench.load import bench_user
+
+    paths = [
+        ("publications", "/admin/publications/publication/"),
+        ("publications, search", f"/admin/publications/publication/?q={COMMON_WORD}"),
+        ("publications, type filter", "/admin/publications/publication/?type__exact=report"),
+        ("subscribers", "/admin/newsletter/subscriber/"),
+        ("subscribers, confirmed", "/admin/newsletter/subscriber/?status__exact=confirmed"),
+        ("subscribers, search", "/admin/newsletter/subscriber/?q=reader123456"),
+    ]
+    user = bench_user()
+    return measure.measure_admin(gunicorn.url, paths, user=user, session_cookie=session_cookie())
+
+
+def measure_weight(env, pages):
+    from bench import server
+
+    chosen = {k: pages[k] for k in ("home", "list", "detail")}
+    weight_env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "bench.settings_uncached",
+    }
+    with server.Gunicorn(weight_env, app="bench.wsgi:application", workers=2) as gunicorn:
+        result = subprocess.run(
+            [sys.executable, "-m", "bench.weight", gunicorn.url, json.dumps(chosen)],
+            cwd=BASE_DIR, env=weight_env, capture_output=True, text=True, timeout=300,
+            check=False,
+        )  # fmt: skip
+    if result.returncode != 0:
+        return {"error": result.stderr[-500:]}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def table_counts():
+    from django.db import connection
+
+    tables = [
+        "publications_publication",
+        "publications_signature",
+        "publications_attachment",
+        "publications_publication_countries",
+        "taggit_taggeditem",
+        "members_memberorganisation",
+        "newsletter_subscriber",
+        "newsletter_subscription",
+    ]
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            counts[table] = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        counts["database size"] = cursor.fetchone()[0]
+    return counts
+
+
+def machine():
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    total_kb = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {"cores": os.cpu_count(), "memory_gib": round(total_kb / 2**20, 1), "cpu": cpu}
+
+
+def versions():
+    import django
+    from django.db import connection
+
+    def first_line(command):
+        try:
+            out = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False)
+        except OSError:
+            return "missing"
+        return (out.stdout or out.stderr).strip().splitlines()[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return {
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": postgres,
+        "gunicorn": first_line([str(Path(sys.executable).parent / "gunicorn"), "--version"]),
+        "wrk": first_line(["wrk", "-v"]),
+        "redis": first_line(["redis-server", "--version"]),
+        "chromium": first_line(["chromium", "--version"]),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
