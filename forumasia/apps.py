@@ -1,6 +1,64 @@
-from django.apps import AppConfig
+from urllib.parse import urlsplit
+
+from django.apps import AppConfig, apps
+from django.conf import settings
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
+
+# What public pages show: saving or deleting any of these makes cached pages stale.
+PUBLIC_CONTENT_MODELS = [
+    "publications.Publication",
+    "publications.Signature",
+    "publications.Attachment",
+    "publications.GalleryImage",
+    "members.MemberOrganisation",
+    "members.Country",
+    "flatpages.FlatPage",
+    "taggit.Tag",
+]
+
+
+def sync_site(using="default", **kwargs):
+    """Keep the one Site row equal to SITE_URL (feeds, sitemaps and flatpages read it)."""
+    Site = apps.get_model("sites", "Site")
+    domain = urlsplit(settings.SITE_URL).netloc or "localhost"
+    Site.objects.using(using).update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.SITE_NAME}
+    )
+    Site.objects.clear_cache()
+
+
+def sanitise_flatpage(sender, instance, **kwargs):
+    # The same invariant as publication bodies: stored HTML is always clean, whoever saves it
+    # (admin, shell, fixtures). A signal, because FlatPage is Django's model, not ours; it is
+    # cheap and does nothing but clean the field being saved.
+    from .sanitise import clean_html
+
+    instance.content = clean_html(instance.content)
 
 
 class ForumAsiaConfig(AppConfig):
     name = "forumasia"
     verbose_name = "Site"
+
+    def ready(self):
+        from .cache import bump_content_version
+
+        for label in PUBLIC_CONTENT_MODELS:
+            model = apps.get_model(label)
+            post_save.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{label}")
+            post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"bump-d-{label}")
+        m2m_changed.connect(self.m2m_changed, dispatch_uid="bump-m2m")
+        pre_save.connect(
+            sanitise_flatpage, sender=apps.get_model("flatpages.FlatPage"), dispatch_uid="fp"
+        )
+        post_migrate.connect(sync_site, sender=apps.get_app_config("sites"), dispatch_uid="site")
+
+    @staticmethod
+    def m2m_changed(sender, instance, action, **kwargs):
+        # Countries and tags of a publication, sites of a flatpage, ...
+        if action in ("post_add", "post_remove", "post_clear"):
+            label = instance._meta.label
+            if label in PUBLIC_CONTENT_MODELS:
+                from .cache import bump_content_version
+
+                bump_content_version()

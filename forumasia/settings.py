@@ -49,6 +49,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "FORUM-ASIA"
+# The one Site row; its domain is kept equal to SITE_URL's host after every migrate
+# (forumasia/apps.py), so feeds, sitemaps and flatpages build the same absolute URLs.
+SITE_ID = 1
 
 # --- Applications -----------------------------------------------------------------------------
 
@@ -62,6 +65,11 @@ DJANGO_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
+    # Editorial pages (About, Our approach, ...) and old-URL redirects editors manage in the
+    # admin; both need the sites framework (SITE_ID below).
+    "django.contrib.sites",
+    "django.contrib.flatpages",
+    "django.contrib.redirects",
 ]
 THIRD_PARTY_APPS = [
     "taggit",
@@ -87,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "forumasia.csp.SiteCSPMiddleware",
+    # Only acts on a 404: looks the path up in the editors' redirects (one query).
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "forumasia.urls"

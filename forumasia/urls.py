@@ -1,25 +1,42 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
-from django.views.decorators.cache import cache_page
+from django.contrib.flatpages import views as flatpage_views
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path, re_path
+
+from publications.feeds import LatestPublicationsAtomFeed, LatestPublicationsFeed
 
 from . import views
+from .cache import cache_anonymous_page
 from .sitemaps import sitemaps
 
 admin.site.site_header = "forumasia administration"
 admin.site.site_title = "forumasia administration"
 admin.site.index_title = "Publish and manage the site"
 
+# The sitemap is cached like the home page: keyed on the content version, so an unpublished
+# publication leaves it at once and a scheduled one enters it on time (forumasia/cache.py).
+sitemap_index = cache_anonymous_page()(sitemap_views.index)
+sitemap_section = cache_anonymous_page(vary_on_query=("p",))(sitemap_views.sitemap)
+
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feeds/rss/", LatestPublicationsFeed(), name="feed-rss"),
+    path("feeds/atom/", LatestPublicationsAtomFeed(), name="feed-atom"),
     path(
         "sitemap.xml",
-        cache_page(3600)(sitemap),
-        {"sitemaps": sitemaps},
+        sitemap_index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_section,
+        {"sitemaps": sitemaps},
+        name="sitemap-section",
     ),
     path("", include("members.urls")),
     path("", include("publications.urls")),
@@ -32,3 +49,8 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Editorial pages (About, Our approach, ...) at the address editors give them in the admin.
+# Last, so no page can shadow an application URL; an unknown address is a 404 as before (and
+# the redirects middleware then looks for an editor's redirect).
+urlpatterns += [re_path(r"^(?P<url>.*/)$", flatpage_views.flatpage, name="flatpage")]

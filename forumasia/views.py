@@ -1,20 +1,96 @@
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from members.models import Country, MemberOrganisation
+from publications.models import Publication
+from publications.search import is_usable
+from publications.views import PublicationListView
+
+from .cache import cache_anonymous_page
+
+HOME_LATEST = {"statement": 4, "report": 3, "story": 3}
 
 
 class HomeView(TemplateView):
+    """The home page, composed from content. Queries: the lead, one per section, this year's
+    count and the countries (figures, chips and map): 6, whatever the amount of content."""
+
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["network"] = MemberOrganisation.objects.network_figures()
-        context["member_countries"] = Country.objects.with_members()
+        now = timezone.now()
+        public = Publication.objects.published(now).for_cards()
+        # The newest featured publication leads; without one, the newest publication.
+        lead = public.order_by("-is_featured", "-publish_at", "-pk").first()
+        sections = {}
+        for type_value, count in HOME_LATEST.items():
+            items = public.filter(type=type_value)
+            if lead is not None:
+                items = items.exclude(pk=lead.pk)
+            sections[type_value] = list(items[:count])
+        start_of_year = timezone.localtime(now).replace(
+            month=1, day=1, hour=0, minute=0, second=0, microsecond=0
+        )
+        countries = list(Country.objects.with_member_counts())
+        member_countries = [country for country in countries if country.member_count]
+        context.update(
+            lead=lead,
+            latest_statements=sections["statement"],
+            latest_reports=sections["report"],
+            latest_stories=sections["story"],
+            countries=countries,
+            member_countries=member_countries,
+            network={
+                "members": sum(country.member_count for country in member_countries),
+                "countries": len(member_countries),
+                "publications_this_year": public.filter(publish_at__gte=start_of_year).count(),
+                "year": start_of_year.year,
+            },
+        )
+        return context
+
+
+home = cache_anonymous_page()(HomeView.as_view())
+
+MEMBER_RESULTS = 8
+
+
+class SearchView(PublicationListView):
+    """/search/?q=: publications (ranked, highlighted, paginated, combinable with the list
+    filters type/country/tag/year) and, on the first page, matching members. All matching
+    logic is in `Publication.objects.search()` and `MemberOrganisation.objects.search()`."""
+
+    template_name = "search/search.html"
+
+    def get_queryset(self):
+        publications = super().get_queryset()
+        if not is_usable(self.filters.get("q", "")):
+            return publications.none()
+        return publications
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.filters.get("q", "")
+        usable = is_usable(query)
+        members = []
+        if usable and context["page_obj"].number == 1:
+            members = list(
+                MemberOrganisation.objects.active()
+                .select_related("country")
+                .search(query)[: MEMBER_RESULTS + 1]
+            )
+        context.update(
+            is_searching=usable,
+            members=members[:MEMBER_RESULTS],
+            more_members=len(members) > MEMBER_RESULTS,
+            search_correction=getattr(self.object_list, "search_correction", None),
+        )
         return context
 
 

@@ -31,7 +31,10 @@ class SubscribeView(View):
 
     def get(self, request):
         default_lists = MailingList.objects.public().filter(is_default=True)
-        form = SubscribeForm(initial={"lists": default_lists})
+        # The short forms (footer, home) send the address here by GET: pre-fill it. Only a
+        # starting value for the field; it is validated when the visitor submits.
+        email = request.GET.get("email", "").replace("\x00", "").strip()[:254]
+        form = SubscribeForm(initial={"lists": default_lists, "email": email})
         return render(request, self.template_name, {"form": form})
 
     def post(self, request):

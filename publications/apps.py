@@ -1,6 +1,55 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import m2m_changed, post_save
+
+
+def refresh_vector_after_m2m(sender, instance, action, reverse, pk_set, **kwargs):
+    """Countries and tags are part of the search vector; they change after the row is saved."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    from .models import Publication
+    from .search import refresh_search_vectors
+
+    if isinstance(instance, Publication):
+        refresh_search_vectors(Publication.objects.filter(pk=instance.pk))
+    elif pk_set:
+        # From the other side (a country's or tag's publications changed).
+        refresh_search_vectors(Publication.objects.filter(pk__in=pk_set))
+
+
+def refresh_vectors_after_rename(sender, instance, created, **kwargs):
+    """A renamed country or tag: rewrite the vectors of its publications (one UPDATE)."""
+    if created:
+        return
+    from .models import Publication
+    from .search import refresh_search_vectors
+
+    if sender._meta.label == "members.Country":
+        publications = Publication.objects.filter(countries=instance)
+    else:
+        publications = Publication.objects.filter(tags=instance)
+    refresh_search_vectors(Publication.objects.filter(pk__in=publications.values("pk")))
 
 
 class PublicationsConfig(AppConfig):
     name = "publications"
     verbose_name = "Publications"
+
+    def ready(self):
+        from .models import Publication
+
+        m2m_changed.connect(
+            refresh_vector_after_m2m,
+            sender=Publication.countries.through,
+            dispatch_uid="publication-countries-vector",
+        )
+        m2m_changed.connect(
+            refresh_vector_after_m2m,
+            sender=apps.get_model("taggit", "TaggedItem"),
+            dispatch_uid="publication-tags-vector",
+        )
+        for label in ("members.Country", "taggit.Tag"):
+            post_save.connect(
+                refresh_vectors_after_rename,
+                sender=apps.get_model(label),
+                dispatch_uid=f"vector-rename-{label}",
+            )

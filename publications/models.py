@@ -10,6 +10,8 @@ import re
 from urllib.parse import parse_qs, quote, urlsplit
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -139,12 +141,32 @@ class PublicationQuerySet(models.QuerySet):
             status=Publication.Status.PUBLISHED, publish_at__lte=now or timezone.now()
         )
 
+    def next_publish_at(self, now=None):
+        """The publish time of the next scheduled publication (None if nothing is scheduled):
+        the moment public pages next change by the clock alone."""
+        return (
+            self.filter(status=Publication.Status.PUBLISHED, publish_at__gt=now or timezone.now())
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
+        )
+
     def search(self, query):
-        """Publications matching the visitor's `q`. The one place `q` is interpreted."""
-        query = (query or "").strip()
-        if not query:
-            return self
-        return self.filter(Q(title__icontains=query) | Q(standfirst__icontains=query))
+        """Publications matching the visitor's `q`, best match first. The one place `q` is
+        interpreted (publications/search.py): full text on PostgreSQL, with `search_title`
+        and `search_snippet` headlines and typo correction (`search_correction` is set on the
+        result when the words were corrected); a plain contains search on SQLite. A query
+        with nothing to search for leaves the queryset as it is."""
+        from .search import apply_search
+
+        return apply_search(self, query)
+
+    search_correction = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.search_correction = self.search_correction
+        return clone
 
     def for_cards(self):
         """What `publications/includes/card.html` needs: the row itself, nothing related."""
@@ -260,6 +282,8 @@ class Publication(models.Model):
         editable=False,
         related_name="+",
     )
+    # Written by publications/search.py after each save (PostgreSQL only; empty on SQLite).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -273,6 +297,7 @@ class Publication(models.Model):
             models.Index(
                 fields=["is_featured", "status", "-publish_at"], name="pub_featured_publish_at"
             ),
+            GinIndex(fields=["search_vector"], name="pub_search_vector"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -298,6 +323,13 @@ class Publication(models.Model):
         if not self.featured_image:
             self.featured_image_renditions = []
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"title", "standfirst", "body"} & set(update_fields):
+            # Countries and tags are written after this save; they refresh it again
+            # (publications/apps.py). One UPDATE, PostgreSQL only.
+            from .search import refresh_search_vectors
+
+            refresh_search_vectors(Publication.objects.filter(pk=self.pk))
 
     def get_absolute_url(self):
         return reverse("publications:publication-detail", kwargs={"slug": self.slug})

@@ -13,6 +13,7 @@ from taggit.models import Tag, TaggedItem
 
 from members.models import Country
 
+from .feeds import feed_query
 from .models import Publication, Signature
 
 MAX_QUERY_LENGTH = 200
@@ -146,8 +147,29 @@ class PublicationListView(ListView):
             result_count=context["paginator"].count,
             querystring_without_page=self.querystring(exclude=("page",)),
             query=filters.get("q", ""),
+            **self.feed_context(filters, country, tag),
         )
         return context
+
+    def feed_context(self, filters, country, tag):
+        """The feed of the same type/country/tag, for "Follow ... by RSS" (no words or year:
+        feeds filter by those three only). Nothing for the unfiltered list."""
+        feed_filters = {key: filters[key] for key in ("type", "country", "tag") if key in filters}
+        if not feed_filters or ("country" in filters and country is None):
+            return {"feed_query": "", "feed_label": ""}
+        if "type" in filters:
+            label = (
+                "open letters"
+                if filters["type"] == "letter"
+                else (Publication.Type(filters["type"]).label.lower() + "s")
+            )
+        else:
+            label = "publications"
+        if country is not None:
+            label += f" about {country.name}"
+        if "tag" in filters:
+            label += f" on {tag.name if tag else filters['tag']}"
+        return {"feed_query": feed_query(feed_filters), "feed_label": label}
 
     def querystring(self, exclude=()):
         """The current filters as a query string, without `exclude` and empty values."""

@@ -56,7 +56,7 @@ def test_home_page_shows_live_network_figures(client):
 
     assert response.status_code == 200
     figures = response.context["network"]
-    assert figures == {"members": 3, "countries": 2}
+    assert (figures["members"], figures["countries"]) == (3, 2)
 
 
 def test_public_pages_carry_a_strict_content_security_policy(client):
@@ -75,7 +75,9 @@ def test_admin_policy_allows_editor_styles_but_never_eval(client):
     policy = response["Content-Security-Policy"]
     assert "style-src 'self' 'unsafe-inline'" in policy
     assert "unsafe-eval" not in policy
-    assert "script-src 'self';" in policy
+    # Directive order is not fixed; compare the script-src directive itself.
+    directives = {part.strip() for part in policy.split(";")}
+    assert "script-src 'self'" in directives
 
 
 def test_admin_is_branded(client):

@@ -51,14 +51,32 @@ def test_subscribe_page_offers_public_lists_with_the_default_ticked(
     assert 'name="website"' in html  # the honeypot
 
 
-def test_footer_form_on_every_page_posts_email_consent_and_honeypot(client, monthly):
-    html = page_text(client.get("/"))
+def test_footer_form_on_every_page_sends_the_address_to_the_sign_up_page_by_get(client, monthly):
+    html = page_text(client.get("/members/"))
 
     footer = html[html.index('class="newsletter-form') :]
     footer = footer[: footer.index("</form>")]
     assert 'action="/newsletter/"' in footer
-    for name in ("csrfmiddlewaretoken", "email", "consent", "website", "source"):
-        assert f'name="{name}"' in footer
+    assert 'method="get"' in footer
+    assert 'name="email"' in footer
+    # No per-visitor token: pages with this form can be cached for every anonymous visitor.
+    assert "csrfmiddlewaretoken" not in footer
+
+
+def test_sign_up_page_prefills_the_address_from_the_footer_form(client, monthly):
+    response = client.get(SUBSCRIBE, {"email": "Footer@Example.org"})
+
+    html = page_text(response)
+    assert re.search(r'name="email"[^>]*value="Footer@Example.org"', html)
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert not Subscriber.objects.exists()
+
+
+def test_prefilled_address_is_escaped_and_never_breaks_the_page(client, monthly):
+    response = client.get(SUBSCRIBE, {"email": '"><script>alert(1)</script>\x00' + "x" * 400})
+
+    assert response.status_code == 200
+    assert "<script>alert(1)" not in page_text(response)
 
 
 def test_footer_signup_joins_the_default_list_and_records_the_page(client, monthly, mailoutbox):

@@ -1,0 +1,33 @@
+"""Editorial pages (flat pages) edited with the same rich-text editor as publications."""
+
+from django.contrib import admin
+from django.contrib.flatpages.admin import FlatPageAdmin as DjangoFlatPageAdmin
+from django.contrib.flatpages.forms import FlatpageForm
+from django.contrib.flatpages.models import FlatPage
+
+from publications.admin import NewsroomEditorWidget
+
+
+class EditorialPageForm(FlatpageForm):
+    class Meta(FlatpageForm.Meta):
+        widgets = {"content": NewsroomEditorWidget(config_name="default")}
+        help_texts = {
+            "content": "Cleaned on save: scripts, styles, embeds and unsafe links are removed."
+        }
+
+
+class EditorialPageAdmin(DjangoFlatPageAdmin):
+    form = EditorialPageForm
+    list_display = ["url", "title"]
+    # Templates other than flatpages/default.html and login-only pages are not part of the
+    # site's design; only the fields editors need are shown.
+    fieldsets = [(None, {"fields": ["url", "title", "content", "sites"]})]
+
+    class Media:
+        # Same as the publication admin: CKEditor under the admin's CSP (no inline script).
+        js = ["publications/ckeditor-csp.js", "publications/ckeditor-csrf.js"]
+        css = {"all": ["publications/admin.css"]}
+
+
+admin.site.unregister(FlatPage)
+admin.site.register(FlatPage, EditorialPageAdmin)

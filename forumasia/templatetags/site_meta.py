@@ -1,0 +1,127 @@
+"""Page metadata: JSON-LD blocks (schema.org) for the network, publications and members.
+
+A JSON-LD block is a data block (`<script type="application/ld+json">`): browsers never run it,
+so the public Content-Security-Policy (`script-src 'self'`, no inline script) does not block
+it. It is still inside a <script> element, so the JSON is escaped the way Django's
+`json_script` does: `<`, `>` and `&` become \\u003C, \\u003E and \\u0026, and a title containing
+`</script>` cannot end the element.
+"""
+
+import json
+
+from django import template
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+ARTICLE_TYPES = {"statement": "NewsArticle", "letter": "NewsArticle", "report": "Report"}
+
+
+def absolute(url):
+    return settings.SITE_URL + url if url.startswith("/") else url
+
+
+def json_ld_script(data):
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped just above
+    )
+
+
+def network_data():
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "alternateName": "Asian Forum for Human Rights and Development",
+        "url": settings.SITE_URL + "/",
+        "logo": absolute(static("img/favicon.svg")),
+        "address": {
+            "@type": "PostalAddress",
+            "addressLocality": "Bangkok",
+            "addressCountry": "TH",
+        },
+    }
+
+
+def image_urls(renditions):
+    return [absolute(default_storage.url(item["jpeg"])) for item in renditions if item.get("jpeg")]
+
+
+@register.simple_tag
+def organisation_json_ld():
+    return json_ld_script({"@context": "https://schema.org", **network_data()})
+
+
+@register.simple_tag
+def publication_json_ld(publication, signatures=()):
+    network = network_data()
+    authors = [
+        {
+            "@type": "Organization",
+            "name": signature.member.name,
+            "url": absolute(signature.member.get_absolute_url()),
+        }
+        for signature in signatures
+    ] or [network]
+    data = {
+        "@context": "https://schema.org",
+        "@type": ARTICLE_TYPES.get(publication.type, "Article"),
+        "headline": publication.title[:110],
+        "name": publication.title,
+        "description": publication.standfirst,
+        "url": absolute(publication.get_absolute_url()),
+        "mainEntityOfPage": absolute(publication.get_absolute_url()),
+        "datePublished": publication.publish_at,
+        "dateModified": publication.updated_at,
+        "inLanguage": publication.language,
+        "author": authors,
+        "publisher": network,
+        "keywords": [tag.name for tag in publication.tags.all()],
+        "about": [
+            {"@type": "Country", "name": country.name} for country in publication.countries.all()
+        ],
+    }
+    images = image_urls(publication.featured_image_renditions)
+    if images:
+        data["image"] = images
+    return json_ld_script(data)
+
+
+@register.simple_tag
+def member_json_ld(member):
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": member.name,
+        "url": absolute(member.get_absolute_url()),
+        "address": {
+            "@type": "PostalAddress",
+            "addressLocality": member.city,
+            "addressCountry": member.country.code,
+        },
+        "memberOf": network_data(),
+    }
+    if member.acronym:
+        data["alternateName"] = member.acronym
+    same_as = [
+        url
+        for url in (member.website, member.facebook_url, member.x_url, member.linkedin_url)
+        if url
+    ]
+    if same_as:
+        data["sameAs"] = same_as
+    return json_ld_script(data)
+
+
+@register.filter
+def og_image(renditions):
+    """The absolute URL of the largest JPEG rendition, for og:image / twitter:image."""
+    urls = image_urls(renditions or [])
+    return urls[-1] if urls else ""

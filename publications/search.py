@@ -1,0 +1,233 @@
+"""Site search over publications: PostgreSQL full text, with a plain fallback on SQLite.
+
+Reached only through `Publication.objects.search(query)`; views never build queries.
+
+- The stored `search_vector` holds title (weight A), standfirst, tags and country names (B)
+  and the body with its HTML stripped (C). It is written by `refresh_search_vector()` after
+  every save and every change of countries or tags (publications/apps.py), and rebuilt for all
+  rows by `manage.py rebuild_search_index`.
+- Text search configuration 'simple' (lower-casing, no stemming, no stop words), chosen
+  deliberately: publications are in English and 24 Asian languages, and most searches are for
+  names of people, places and organisations. English stemming would mangle those and the
+  non-English texts; instead the last word typed is matched as a prefix ("defender" finds
+  "defenders"), which also gives results while someone is still typing.
+- The visitor's text never reaches to_tsquery as written. It is cut into words (runs of
+  letters, marks and digits: everything tsquery treats as an operator is punctuation and is
+  dropped), each word is quoted, and the words are joined with &. Empty, one-character,
+  1,000-character and punctuation-only queries therefore cannot raise a syntax error.
+- Typos: when the words match nothing, each word is compared (pg_trgm) with the names the site
+  knows (countries, themes, members); "Cambodja" is searched as "Cambodia".
+- Highlighting: ts_headline marks matches with two private-use characters; `highlight()`
+  escapes the whole text and only then turns those into <mark> elements, so nothing from a
+  publication is ever marked safe unescaped.
+"""
+
+import difflib
+import unicodedata
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import F, Func, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+CONFIG = "simple"
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 50
+MAX_INPUT = 300
+MIN_QUERY_LENGTH = 2
+# Private-use characters: they cannot come from a visitor's query (dropped as non-letters).
+START, STOP = "\ue000", "\ue001"
+
+
+def is_postgres():
+    return connection.vendor == "postgresql"
+
+
+# --- turning a visitor's text into safe terms -------------------------------------------------
+
+
+def terms(query):
+    """The words of `query`: runs of letters, combining marks (Thai, Khmer, Burmese vowels) and
+    digits, lower-cased, without repeats; at most MAX_TERMS words of MAX_TERM_LENGTH."""
+    words, current = [], []
+    for char in (query or "")[:MAX_INPUT] + " ":
+        if unicodedata.category(char)[0] in "LMN":
+            current.append(char)
+        elif current:
+            words.append("".join(current)[:MAX_TERM_LENGTH].lower())
+            current = []
+    unique = list(dict.fromkeys(words))
+    return unique[:MAX_TERMS]
+
+
+def is_usable(query):
+    """Enough text to search for (two characters across the words)."""
+    return sum(len(word) for word in terms(query)) >= MIN_QUERY_LENGTH
+
+
+def tsquery_text(words):
+    """'a' & 'b' & 'c':* — every word quoted, the last one also as a prefix."""
+    parts = [f"'{word}'" for word in words]
+    if words and len(words[-1]) >= 2:
+        parts[-1] += ":*"
+    return " & ".join(parts)
+
+
+# --- the stored vector -------------------------------------------------------------------------
+
+
+class StripTags(Func):
+    """The HTML body as text: tags and entities replaced by spaces (for the index and snippets)."""
+
+    template = (
+        "regexp_replace(regexp_replace(%(expressions)s, '<[^>]*>', ' ', 'g'), "
+        "'&[#a-zA-Z0-9]+;', ' ', 'g')"
+    )
+    output_field = TextField()
+
+
+def vector_expression():
+    from taggit.models import TaggedItem
+
+    from .models import Publication
+
+    tag_names = (
+        TaggedItem.objects.filter(
+            content_type__app_label="publications",
+            content_type__model="publication",
+            object_id=OuterRef("pk"),
+        )
+        .values("object_id")
+        .annotate(names=StringAgg("tag__name", " "))
+        .values("names")
+    )
+    country_names = (
+        Publication.countries.through.objects.filter(publication=OuterRef("pk"))
+        .values("publication")
+        .annotate(names=StringAgg("country__name", " "))
+        .values("names")
+    )
+    return (
+        SearchVector("title", weight="A", config=CONFIG)
+        + SearchVector(
+            "standfirst",
+            Subquery(tag_names, output_field=TextField()),
+            Subquery(country_names, output_field=TextField()),
+            weight="B",
+            config=CONFIG,
+        )
+        + SearchVector(StripTags("body"), weight="C", config=CONFIG)
+    )
+
+
+def refresh_search_vectors(publications):
+    """Rewrite the vector of every row of the `publications` queryset in one UPDATE."""
+    if not is_postgres():
+        return 0
+    return publications.update(search_vector=vector_expression())
+
+
+# --- searching ---------------------------------------------------------------------------------
+
+
+def known_word(word):
+    """The name word the site knows that is closest to `word` (pg_trgm, then difflib), or None."""
+    from taggit.models import Tag
+
+    from members.models import Country, MemberOrganisation
+
+    if len(word) < 4:
+        return None
+    names = (
+        Country.objects.filter(name__trigram_word_similar=word)
+        .values_list("name", flat=True)
+        .union(
+            Tag.objects.filter(name__trigram_word_similar=word).values_list("name", flat=True),
+            MemberOrganisation.objects.active()
+            .filter(name__trigram_word_similar=word)
+            .values_list("name", flat=True),
+        )
+    )
+    candidates = {candidate.lower() for name in names for candidate in terms(name)}
+    best = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
+    return best[0] if best and best[0] != word else None
+
+
+def apply_search(queryset, query):
+    """`queryset` narrowed to `query`, best first, with `search_title`/`search_snippet`."""
+    words = terms(query)
+    if sum(len(word) for word in words) < MIN_QUERY_LENGTH:
+        return queryset
+    if not is_postgres():
+        return fallback_search(queryset, words)
+
+    results = full_text(queryset, words)
+    if not results.exists():
+        corrected = [known_word(word) or word for word in words]
+        if corrected != words:
+            results = full_text(queryset, corrected)
+            results.search_correction = " ".join(corrected)
+    return results
+
+
+def full_text(queryset, words):
+    search_query = SearchQuery(tsquery_text(words), search_type="raw", config=CONFIG)
+    matches = Q(search_vector=search_query)
+    if any(ord(char) > 0x24F for word in words for char in word):
+        # Scripts written without spaces between words (Thai, Khmer, Burmese, Chinese...) are
+        # indexed in long runs; a title containing the text also counts.
+        phrase = " ".join(words)
+        matches |= Q(title__icontains=phrase)
+    return (
+        queryset.filter(matches)
+        .annotate(
+            search_rank=SearchRank(F("search_vector"), search_query),
+            search_title=SearchHeadline(
+                "title",
+                search_query,
+                config=CONFIG,
+                start_sel=START,
+                stop_sel=STOP,
+                highlight_all=True,
+            ),
+            search_snippet=SearchHeadline(
+                Concat("standfirst", Value(" "), StripTags("body"), output_field=TextField()),
+                search_query,
+                config=CONFIG,
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=40,
+                min_words=20,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-search_rank", "-publish_at", "-pk")
+    )
+
+
+def fallback_search(queryset, words):
+    """SQLite (the zero-set-up default): every word in the title, summary or body."""
+    for word in words:
+        queryset = queryset.filter(
+            Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
+        )
+    return queryset
+
+
+def highlight(text):
+    """Escape `text` (a headline) and turn the match markers into <mark> elements."""
+    if not text:
+        return ""
+    escaped = escape(text.replace("\x00", ""))
+    return mark_safe(  # noqa: S308 - everything but our own <mark> tags is escaped above
+        escaped.replace(START, "<mark>").replace(STOP, "</mark>")
+    )

@@ -1,0 +1,168 @@
+"""RSS 2.0 and Atom feeds, parsed as XML: the right items for each filter, never a draft."""
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from publications.services import refresh_featured_renditions
+from tests.factories import MemberOrganisationFactory, PublicationFactory, country
+from tests.publications.conftest import image_bytes
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def rss_items(client, **params):
+    response = client.get("/feeds/rss/", params)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    root = ET.fromstring(response.content)  # noqa: S314 - our own response
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    return root.find("channel"), root.findall("channel/item")
+
+
+def titles(items):
+    return [item.findtext("title") for item in items]
+
+
+def test_rss_lists_the_latest_30_public_items_newest_first(client):
+    for n in range(32):
+        PublicationFactory(title=f"Item {n}", publish_at=timezone.now() - timedelta(hours=n + 1))
+
+    channel, items = rss_items(client)
+
+    assert len(items) == 30
+    assert titles(items)[:2] == ["Item 0", "Item 1"]
+    assert channel.findtext("title") == "FORUM-ASIA — Latest publications"
+
+
+def test_drafts_and_scheduled_items_never_appear(client):
+    PublicationFactory(title="Public")
+    PublicationFactory(title="Draft", status="draft")
+    PublicationFactory(title="Scheduled", publish_at=timezone.now() + timedelta(days=1))
+
+    for params in ({}, {"type": "statement"}, {"country": "th"}):
+        _, items = rss_items(client, **params)
+        assert "Draft" not in titles(items) and "Scheduled" not in titles(items)
+    atom = client.get("/feeds/atom/").content.decode()
+    assert "Draft" not in atom and "Scheduled" not in atom
+
+
+def test_items_carry_link_summary_date_categories_and_signatories(client):
+    member = MemberOrganisationFactory(name="Sample Rights Watch")
+    PublicationFactory(
+        title="Free the defenders",
+        slug="free-the-defenders",
+        standfirst="The network calls for their release.",
+        tags=["Defenders", "Detention"],
+        signatories=[member],
+    )
+
+    _, [item] = rss_items(client)
+
+    assert item.findtext("link").endswith("/publications/free-the-defenders/")
+    assert item.findtext("link").startswith("http")
+    assert item.findtext("description") == "The network calls for their release."
+    assert item.findtext("pubDate")
+    assert sorted(c.text for c in item.findall("category")) == ["Defenders", "Detention"]
+    assert "Sample Rights Watch" in item.findtext("{http://purl.org/dc/elements/1.1/}creator", "")
+
+
+def test_without_signatories_the_author_is_the_network(client):
+    PublicationFactory()
+
+    _, [item] = rss_items(client)
+
+    assert item.findtext("{http://purl.org/dc/elements/1.1/}creator") == "FORUM-ASIA"
+
+
+def test_featured_image_is_an_enclosure_with_length_and_type(client):
+    from django.core.files.base import ContentFile
+
+    publication = PublicationFactory()
+    publication.featured_image.save("photo.jpg", ContentFile(image_bytes(size=(1200, 800))))
+    publication.featured_image_alt = "A photo"
+    publication.save()
+    refresh_featured_renditions(publication)
+
+    _, [item] = rss_items(client)
+
+    enclosure = item.find("enclosure")
+    assert enclosure.get("type") == "image/jpeg"
+    assert int(enclosure.get("length")) > 0
+    assert enclosure.get("url").startswith("http")
+    assert enclosure.get("url").endswith(".jpg")
+
+
+def test_type_country_and_tag_narrow_the_feed(client):
+    PublicationFactory(title="Thai statement", countries=[country("TH")], tags=["Land"])
+    PublicationFactory(title="Khmer report", type="report", countries=[country("KH")])
+
+    assert titles(rss_items(client, type="report")[1]) == ["Khmer report"]
+    assert titles(rss_items(client, country="kh")[1]) == ["Khmer report"]
+    assert titles(rss_items(client, tag="land")[1]) == ["Thai statement"]
+    assert titles(rss_items(client, country="th", type="report")[1]) == []
+    channel, _ = rss_items(client, country="kh", type="report")
+    assert channel.findtext("title") == "FORUM-ASIA — Reports — Cambodia"
+
+
+@pytest.mark.parametrize(
+    ("params", "ignored"),
+    [
+        ({"type": "nonsense"}, True),
+        ({"type": "\x00statement"}, False),  # NUL dropped: a valid type
+        ({"country": "\x00"}, True),  # nothing left: no filter
+        ({"country": "zz"}, False),
+        ({"country": "x" * 500}, False),
+        ({"tag": "no-such-tag"}, False),
+        ({"tag": "<script>"}, False),
+    ],
+)
+def test_unknown_filters_never_fail(client, params, ignored):
+    PublicationFactory(title="Anything")
+
+    _, items = rss_items(client, **params)
+
+    if ignored or "type" in params:
+        assert titles(items) == ["Anything"]
+    else:
+        assert items == []  # an unknown country or tag matches nothing
+
+
+def test_atom_feed_is_valid_atom_with_entries_and_categories(client):
+    PublicationFactory(title="Atom entry", tags=["Civic space"], standfirst="Summary.")
+
+    response = client.get("/feeds/atom/", {"tag": "civic-space"})
+
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)  # noqa: S314 - our own response
+    assert root.tag == f"{ATOM}feed"
+    [entry] = root.findall(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title") == "Atom entry"
+    assert entry.findtext(f"{ATOM}summary") == "Summary."
+    assert entry.find(f"{ATOM}category").get("term") == "Civic space"
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "FORUM-ASIA"
+
+
+def test_feed_query_budget(client, django_assert_max_num_queries):
+    member = MemberOrganisationFactory()
+    for _ in range(30):
+        PublicationFactory(tags=["A", "B"], signatories=[member], countries=[country("TH")])
+
+    with django_assert_max_num_queries(6):
+        client.get("/feeds/rss/", {"country": "th", "tag": "a"})
+
+
+def test_every_page_announces_the_feeds_and_filtered_lists_offer_their_own(client):
+    PublicationFactory(countries=[country("KH")])
+
+    home = client.get("/").content.decode()
+    filtered = client.get("/publications/", {"country": "kh"}).content.decode()
+
+    assert 'rel="alternate" type="application/rss+xml"' in home
+    assert 'type="application/atom+xml"' in home
+    assert 'href="/feeds/rss/?country=kh"' in filtered
+    assert "Follow publications about Cambodia by RSS" in filtered

@@ -1,0 +1,344 @@
+"""Site search: PostgreSQL full text (ranking, highlighting, typos, hostile input) and the
+SQLite fallback. Each test says which database it needs; the other one skips it."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from members.models import MemberOrganisation
+from publications.models import Publication
+from publications.search import highlight, terms, tsquery_text
+from tests.factories import MemberOrganisationFactory, PublicationFactory, country
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Full-text search, ranking, headlines and pg_trgm need PostgreSQL (DATABASE_URL)",
+)
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="The contains fallback is what SQLite runs"
+)
+
+HOSTILE = [
+    "",
+    "a",
+    "x" * 1000,
+    '"',
+    "&",
+    "!",
+    ":*",
+    "'",
+    "\\",
+    "\x00",
+    "land\x00rights",
+    "& | ! ( ) <-> :* ' \"",
+    "'; DROP TABLE publications_publication; --",
+    "rights:*&!",
+    "(((",
+    "a:b:c",
+    "<script>alert(1)</script>",
+    "ข่าว",
+    "🙂",
+    " ".join(["word"] * 500),
+]
+
+
+def search(query, queryset=None):
+    return list((queryset or Publication.objects.published()).search(query))
+
+
+# --- the tokeniser (both databases) -----------------------------------------------------------
+
+
+def test_terms_keep_words_of_any_script_and_drop_every_operator():
+    assert terms("Land & rights | !defenders :* 'Cambodia'") == [
+        "land",
+        "rights",
+        "defenders",
+        "cambodia",
+    ]
+    assert terms("สิทธิมนุษยชน, ប្រទេសកម្ពុជា") == ["สิทธิมนุษยชน", "ប្រទេសកម្ពុជា"]
+    assert terms("& | ! :* ' \" \x00") == []
+
+
+def test_tsquery_text_quotes_each_word_and_prefixes_the_last():
+    assert tsquery_text(["land", "rig"]) == "'land' & 'rig':*"
+    assert tsquery_text(["x"]) == "'x'"
+
+
+def test_long_queries_are_cut_to_a_few_short_words():
+    words = terms(" ".join(f"word{n}" for n in range(100)) + " " + "y" * 500)
+    assert len(words) == 8
+    assert all(len(word) <= 50 for word in words)
+
+
+def test_highlight_escapes_everything_but_the_marks():
+    from publications.search import START, STOP
+
+    html = highlight(f"</p><script>alert(1)</script> {START}land{STOP} & rights")
+
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "<mark>land</mark>" in html
+    assert "&amp; rights" in html
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+
+
+@postgres_only
+def test_a_title_match_ranks_above_a_body_match():
+    body_only = PublicationFactory(
+        title="Statement on elections",
+        standfirst="",
+        body="<p>The authorities detained journalists in the capital.</p>",
+    )
+    in_title = PublicationFactory(
+        title="Journalists detained in the capital",
+        standfirst="",
+        body="<p>A statement.</p>",
+    )
+
+    results = search("journalists")
+
+    assert results == [in_title, body_only]
+    assert results[0].search_rank > results[1].search_rank
+
+
+@postgres_only
+def test_body_html_is_searched_as_text_but_tags_are_not():
+    PublicationFactory(title="One", body='<p class="lead">Forced <strong>evictions</strong></p>')
+
+    assert len(search("evictions")) == 1
+    assert search("strong") == []
+    assert search("class") == []
+
+
+@postgres_only
+def test_every_word_must_match_and_the_last_one_matches_as_a_prefix():
+    wanted = PublicationFactory(title="Release the land defenders now")
+    PublicationFactory(title="Land reform in the delta")
+
+    assert search("land defen") == [wanted]
+    assert search("defenders land") == [wanted]
+
+
+@postgres_only
+def test_tags_and_country_names_are_searchable_after_they_are_added():
+    publication = PublicationFactory(title="A statement", standfirst="", body="")
+    assert search("Nepal") == []
+
+    publication.countries.add(country("NP"))
+    publication.tags.add("Freedom of assembly")
+
+    assert search("Nepal") == [publication]
+    assert search("assembly") == [publication]
+
+    publication.tags.clear()
+    assert search("assembly") == []
+
+
+@postgres_only
+def test_renaming_a_country_updates_the_vectors_of_its_publications():
+    place = country("LA")
+    publication = PublicationFactory(title="A statement", countries=[place])
+
+    place.name = "Lao People's Democratic Republic"
+    place.save()
+
+    assert search("Democratic Republic") == [publication]
+
+
+@postgres_only
+def test_headline_highlights_matches_and_escapes_the_text():
+    PublicationFactory(
+        title="Defenders <b>at</b> risk & under threat",
+        standfirst="Sample summary.",
+        body="<p>Ten human rights defenders were arrested on Monday.</p>",
+    )
+
+    [result] = search("defenders")
+
+    assert str(highlight(result.search_title)).startswith("<mark>Defenders</mark> &lt;b&gt;")
+    assert "&amp; under threat" in highlight(result.search_title)
+    assert "human rights <mark>defenders</mark> were arrested" in highlight(result.search_snippet)
+
+
+@postgres_only
+def test_a_typo_in_a_country_name_still_finds_it():
+    publication = PublicationFactory(title="Land defenders on trial", countries=[country("KH")])
+    PublicationFactory(title="Elections in Nepal", countries=[country("NP")])
+
+    results = Publication.objects.published().search("Cambodja")
+
+    assert list(results) == [publication]
+    assert results.search_correction == "cambodia"
+
+
+@postgres_only
+def test_a_correct_word_is_not_corrected():
+    PublicationFactory(title="Cambodia: free the land defenders", countries=[country("KH")])
+
+    results = Publication.objects.published().search("cambodia")
+
+    assert results.search_correction is None
+    assert len(results) == 1
+
+
+@postgres_only
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_never_raise(query):
+    PublicationFactory(title="Land rights", body="<p>Land & rights</p>")
+
+    search(query)  # must not raise a tsquery syntax error
+    list(MemberOrganisation.objects.search(query))
+
+
+@postgres_only
+def test_search_only_returns_public_items():
+    PublicationFactory(title="Public torture report")
+    PublicationFactory(title="Draft torture report", status="draft")
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    PublicationFactory(
+        title="Scheduled torture report", publish_at=timezone.now() + timedelta(days=1)
+    )
+
+    assert [p.title for p in search("torture")] == ["Public torture report"]
+
+
+@postgres_only
+def test_rebuild_command_rewrites_vectors_written_around_save():
+    publication = PublicationFactory(title="Migrant workers in the Gulf")
+    Publication.objects.update(search_vector=None)  # as after a bulk load
+    assert search("migrant") == []
+
+    call_command("rebuild_search_index", batch_size=1, stdout=__import__("io").StringIO())
+
+    assert search("migrant") == [publication]
+
+
+@postgres_only
+def test_members_are_found_by_name_acronym_city_country_and_with_a_typo():
+    member = MemberOrganisationFactory(
+        name="Cambodian League for Rights", acronym="CLR", city="Phnom Penh", country=country("KH")
+    )
+    MemberOrganisationFactory(name="Nepal Rights Forum", acronym="NRF", city="Kathmandu")
+    members = MemberOrganisation.objects.active()
+
+    assert list(members.search("league")) == [member]
+    assert list(members.search("CLR")) == [member]
+    assert list(members.search("phnom")) == [member]
+    assert list(members.search("Cambodja")) == [member]
+
+
+# --- SQLite --------------------------------------------------------------------------------------
+
+
+@sqlite_only
+def test_sqlite_fallback_finds_every_word_in_title_summary_or_body():
+    wanted = PublicationFactory(title="Land defenders", body="<p>Detained in Koh Kong.</p>")
+    PublicationFactory(title="Land reform", body="<p>Nothing else.</p>")
+
+    assert search("land koh") == [wanted]
+    assert search("DEFENDERS") == [wanted]
+
+
+@sqlite_only
+@pytest.mark.parametrize("query", HOSTILE)
+def test_sqlite_fallback_takes_hostile_queries(query):
+    PublicationFactory(title="Land rights")
+
+    search(query)
+    list(MemberOrganisation.objects.search(query))
+
+
+@sqlite_only
+def test_sqlite_members_search_by_name_acronym_city_and_country():
+    member = MemberOrganisationFactory(
+        name="Cambodian League", acronym="CL", city="Phnom Penh", country=country("KH")
+    )
+    members = MemberOrganisation.objects.active()
+
+    assert list(members.search("league")) == [member]
+    assert list(members.search("phnom penh")) == [member]
+    assert list(members.search("cambodia")) == [member]
+
+
+# --- the page (both databases) -------------------------------------------------------------
+
+
+def test_search_page_shows_publications_and_members(client):
+    PublicationFactory(title="Torture in detention centres")
+    MemberOrganisationFactory(name="Centre against Torture", acronym="CAT")
+
+    response = client.get("/search/", {"q": "torture"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Centre against Torture" in html
+    assert "detention centres" in html
+    if connection.vendor == "postgresql":
+        assert "<mark>Torture</mark> in detention centres" in html
+
+
+def test_search_combines_with_list_filters_and_paginates(client):
+    for n in range(22):
+        PublicationFactory(title=f"Detention report {n}", type="report", countries=[country("TH")])
+    PublicationFactory(title="Detention statement", type="statement", countries=[country("TH")])
+
+    first = client.get("/search/", {"q": "detention", "type": "report", "country": "th"})
+    second = client.get("/search/", {"q": "detention", "type": "report", "page": 2})
+
+    assert first.context["result_count"] == 22
+    assert len(first.context["publications"]) == 20
+    assert len(second.context["publications"]) == 2
+    assert all(p.type == "report" for p in first.context["publications"])
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_search_page_answers_every_query_with_a_normal_page(client, query):
+    PublicationFactory(title="Land rights")
+
+    response = client.get("/search/", {"q": query, "type": query, "year": query})
+
+    assert response.status_code == 200
+    assert b"<h1>Search</h1>" in response.content
+
+
+def test_empty_and_one_letter_queries_show_the_prompt_not_every_publication(client):
+    PublicationFactory(title="A statement")
+
+    for query in ("", "a", "  ", "&"):
+        response = client.get("/search/", {"q": query})
+        assert response.context["is_searching"] is False
+        assert list(response.context["publications"]) == []
+        assert b"What are you looking for?" in response.content
+
+
+def test_list_filter_q_goes_through_the_same_search(client):
+    wanted = PublicationFactory(title="Enforced disappearances in the south")
+    PublicationFactory(title="Elections")
+
+    response = client.get("/publications/", {"q": "disappearances"})
+
+    assert list(response.context["publications"]) == [wanted]
+
+
+def test_search_page_query_budget(client, django_assert_max_num_queries):
+    for n in range(25):
+        PublicationFactory(title=f"Detention report {n}", tags=["Detention"])
+    MemberOrganisationFactory.create_batch(3, name=factory_name())
+
+    with django_assert_max_num_queries(8):
+        response = client.get("/search/", {"q": "detention"})
+    assert response.status_code == 200
+
+
+def factory_name():
+    import factory
+
+    return factory.Sequence(lambda n: f"Detention Watch {n}")
