@@ -12,6 +12,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from forumasia.admin_filters import UsedRelatedFieldListFilter
+
 from . import charts, services
 from .models import Erasure, MailingList, Subscriber, SubscriberExport, Subscription
 
@@ -98,7 +100,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     list_filter = [
         "status",
         ActiveListFilter,
-        ("country", admin.RelatedOnlyFieldListFilter),
+        ("country", UsedRelatedFieldListFilter),
         "created_at",
     ]
     search_fields = ["email", "name", "organisation"]
