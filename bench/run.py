@@ -197,7 +197,7 @@ def run(args, env):
     for name, path in pages.items():
         counted = measure.count_queries(path)
         results["queries"][name] = {k: v for k, v in counted.items() if k != "sql"}
-        if name in ("list", "list_q", "search_common", "search_rare", "detail"):
+        if name in ("list", "list_filtered", "list_q", "search_common", "search_rare", "detail"):
             results["queries"][name]["explain"] = [
                 {"ms": ms, "sql": sql, "plan": measure.explain(sql)}
                 for ms, sql in measure.heaviest(counted["sql"], 2)
