@@ -23,6 +23,7 @@ Reached only through `Publication.objects.search(query)`; views never build quer
 """
 
 import difflib
+import re
 import unicodedata
 
 from django.contrib.postgres.aggregates import StringAgg
@@ -221,6 +222,22 @@ def fallback_search(queryset, words):
             Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
         )
     return queryset
+
+
+def mark_words(text, query):
+    """`text` escaped, with the query's words in <mark> (case-insensitive): the highlighting
+    of the SQLite fallback, which has no ts_headline."""
+    words = sorted(terms(query), key=len, reverse=True)
+    if not text or not words:
+        return escape(text or "")
+    pattern = re.compile("(" + "|".join(re.escape(word) for word in words) + ")", re.IGNORECASE)
+    parts = pattern.split(text)
+    return mark_safe(  # noqa: S308 - every part is escaped; only our <mark> tags are added
+        "".join(
+            f"<mark>{escape(part)}</mark>" if index % 2 else escape(part)
+            for index, part in enumerate(parts)
+        )
+    )
 
 
 def highlight(text):
