@@ -272,6 +272,13 @@ SILENCED_SYSTEM_CHECKS = [
     "ckeditor.W001",
 ]
 
+# --- Newsletter -----------------------------------------------------------------------------
+
+# How many reverse proxies (load balancer, CDN) stand in front of the app and append to
+# X-Forwarded-For. 0 trusts only the connecting address; too high a number would let a visitor
+# forge their address and escape the sign-up rate limit.
+NEWSLETTER_TRUSTED_PROXIES = int(os.environ.get("NEWSLETTER_TRUSTED_PROXIES", "0"))
+
 # --- Logging ----------------------------------------------------------------------------------
 
 LOGGING = {
