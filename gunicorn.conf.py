@@ -16,6 +16,7 @@ graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
-# The access log must not keep visitors' addresses: some read from places where that is risky.
-access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
+# No client addresses and no query strings in the access log: some visitors read from places
+# where that is risky, and a query string can carry an email address.
+access_log_format = '"%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
