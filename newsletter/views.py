@@ -9,7 +9,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import services, tokens
 from .forms import CONSENT_TEXT, PreferencesForm, SubscribeForm
@@ -30,12 +30,12 @@ class SubscribeView(View):
     template_name = "newsletter/subscribe.html"
 
     def get(self, request):
+        return render(request, self.template_name, {"form": self.blank_form()})
+
+    @staticmethod
+    def blank_form(**initial):
         default_lists = MailingList.objects.public().filter(is_default=True)
-        # The short forms (footer, home) send the address here by GET: pre-fill it. Only a
-        # starting value for the field; it is validated when the visitor submits.
-        email = request.GET.get("email", "").replace("\x00", "").strip()[:254]
-        form = SubscribeForm(initial={"lists": default_lists, "email": email})
-        return render(request, self.template_name, {"form": form})
+        return SubscribeForm(initial={"lists": default_lists, **initial})
 
     def post(self, request):
         if not allow_signup(request):
@@ -64,6 +64,21 @@ class SubscribeView(View):
             return render(request, "newsletter/send_failed.html", status=503)
         # The same page whatever the address's state: it must not tell anyone who subscribes.
         return render(request, "newsletter/check_inbox.html", {"email": result.subscriber.email})
+
+
+# The short forms (footer, home) post only an address here, without a CSRF token, so that the
+# pages carrying them hold nothing per visitor and can be cached for everyone (forumasia/cache.py).
+# Exempting this view is safe because it changes nothing: it only shows the full sign-up form
+# with the address filled in, and that form's POST is CSRF-protected as usual. POST rather than
+# GET keeps the address out of URLs, access logs and browser history.
+@csrf_exempt
+@require_POST
+@never_cache
+def start(request):
+    email = request.POST.get("email", "").replace("\x00", "").strip()[:254]
+    source = request.POST.get("source", "").replace("\x00", "")[:200]
+    form = SubscribeView.blank_form(email=email, source=source)
+    return render(request, SubscribeView.template_name, {"form": form})
 
 
 @require_GET

@@ -51,32 +51,58 @@ def test_subscribe_page_offers_public_lists_with_the_default_ticked(
     assert 'name="website"' in html  # the honeypot
 
 
-def test_footer_form_on_every_page_sends_the_address_to_the_sign_up_page_by_get(client, monthly):
+def test_footer_form_on_every_page_carries_no_csrf_token_so_pages_can_be_cached(client, monthly):
     html = page_text(client.get("/members/"))
 
     footer = html[html.index('class="newsletter-form') :]
     footer = footer[: footer.index("</form>")]
-    assert 'action="/newsletter/"' in footer
-    assert 'method="get"' in footer
+    assert 'action="/newsletter/start/"' in footer
+    assert 'method="post"' in footer
     assert 'name="email"' in footer
+    assert 'name="source" value="/members/"' in footer
     # No per-visitor token: pages with this form can be cached for every anonymous visitor.
     assert "csrfmiddlewaretoken" not in footer
 
 
-def test_sign_up_page_prefills_the_address_from_the_footer_form(client, monthly):
-    response = client.get(SUBSCRIBE, {"email": "Footer@Example.org"})
+def test_footer_form_opens_the_full_form_prefilled_without_subscribing_anyone(monthly):
+    # A browser with no CSRF cookie yet, as on a cached page: the start step must still work.
+    csrf_checking = Client(enforce_csrf_checks=True)
+
+    response = csrf_checking.post(
+        "/newsletter/start/", {"email": "Footer@Example.org", "source": "/members/"}
+    )
 
     html = page_text(response)
+    assert response.status_code == 200
     assert re.search(r'name="email"[^>]*value="Footer@Example.org"', html)
+    assert 'name="source" value="/members/"' in html
     assert 'name="csrfmiddlewaretoken"' in html
+    assert "consent" in html
     assert not Subscriber.objects.exists()
 
 
+def test_the_address_never_travels_in_the_url(client, monthly):
+    response = client.get("/newsletter/start/", {"email": "someone@example.org"})
+
+    assert response.status_code == 405
+
+
 def test_prefilled_address_is_escaped_and_never_breaks_the_page(client, monthly):
-    response = client.get(SUBSCRIBE, {"email": '"><script>alert(1)</script>\x00' + "x" * 400})
+    response = client.post(
+        "/newsletter/start/", {"email": '"><script>alert(1)</script>\x00' + "x" * 400}
+    )
 
     assert response.status_code == 200
     assert "<script>alert(1)" not in page_text(response)
+
+
+def test_real_sign_up_still_needs_the_csrf_token(monthly):
+    csrf_checking = Client(enforce_csrf_checks=True)
+
+    response = csrf_checking.post(SUBSCRIBE, {"email": "x@example.org", "consent": "on"})
+
+    assert response.status_code == 403
+    assert not Subscriber.objects.exists()
 
 
 def test_footer_signup_joins_the_default_list_and_records_the_page(client, monthly, mailoutbox):
