@@ -31,21 +31,8 @@ class SuperUserFactory(UserFactory):
 
 
 def country(code):
-    """A country loaded by the data migration (TH, KH, NP, ...).
-
-    Transactional (browser) tests flush the tables after each test, taking the migration's
-    rows with them; the country is then recreated from the migration's own list.
-    """
-    found = Country.objects.filter(code=code).first()
-    if found is not None:
-        return found
-    from importlib import import_module
-
-    from django.utils.text import slugify
-
-    rows = import_module("members.migrations.0002_load_asian_countries").ASIAN_COUNTRIES
-    name, sub_region = next((n, r) for c, n, r in rows if c == code)
-    return Country.objects.create(code=code, name=name, slug=slugify(name), sub_region=sub_region)
+    """A country loaded by the data migration (TH, KH, NP, ...)."""
+    return Country.objects.get(code=code)
 
 
 class MemberOrganisationFactory(factory.django.DjangoModelFactory):

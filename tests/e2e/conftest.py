@@ -1,11 +1,16 @@
 """Browser journeys in Debian's Chromium, driven by pytest-playwright.
 
+Every module marks itself `django_db(transaction=True)`: the live server needs committed data.
+The flush after each such test also empties what data migrations created; `migration_data`
+puts it back with the migrations' own (idempotent) functions.
+
 No browser is ever downloaded: we point Playwright at the system `chromium`. Without one the
 journeys skip with a reason, unless REQUIRE_BROWSER=1 (CI), when a missing browser fails.
 """
 
 import os
 import shutil
+from importlib import import_module
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,6 +28,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     # Stops Chromium's own background look-ups of Google hosts; the site must make none.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+
+
+DATA_MIGRATIONS = [
+    ("members.migrations.0002_load_asian_countries", "load_countries"),
+    ("publications.migrations.0002_editors_group", "create_editors"),
+    ("newsletter.migrations.0002_communications_staff_group", "create_group"),
+    ("forumasia.migrations.0001_editorial_pages", "create_pages"),
 ]
 
 
@@ -74,3 +87,43 @@ def screenshot(page, tmp_path):
         return paths
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def migration_data(transactional_db):
+    from django.apps import apps
+
+    for module, function in DATA_MIGRATIONS:
+        getattr(import_module(module), function)(apps, None)
+
+
+@pytest.fixture
+def csp_violations(page):
+    """Console messages about Content-Security-Policy violations on the page."""
+    seen = []
+
+    def record(message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            seen.append(message.text)
+
+    page.on("console", record)
+    return seen
+
+
+@pytest.fixture(autouse=True)
+def serve_media(request, media_root):
+    """Uploaded files, served to the browser from the test's MEDIA_ROOT (in production a web
+    server or object storage serves them; the live server does not)."""
+    if "page" not in request.fixturenames:
+        return
+    page = request.getfixturevalue("page")
+    live_server = request.getfixturevalue("live_server")
+
+    def fulfil(route):
+        path = media_root / route.request.url.split("/media/", 1)[1].split("?")[0]
+        if path.is_file():
+            route.fulfill(path=str(path))
+        else:
+            route.fulfill(status=404)
+
+    page.route(f"{live_server.url}/media/**", fulfil)

@@ -1,6 +1,5 @@
 """Editor and visitor journeys for publications, in real Chromium."""
 
-import importlib
 import io
 import re
 
@@ -14,50 +13,7 @@ from tests.factories import MemberOrganisationFactory, PublicationFactory, UserF
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def migration_data(db):
-    """The countries and the Editors group come from data migrations, which the flush after a
-    transactional test removes; put them back the way the migrations create them."""
-    from django.apps import apps
-
-    from members.models import Country
-
-    if not Country.objects.exists():
-        module = importlib.import_module("members.migrations.0002_load_asian_countries")
-        module.load_countries(apps, None)
-    if not Group.objects.filter(name="Editors").exists():
-        module = importlib.import_module("publications.migrations.0002_editors_group")
-        module.create_editors(apps, None)
-
-
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def csp_violations(page):
-    seen = []
-
-    def record(message):
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-            seen.append(message.text)
-
-    page.on("console", record)
-    return seen
-
-
-@pytest.fixture(autouse=True)
-def serve_media(page, live_server, media_root):
-    """Uploaded files, served to the browser from the test's MEDIA_ROOT (in production a web
-    server or object storage serves them; the live server does not)."""
-
-    def fulfil(route):
-        path = media_root / route.request.url.split("/media/", 1)[1].split("?")[0]
-        if path.is_file():
-            route.fulfill(path=str(path))
-        else:
-            route.fulfill(status=404)
-
-    page.route(f"{live_server.url}/media/**", fulfil)
 
 
 def photo(tmp_path):

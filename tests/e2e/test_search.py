@@ -1,6 +1,5 @@
 """A visitor searches from the header, sees highlighted results and opens one, in Chromium."""
 
-import importlib
 import io
 
 import pytest
@@ -10,46 +9,6 @@ from publications.models import Publication
 from tests.factories import MemberOrganisationFactory, PublicationFactory, country
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def migration_data(db):
-    """Countries come from a data migration, which the flush after a transactional test
-    removes; put them back the way the migration creates them."""
-    from django.apps import apps
-
-    from members.models import Country
-
-    if not Country.objects.exists():
-        module = importlib.import_module("members.migrations.0002_load_asian_countries")
-        module.load_countries(apps, None)
-
-
-@pytest.fixture
-def csp_violations(page):
-    seen = []
-
-    def record(message):
-        text = message.text
-        if "Content Security Policy" in text or "Content-Security-Policy" in text:
-            seen.append(text)
-
-    page.on("console", record)
-    return seen
-
-
-@pytest.fixture(autouse=True)
-def serve_media(page, live_server, media_root):
-    """Uploaded files, served to the browser from the test's MEDIA_ROOT."""
-
-    def fulfil(route):
-        path = media_root / route.request.url.split("/media/", 1)[1].split("?")[0]
-        if path.is_file():
-            route.fulfill(path=str(path))
-        else:
-            route.fulfill(status=404)
-
-    page.route(f"{live_server.url}/media/**", fulfil)
 
 
 def test_visitor_searches_from_the_header_sees_highlights_and_opens_a_result(
@@ -96,14 +55,11 @@ def test_a_misspelt_country_still_finds_its_publications(page, live_server):
 def test_home_and_search_with_demo_content_look_right(
     page, live_server, csp_violations, third_party_requests, screenshot
 ):
-    from django.apps import apps
-
     from members import demo as members_demo
     from publications import demo as publications_demo
 
     members_demo.load(stdout=io.StringIO())
     publications_demo.load(stdout=io.StringIO())
-    importlib.import_module("forumasia.migrations.0001_editorial_pages").create_pages(apps, None)
     assert Publication.objects.published().filter(countries__code="KH").exists()
 
     page.goto(live_server.url + "/")
