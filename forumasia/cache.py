@@ -12,7 +12,25 @@ How it works
   moment and the next visitor gets a freshly rendered page that includes it.
 - Decorate a view with `@cache_anonymous_page()` (or pass `vary_on_query=("p",)` for the query
   parameters the view reads; all other parameters are ignored so `?utm_source=...` cannot fill
-  the cache with copies).
+  the cache with copies). Class-based views can use `AnonymousPageCacheMixin` instead, which
+  wraps `as_view()` so the URLconf stays as it is.
+- A hit costs one cache round trip: the version token and the page are read together with
+  `get_many()` (one MGET on Redis); the page is stored under a key without the version and
+  carries the version it was rendered for. No database query, no template, no session.
+- The page is stored as rendered and gzip-compressed once, so a hit never compresses again
+  (the compressed copy is sent when the visitor accepts gzip). It carries a weak ETag computed
+  once on store, so a browser or CDN revalidating gets a 304 (ConditionalGetMiddleware).
+
+HTTP caching (browsers and a CDN)
+---------------------------------
+A page served or stored here is sent with `Cache-Control: public, max-age=PUBLIC_MAX_AGE,
+stale-while-revalidate=...` (never past the next scheduled publication), so a CDN in front can
+absorb a surge. That is the only place that says "public": `CacheControlDefaultMiddleware`
+marks every other response without its own Cache-Control `private, no-cache` (pages for
+logged-in users, pages with a CSRF token, previews, errors). The price of `max-age` is that a
+CDN may show an unpublished page for up to PUBLIC_MAX_AGE + the stale window (90 s); purge the
+CDN for an urgent takedown. The CDN must pass requests with the session cookie through (the
+site's own cache already does: staff previews are never read from or written to it).
 
 Why this is safe
 ----------------
@@ -37,15 +55,23 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.text import compress_string
 
 VERSION_KEY = "content-version"
 NEXT_CHANGE_KEY = "content-next-change:{version}"
-PAGE_KEY = "anon-page:{version}:{digest}"
+PAGE_KEY = "anon-page:{digest}"
 # Upper bound for a cached page; writes that bypass the signals (queryset.update() in a shell)
 # are visible after at most this long.
 PAGE_TIMEOUT = 10 * 60
 MESSAGES_COOKIE = "messages"
+# What browsers and a CDN may keep a public page for, and serve stale while refetching.
+PUBLIC_MAX_AGE = 60
+STALE_WHILE_REVALIDATE = 30
+# Shorter bodies are not worth compressing (GZipMiddleware's own threshold).
+GZIP_MIN_LENGTH = 200
 
 
 def content_version():
@@ -106,13 +132,55 @@ def is_storable_response(request, response):
     )
 
 
-def page_key(request, version, vary_on_query):
+def page_key(request, vary_on_query):
     query = "&".join(
         f"{name}={value}" for name in vary_on_query for value in request.GET.getlist(name)[:1]
     )
     raw = f"{request.get_host()}|{request.path}|{query}"
     digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
-    return PAGE_KEY.format(version=version, digest=digest)
+    return PAGE_KEY.format(digest=digest)
+
+
+def make_entry(response, version, fresh_until):
+    content = response.content
+    return {
+        "version": version,
+        "fresh_until": fresh_until,
+        "content": content,
+        # Compressed once here, not on every hit. A stored page holds nothing secret or
+        # per-visitor (no CSRF token, no session), so BREACH has nothing to recover from it;
+        # random padding (GZipMiddleware's mitigation) is not needed here.
+        "gzip": compress_string(content) if len(content) >= GZIP_MIN_LENGTH else None,
+        "etag": f'W/"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',
+        "headers": [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in ("set-cookie", "x-page-cache", "cache-control", "etag")
+        ],
+    }
+
+
+def response_from_entry(request, entry, now, state):
+    compressed = entry["gzip"]
+    accepts_gzip = compressed is not None and re_accepts_gzip.search(
+        request.META.get("HTTP_ACCEPT_ENCODING", "")
+    )
+    response = HttpResponse(compressed if accepts_gzip else entry["content"], status=200)
+    for name, value in entry["headers"]:
+        response[name] = value
+    if accepts_gzip:
+        response["Content-Encoding"] = "gzip"
+    if compressed is not None:
+        patch_vary_headers(response, ("Accept-Encoding",))
+    response["ETag"] = entry["etag"]
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=max(0, min(PUBLIC_MAX_AGE, math.floor(entry["fresh_until"] - now))),
+        stale_while_revalidate=STALE_WHILE_REVALIDATE,
+    )
+    response["X-Page-Cache"] = state
+    return response
 
 
 def cache_anonymous_page(vary_on_query=()):
@@ -123,44 +191,58 @@ def cache_anonymous_page(vary_on_query=()):
         def wrapped(request, *args, **kwargs):
             if not is_cacheable_request(request):
                 return view(request, *args, **kwargs)
-            now = timezone.now()
-            version = content_version()
-            key = page_key(request, version, vary_on_query)
-            entry = cache.get(key)
-            if entry is not None and entry["fresh_until"] > now.timestamp():
-                response = HttpResponse(entry["content"], status=200)
-                for name, value in entry["headers"]:
-                    response[name] = value
-                response["X-Page-Cache"] = "hit"
-                return response
+            now = timezone.now().timestamp()
+            key = page_key(request, vary_on_query)
+            found = cache.get_many([VERSION_KEY, key])
+            version = found.get(VERSION_KEY) or content_version()
+            entry = found.get(key)
+            if entry is not None and entry.get("version") == version and entry["fresh_until"] > now:
+                return response_from_entry(request, entry, now, "hit")
 
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            if is_storable_response(request, response):
-                fresh_until = now.timestamp() + PAGE_TIMEOUT
-                upcoming = next_scheduled_change(now, version)
-                if upcoming is not None:
-                    fresh_until = min(fresh_until, upcoming)
-                seconds = math.ceil(fresh_until - now.timestamp())
-                if seconds > 0:
-                    headers = [
-                        (name, value)
-                        for name, value in response.items()
-                        if name.lower() not in ("set-cookie", "x-page-cache")
-                    ]
-                    cache.set(
-                        key,
-                        {
-                            "content": response.content,
-                            "headers": headers,
-                            "fresh_until": fresh_until,
-                        },
-                        timeout=seconds + 1,
-                    )
-                response["X-Page-Cache"] = "miss"
-            return response
+            if not is_storable_response(request, response):
+                return response
+            fresh_until = now + PAGE_TIMEOUT
+            upcoming = next_scheduled_change(timezone.now(), version)
+            if upcoming is not None:
+                fresh_until = min(fresh_until, upcoming)
+            seconds = math.ceil(fresh_until - now)
+            if seconds <= 0:
+                return response
+            entry = make_entry(response, version, fresh_until)
+            cache.set(key, entry, timeout=seconds + 1)
+            return response_from_entry(request, entry, now, "miss")
 
         return wrapped
 
     return decorator
+
+
+class AnonymousPageCacheMixin:
+    """For class-based views: `as_view()` returns the view wrapped in `cache_anonymous_page`,
+    varying on the `cache_vary_on_query` parameters."""
+
+    cache_vary_on_query = ()
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = super().as_view(**initkwargs)
+        return cache_anonymous_page(vary_on_query=cls.cache_vary_on_query)(view)
+
+
+class CacheControlDefaultMiddleware:
+    """Private unless a view said otherwise: any response without its own Cache-Control gets
+    `private, no-cache`, so no browser-shared or CDN cache ever keeps a page meant for one
+    visitor (logged-in pages, CSRF tokens, previews, messages, errors). Public pages say so
+    explicitly (`cache_anonymous_page`, robots.txt, whitenoise's static files)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_cache=True)
+        return response

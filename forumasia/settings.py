@@ -87,7 +87,18 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves static files (already compressed, far-future Cache-Control) before anything below.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed on the way out; above everything that reads or writes the body. Since
+    # Django 4.2 it pads each response with up to 100 random bytes (the "Heal the Breach"
+    # mitigation, `max_random_bytes` in django/middleware/gzip.py) and CSRF tokens are masked
+    # per response, so pages with forms may be compressed too. Pages from the anonymous page
+    # cache arrive already compressed and are passed through (forumasia/cache.py).
+    "django.middleware.gzip.GZipMiddleware",
+    # ETag + 304 for If-None-Match; below GZip so the tag is computed on the plain body.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # `private, no-cache` on every response that does not say it is public.
+    "forumasia.cache.CacheControlDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

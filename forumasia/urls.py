@@ -18,14 +18,19 @@ admin.site.index_title = "Publish and manage the site"
 # publication leaves it at once and a scheduled one enters it on time (forumasia/cache.py).
 sitemap_index = cache_anonymous_page()(sitemap_views.index)
 sitemap_section = cache_anonymous_page(vary_on_query=("p",))(sitemap_views.sitemap)
+# Feeds are read by feed readers every few minutes: the same page for everyone, per filter.
+FEED_QUERY = ("type", "country", "tag")
+feed_rss = cache_anonymous_page(vary_on_query=FEED_QUERY)(LatestPublicationsFeed())
+feed_atom = cache_anonymous_page(vary_on_query=FEED_QUERY)(LatestPublicationsAtomFeed())
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    # /search/ is cached like the list it extends (PublicationListView's query parameters).
     path("search/", views.SearchView.as_view(), name="search"),
-    path("feeds/rss/", LatestPublicationsFeed(), name="feed-rss"),
-    path("feeds/atom/", LatestPublicationsAtomFeed(), name="feed-atom"),
+    path("feeds/rss/", feed_rss, name="feed-rss"),
+    path("feeds/atom/", feed_atom, name="feed-atom"),
     path(
         "sitemap.xml",
         sitemap_index,

@@ -6,6 +6,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
 
+from forumasia.cache import AnonymousPageCacheMixin
+
 from .forms import MemberFilterForm
 from .models import Country, MemberOrganisation, SubRegion
 
@@ -28,7 +30,7 @@ def paginate_publications(request, publications):
     return {"page_obj": page, "querystring_without_page": querystring_without_page(request)}
 
 
-class MemberListView(TemplateView):
+class MemberListView(AnonymousPageCacheMixin, TemplateView):
     """/members/: current members grouped by country, filtered by country, sub-region, search.
 
     Queries: countries with counts (filters, totals, and the map on a cache miss) and the
@@ -36,6 +38,7 @@ class MemberListView(TemplateView):
     """
 
     template_name = "members/member_list.html"
+    cache_vary_on_query = ("country", "region", "q")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -79,10 +82,11 @@ class MemberListView(TemplateView):
         return context
 
 
-class MemberDetailView(DetailView):
+class MemberDetailView(AnonymousPageCacheMixin, DetailView):
     """/members/<slug>/: current and former members (former ones are marked)."""
 
     template_name = "members/member_detail.html"
+    cache_vary_on_query = ("page",)
     context_object_name = "member"
 
     def get_queryset(self):
@@ -94,10 +98,11 @@ class MemberDetailView(DetailView):
         return context
 
 
-class CountryDetailView(DetailView):
+class CountryDetailView(AnonymousPageCacheMixin, DetailView):
     """/countries/<code>/: a country's members and the publications about it."""
 
     template_name = "members/country_detail.html"
+    cache_vary_on_query = ("page",)
     context_object_name = "country"
 
     def get_object(self, queryset=None):

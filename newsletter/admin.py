@@ -177,13 +177,10 @@ class SubscriberAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context=context)
 
     def _stream(self, request, queryset, *, fmt, filters):
-        rows = services.export_rows(
+        chunks = services.export_csv_chunks(
             queryset=queryset, fmt=fmt, via="admin", filters=filters, user=request.user
         )
-        response = StreamingHttpResponse(
-            services.csv_lines(rows, bom=EXPORT_FORMATS[fmt]),
-            content_type="text/csv; charset=utf-8",
-        )
+        response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="subscribers-{stamp}.csv"'
         return response

@@ -6,6 +6,8 @@ sends again.
 """
 
 import csv
+import io
+import itertools
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from members.models import Country
@@ -30,6 +32,7 @@ __all__ = [
     "TokenInvalid",
     "confirm",
     "erase",
+    "export_csv_chunks",
     "export_rows",
     "export_subscriber_data",
     "neutralise",
@@ -291,17 +294,73 @@ def _time(value: datetime | None) -> str:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
 
 
-def for_export(queryset: QuerySet) -> QuerySet:
-    active = Subscription.objects.filter(unsubscribed_at__isnull=True).select_related(
-        "mailing_list"
+# The columns read for an export, as plain tuples (no model instances): the primary key, then
+# one value per EXPORT_COLUMNS entry except the lists, which come from a second query per chunk.
+_EXPORT_FIELDS = (
+    "pk",
+    "email",
+    "name",
+    "organisation",
+    "country__name",
+    "status",
+    "consented_at",
+    "confirmed_at",
+)
+
+
+def _active_list_names(subscriber_ids: list[int]) -> dict[int, str]:
+    """subscriber id → the slugs of their active lists, "a, b" (one query for a whole chunk)."""
+    names: dict[int, list[str]] = {}
+    pairs = (
+        Subscription.objects.filter(subscriber_id__in=subscriber_ids, unsubscribed_at__isnull=True)
+        .order_by("subscriber_id", "mailing_list__position", "mailing_list__name")
+        .values_list("subscriber_id", "mailing_list__slug")
     )
-    # Drop prefetches the caller's queryset may carry (the admin's), so ours is the only one.
-    return (
+    for subscriber_id, slug in pairs:
+        names.setdefault(subscriber_id, []).append(slug)
+    return {key: ", ".join(slugs) for key, slugs in names.items()}
+
+
+def export_row_batches(queryset: QuerySet) -> Iterator[list[list[str]]]:
+    """The export's rows (no header) in lists of up to EXPORT_CHUNK_SIZE, in constant memory.
+
+    Plain tuples through `values_list().iterator()` (a server-side cursor on PostgreSQL), the
+    active lists of a chunk in one more query, every text cell through `neutralise()`; times
+    in the site's time zone. About 2 queries per 2,000 subscribers."""
+    zone = timezone.get_current_timezone()
+    # Prefetches the caller may carry (the admin changelist's) do not apply to tuples.
+    rows = (
         queryset.prefetch_related(None)
-        .select_related("country")
-        .prefetch_related(
-            Prefetch("subscriptions", queryset=active, to_attr="active_subscriptions")
-        )
+        .values_list(*_EXPORT_FIELDS)
+        .iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    )
+    while True:
+        chunk = list(itertools.islice(rows, EXPORT_CHUNK_SIZE))
+        if not chunk:
+            return
+        lists = _active_list_names([row[0] for row in chunk])
+        yield [
+            [
+                neutralise(email),
+                neutralise(name),
+                neutralise(organisation),
+                neutralise(country),
+                neutralise(lists.get(pk, "")),
+                neutralise(status),
+                consented.astimezone(zone).isoformat(timespec="seconds") if consented else "",
+                confirmed.astimezone(zone).isoformat(timespec="seconds") if confirmed else "",
+            ]
+            for pk, email, name, organisation, country, status, consented, confirmed in chunk
+        ]
+
+
+def start_export(*, queryset: QuerySet, fmt: str, via: str, filters: dict, user=None) -> None:
+    """Check the format and log the export. Logged before streaming starts: an export that is
+    interrupted half-way has still handed out data and must be on record."""
+    if fmt not in {SubscriberExport.Format.CSV, SubscriberExport.Format.CSV_BOM}:
+        raise ValueError(f"Unknown export format {fmt!r}")
+    SubscriberExport.objects.create(
+        user=user, via=via, filters=filters, row_count=queryset.count(), format=fmt
     )
 
 
@@ -313,34 +372,38 @@ def export_rows(
     filters: dict,
     user=None,
 ) -> Iterator[list[str]]:
-    """Log the export, then return its rows (header first) as a lazy, constant-memory iterator.
-
-    The log row is written before streaming starts: an export that is interrupted half-way
-    has still handed out data and must be on record.
-    """
-    if fmt not in {SubscriberExport.Format.CSV, SubscriberExport.Format.CSV_BOM}:
-        raise ValueError(f"Unknown export format {fmt!r}")
-    SubscriberExport.objects.create(
-        user=user, via=via, filters=filters, row_count=queryset.count(), format=fmt
-    )
-    rows = for_export(queryset).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    """Log the export, then return its rows (header first) as a lazy, constant-memory iterator."""
+    start_export(queryset=queryset, fmt=fmt, via=via, filters=filters, user=user)
 
     def generate():
         yield EXPORT_COLUMNS
-        for subscriber in rows:
-            yield [
-                neutralise(value)
-                for value in (
-                    subscriber.email,
-                    subscriber.name,
-                    subscriber.organisation,
-                    subscriber.country.name if subscriber.country else "",
-                    ", ".join(s.mailing_list.slug for s in subscriber.active_subscriptions),
-                    subscriber.status,
-                    _time(subscriber.consented_at),
-                    _time(subscriber.confirmed_at),
-                )
-            ]
+        for batch in export_row_batches(queryset):
+            yield from batch
+
+    return generate()
+
+
+def export_csv_chunks(
+    *, queryset: QuerySet, fmt: str, via: str, filters: dict, user=None
+) -> Iterator[str]:
+    """Log the export, then return it as CSV text in chunks of EXPORT_CHUNK_SIZE rows (header
+    and, for csv-bom, the byte-order mark first): one write per chunk, not per row, for a
+    streaming response."""
+    start_export(queryset=queryset, fmt=fmt, via=via, filters=filters, user=user)
+
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        if fmt == SubscriberExport.Format.CSV_BOM:
+            buffer.write("\ufeff")
+        writer.writerow(EXPORT_COLUMNS)
+        for batch in export_row_batches(queryset):
+            writer.writerows(batch)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        if buffer.tell():
+            yield buffer.getvalue()
 
     return generate()
 

@@ -5,19 +5,127 @@ import re
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
+from forumasia.cache import AnonymousPageCacheMixin, content_version, is_cacheable_request
 from members.models import Country
 
 from .feeds import feed_query
 from .models import Publication, Signature
+from .pagination import CappedPaginator
 
 MAX_QUERY_LENGTH = 200
 YEAR = re.compile(r"^\d{4}$")
+# The theme filter offers the most used themes of the latest FACET_WINDOW publications: what
+# the archive is about now, at a cost that does not grow with the archive.
+FACET_WINDOW = 1_000
+FACET_TAGS = 20
+FACETS_KEY = "publication-facets:{version}"
+# Facets are shared by every list URL and kept per content version (a publish or an edit
+# starts afresh); the timeout bounds how long a scheduled publication's country or year may be
+# missing from the filter options after it goes public by the clock.
+FACETS_TIMEOUT = 120
+RELATED_COUNT = 3
+
+
+class EqualsAny(Func):
+    """PostgreSQL: `column = ANY(ARRAY(subquery))`, the subquery run once as a list."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+def publication_content_type_id():
+    """The content type of publications, as a one-row subquery (an InitPlan in PostgreSQL):
+    tag links are filtered by plain ids, without a join on django_content_type, and without
+    relying on a per-process cache of the id."""
+    return Subquery(
+        ContentType.objects.filter(app_label="publications", model="publication").values("pk")[:1]
+    )
+
+
+def tagged_with(tag_ids):
+    """Publications carrying any of `tag_ids`, as an EXISTS over taggit's items: plain ids, so
+    PostgreSQL estimates from the column statistics and probes the (content type, object,
+    tag) index."""
+    return Exists(
+        TaggedItem.objects.filter(
+            content_type_id=publication_content_type_id(),
+            object_id=OuterRef("pk"),
+            tag_id__in=tag_ids,
+        )
+    )
+
+
+def about_countries(country_ids):
+    return Exists(
+        Publication.countries.through.objects.filter(
+            publication_id=OuterRef("pk"), country_id__in=country_ids
+        )
+    )
+
+
+def list_facets(now=None):
+    """{'countries', 'tags', 'years'} for the list's filter form; three bounded queries, cached
+    per content version."""
+    key = FACETS_KEY.format(version=content_version())
+    facets = cache.get(key)
+    if facets is not None:
+        return facets
+    public = Publication.objects.published(now or timezone.now())
+    countries = list(
+        Country.objects.filter(
+            Exists(
+                Publication.countries.through.objects.filter(
+                    country=OuterRef("pk"), publication__in=public
+                )
+            )
+        ).order_by("name")
+    )
+    recent = public.order_by("-publish_at", "-pk").values("pk")[:FACET_WINDOW]
+    links = TaggedItem.objects.filter(content_type_id=publication_content_type_id())
+    if connection.vendor == "postgresql":
+        # `= ANY(ARRAY(subquery))`: the window's ids are collected first and their tag links
+        # read by the (content type, object) index; with `IN (subquery)` PostgreSQL hashes the
+        # whole link table instead.
+        links = links.filter(EqualsAny(F("object_id"), Subquery(recent)))
+    else:
+        links = links.filter(object_id__in=recent)
+    tags = [
+        Tag(pk=row["tag_id"], name=row["tag__name"], slug=row["tag__slug"])
+        for row in links.values("tag_id", "tag__name", "tag__slug")
+        .annotate(uses=Count("pk"))
+        .order_by("-uses", "tag__name")[:FACET_TAGS]
+    ]
+    span = public.aggregate(first=Min("publish_at"), last=Max("publish_at"))
+    years = []
+    if span["first"]:
+        first = timezone.localtime(span["first"]).year
+        last = timezone.localtime(span["last"]).year
+        years = list(range(last, first - 1, -1))
+    facets = {"countries": countries, "tags": tags, "years": years}
+    cache.set(key, facets, timeout=FACETS_TIMEOUT)
+    return facets
 
 
 class PublicationVisibilityMixin:
@@ -30,6 +138,11 @@ class PublicationVisibilityMixin:
     model = Publication
 
     def can_preview(self):
+        # Without a session cookie the visitor is anonymous: known without loading the session,
+        # so the page stays cacheable (forumasia/cache.py). Previews therefore never reach the
+        # page cache, and neither does a draft's 404 (only 200s are stored).
+        if is_cacheable_request(self.request):
+            return False
         return self.request.user.has_perm("publications.change_publication")
 
     def get_queryset(self):
@@ -37,7 +150,7 @@ class PublicationVisibilityMixin:
         return publications if self.can_preview() else publications.published()
 
 
-class PublicationListView(ListView):
+class PublicationListView(AnonymousPageCacheMixin, ListView):
     """/publications/ and the type pages; filters `type`, `country`, `tag`, `year`, `q`.
 
     Lists show what the public sees, to staff too (drafts are previewed at their own URL).
@@ -48,6 +161,7 @@ class PublicationListView(ListView):
     template_name = "publications/publication_list.html"
     context_object_name = "publications"
     paginate_by = 20
+    cache_vary_on_query = ("type", "country", "tag", "year", "q", "page")
     fixed_type = None
 
     def get_filters(self):
@@ -72,79 +186,61 @@ class PublicationListView(ListView):
         return filters
 
     def get_queryset(self):
-        self.filters = self.get_filters()
+        self.filters = filters = self.get_filters()
+        self.facets = list_facets()
+        self.country = self.tag = None
         publications = Publication.objects.published().for_cards()
-        if "type" in self.filters:
-            publications = publications.filter(type=self.filters["type"])
-        if "country" in self.filters:
-            publications = publications.filter(
-                Exists(
-                    Publication.countries.through.objects.filter(
-                        publication=OuterRef("pk"), country__code=self.filters["country"]
-                    )
-                )
+        if "type" in filters:
+            publications = publications.filter(type=filters["type"])
+        # Country and tag are looked up first (usually from the facets already in hand) and
+        # filtered by id: a code or slug inside the subquery hides the selectivity from
+        # PostgreSQL's estimates. Unknown ones match nothing.
+        if "country" in filters:
+            self.country = (
+                next((c for c in self.facets["countries"] if c.code == filters["country"]), None)
+                or Country.objects.filter(code=filters["country"]).first()
             )
-        if "tag" in self.filters:
-            publications = publications.filter(
-                Exists(
-                    TaggedItem.objects.filter(
-                        content_type__app_label="publications",
-                        content_type__model="publication",
-                        object_id=OuterRef("pk"),
-                        tag__slug=self.filters["tag"],
-                    )
-                )
+            if self.country is None:
+                publications = publications.none()
+            else:
+                publications = publications.filter(about_countries([self.country.pk]))
+        if "tag" in filters:
+            self.tag = (
+                next((t for t in self.facets["tags"] if t.slug == filters["tag"]), None)
+                or Tag.objects.filter(slug=filters["tag"]).first()
             )
-        if "year" in self.filters:
-            publications = publications.filter(publish_at__year=self.filters["year"])
-        if "q" in self.filters:
-            publications = publications.search(self.filters["q"])
+            if self.tag is None:
+                publications = publications.none()
+            else:
+                publications = publications.filter(tagged_with([self.tag.pk]))
+        if "year" in filters:
+            publications = publications.filter(publish_at__year=filters["year"])
+        if "q" in filters:
+            publications = publications.search(filters["q"])
         return publications
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
+        return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page, **kw)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        now = timezone.now()
-        public = Publication.objects.published(now)
-        countries = list(
-            Country.objects.filter(
-                Exists(
-                    Publication.countries.through.objects.filter(
-                        country=OuterRef("pk"), publication__in=public
-                    )
-                )
-            ).order_by("name")
-        )
-        tags = list(
-            Tag.objects.filter(
-                taggit_taggeditem_items__content_type__app_label="publications",
-                taggit_taggeditem_items__content_type__model="publication",
-                taggit_taggeditem_items__object_id__in=public.values("pk"),
-            )
-            .annotate(uses=Count("taggit_taggeditem_items"))
-            .order_by("-uses", "name")[:20]
-        )
-        span = public.aggregate(first=Min("publish_at"), last=Max("publish_at"))
-        years = []
-        if span["first"]:
-            first = timezone.localtime(span["first"]).year
-            last = timezone.localtime(span["last"]).year
-            years = list(range(last, first - 1, -1))
-
-        filters = self.filters
-        country = next((c for c in countries if c.code == filters.get("country")), None)
-        tag = next((t for t in tags if t.slug == filters.get("tag")), None)
-        if "tag" in filters and tag is None:
-            tag = Tag.objects.filter(slug=filters["tag"]).first()
+        filters, country, tag = self.filters, self.country, self.tag
+        tag_options = self.facets["tags"]
+        if tag is not None and tag not in tag_options:
+            # The chosen theme stays selectable even when it is not among the popular ones.
+            tag_options = [*tag_options, tag]
+        paginator = context["paginator"]
         context.update(
             filters=filters,
             fixed_type=self.fixed_type,
             type_label=Publication.Type(self.fixed_type).label if self.fixed_type else None,
             type_choices=Publication.Type.choices,
-            country_options=countries,
-            tag_options=tags,
-            year_options=years,
+            country_options=self.facets["countries"],
+            tag_options=tag_options,
+            year_options=self.facets["years"],
             chips=self.chips(filters, country, tag),
-            result_count=context["paginator"].count,
+            result_count=min(paginator.count, paginator.cap),
+            result_count_capped=paginator.is_capped,
             querystring_without_page=self.querystring(exclude=("page",)),
             query=filters.get("q", ""),
             **self.feed_context(filters, country, tag),
@@ -207,7 +303,7 @@ class PublicationListView(ListView):
         return chips
 
 
-class PublicationDetailView(PublicationVisibilityMixin, DetailView):
+class PublicationDetailView(AnonymousPageCacheMixin, PublicationVisibilityMixin, DetailView):
     template_name = "publications/publication_detail.html"
     context_object_name = "publication"
 
@@ -237,35 +333,16 @@ class PublicationDetailView(PublicationVisibilityMixin, DetailView):
             .only("pk", "slug", "title", "language", "publish_at")
             .order_by("language")
         )
-        tag_ids = [tag.pk for tag in publication.tags.all()]
-        country_ids = [country.pk for country in publication.countries.all()]
-        related = Publication.objects.none()
-        if tag_ids or country_ids:
-            matches = Q()
-            if tag_ids:
-                matches |= Q(
-                    Exists(
-                        TaggedItem.objects.filter(
-                            content_type__app_label="publications",
-                            content_type__model="publication",
-                            object_id=OuterRef("pk"),
-                            tag_id__in=tag_ids,
-                        )
-                    )
-                )
-            if country_ids:
-                matches |= Q(
-                    Exists(
-                        Publication.countries.through.objects.filter(
-                            publication=OuterRef("pk"), country_id__in=country_ids
-                        )
-                    )
-                )
-            related = public.filter(matches).exclude(pk=publication.pk)[:3]
+        related = related_publications(
+            publication,
+            tag_ids=[tag.pk for tag in publication.tags.all()],
+            country_ids=[country.pk for country in publication.countries.all()],
+            now=now,
+        )
         context.update(
             is_preview=not publication.is_public_at(now),
             translations=list(translations),
-            related=list(related),
+            related=related,
             share_links=share_links(publication),
             absolute_url=settings.SITE_URL + publication.get_absolute_url(),
             signatures=list(publication.signatures.all()),
@@ -279,6 +356,23 @@ class PublicationDetailView(PublicationVisibilityMixin, DetailView):
             patch_cache_control(response, no_cache=True, private=True)
             response["X-Robots-Tag"] = "noindex"
         return response
+
+
+def related_publications(publication, *, tag_ids, country_ids, now, limit=RELATED_COUNT):
+    """The newest `limit` public publications sharing a theme or a country with `publication`.
+
+    Two small queries, each "newest first, LIMIT `limit`" walking the publish-time index and
+    probing one link table, merged here: the same result as one query with `tag OR country`,
+    which PostgreSQL can only answer by first collecting every publication sharing either
+    (most of the archive for a popular theme)."""
+    public = Publication.objects.published(now).for_cards().exclude(pk=publication.pk)
+    candidates = {}
+    for ids, condition in ((tag_ids, tagged_with), (country_ids, about_countries)):
+        if ids:
+            for item in public.filter(condition(ids))[:limit]:
+                candidates[item.pk] = item
+    newest = sorted(candidates.values(), key=lambda p: (p.publish_at, p.pk), reverse=True)
+    return newest[:limit]
 
 
 def share_links(publication):

@@ -1,3 +1,5 @@
+import csv
+import io
 import re
 import threading
 import time
@@ -505,3 +507,52 @@ def test_subscriber_data_holds_everything_we_keep_and_is_logged(monthly):
     assert data["lists"][0]["list"] == "Monthly e-newsletter"
     assert data["consent_text"] == "Sample consent."
     assert SubscriberExport.objects.get().format == "json"
+
+
+def test_export_csv_chunks_are_the_same_rows_neutralised_with_lists(monthly, urgent):
+    SubscriberFactory(
+        email="a@example.org",
+        name='=HYPERLINK("http://x")',
+        organisation="@org",
+        country=country("KH"),
+        lists=[monthly, urgent],
+    )
+    SubscriberFactory(email="b@example.org", name="ស្រី", lists=[urgent])
+
+    chunks = list(
+        services.export_csv_chunks(
+            queryset=Subscriber.objects.order_by("email"), fmt="csv-bom", via="admin", filters={}
+        )
+    )
+    text = "".join(chunks)
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+    assert text.startswith("\ufeff")
+    assert rows[0] == services.EXPORT_COLUMNS
+    assert rows[1][:6] == [
+        "a@example.org",
+        '\'=HYPERLINK("http://x")',
+        "'@org",
+        "Cambodia",
+        "e-newsletter, urgent-appeals",
+        "confirmed",
+    ]
+    assert rows[2][:5] == ["b@example.org", "ស្រី", "", "", "urgent-appeals"]
+    assert rows[1][6].endswith("+07:00")
+    assert len(rows) == 3
+    assert SubscriberExport.objects.get().row_count == 2
+
+
+def test_export_csv_is_written_one_chunk_per_batch(monkeypatch, monthly):
+    monkeypatch.setattr(services, "EXPORT_CHUNK_SIZE", 10)
+    for _ in range(25):
+        SubscriberFactory(lists=[monthly])
+
+    chunks = list(
+        services.export_csv_chunks(
+            queryset=Subscriber.objects.all(), fmt="csv", via="command", filters={}
+        )
+    )
+
+    assert len(chunks) == 3
+    assert sum(chunk.count("\r\n") for chunk in chunks) == 26
