@@ -1,0 +1,53 @@
+"""axe-core (bundled, offline) finds no accessibility violations on the main public pages."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.factories import MemberOrganisationFactory, PublicationFactory, country
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PAGES = [
+    "/",
+    "/publications/",
+    "/publications/?country=kh",
+    "/publications/arbitrary-detention-must-end/",
+    "/members/",
+    "/members/sample-legal-aid-centre/",
+    "/countries/kh/",
+    "/search/?q=detention",
+    "/newsletter/",
+]
+
+
+@pytest.fixture
+def content():
+    member = MemberOrganisationFactory(
+        name="Sample Legal Aid Centre", slug="sample-legal-aid-centre", country=country("KH")
+    )
+    PublicationFactory(
+        title="Arbitrary detention must end",
+        slug="arbitrary-detention-must-end",
+        standfirst="Sample statement on detention.",
+        body="<h2>Our calls</h2><p>Release everyone detained.</p><blockquote>Rights.</blockquote>",
+        countries=[country("KH")],
+        signatories=[member],
+        tags=["detention"],
+    )
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_public_pages_have_no_accessibility_violations(page, live_server, content, width):
+    axe = Axe()
+    page.set_viewport_size({"width": width, "height": 900})
+    found = {}
+    for path in PAGES:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        violations = axe.run(page).response["violations"]
+        if violations:
+            found[path] = [
+                (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
+            ]
+
+    assert found == {}
