@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from members.models import Country
@@ -295,7 +295,7 @@ def _time(value: datetime | None) -> str:
 
 
 # The columns read for an export, as plain tuples (no model instances): the primary key, then
-# one value per EXPORT_COLUMNS entry except the lists, which come from a second query per chunk.
+# one value per EXPORT_COLUMNS entry except the lists (see export_row_batches).
 _EXPORT_FIELDS = (
     "pk",
     "email",
@@ -321,36 +321,63 @@ def _active_list_names(subscriber_ids: list[int]) -> dict[int, str]:
     return {key: ", ".join(slugs) for key, slugs in names.items()}
 
 
+def _with_list_names(queryset: QuerySet) -> QuerySet:
+    """PostgreSQL: each subscriber's active lists aggregated in the same query (a correlated
+    STRING_AGG over the subscription index), so a chunk needs no second query."""
+    from django.contrib.postgres.aggregates import StringAgg
+
+    names = (
+        Subscription.objects.filter(subscriber=OuterRef("pk"), unsubscribed_at__isnull=True)
+        .values("subscriber")
+        .annotate(
+            names=StringAgg(
+                "mailing_list__slug",
+                ", ",
+                order_by=("mailing_list__position", "mailing_list__name"),
+            )
+        )
+        .values("names")
+    )
+    return queryset.annotate(export_lists=Subquery(names))
+
+
 def export_row_batches(queryset: QuerySet) -> Iterator[list[list[str]]]:
     """The export's rows (no header) in lists of up to EXPORT_CHUNK_SIZE, in constant memory.
 
-    Plain tuples through `values_list().iterator()` (a server-side cursor on PostgreSQL), the
-    active lists of a chunk in one more query, every text cell through `neutralise()`; times
-    in the site's time zone. About 2 queries per 2,000 subscribers."""
+    Plain tuples through `values_list().iterator()` (a server-side cursor on PostgreSQL); the
+    active lists aggregated in SQL on PostgreSQL, or read for a whole chunk in one more query
+    elsewhere; every text cell through `neutralise()`; times in the site's time zone."""
     zone = timezone.get_current_timezone()
-    # Prefetches the caller may carry (the admin changelist's) do not apply to tuples.
-    rows = (
-        queryset.prefetch_related(None)
-        .values_list(*_EXPORT_FIELDS)
-        .iterator(chunk_size=EXPORT_CHUNK_SIZE)
-    )
+    in_sql = connection.vendor == "postgresql"
+    # Prefetches the caller may carry (the admin changelist's) do not apply to tuples. Rows go
+    # out in primary-key order whatever the caller's ordering: the same rows, read along the
+    # table instead of by random access through another index (the changelist's -created_at).
+    queryset = queryset.prefetch_related(None).order_by("pk")
+    fields = _EXPORT_FIELDS
+    if in_sql:
+        queryset = _with_list_names(queryset)
+        fields = (*fields, "export_lists")
+    rows = queryset.values_list(*fields).iterator(chunk_size=EXPORT_CHUNK_SIZE)
     while True:
         chunk = list(itertools.islice(rows, EXPORT_CHUNK_SIZE))
         if not chunk:
             return
-        lists = _active_list_names([row[0] for row in chunk])
+        if in_sql:
+            lists = {row[0]: row[8] for row in chunk if row[8]}
+        else:
+            lists = _active_list_names([row[0] for row in chunk])
         yield [
             [
-                neutralise(email),
-                neutralise(name),
-                neutralise(organisation),
-                neutralise(country),
-                neutralise(lists.get(pk, "")),
-                neutralise(status),
-                consented.astimezone(zone).isoformat(timespec="seconds") if consented else "",
-                confirmed.astimezone(zone).isoformat(timespec="seconds") if confirmed else "",
+                neutralise(row[1]),
+                neutralise(row[2]),
+                neutralise(row[3]),
+                neutralise(row[4]),
+                neutralise(lists.get(row[0], "")),
+                neutralise(row[5]),
+                row[6].astimezone(zone).isoformat(timespec="seconds") if row[6] else "",
+                row[7].astimezone(zone).isoformat(timespec="seconds") if row[7] else "",
             ]
-            for pk, email, name, organisation, country, status, consented, confirmed in chunk
+            for row in chunk
         ]
 
 

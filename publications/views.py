@@ -29,6 +29,7 @@ from taggit.models import Tag, TaggedItem
 from forumasia.cache import AnonymousPageCacheMixin, content_version, is_cacheable_request
 from members.models import Country
 
+from . import search
 from .feeds import feed_query
 from .models import Publication, Signature
 from .pagination import CappedPaginator
@@ -220,6 +221,9 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
         return publications
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
+        if "q" in self.filters and search.is_postgres():
+            # Full-text results are the newest RANKED_WINDOW matches, ranked (search.py).
+            kw.setdefault("cap", search.RANKED_WINDOW)
         return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page, **kw)
 
     def get_context_data(self, **kwargs):

@@ -461,12 +461,15 @@ def test_export_rows_logs_the_export_and_lists_active_lists(monthly, urgent, dja
     )
 
 
-def test_export_reads_subscribers_in_constant_queries(monthly, urgent, django_assert_num_queries):
+def test_export_reads_subscribers_in_constant_queries(
+    monthly, urgent, django_assert_max_num_queries
+):
     for n in range(30):
         SubscriberFactory(country=country("NP"), lists=[monthly, urgent] if n % 2 else [monthly])
 
-    # count + log insert + one chunk of subscribers + one prefetch of their lists
-    with django_assert_num_queries(4):
+    # count + log insert + one chunk of subscribers (+ their lists, in the same query on
+    # PostgreSQL, in one more query elsewhere)
+    with django_assert_max_num_queries(4):
         rows = list(
             services.export_rows(
                 queryset=Subscriber.objects.all(), fmt="csv", via="command", filters={}

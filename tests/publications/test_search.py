@@ -350,3 +350,26 @@ def factory_name():
     import factory
 
     return factory.Sequence(lambda n: f"Detention Watch {n}")
+
+
+@postgres_only
+def test_a_search_ranks_the_newest_window_of_matches_and_says_more_than(client, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from publications import search
+
+    monkeypatch.setattr(search, "RANKED_WINDOW", 3)
+    now = timezone.now()
+    items = [
+        PublicationFactory(title=f"Detention report {n}", publish_at=now - timedelta(days=n))
+        for n in range(6)
+    ]
+
+    response = client.get("/search/", {"q": "detention"})
+
+    assert response.context["result_count"] == 3
+    assert response.context["result_count_capped"] is True
+    assert "more than 3 results" in response.content.decode()
+    assert set(response.context["publications"]) <= set(items[:4])
