@@ -298,8 +298,10 @@ class Publication(models.Model):
             ),
             # The admin changelist (all statuses, newest first) and its date hierarchy.
             models.Index(fields=["-publish_at", "-id"], name="pub_publish_at_id"),
+            # The home page's lead: newest featured first, else newest (status, then its order).
             models.Index(
-                fields=["is_featured", "status", "-publish_at"], name="pub_featured_publish_at"
+                fields=["status", "-is_featured", "-publish_at", "-id"],
+                name="pub_status_featured_publish",
             ),
             GinIndex(fields=["search_vector"], name="pub_search_vector"),
         ]
