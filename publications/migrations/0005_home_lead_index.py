@@ -5,21 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0003_logo_validation_and_member_constraints'),
-        ('publications', '0004_list_order_indexes'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("members", "0003_logo_validation_and_member_constraints"),
+        ("publications", "0004_list_order_indexes"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='publication',
-            name='pub_featured_publish_at',
+            model_name="publication",
+            name="pub_featured_publish_at",
         ),
         migrations.AddIndex(
-            model_name='publication',
-            index=models.Index(fields=['status', '-is_featured', '-publish_at', '-id'], name='pub_status_featured_publish'),
+            model_name="publication",
+            index=models.Index(
+                fields=["status", "-is_featured", "-publish_at", "-id"],
+                name="pub_status_featured_publish",
+            ),
         ),
     ]
