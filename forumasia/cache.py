@@ -39,8 +39,9 @@ A cached page is shared by every anonymous visitor, so it must hold nothing per 
   cookie, i.e. never for logged-in users (staff previews, admin links) and never while a
   one-time message waits to be shown. Nothing about the user is loaded to decide that.
 - A response is only stored when it is a plain 200 that sets no cookie, did not ask for a CSRF
-  token (a token is per visitor: pages with POST forms must not use this decorator — the
-  footer newsletter form is a GET form for this reason) and did not read the session.
+  token (a token is per visitor: pages with CSRF-protected forms must not use this decorator;
+  the footer newsletter form posts to a token-free start step that changes nothing, for this
+  reason) and did not read the session.
 - Headers added later by middleware (Content-Security-Policy, security headers) are added again
   on every hit; the stored copy keeps only the view's own headers.
 - Everything lives in Django's cache (Redis when several hosts run), never in process memory.
