@@ -143,7 +143,12 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 # --- Cache ------------------------------------------------------------------------------------
 
+# Cached pages, the content version and rate-limit counters must be the same for every gunicorn
+# worker and every host, or an unpublished item lingers in some workers' copies. Production
+# without Redis therefore uses a table in the database, made by `migrate` (forumasia/apps.py);
+# a per-process memory cache is for the development server only.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+DATABASE_CACHE_TABLE = "forumasia_cache"
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -152,8 +157,18 @@ if REDIS_URL:
             "KEY_PREFIX": "forumasia",
         }
     }
-else:
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+            # Django's default of 300 entries would cull cached pages within minutes (one per
+            # page and filter combination); every write counts the rows, cheap at this size.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # --- Auth -------------------------------------------------------------------------------------
 
