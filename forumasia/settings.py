@@ -90,6 +90,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files carry the Permissions-Policy too.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Serves static files (already compressed, far-future Cache-Control) before anything below.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML compressed on the way out; above everything that reads or writes the body. Since
@@ -304,6 +306,41 @@ TRUSTED_PROXIES = int(
     os.environ.get("DJANGO_TRUSTED_PROXIES") or os.environ.get("NEWSLETTER_TRUSTED_PROXIES") or "0"
 )
 
+# Powerful browser features no page of ours uses are switched off for the page and anything
+# embedded in it (django-permissions-policy). The players a visitor chooses to load (the same
+# hosts as frame-src below) keep what they need to play. Only features Chromium knows: it logs
+# an error for any other (tests/e2e/test_permissions_policy.py).
+MEDIA_PLAYERS = [
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    "https://w.soundcloud.com",
+]
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": ["self", *MEDIA_PLAYERS],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": ["self", *MEDIA_PLAYERS],
+    "fullscreen": ["self", *MEDIA_PLAYERS],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "interest-cohort": [],
+    "local-fonts": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": ["self", *MEDIA_PLAYERS],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+
 # Public pages: only our own origin, no inline script. The admin gets its own policy in
 # forumasia/csp.py (CKEditor 4 needs inline styles, never eval).
 CONTENT_SECURITY_POLICY = {
@@ -315,11 +352,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "media-src": ["'self'"],
-        "frame-src": [
-            "https://www.youtube-nocookie.com",
-            "https://player.vimeo.com",
-            "https://w.soundcloud.com",
-        ],
+        "frame-src": MEDIA_PLAYERS,
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
