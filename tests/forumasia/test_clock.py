@@ -8,6 +8,7 @@ suite also runs at two such clocks in CI (tests/conftest.py, FORUMASIA_TEST_CLOC
 import io
 import re
 from datetime import UTC, date, datetime
+from urllib.request import urlopen
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -41,6 +42,16 @@ def test_the_suite_clock_is_a_time_of_day_today_or_a_whole_moment(value, today, 
 def test_the_suite_clock_refuses_a_time_without_an_offset(value):
     with pytest.raises(ValueError, match="needs an offset"):
         clock_start(value)
+
+
+def test_the_live_server_thread_runs_on_the_moved_clock(live_server):
+    """Browser journeys see the moved clock too: the live server answers from another thread,
+    and time-machine moves the clock of the whole process."""
+    moment = datetime(2031, 12, 31, 23, 30, tzinfo=UTC)
+    with time_machine.travel(moment, tick=False), urlopen(live_server.url + "/robots.txt") as page:
+        served_at = page.headers["Date"]
+
+    assert served_at == "Wed, 31 Dec 2031 23:30:00 GMT"
 
 
 def network_figure(response):
