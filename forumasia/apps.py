@@ -2,7 +2,15 @@ from urllib.parse import urlsplit
 
 from django.apps import AppConfig, apps
 from django.conf import settings
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
+from django.core.management import call_command
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_migrate,
+    pre_save,
+)
 
 # What public pages show: saving or deleting any of these makes cached pages stale.
 PUBLIC_CONTENT_MODELS = [
@@ -25,6 +33,13 @@ def sync_site(using="default", **kwargs):
         pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.SITE_NAME}
     )
     Site.objects.clear_cache()
+
+
+def create_cache_table(using="default", **kwargs):
+    """The table of the cache production shares without Redis (settings.py, Cache), made by
+    `migrate` whatever cache is configured now, and before any migration runs: data migrations
+    save content, and saving content writes to the cache. Kept if it exists."""
+    call_command("createcachetable", settings.DATABASE_CACHE_TABLE, database=using, verbosity=0)
 
 
 def sanitise_flatpage(sender, instance, **kwargs):
@@ -52,6 +67,10 @@ class ForumAsiaConfig(AppConfig):
             sanitise_flatpage, sender=apps.get_model("flatpages.FlatPage"), dispatch_uid="fp"
         )
         post_migrate.connect(sync_site, sender=apps.get_app_config("sites"), dispatch_uid="site")
+        # Sent once for each app with models before a migrate; one of them is enough.
+        pre_migrate.connect(
+            create_cache_table, sender=apps.get_app_config("sites"), dispatch_uid="cache-table"
+        )
 
     @staticmethod
     def m2m_changed(sender, instance, action, **kwargs):

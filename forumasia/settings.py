@@ -5,6 +5,7 @@ to start on an unsafe configuration instead of running with one.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -76,6 +77,8 @@ THIRD_PARTY_APPS = [
     "ckeditor",
     "ckeditor_uploader",
     "csp",
+    # Login guard: counts failed logins per account and per client (Auth section below).
+    "axes",
 ]
 LOCAL_APPS = [
     "forumasia",
@@ -87,6 +90,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files carry the Permissions-Policy too.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Serves static files (already compressed, far-future Cache-Control) before anything below.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML compressed on the way out; above everything that reads or writes the body. Since
@@ -108,6 +113,8 @@ MIDDLEWARE = [
     "forumasia.csp.SiteCSPMiddleware",
     # Only acts on a 404: looks the path up in the editors' redirects (one query).
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # Last, as django-axes requires: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "forumasia.urls"
@@ -143,7 +150,12 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 # --- Cache ------------------------------------------------------------------------------------
 
+# Cached pages, the content version and rate-limit counters must be the same for every gunicorn
+# worker and every host, or an unpublished item lingers in some workers' copies. Production
+# without Redis therefore uses a table in the database, made by `migrate` (forumasia/apps.py);
+# a per-process memory cache is for the development server only.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+DATABASE_CACHE_TABLE = "forumasia_cache"
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -152,8 +164,18 @@ if REDIS_URL:
             "KEY_PREFIX": "forumasia",
         }
     }
-else:
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+            # Django's default of 300 entries would cull cached pages within minutes (one per
+            # page and filter combination); every write counts the rows, cheap at this size.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # --- Auth -------------------------------------------------------------------------------------
 
@@ -164,6 +186,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or client before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Password guessing on /admin/login/ (django-axes). Failures are counted separately per account
+# (a guesser spreading over many addresses) and per client address (one address trying many
+# accounts); either reaching the limit locks until the cool-off has passed with no further
+# failure. The price of the per-account count is that a stranger can keep one account locked:
+# a superuser unlocks it (README, "Unlocking a login"). Attempts are stored in the database,
+# so every worker and host sees the same counts.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+# A successful login does not wipe the failures: it would also wipe its address's count, so
+# anyone with one working account could go on guessing the others.
+AXES_RESET_ON_SUCCESS = False
+# The same address the rest of the site uses (TRUSTED_PROXIES, Security section).
+AXES_CLIENT_IP_CALLABLE = "forumasia.clients.client_address"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# No permanent record of where staff log in from: failures are kept for the cool-off only.
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- Internationalisation ---------------------------------------------------------------------
 
@@ -252,6 +298,49 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# How many reverse proxies (load balancer, CDN) stand in front of the app and append to
+# X-Forwarded-For (forumasia/clients.py). 0 trusts only the connecting address; too high a
+# number would let a visitor forge their address and escape the login lockout and the sign-up
+# rate limit. NEWSLETTER_TRUSTED_PROXIES is the variable's former name, still read.
+TRUSTED_PROXIES = int(
+    os.environ.get("DJANGO_TRUSTED_PROXIES") or os.environ.get("NEWSLETTER_TRUSTED_PROXIES") or "0"
+)
+
+# Powerful browser features no page of ours uses are switched off for the page and anything
+# embedded in it (django-permissions-policy). The players a visitor chooses to load (the same
+# hosts as frame-src below) keep what they need to play. Only features Chromium knows: it logs
+# an error for any other (tests/e2e/test_permissions_policy.py).
+MEDIA_PLAYERS = [
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    "https://w.soundcloud.com",
+]
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": ["self", *MEDIA_PLAYERS],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": ["self", *MEDIA_PLAYERS],
+    "fullscreen": ["self", *MEDIA_PLAYERS],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "interest-cohort": [],
+    "local-fonts": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": ["self", *MEDIA_PLAYERS],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+
 # Public pages: only our own origin, no inline script. The admin gets its own policy in
 # forumasia/csp.py (CKEditor 4 needs inline styles, never eval).
 CONTENT_SECURITY_POLICY = {
@@ -263,11 +352,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "media-src": ["'self'"],
-        "frame-src": [
-            "https://www.youtube-nocookie.com",
-            "https://player.vimeo.com",
-            "https://w.soundcloud.com",
-        ],
+        "frame-src": MEDIA_PLAYERS,
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
@@ -285,10 +370,8 @@ SILENCED_SYSTEM_CHECKS = [
 
 # --- Newsletter -----------------------------------------------------------------------------
 
-# How many reverse proxies (load balancer, CDN) stand in front of the app and append to
-# X-Forwarded-For. 0 trusts only the connecting address; too high a number would let a visitor
-# forge their address and escape the sign-up rate limit.
-NEWSLETTER_TRUSTED_PROXIES = int(os.environ.get("NEWSLETTER_TRUSTED_PROXIES", "0"))
+# The sign-up rate limit finds the client's address as the login guard does (Security section).
+NEWSLETTER_TRUSTED_PROXIES = TRUSTED_PROXIES
 
 # --- Logging ----------------------------------------------------------------------------------
 

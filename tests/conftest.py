@@ -1,5 +1,57 @@
+import datetime as dt
+import os
+
 import pytest
+import time_machine
 from django.core.cache import cache
+
+# CI runs the suite once with the clock at 23:30 UTC (Bangkok is already on the next day) and
+# once at 00:30 Bangkok (17:30 UTC), so a test that mixes up UTC and the Secretariat's date fails
+# in CI and not only between 17:00 and 24:00 UTC. `.ci/run` sets it; unset, the clock is real.
+TEST_CLOCK = "FORUMASIA_TEST_CLOCK"
+
+
+def clock_start(value, today=None):
+    """The moment FORUMASIA_TEST_CLOCK names: an aware ISO datetime, or an ISO time with an
+    offset ("23:30+00:00"), taken on today's date in that offset.
+
+    A time alone keeps the clock within a day of the real one, so cookies the live server sets
+    for Chromium (which keeps its own, real clock) are not already expired.
+    """
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        clock = dt.time.fromisoformat(value)
+        if clock.tzinfo is None:
+            raise ValueError(f"{TEST_CLOCK}={value!r} needs an offset, e.g. 23:30+00:00") from None
+        today = today or dt.datetime.now(clock.tzinfo).date()
+        moment = dt.datetime.combine(today, clock)
+    if moment.tzinfo is None:
+        raise ValueError(f"{TEST_CLOCK}={value!r} needs an offset, e.g. 23:30+00:00")
+    return moment
+
+
+def pytest_report_header(config):
+    value = os.environ.get(TEST_CLOCK)
+    if value:
+        return f"test clock: every test starts at {clock_start(value).isoformat()}"
+    return "test clock: real time"
+
+
+@pytest.fixture(autouse=True)
+def suite_clock():
+    """Every test runs with the clock moved to FORUMASIA_TEST_CLOCK, still ticking.
+
+    time-machine patches the process's clock functions, so the live server's thread (browser
+    journeys) runs on the same clock; time.monotonic() is left alone, so timeouts still work.
+    The database's own clock (now() in SQL) is not moved: the code never uses it.
+    """
+    value = os.environ.get(TEST_CLOCK)
+    if not value:
+        yield None
+        return
+    with time_machine.travel(clock_start(value), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

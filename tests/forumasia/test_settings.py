@@ -9,21 +9,44 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_KEY = "a9Zq-" + "".join(chr(48 + i % 75) for i in range(60))
 
 
-def run_settings(**env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+# Variables the settings read that the developer's own shell may have set.
+SETTINGS_VARIABLES = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "NEWSLETTER_")
+
+
+def run_settings(printed="s.DEBUG, s.SECURE_SSL_REDIRECT", **env):
+    """Import the settings in a fresh process with only `env` set; print `printed`."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_VARIABLES)}
     clean.update(env)
     return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import forumasia.settings as s; print(s.DEBUG, s.SECURE_SSL_REDIRECT)",
-        ],
+        [sys.executable, "-c", f"import forumasia.settings as s; print({printed})"],
         cwd=ROOT,
         env=clean,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def run_manage(*args, **env):
+    """`manage.py *args` in a fresh process with production settings and `env`."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_VARIABLES)}
+    clean.update(DJANGO_SECRET_KEY=PRODUCTION_KEY, DJANGO_ALLOWED_HOSTS="example.org", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def production_settings(printed, **env):
+    result = run_settings(
+        printed, DJANGO_SECRET_KEY=PRODUCTION_KEY, DJANGO_ALLOWED_HOSTS="example.org", **env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
 
 
 def test_missing_secret_key_with_debug_off_fails_loudly():
@@ -68,20 +91,39 @@ def test_debug_mode_starts_without_a_secret_key():
 
 
 def test_check_deploy_is_clean_with_production_settings():
-    env = {
-        "DJANGO_SECRET_KEY": PRODUCTION_KEY,
-        "DJANGO_ALLOWED_HOSTS": "example.org",
-    }
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    clean.update(env)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING")
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+CACHE = "s.CACHES['default']['BACKEND'], s.CACHES['default'].get('LOCATION')"
+
+
+def test_production_without_redis_shares_one_database_cache_between_workers():
+    assert production_settings(CACHE) == [
+        "django.core.cache.backends.db.DatabaseCache",
+        "forumasia_cache",
+    ]
+
+
+def test_redis_url_upgrades_the_production_cache():
+    assert production_settings(CACHE, REDIS_URL="redis://127.0.0.1:6379/5") == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/5",
+    ]
+
+
+def test_the_development_server_keeps_a_memory_cache():
+    result = run_settings(CACHE, DJANGO_DEBUG="1")
+
+    assert result.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache", "None"]
+
+
+def test_one_proxy_count_serves_the_login_guard_and_the_signup_limit():
+    printed = "s.TRUSTED_PROXIES, s.NEWSLETTER_TRUSTED_PROXIES"
+
+    assert production_settings(printed) == ["0", "0"]
+    assert production_settings(printed, DJANGO_TRUSTED_PROXIES="2") == ["2", "2"]
+    # The variable's former name still works for existing deployments.
+    assert production_settings(printed, NEWSLETTER_TRUSTED_PROXIES="1") == ["1", "1"]

@@ -1,0 +1,93 @@
+"""Production without Redis: one cache for every worker, in a table that `migrate` makes.
+
+The processes here are real `manage.py` processes with production settings (debug off, no
+REDIS_URL) against one SQLite file, as gunicorn workers would run against one database. The
+fixture's `migrate` of a fresh database is itself a test: data migrations save content, which
+writes to the cache, so the table must exist before the first migration runs.
+"""
+
+import sqlite3
+
+import pytest
+from django.conf import settings
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connection
+
+from tests.forumasia.test_settings import run_manage
+
+TABLE = settings.DATABASE_CACHE_TABLE
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    """Runs manage.py commands like a production worker; the database is migrated once."""
+    database = tmp_path_factory.mktemp("production") / "db.sqlite3"
+
+    def manage(*args):
+        result = run_manage(*args, DJANGO_DEBUG="0", DATABASE_URL=f"sqlite:///{database}")
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout.strip()
+
+    def in_worker(code):
+        return manage("shell", "--no-imports", "-c", code)
+
+    manage("migrate", "--noinput", "-v", "0")
+    in_worker.manage = manage
+    in_worker.database = database
+    in_worker.tables = lambda: {
+        row[0] for row in sqlite3.connect(database).execute("SELECT name FROM sqlite_master")
+    }
+    return in_worker
+
+
+def test_migrate_makes_the_cache_table(production):
+    assert TABLE in production.tables()
+    assert production(
+        "from django.core.cache import caches; print(type(caches['default']).__name__)"
+    ) == ("DatabaseCache")
+
+
+def test_a_write_in_one_worker_is_read_by_another(production):
+    production("from django.core.cache import cache; cache.set('greeting', 'from worker one')")
+
+    read = production("from django.core.cache import cache; print(cache.get('greeting'))")
+
+    assert read == "from worker one"
+
+
+def test_a_content_change_in_one_worker_refreshes_pages_in_every_worker(production):
+    """After "Unpublish" in one worker, no other worker may keep serving its cached pages."""
+    read_version = "from forumasia.cache import content_version; print(content_version())"
+    before = production(read_version)
+    assert production(read_version) == before  # a second worker agrees on the version
+
+    production("from forumasia.cache import bump_content_version; bump_content_version()")
+
+    after = production(read_version)
+    assert after != before
+    assert production(read_version) == after
+
+
+def test_a_database_migrated_before_the_cache_table_existed_gets_it_on_the_next_migrate(
+    production,
+):
+    with sqlite3.connect(production.database) as database:
+        database.execute(f"DROP TABLE {TABLE}")
+    assert TABLE not in production.tables()
+
+    production.manage("migrate", "--noinput", "-v", "0")
+
+    assert TABLE in production.tables()
+    assert production("from django.core.cache import cache; print(cache.add('k', 1))") == "True"
+
+
+@pytest.mark.django_db
+def test_the_test_database_has_a_working_cache_table_too():
+    """`migrate` makes the table on PostgreSQL and SQLite alike, whatever CACHES the run uses,
+    so switching a running site to the database cache needs no extra step."""
+    assert TABLE in connection.introspection.table_names()
+    database_cache = DatabaseCache(TABLE, {})
+
+    database_cache.set("probe", {"works": True})
+
+    assert database_cache.get("probe") == {"works": True}
