@@ -9,6 +9,7 @@ import csv
 import io
 import itertools
 import logging
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -65,7 +66,14 @@ EXPORT_COLUMNS = [
     "confirmed_time",
 ]
 EXPORT_CHUNK_SIZE = 2000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A cell a spreadsheet may run as a formula starts with one of these, after it has folded
+# compatibility forms (full-width ＝, small ﹢) and skipped what it does not show.
+FORMULA_STARTS = frozenset("=+-@")
+# Tab and carriage return start a formula in some spreadsheets on their own.
+FORMULA_CONTROLS = ("\t", "\r")
+# Unicode categories a reader cannot see at the start of a cell: controls, format characters
+# (byte-order mark, zero-width space, bidirectional overrides) and separators.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 
 
 @dataclass(frozen=True)
@@ -284,10 +292,21 @@ def resend_confirmations(*, older_than: timedelta) -> tuple[int, int]:
     return sent, failed
 
 
+def _first_visible_character(text: str) -> str:
+    for character in unicodedata.normalize("NFKC", text):
+        if unicodedata.category(character) not in INVISIBLE_CATEGORIES:
+            return character
+    return ""
+
+
 def neutralise(value: object) -> str:
-    """A cell a spreadsheet shows as text, never runs: formula starts get a leading quote."""
+    """A cell a spreadsheet shows as text, never runs: formula starts get a leading quote.
+
+    The text itself is never changed, only prefixed, so names in every script survive."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    if text.startswith(FORMULA_CONTROLS) or _first_visible_character(text) in FORMULA_STARTS:
+        return "'" + text
+    return text
 
 
 def _time(value: datetime | None) -> str:

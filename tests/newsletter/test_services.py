@@ -3,6 +3,7 @@ import io
 import re
 import threading
 import time
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newsletter import services, tokens
 from newsletter.models import Erasure, Subscriber, SubscriberExport, Subscription
@@ -420,10 +423,77 @@ def test_resend_confirmations_counts_failures_and_keeps_them_due(monthly, smtp_d
         ("Nguyễn Thị Lan", "Nguyễn Thị Lan"),
         ("a=b", "a=b"),
         (None, ""),
+        ("\ufeff=HYPERLINK(1)", "'\ufeff=HYPERLINK(1)"),
+        ("\u200b+1", "'\u200b+1"),
+        ("\u202e@SUM(A1)", "'\u202e@SUM(A1)"),
+        ("\uff1dcmd()", "'\uff1dcmd()"),
+        ("\u3000 \u00a0-1", "'\u3000 \u00a0-1"),
+        ("\u2028=1", "'\u2028=1"),
+        ("ស្រីពៅ ម៉ៅ", "ស្រីពៅ ម៉ៅ"),
     ],
 )
 def test_neutralise_makes_formula_cells_text(value, cell):
     assert services.neutralise(value) == cell
+
+
+INVISIBLE_STARTS = st.sampled_from(
+    ["", " ", "\t", "\r", "\n", "\x0b", "\x0c", "\x85", "\u00a0", "\u2028", "\u2029", "\u3000"]
+    + ["\ufeff", "\u200b", "\u200d", "\u2060", "\u202e", "\u2066", "\u061c"]
+)
+FORMULA_LOOKALIKES = st.sampled_from(
+    ["=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62", "\ufe63"]
+    + ["\ufe6b", "\u207a", "\u208a", "\u207c", "\u208c"]
+)
+ASIAN_NAMES = st.sampled_from(["สมชาย ใจดี", "ស្រីពៅ ម៉ៅ", "ဇော်မင်း ဦး", "Nguyễn Thị Lan", "नेपाल"])
+CELL_TEXTS = st.one_of(
+    st.text(),
+    ASIAN_NAMES,
+    st.builds(lambda name, rest: name + rest, ASIAN_NAMES, st.text(max_size=10)),
+    st.builds(
+        lambda starts, formula, rest: "".join(starts) + formula + rest,
+        st.lists(INVISIBLE_STARTS, max_size=4),
+        FORMULA_LOOKALIKES,
+        st.one_of(ASIAN_NAMES, st.text(max_size=20)),
+    ),
+)
+
+
+def spreadsheet_may_run(cell):
+    """What a spreadsheet sees first: compatibility forms folded, unseen characters skipped."""
+    shown = [
+        character
+        for character in unicodedata.normalize("NFKC", cell)
+        if unicodedata.category(character) not in {"Cc", "Cf", "Zs", "Zl", "Zp"}
+    ]
+    return cell.startswith(("\t", "\r")) or (shown[:1] and shown[0] in "=+-@")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=CELL_TEXTS)
+def test_no_cell_text_reaches_a_spreadsheet_as_a_formula_and_the_text_survives(text):
+    cell = services.neutralise(text)
+
+    assert cell.startswith("'") or not spreadsheet_may_run(cell)
+    assert cell in (text, "'" + text)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=CELL_TEXTS.map(lambda text: text.replace("\x00", "")))  # PostgreSQL text has no NUL
+def test_exported_names_and_organisations_round_trip_neutralised(monthly, text):
+    Subscriber.objects.all().delete()  # the examples share one test transaction
+    SubscriberFactory(
+        email="cell@example.org", name=text[:200], organisation=text[:200], lists=[monthly]
+    )
+
+    chunks = services.export_csv_chunks(
+        queryset=Subscriber.objects.all(), fmt="csv-bom", via="command", filters={}
+    )
+    rows = list(csv.reader(io.StringIO("".join(chunks).removeprefix("\ufeff"), newline="")))
+
+    assert rows[1][1] == rows[1][2] == services.neutralise(text[:200])
+    assert rows[1][1].startswith("'") or not spreadsheet_may_run(rows[1][1])
 
 
 def test_export_rows_logs_the_export_and_lists_active_lists(monthly, urgent, django_user_model):
