@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.utils import timezone
 from members.models import Country
 
 from . import emails, tokens
+from .addresses import normalise_email
 from .models import Erasure, MailingList, Subscriber, SubscriberExport, Subscription
 from .tokens import TokenExpired, TokenInvalid
 
@@ -80,15 +80,6 @@ INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 class SignupResult:
     subscriber: Subscriber
     send_failed: bool
-
-
-def normalise_email(email: str) -> str:
-    """The stored form of an address: trimmed and lower case. Raises ValidationError."""
-    address = (email or "").strip().lower()
-    validate_email(address)
-    if len(address) > 254:
-        raise ValidationError("An email address has at most 254 characters.")
-    return address
 
 
 def _locked_subscriber(address: str) -> tuple[Subscriber, bool]:

@@ -14,9 +14,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsletter import services, tokens
+from newsletter import addresses, services, tokens
 from newsletter.models import Erasure, Subscriber, SubscriberExport, Subscription
 from tests.factories import SubscriberFactory, country
+
+from .hostile import has_breaking_character, hostile_addresses
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +93,25 @@ def test_subscribe_refuses_invalid_addresses(monthly, consent, email, mailoutbox
         services.subscribe(email=email, consent_text=consent)
     assert not Subscriber.objects.exists()
     assert mailoutbox == []
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(address=hostile_addresses)
+def test_no_address_that_would_break_a_mail_header_is_stored_and_nothing_else_raises(
+    monthly, consent, address
+):
+    try:
+        result = services.subscribe(email=address, consent_text=consent)
+    except ValidationError as refusal:
+        assert refusal.messages[0] in {addresses.INVALID, addresses.UNSAFE, addresses.TOO_LONG}
+    else:
+        assert not result.send_failed
+    assert not any(
+        has_breaking_character(stored)
+        for stored in Subscriber.objects.values_list("email", flat=True)
+    )
 
 
 def test_subscribe_refuses_a_list_staff_keep_private(monthly, staff_only, consent):

@@ -3,6 +3,7 @@ import socket
 from email import message_from_bytes
 from email.policy import default as email_policy
 
+import hypothesis
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -11,6 +12,8 @@ from django.urls import reverse
 from newsletter import services, tokens
 from newsletter.models import Subscriber
 from tests.factories import SubscriberFactory, country
+
+from .hostile import has_breaking_character, hostile_addresses
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +172,10 @@ def test_known_address_gets_the_same_answer_as_a_new_one(client, monthly, state)
         ({"email": "not-an-address"}, "Enter a valid email address"),
         ({"email": "x" * 290 + "@example.org"}, "at most 254 characters"),
         ({"email": "a@b.c\nBcc: x@y.z"}, "Enter a valid email address"),
+        ({"email": '"a\x0bb"@example.org'}, "cannot contain spaces, line breaks"),
+        ({"email": '"a\x0cb"@example.org'}, "cannot contain spaces, line breaks"),
+        ({"email": "a@exam\u2028ple.org"}, "cannot contain spaces, line breaks"),
+        ({"email": "\u202eadmin@example.org"}, "Enter a valid email address"),
         ({"email": ""}, "Enter your email address"),
         ({"lists": ["no-such-list"]}, "does not exist any more"),
         ({"lists": ["partners"]}, "does not exist any more"),
@@ -187,6 +194,28 @@ def test_bad_input_gets_a_clear_message_and_saves_nothing(
     assert 'role="alert"' in page_text(response)
     assert not Subscriber.objects.exists()
     assert mailoutbox == []
+
+
+@hypothesis.settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture],
+)
+@hypothesis.given(address=hostile_addresses)
+def test_hostile_addresses_get_a_page_never_a_5xx_and_are_never_stored(
+    client, monthly, settings, address
+):
+    settings.NEWSLETTER_SIGNUP_LIMIT = 10**6
+
+    response = sign_up(client, email=address)
+
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert 'role="alert"' in page_text(response)
+    assert not any(
+        has_breaking_character(stored)
+        for stored in Subscriber.objects.values_list("email", flat=True)
+    )
 
 
 @pytest.mark.parametrize("name", ["=HYPERLINK(1)", "+1", "-1", "@SUM(A1)"])
