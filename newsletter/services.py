@@ -9,6 +9,7 @@ import csv
 import io
 import itertools
 import logging
+import smtplib
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -107,6 +108,17 @@ def _activate_lists(subscriber: Subscriber, mailing_lists: Iterable[MailingList]
             subscription.save(update_fields=["subscribed_at", "unsubscribed_at"])
 
 
+def _failure_without_addresses(error: Exception) -> str:
+    """The kind of a send failure, e.g. "SMTPRecipientsRefused 550", with nothing the mail
+    server or the address said."""
+    codes = []
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted({str(code) for code, _ in error.recipients.values()})
+    elif isinstance(error, smtplib.SMTPResponseException):
+        codes = [str(error.smtp_code)]
+    return " ".join([type(error).__name__, *codes])
+
+
 def _send_after_commit(subscriber: Subscriber, previous_sent_at: datetime | None) -> bool:
     """Send the email this subscriber's state calls for; False (and logged) when it fails."""
     try:
@@ -114,10 +126,15 @@ def _send_after_commit(subscriber: Subscriber, previous_sent_at: datetime | None
             emails.send_already_subscribed(subscriber)
         else:
             emails.send_confirmation(subscriber)
-    except Exception:
+    except Exception as error:
         # SMTP errors come as several exception types (socket, smtplib, SSL); any of them
-        # means the same: not sent. The address is not logged, only the row id.
-        logger.exception("Newsletter email to subscriber %s could not be sent", subscriber.pk)
+        # means the same: not sent. Logged by row id, type and SMTP code only: the exception's
+        # text and traceback may hold the address (a 550 names the refused recipient).
+        logger.error(
+            "Newsletter email to subscriber %s could not be sent: %s",
+            subscriber.pk,
+            _failure_without_addresses(error),
+        )
         Subscriber.objects.filter(
             pk=subscriber.pk, confirmation_sent_at=subscriber.confirmation_sent_at
         ).update(confirmation_sent_at=previous_sent_at)

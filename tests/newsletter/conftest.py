@@ -44,3 +44,23 @@ def smtp_down(settings, closed_port):
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = closed_port
     settings.EMAIL_TIMEOUT = 2
+
+
+@pytest.fixture
+def refusing_smtp(settings, closed_port):
+    """A real SMTP server on loopback (aiosmtpd) that refuses every recipient with a 550 that
+    names the address, as real servers do."""
+    from aiosmtpd.controller import Controller
+
+    class RefuseEveryRecipient:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+
+    controller = Controller(RefuseEveryRecipient(), hostname="127.0.0.1", port=closed_port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = closed_port
+    settings.EMAIL_TIMEOUT = 5
+    yield controller
+    controller.stop()

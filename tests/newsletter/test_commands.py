@@ -1,5 +1,7 @@
 import csv
 import io
+import os
+import stat
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -74,6 +76,24 @@ def test_export_command_writes_a_spreadsheet_file_with_bom(monthly, tmp_path):
     assert text.startswith("\ufeff")
     assert "ស្រីពៅ ម៉ៅ" in text
     assert str(target) in err
+
+
+def test_export_command_file_is_readable_by_its_owner_only_whatever_the_umask(monthly, tmp_path):
+    SubscriberFactory(email="private@example.org")
+    fresh = tmp_path / "fresh.csv"
+    existing = tmp_path / "existing.csv"
+    existing.write_text("old")
+    existing.chmod(0o644)
+    previous_umask = os.umask(0)
+    try:
+        export("-o", str(fresh))
+        export("-o", str(existing))
+    finally:
+        os.umask(previous_umask)
+
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o600
+    assert "private@example.org" in existing.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 import csv
 import io
+import logging
 import re
 import threading
 import time
@@ -172,6 +173,22 @@ def test_resubscribing_an_unsubscribed_address_needs_a_new_confirmation(
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.CONFIRMED
     assert active_slugs(subscriber) == {"e-newsletter"}
+
+
+def test_a_refused_address_is_logged_by_subscriber_id_never_by_address(
+    monthly, consent, refusing_smtp, caplog
+):
+    caplog.set_level(logging.DEBUG)
+
+    result = services.subscribe(email="refused.person@example.org", consent_text=consent)
+
+    assert result.send_failed
+    # The test server's own log ("mail.log") is the far side of the wire, not ours.
+    ours = [record for record in caplog.records if not record.name.startswith("mail.")]
+    logged = "\n".join(caplog.handler.format(record) for record in ours)
+    assert f"subscriber {result.subscriber.pk} could not be sent" in logged
+    assert "550" in logged
+    assert "refused.person" not in logged
 
 
 def test_send_failure_keeps_the_subscriber_pending_and_a_later_signup_sends_again(
