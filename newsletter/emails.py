@@ -49,14 +49,15 @@ def _send(subscriber, template, extra):
     message.send()
 
 
-def send_confirmation(subscriber):
-    token = tokens.confirmation_token(subscriber)
+def send_confirmation(signup_request):
+    token = tokens.confirmation_token(signup_request)
     _send(
-        subscriber,
+        signup_request.subscriber,
         "confirm",
         {
             "confirm_url": absolute(reverse("newsletter:confirm", args=[token])),
             "expires_days": tokens.CONFIRMATION_MAX_AGE.days,
+            "lists": signup_request.lists.all(),
         },
     )
 

@@ -17,14 +17,21 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from members.models import Country
 
 from . import emails, tokens
 from .addresses import normalise_email
-from .models import Erasure, MailingList, Subscriber, SubscriberExport, Subscription
+from .models import (
+    Erasure,
+    MailingList,
+    SignupRequest,
+    Subscriber,
+    SubscriberExport,
+    Subscription,
+)
 from .tokens import TokenExpired, TokenInvalid
 
 __all__ = [
@@ -119,13 +126,17 @@ def _failure_without_addresses(error: Exception) -> str:
     return " ".join([type(error).__name__, *codes])
 
 
-def _send_after_commit(subscriber: Subscriber, previous_sent_at: datetime | None) -> bool:
+def _send_after_commit(
+    subscriber: Subscriber,
+    previous_sent_at: datetime | None,
+    signup_request: SignupRequest | None = None,
+) -> bool:
     """Send the email this subscriber's state calls for; False (and logged) when it fails."""
     try:
-        if subscriber.status == Subscriber.Status.CONFIRMED:
+        if signup_request is None:
             emails.send_already_subscribed(subscriber)
         else:
-            emails.send_confirmation(subscriber)
+            emails.send_confirmation(signup_request)
     except Exception as error:
         # SMTP errors come as several exception types (socket, smtplib, SSL); any of them
         # means the same: not sent. Logged by row id, type and SMTP code only: the exception's
@@ -154,9 +165,12 @@ def subscribe(
 ) -> SignupResult:
     """Record a sign-up and send the email its address's state calls for.
 
-    New, pending and unsubscribed addresses become pending and get a confirmation link.
     A confirmed address is left as it is (whoever typed it may not own it) and is sent a link
-    to manage its lists instead. With no lists chosen the default list is used.
+    to manage its lists instead. Any other address (new, pending, unsubscribed) gets a
+    SignupRequest holding the details, lists and consent, and a link to confirm it: nothing of
+    an existing subscriber changes until its owner opens that link. An address mailed less
+    than RESEND_INTERVAL ago is not mailed again and the sign-up is dropped. With no lists
+    chosen the default list is used.
     """
     if not consent_text.strip():
         raise ValidationError("Consent is required to subscribe.")
@@ -167,45 +181,65 @@ def subscribe(
     now = timezone.now()
     with transaction.atomic():
         subscriber, _ = _locked_subscriber(address)
-        if subscriber.status != Subscriber.Status.CONFIRMED:
-            if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
-                subscriber.confirmation_round += 1
-                subscriber.status = Subscriber.Status.PENDING
-                subscriber.unsubscribed_at = None
-            subscriber.name = name.strip() or subscriber.name
-            subscriber.organisation = organisation.strip() or subscriber.organisation
-            subscriber.country = country or subscriber.country
-            subscriber.consent_text = consent_text
-            subscriber.consented_at = now
-            subscriber.source_page = source_page[:200]
-            _activate_lists(subscriber, chosen, now)
         previous_sent_at = subscriber.confirmation_sent_at
         should_send = previous_sent_at is None or now - previous_sent_at >= RESEND_INTERVAL
+        signup_request = None
+        if should_send and subscriber.status != Subscriber.Status.CONFIRMED:
+            signup_request = SignupRequest(
+                subscriber=subscriber,
+                round=subscriber.confirmation_round + 1,
+                name=name.strip(),
+                organisation=organisation.strip(),
+                country=country,
+                consent_text=consent_text,
+                source_page=source_page[:200],
+                requested_at=now,
+            )
+            signup_request.full_clean(validate_constraints=False)
+            signup_request.save()
+            signup_request.lists.set(chosen)
+            subscriber.confirmation_round = signup_request.round
         if should_send:
             subscriber.confirmation_sent_at = now
-        subscriber.full_clean(validate_constraints=False)
-        subscriber.save()
-    sent = _send_after_commit(subscriber, previous_sent_at) if should_send else True
+            subscriber.save(
+                update_fields=["confirmation_round", "confirmation_sent_at", "updated_at"]
+            )
+    sent = _send_after_commit(subscriber, previous_sent_at, signup_request) if should_send else True
     return SignupResult(subscriber=subscriber, send_failed=not sent)
 
 
 def confirm(*, token: str) -> Subscriber:
-    """Confirm the sign-up a link was sent for. Idempotent for the same sign-up.
+    """Apply the sign-up a link was mailed for: its details, lists and consent. Idempotent.
 
     Raises TokenExpired after 7 days, TokenInvalid when tampered with, for an address erased
-    since, or for a sign-up its owner has unsubscribed from after confirming.
+    since, or for a sign-up its owner has unsubscribed from since.
     """
     subscriber_id, confirmation_round = tokens.read_confirmation_token(token)
+    now = timezone.now()
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
-        if subscriber is None or subscriber.confirmation_round != confirmation_round:
+        signup_request = (
+            SignupRequest.objects.filter(subscriber=subscriber, round=confirmation_round)
+            .select_related("country")
+            .first()
+        )
+        if subscriber is None or signup_request is None:
             raise TokenInvalid
-        if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
-            raise TokenInvalid
-        if subscriber.status == Subscriber.Status.PENDING:
+        if signup_request.confirmed_at is None:
             subscriber.status = Subscriber.Status.CONFIRMED
-            subscriber.confirmed_at = timezone.now()
-            subscriber.save(update_fields=["status", "confirmed_at", "updated_at"])
+            subscriber.confirmed_at = now
+            subscriber.unsubscribed_at = None
+            subscriber.name = signup_request.name or subscriber.name
+            subscriber.organisation = signup_request.organisation or subscriber.organisation
+            subscriber.country = signup_request.country or subscriber.country
+            subscriber.consent_text = signup_request.consent_text
+            subscriber.consented_at = signup_request.requested_at
+            subscriber.source_page = signup_request.source_page
+            subscriber.save()
+            _activate_lists(subscriber, signup_request.lists.all(), now)
+            signup_request.confirmed_at = now
+            signup_request.save(update_fields=["confirmed_at"])
+            subscriber.signup_requests.exclude(pk=signup_request.pk).delete()
     return subscriber
 
 
@@ -228,6 +262,8 @@ def unsubscribe(*, subscriber: Subscriber) -> Subscriber:
             subscriber.unsubscribed_at = now
             subscriber.save(update_fields=["status", "unsubscribed_at", "updated_at"])
         subscriber.subscriptions.filter(unsubscribed_at__isnull=True).update(unsubscribed_at=now)
+        # Links of earlier sign-ups must not bring back someone who has left.
+        subscriber.signup_requests.all().delete()
     return subscriber
 
 
@@ -268,32 +304,39 @@ def update_preferences(
 
 
 def resend_confirmations(*, older_than: timedelta) -> tuple[int, int]:
-    """Remind pending sign-ups older than `older_than`, each at most once a day.
+    """Remind the latest unconfirmed sign-up of each address, once it is older than
+    `older_than`, at most once a day.
 
     Returns (sent, failed). Sign-ups older than a confirmation link's lifetime are left alone.
     """
     now = timezone.now()
     due = (
-        Subscriber.objects.filter(
-            status=Subscriber.Status.PENDING,
-            consented_at__lte=now - older_than,
-            consented_at__gte=now - REMINDER_WINDOW,
+        SignupRequest.objects.filter(
+            confirmed_at__isnull=True,
+            round=F("subscriber__confirmation_round"),
+            requested_at__lte=now - older_than,
+            requested_at__gte=now - REMINDER_WINDOW,
         )
-        .exclude(confirmation_sent_at__gt=now - REMINDER_INTERVAL)
-        .values_list("pk", flat=True)
+        .exclude(subscriber__status=Subscriber.Status.CONFIRMED)
+        .exclude(subscriber__confirmation_sent_at__gt=now - REMINDER_INTERVAL)
+        .values_list("pk", "subscriber_id")
     )
     sent = failed = 0
-    for pk in list(due):
+    for request_pk, subscriber_pk in list(due):
         with transaction.atomic():
-            subscriber = Subscriber.objects.select_for_update().get(pk=pk)
+            subscriber = Subscriber.objects.select_for_update().get(pk=subscriber_pk)
+            signup_request = SignupRequest.objects.filter(pk=request_pk).first()
             previous_sent_at = subscriber.confirmation_sent_at
-            if subscriber.status != Subscriber.Status.PENDING or (
-                previous_sent_at and previous_sent_at > now - REMINDER_INTERVAL
+            if (
+                signup_request is None
+                or signup_request.round != subscriber.confirmation_round
+                or subscriber.status == Subscriber.Status.CONFIRMED
+                or (previous_sent_at and previous_sent_at > now - REMINDER_INTERVAL)
             ):
-                continue  # confirmed or reminded by someone else meanwhile
+                continue  # confirmed, left or reminded by someone else meanwhile
             subscriber.confirmation_sent_at = now
             subscriber.save(update_fields=["confirmation_sent_at"])
-        if _send_after_commit(subscriber, previous_sent_at):
+        if _send_after_commit(subscriber, previous_sent_at, signup_request):
             sent += 1
         else:
             failed += 1
@@ -508,6 +551,19 @@ def export_subscriber_data(*, subscriber: Subscriber, user=None) -> dict:
                 "unsubscribed_at": _time(s.unsubscribed_at) or None,
             }
             for s in subscriptions
+        ],
+        "sign_ups": [
+            {
+                "requested_at": _time(signup.requested_at),
+                "confirmed_at": _time(signup.confirmed_at) or None,
+                "name": signup.name,
+                "organisation": signup.organisation,
+                "country": signup.country.name if signup.country else None,
+                "lists": [mailing_list.name for mailing_list in signup.lists.all()],
+                "consent_text": signup.consent_text,
+                "source_page": signup.source_page,
+            }
+            for signup in subscriber.signup_requests.select_related("country").order_by("pk")
         ],
         "stored_about_your_visits": "Nothing: no IP address or browser details are kept.",
     }

@@ -27,9 +27,9 @@ def _address_digest(email):
     return salted_hmac(MANAGE_SALT, email.lower()).hexdigest()[:16]
 
 
-def confirmation_token(subscriber):
+def confirmation_token(signup_request):
     return signing.dumps(
-        {"s": subscriber.pk, "r": subscriber.confirmation_round}, salt=CONFIRM_SALT
+        {"s": signup_request.subscriber_id, "r": signup_request.round}, salt=CONFIRM_SALT
     )
 
 

@@ -64,3 +64,33 @@ def refusing_smtp(settings, closed_port):
     settings.EMAIL_TIMEOUT = 5
     yield controller
     controller.stop()
+
+
+@pytest.fixture
+def waiting_signup(monthly):
+    """make(requested_ago=..., mailed_ago=None, status="pending"): a sign-up for the monthly
+    list waiting for confirmation, as services.subscribe() leaves it, at a time in the past."""
+    from django.utils import timezone
+
+    from newsletter.models import SignupRequest, Subscriber
+    from tests.factories import SubscriberFactory
+
+    def make(*, requested_ago, mailed_ago=None, status="pending"):
+        now = timezone.now()
+        subscriber = SubscriberFactory(
+            status=status,
+            consent_text="",
+            consented_at=None,
+            confirmation_round=2,
+            confirmation_sent_at=now - mailed_ago if mailed_ago else None,
+        )
+        signup = SignupRequest.objects.create(
+            subscriber=subscriber,
+            round=2,
+            consent_text=CONSENT_TEXT,
+            requested_at=now - requested_ago,
+        )
+        signup.lists.set([monthly])
+        return Subscriber.objects.get(pk=subscriber.pk)
+
+    return make

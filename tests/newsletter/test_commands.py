@@ -122,8 +122,8 @@ def test_export_command_shows_progress_only_on_a_terminal(monthly, settings):
     assert "[" not in plain
 
 
-def test_resend_confirmations_command_reports_what_it_sent(monthly, mailoutbox):
-    SubscriberFactory(status="pending", consented_at=timezone.now() - timedelta(hours=30))
+def test_resend_confirmations_command_reports_what_it_sent(waiting_signup, mailoutbox):
+    waiting_signup(requested_ago=timedelta(hours=30))
     out = io.StringIO()
 
     call_command("resend_confirmations", "--older-than", "24", stdout=out)
@@ -132,8 +132,8 @@ def test_resend_confirmations_command_reports_what_it_sent(monthly, mailoutbox):
     assert len(mailoutbox) == 1
 
 
-def test_resend_confirmations_command_fails_loudly_when_mail_is_down(monthly, smtp_down):
-    SubscriberFactory(status="pending", consented_at=timezone.now() - timedelta(hours=30))
+def test_resend_confirmations_command_fails_loudly_when_mail_is_down(waiting_signup, smtp_down):
+    waiting_signup(requested_ago=timedelta(hours=30))
 
     with pytest.raises(CommandError, match="could not be sent"):
         call_command("resend_confirmations", stdout=io.StringIO())

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsletter import addresses, services, tokens
-from newsletter.models import Erasure, Subscriber, SubscriberExport, Subscription
+from newsletter.models import Erasure, SignupRequest, Subscriber, SubscriberExport, Subscription
 from tests.factories import SubscriberFactory, country
 
 from .hostile import has_breaking_character, hostile_addresses
@@ -41,7 +41,7 @@ def active_slugs(subscriber):
 # --- subscribe ---------------------------------------------------------------------------------
 
 
-def test_new_address_is_saved_pending_on_the_default_list_and_sent_a_confirmation(
+def test_a_new_address_waits_pending_with_its_signup_and_is_sent_a_confirmation(
     monthly, urgent, consent, mailoutbox
 ):
     result = services.subscribe(
@@ -56,12 +56,105 @@ def test_new_address_is_saved_pending_on_the_default_list_and_sent_a_confirmatio
     assert not result.send_failed
     assert subscriber.email == "somchai@example.org"
     assert subscriber.status == Subscriber.Status.PENDING
-    assert subscriber.consent_text == consent and subscriber.consented_at is not None
-    assert subscriber.source_page == "/publications/"
-    assert active_slugs(subscriber) == {"e-newsletter"}
+    assert (subscriber.name, subscriber.consent_text, active_slugs(subscriber)) == ("", "", set())
+    signup = subscriber.signup_requests.get()
+    assert (signup.name, signup.country, signup.source_page) == (
+        "สมชาย ใจดี",
+        country("TH"),
+        "/publications/",
+    )
+    assert signup.consent_text == consent
+    assert [mailing_list.slug for mailing_list in signup.lists.all()] == ["e-newsletter"]
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["somchai@example.org"]
+    assert "Monthly e-newsletter" in mailoutbox[0].body
     assert CONFIRM_LINK.search(mailoutbox[0].body)
+
+
+def test_confirming_applies_the_signups_details_lists_and_consent(
+    monthly, urgent, consent, mailoutbox
+):
+    services.subscribe(
+        email="somchai@example.org",
+        consent_text=consent,
+        name="สมชาย ใจดี",
+        organisation="Legal Aid",
+        country=country("TH"),
+        lists=[urgent],
+        source_page="/publications/",
+    )
+
+    subscriber = services.confirm(token=confirm_token_from(mailoutbox[0]))
+
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+    assert (subscriber.name, subscriber.organisation, subscriber.country) == (
+        "สมชาย ใจดี",
+        "Legal Aid",
+        country("TH"),
+    )
+    assert (subscriber.consent_text, subscriber.source_page) == (consent, "/publications/")
+    assert subscriber.consented_at is not None
+    assert active_slugs(subscriber) == {"urgent-appeals"}
+
+
+@pytest.mark.parametrize("status", ["pending", "unsubscribed"])
+def test_someone_else_signing_up_a_known_address_changes_nothing_until_its_owner_confirms(
+    monthly, urgent, consent, mailoutbox, status
+):
+    owner = SubscriberFactory(
+        email="owner@example.org",
+        name="Lan",
+        organisation="Owner's Org",
+        country=country("VN"),
+        lists=[monthly],
+    )
+    if status == "unsubscribed":
+        services.unsubscribe(subscriber=owner)
+    else:
+        Subscriber.objects.filter(pk=owner.pk).update(status="pending", confirmed_at=None)
+    before = Subscriber.objects.filter(pk=owner.pk).values().get()
+    lists_before = set(
+        Subscription.objects.filter(subscriber=owner).values_list(
+            "mailing_list__slug", "unsubscribed_at"
+        )
+    )
+
+    services.subscribe(
+        email="Owner@Example.org",
+        consent_text=consent,
+        name="Impostor",
+        organisation="Impostor Inc",
+        country=country("KH"),
+        lists=[urgent],
+    )
+
+    after = Subscriber.objects.filter(pk=owner.pk).values().get()
+    changed = {key for key in before if before[key] != after[key]}
+    assert changed <= {"confirmation_round", "confirmation_sent_at", "updated_at"}
+    assert lists_before == set(
+        Subscription.objects.filter(subscriber=owner).values_list(
+            "mailing_list__slug", "unsubscribed_at"
+        )
+    )
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["owner@example.org"]
+
+
+def test_the_owners_own_link_still_applies_the_owners_signup_after_an_impostors(
+    monthly, urgent, consent, mailoutbox
+):
+    services.subscribe(email="owner@example.org", consent_text=consent, name="Lan")
+    owners_link = confirm_token_from(mailoutbox[0])
+    Subscriber.objects.update(confirmation_sent_at=timezone.now() - timedelta(minutes=11))
+    services.subscribe(email="owner@example.org", consent_text=consent, name="Impostor")
+
+    subscriber = services.confirm(token=owners_link)
+
+    assert subscriber.name == "Lan"
+    assert active_slugs(subscriber) == {"e-newsletter"}
+    with pytest.raises(services.TokenInvalid):
+        services.confirm(token=confirm_token_from(mailoutbox[1]))
+    subscriber.refresh_from_db()
+    assert subscriber.name == "Lan"
 
 
 def test_the_same_address_in_another_case_is_the_same_subscriber(monthly, consent):
@@ -167,7 +260,8 @@ def test_resubscribing_an_unsubscribed_address_needs_a_new_confirmation(
     services.subscribe(email="back@example.org", consent_text=consent)
 
     subscriber.refresh_from_db()
-    assert subscriber.status == Subscriber.Status.PENDING
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+    assert active_slugs(subscriber) == set()
     assert len(mailoutbox) == 1
     services.confirm(token=confirm_token_from(mailoutbox[0]))
     subscriber.refresh_from_db()
@@ -239,7 +333,7 @@ def test_fifty_simultaneous_signups_of_one_address_make_exactly_one_row(mailoutb
 
     assert errors == []
     assert Subscriber.objects.filter(email="race@example.org").count() == 1
-    assert Subscription.objects.count() == 1
+    assert SignupRequest.objects.count() == 1
     assert len(mailoutbox) == 1
 
 
@@ -417,29 +511,23 @@ def test_an_unsubscribed_person_can_come_back_from_their_manage_link_with_consen
 # --- reminders ---------------------------------------------------------------------------------
 
 
-def test_resend_confirmations_reminds_old_pending_signups_once_a_day(monthly, mailoutbox):
-    now = timezone.now()
-    due = SubscriberFactory(
-        status="pending", consented_at=now - timedelta(hours=30), confirmation_sent_at=None
-    )
-    SubscriberFactory(status="pending", consented_at=now - timedelta(hours=2))
-    SubscriberFactory(status="pending", consented_at=now - timedelta(days=9))
-    SubscriberFactory(status="confirmed", consented_at=now - timedelta(hours=30))
-    SubscriberFactory(
-        status="pending",
-        consented_at=now - timedelta(hours=30),
-        confirmation_sent_at=now - timedelta(hours=3),
-    )
+def test_resend_confirmations_reminds_old_pending_signups_once_a_day(
+    monthly, waiting_signup, mailoutbox
+):
+    due = waiting_signup(requested_ago=timedelta(hours=30))
+    waiting_signup(requested_ago=timedelta(hours=2))
+    waiting_signup(requested_ago=timedelta(days=9))
+    waiting_signup(requested_ago=timedelta(hours=30), mailed_ago=timedelta(hours=3))
+    SubscriberFactory(status="confirmed", consented_at=timezone.now() - timedelta(hours=30))
 
     assert services.resend_confirmations(older_than=timedelta(hours=24)) == (1, 0)
     assert [m.to for m in mailoutbox] == [[due.email]]
     assert services.resend_confirmations(older_than=timedelta(hours=24)) == (0, 0)
+    assert services.confirm(token=confirm_token_from(mailoutbox[0])).pk == due.pk
 
 
-def test_resend_confirmations_counts_failures_and_keeps_them_due(monthly, smtp_down):
-    subscriber = SubscriberFactory(
-        status="pending", consented_at=timezone.now() - timedelta(hours=30)
-    )
+def test_resend_confirmations_counts_failures_and_keeps_them_due(waiting_signup, smtp_down):
+    subscriber = waiting_signup(requested_ago=timedelta(hours=30))
 
     assert services.resend_confirmations(older_than=timedelta(hours=24)) == (0, 1)
     subscriber.refresh_from_db()
@@ -618,6 +706,17 @@ def test_subscriber_data_holds_everything_we_keep_and_is_logged(monthly):
     assert data["lists"][0]["list"] == "Monthly e-newsletter"
     assert data["consent_text"] == "Sample consent."
     assert SubscriberExport.objects.get().format == "json"
+
+
+def test_subscriber_data_includes_signups_waiting_for_confirmation(waiting_signup):
+    subscriber = waiting_signup(requested_ago=timedelta(hours=1))
+    SignupRequest.objects.filter(subscriber=subscriber).update(name="ဇော်မင်း ဦး")
+
+    data = services.export_subscriber_data(subscriber=subscriber)
+
+    assert data["sign_ups"][0]["name"] == "ဇော်မင်း ဦး"
+    assert data["sign_ups"][0]["lists"] == ["Monthly e-newsletter"]
+    assert data["sign_ups"][0]["confirmed_at"] is None
 
 
 def test_export_csv_chunks_are_the_same_rows_neutralised_with_lists(monthly, urgent):
