@@ -38,6 +38,14 @@ def active_slugs(subscriber):
     )
 
 
+def subscription_states(subscriber):
+    return set(
+        Subscription.objects.filter(subscriber=subscriber).values_list(
+            "mailing_list__slug", "unsubscribed_at"
+        )
+    )
+
+
 # --- subscribe ---------------------------------------------------------------------------------
 
 
@@ -113,11 +121,7 @@ def test_someone_else_signing_up_a_known_address_changes_nothing_until_its_owner
     else:
         Subscriber.objects.filter(pk=owner.pk).update(status="pending", confirmed_at=None)
     before = Subscriber.objects.filter(pk=owner.pk).values().get()
-    lists_before = set(
-        Subscription.objects.filter(subscriber=owner).values_list(
-            "mailing_list__slug", "unsubscribed_at"
-        )
-    )
+    lists_before = subscription_states(owner)
 
     services.subscribe(
         email="Owner@Example.org",
@@ -131,11 +135,7 @@ def test_someone_else_signing_up_a_known_address_changes_nothing_until_its_owner
     after = Subscriber.objects.filter(pk=owner.pk).values().get()
     changed = {key for key in before if before[key] != after[key]}
     assert changed <= {"confirmation_round", "confirmation_sent_at", "updated_at"}
-    assert lists_before == set(
-        Subscription.objects.filter(subscriber=owner).values_list(
-            "mailing_list__slug", "unsubscribed_at"
-        )
-    )
+    assert lists_before == subscription_states(owner)
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["owner@example.org"]
 
 
