@@ -8,6 +8,7 @@ sends again.
 import csv
 import io
 import itertools
+import json
 import logging
 import smtplib
 import unicodedata
@@ -15,9 +16,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from members.models import Country
@@ -569,9 +572,53 @@ def export_subscriber_data(*, subscriber: Subscriber, user=None) -> dict:
     }
 
 
+ERASED = "[erased]"
+# A name or local part shorter than this is too common a piece of text to hunt for.
+SHORTEST_TRACE = 3
+
+
+def _traces(subscriber: Subscriber) -> set[str]:
+    """The texts that identify this person in logs (lower case): the address, its local part,
+    every name they gave, also as JSON escapes it (change messages are JSON)."""
+    names = {subscriber.name, *subscriber.signup_requests.values_list("name", flat=True)}
+    found = {subscriber.email, subscriber.email.split("@")[0], *names}
+    found = {text.strip().lower() for text in found if len(text.strip()) >= SHORTEST_TRACE}
+    return found | {json.dumps(text)[1:-1] for text in found}
+
+
+def _without_traces(value, traces: set[str]):
+    """`value` (JSON data) with every string that holds a trace replaced by ERASED."""
+    if isinstance(value, dict):
+        return {key: _without_traces(item, traces) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_traces(item, traces) for item in value]
+    if isinstance(value, str) and any(trace in value.lower() for trace in traces):
+        return ERASED
+    return value
+
+
 def erase(*, subscriber: Subscriber, by=None) -> Erasure:
-    """Delete a subscriber's personal data for good, keeping only an anonymous count."""
+    """Delete a subscriber's personal data for good, keeping only an anonymous count.
+
+    The person goes everywhere they are: the row, its subscriptions and sign-ups (deleted with
+    it), the filters of logged exports (a search for their address) and the admin's history.
+    """
     with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        traces = _traces(subscriber)
+        # The export log is one row per export, small enough to read whole; its filters are
+        # JSON, which no lookup searches the same way on every database.
+        for export in SubscriberExport.objects.only("filters").iterator():
+            filters = _without_traces(export.filters, traces)
+            if filters != export.filters:
+                SubscriberExport.objects.filter(pk=export.pk).update(filters=filters)
+        mentions = Q(
+            content_type=ContentType.objects.get_for_model(Subscriber),
+            object_id=str(subscriber.pk),
+        )
+        for trace in traces:
+            mentions |= Q(object_repr__icontains=trace) | Q(change_message__icontains=trace)
+        LogEntry.objects.filter(mentions).update(object_repr=ERASED, change_message="")
         erasure = Erasure.objects.create(erased_by=by, status=subscriber.status)
-        Subscriber.objects.filter(pk=subscriber.pk).delete()
+        subscriber.delete()
     return erasure
