@@ -290,6 +290,12 @@ SILENCED_SYSTEM_CHECKS = [
 # forge their address and escape the sign-up rate limit.
 NEWSLETTER_TRUSTED_PROXIES = int(os.environ.get("NEWSLETTER_TRUSTED_PROXIES", "0"))
 
+# Days the links in newsletter emails work. A manage link opens someone's subscription, so it
+# is short-lived (an expired one offers to mail a fresh one); an unsubscribe link must keep
+# working as long as people keep old emails and want out, one-click (RFC 8058) included.
+NEWSLETTER_MANAGE_LINK_DAYS = int(os.environ.get("NEWSLETTER_MANAGE_LINK_DAYS", "30"))
+NEWSLETTER_UNSUBSCRIBE_LINK_DAYS = int(os.environ.get("NEWSLETTER_UNSUBSCRIBE_LINK_DAYS", "365"))
+
 # --- Logging ----------------------------------------------------------------------------------
 
 LOGGING = {

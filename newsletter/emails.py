@@ -64,3 +64,7 @@ def send_confirmation(signup_request):
 
 def send_already_subscribed(subscriber):
     _send(subscriber, "already_subscribed", {})
+
+
+def send_manage_link(subscriber):
+    _send(subscriber, "manage_link", {"manage_days": settings.NEWSLETTER_MANAGE_LINK_DAYS})

@@ -1,4 +1,5 @@
-"""Sign-up rate limit per client, kept in Django's cache (shared by all app servers via Redis).
+"""Rate limit per client on requests that send email (sign-ups, fresh links), kept in
+Django's cache (shared by all app servers via Redis).
 
 The client's address is only ever used as a keyed hash inside a short-lived cache key: it is
 never written to the database or logs.
@@ -31,8 +32,9 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def allow_signup(request):
-    """Count this attempt; False once the client has used up its attempts for the window."""
+def allow_mail_request(request):
+    """Count this request that may send an email (a sign-up, a fresh link); False once the
+    client has used up its attempts for the window."""
     limit = getattr(settings, "NEWSLETTER_SIGNUP_LIMIT", DEFAULT_LIMIT)
     window = getattr(settings, "NEWSLETTER_SIGNUP_WINDOW_SECONDS", DEFAULT_WINDOW_SECONDS)
     digest = salted_hmac("newsletter.ratelimit", client_address(request)).hexdigest()[:32]

@@ -16,8 +16,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
@@ -40,6 +42,7 @@ from .tokens import TokenExpired, TokenInvalid
 __all__ = [
     "EXPORT_COLUMNS",
     "SignupResult",
+    "LinkExpired",
     "TokenExpired",
     "TokenInvalid",
     "confirm",
@@ -50,6 +53,7 @@ __all__ = [
     "neutralise",
     "normalise_email",
     "resend_confirmations",
+    "send_fresh_manage_link",
     "subscribe",
     "subscriber_from_manage_token",
     "unsubscribe",
@@ -246,13 +250,57 @@ def confirm(*, token: str) -> Subscriber:
     return subscriber
 
 
-def subscriber_from_manage_token(token: str) -> Subscriber:
-    """The subscriber a manage/unsubscribe link belongs to; raises TokenInvalid."""
-    subscriber_id, digest = tokens.read_manage_token(token)
+class LinkExpired(TokenExpired):
+    """A genuine manage or unsubscribe link past its lifetime, for a subscriber we still have."""
+
+    def __init__(self, subscriber: Subscriber):
+        super().__init__(subscriber.pk)
+        self.subscriber = subscriber
+
+
+def link_lifetime(purpose: str) -> timedelta:
+    """How long a link in an email works, by its purpose ("manage" or "unsubscribe")."""
+    days = {
+        "manage": settings.NEWSLETTER_MANAGE_LINK_DAYS,
+        "unsubscribe": settings.NEWSLETTER_UNSUBSCRIBE_LINK_DAYS,
+    }[purpose]
+    return timedelta(days=days)
+
+
+def subscriber_from_manage_token(token: str, *, purpose: str = "manage") -> Subscriber:
+    """The subscriber a manage/unsubscribe link belongs to. Raises LinkExpired when the link
+    is older than its purpose allows, TokenInvalid when it is not genuine or the subscriber
+    (or their address) is gone."""
+    try:
+        subscriber_id, digest = tokens.read_manage_token(token, max_age=link_lifetime(purpose))
+        expired = False
+    except TokenExpired as error:
+        subscriber_id, digest, expired = error.subscriber_id, error.digest, True
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None or not tokens.digest_matches(subscriber, digest):
         raise TokenInvalid
+    if expired:
+        raise LinkExpired(subscriber)
     return subscriber
+
+
+def send_fresh_manage_link(*, subscriber: Subscriber) -> bool:
+    """Mail a new manage link to the subscriber's own stored address, at most once per
+    RESEND_INTERVAL whoever asks. False only when the mail server failed."""
+    key = f"newsletter:fresh-link:{subscriber.pk}"
+    if not cache.add(key, True, timeout=int(RESEND_INTERVAL.total_seconds())):
+        return True  # one is on its way already; the asker sees the same answer
+    try:
+        emails.send_manage_link(subscriber)
+    except Exception as error:
+        logger.error(
+            "Fresh manage link for subscriber %s could not be sent: %s",
+            subscriber.pk,
+            _failure_without_addresses(error),
+        )
+        cache.delete(key)
+        return False
+    return True
 
 
 def unsubscribe(*, subscriber: Subscriber) -> Subscriber:

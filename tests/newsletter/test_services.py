@@ -8,6 +8,7 @@ import unicodedata
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -441,6 +442,68 @@ def test_manage_link_finds_its_subscriber_and_refuses_forgeries(monthly):
         services.subscriber_from_manage_token(forged)
     with pytest.raises(services.TokenInvalid):
         services.subscriber_from_manage_token(token + "x")
+
+
+@pytest.mark.parametrize("purpose, lifetime_days", [("manage", 30), ("unsubscribe", 365)])
+def test_links_work_for_their_lifetime_then_expire_knowing_whose_they_were(
+    monthly, purpose, lifetime_days
+):
+    subscriber = SubscriberFactory()
+    sent = timezone.now()
+    with time_machine.travel(sent, tick=False):
+        token = tokens.manage_token(subscriber)
+
+    with time_machine.travel(sent + timedelta(days=lifetime_days, seconds=-60), tick=False):
+        assert services.subscriber_from_manage_token(token, purpose=purpose) == subscriber
+    later = sent + timedelta(days=lifetime_days, seconds=60)
+    with time_machine.travel(later, tick=False), pytest.raises(services.LinkExpired) as expired:
+        services.subscriber_from_manage_token(token, purpose=purpose)
+    assert expired.value.subscriber == subscriber
+
+
+def test_link_lifetimes_come_from_the_settings(monthly, settings):
+    settings.NEWSLETTER_MANAGE_LINK_DAYS = 2
+    subscriber = SubscriberFactory()
+    sent = timezone.now()
+    with time_machine.travel(sent, tick=False):
+        token = tokens.manage_token(subscriber)
+
+    with time_machine.travel(sent + timedelta(days=3)), pytest.raises(services.LinkExpired):
+        services.subscriber_from_manage_token(token)
+
+
+def test_an_expired_link_of_an_erased_subscriber_or_a_forgery_is_simply_invalid(monthly):
+    subscriber = SubscriberFactory()
+    sent = timezone.now()
+    with time_machine.travel(sent, tick=False):
+        token = tokens.manage_token(subscriber)
+        forged = signing.dumps({"s": subscriber.pk, "h": "0" * 16}, salt=tokens.MANAGE_SALT)
+    services.erase(subscriber=SubscriberFactory(email="other@example.org"))
+
+    with time_machine.travel(sent + timedelta(days=40)):
+        with pytest.raises(services.TokenInvalid) as forgery:
+            services.subscriber_from_manage_token(forged)
+        services.erase(subscriber=subscriber)
+        with pytest.raises(services.TokenInvalid) as erased:
+            services.subscriber_from_manage_token(token)
+    assert not isinstance(forgery.value, services.LinkExpired)
+    assert not isinstance(erased.value, services.LinkExpired)
+
+
+def test_a_fresh_manage_link_goes_to_the_stored_address_at_most_once_in_ten_minutes(
+    monthly, mailoutbox
+):
+    subscriber = SubscriberFactory(email="owner@example.org")
+
+    assert services.send_fresh_manage_link(subscriber=subscriber)
+    assert services.send_fresh_manage_link(subscriber=subscriber)
+
+    assert [message.to for message in mailoutbox] == [["owner@example.org"]]
+    fresh = re.search(r"/newsletter/manage/([^/\s]+)/", mailoutbox[0].body).group(1)
+    assert services.subscriber_from_manage_token(fresh) == subscriber
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        assert services.send_fresh_manage_link(subscriber=subscriber)
+    assert len(mailoutbox) == 2
 
 
 def test_manage_token_does_not_reveal_the_address(monthly):

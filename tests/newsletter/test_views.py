@@ -1,13 +1,16 @@
 import re
 import socket
+from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default as email_policy
 
 import hypothesis
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from newsletter import services, tokens
 from newsletter.models import SignupRequest, Subscriber
@@ -555,5 +558,95 @@ def test_one_click_with_a_forged_token_changes_nothing(monthly):
     response = Client(enforce_csrf_checks=True).post(forged, {"List-Unsubscribe": "One-Click"})
 
     assert response.status_code == 400
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+
+# --- links past their lifetime -------------------------------------------------------------------
+
+
+def tokens_sent_days_ago(subscriber, days):
+    sent = timezone.now() - timedelta(days=days)
+    with time_machine.travel(sent, tick=False):
+        return manage_url(subscriber), unsubscribe_url(subscriber)
+
+
+def csrf_token_of(response):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_text(response)).group(1)
+
+
+def test_an_expired_manage_link_offers_a_fresh_one_mailed_only_to_the_subscriber(
+    monthly, mailoutbox
+):
+    subscriber = SubscriberFactory(email="owner@example.org", name="Owner Name", lists=[monthly])
+    manage, _ = tokens_sent_days_ago(subscriber, 31)
+    browser = Client(enforce_csrf_checks=True)
+
+    expired = browser.get(manage)
+
+    assert expired.status_code == 410
+    assert "This link has expired" in page_text(expired)
+    assert "owner@example.org" not in page_text(expired)
+    assert "Owner Name" not in page_text(expired)
+    fresh_link = {"action": "send-fresh-link", "csrfmiddlewaretoken": csrf_token_of(expired)}
+    sent = browser.post(manage, fresh_link)
+    again = browser.post(manage, fresh_link)
+
+    assert sent.status_code == again.status_code == 200
+    assert sent.content == again.content
+    assert "Check your inbox" in page_text(sent)
+    assert "owner@example.org" not in page_text(sent)
+    assert [message.to for message in mailoutbox] == [["owner@example.org"]]
+    fresh = re.search(r"/newsletter/manage/[^/\s]+/", mailoutbox[0].body).group(0)
+    assert browser.get(fresh).status_code == 200
+
+
+def test_an_expired_manage_link_changes_nothing_and_asking_for_a_fresh_one_needs_csrf(monthly):
+    subscriber = SubscriberFactory(lists=[monthly])
+    manage, _ = tokens_sent_days_ago(subscriber, 31)
+
+    unsubscribe = Client().post(manage, {"action": "unsubscribe"})
+    no_csrf = Client(enforce_csrf_checks=True).post(manage, {"action": "send-fresh-link"})
+
+    assert unsubscribe.status_code == 410
+    assert no_csrf.status_code == 403
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+
+def test_asking_for_fresh_links_counts_towards_the_client_rate_limit(monthly, settings):
+    settings.NEWSLETTER_SIGNUP_LIMIT = 2
+    manage, _ = tokens_sent_days_ago(SubscriberFactory(lists=[monthly]), 31)
+
+    answers = [Client().post(manage, {"action": "send-fresh-link"}).status_code for _ in range(3)]
+
+    assert answers == [200, 200, 429]
+
+
+@pytest.mark.parametrize("days", [31, 200, 364])
+def test_unsubscribe_links_and_one_click_work_for_a_year(monthly, days):
+    subscriber = SubscriberFactory(lists=[monthly])
+    _, unsubscribe = tokens_sent_days_ago(subscriber, days)
+
+    page = Client().get(unsubscribe)
+    response = Client(enforce_csrf_checks=True).post(unsubscribe, {"List-Unsubscribe": "One-Click"})
+
+    assert page.status_code == 200
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
+def test_an_unsubscribe_link_older_than_a_year_offers_a_fresh_link_and_changes_nothing(monthly):
+    subscriber = SubscriberFactory(lists=[monthly])
+    manage, unsubscribe = tokens_sent_days_ago(subscriber, 366)
+
+    page = Client().get(unsubscribe)
+    one_click = Client(enforce_csrf_checks=True).post(
+        unsubscribe, {"List-Unsubscribe": "One-Click"}
+    )
+
+    assert page.status_code == one_click.status_code == 410
+    assert f'action="{manage}"' in page_text(page)
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.CONFIRMED
