@@ -45,7 +45,7 @@ def _send_fresh_link(request, subscriber):
     if not allow_mail_request(request):
         return render(request, "newsletter/rate_limited.html", status=429)
     if not services.send_fresh_manage_link(subscriber=subscriber):
-        return render(request, "newsletter/send_failed.html", status=503)
+        return render(request, "newsletter/send_failed.html", {"fresh_link": True}, status=503)
     return render(request, "newsletter/fresh_link_sent.html")
 
 

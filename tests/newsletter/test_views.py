@@ -614,6 +614,16 @@ def test_an_expired_manage_link_changes_nothing_and_asking_for_a_fresh_one_needs
     assert subscriber.status == Subscriber.Status.CONFIRMED
 
 
+def test_a_fresh_link_the_mail_server_refuses_can_be_asked_for_again(monthly, smtp_down):
+    manage, _ = tokens_sent_days_ago(SubscriberFactory(lists=[monthly]), 31)
+
+    failed = Client().post(manage, {"action": "send-fresh-link"})
+    retried = Client().post(manage, {"action": "send-fresh-link"})
+
+    assert failed.status_code == retried.status_code == 503
+    assert "could not send your fresh link" in page_text(failed)
+
+
 def test_asking_for_fresh_links_counts_towards_the_client_rate_limit(monthly, settings):
     settings.NEWSLETTER_SIGNUP_LIMIT = 2
     manage, _ = tokens_sent_days_ago(SubscriberFactory(lists=[monthly]), 31)
