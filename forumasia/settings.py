@@ -370,8 +370,11 @@ SILENCED_SYSTEM_CHECKS = [
 
 # --- Newsletter -----------------------------------------------------------------------------
 
-# The sign-up rate limit finds the client's address as the login guard does (Security section).
-NEWSLETTER_TRUSTED_PROXIES = TRUSTED_PROXIES
+# Days the links in newsletter emails work. A manage link opens someone's subscription, so it
+# is short-lived (an expired one offers to mail a fresh one); an unsubscribe link must keep
+# working as long as people keep old emails and want out, one-click (RFC 8058) included.
+NEWSLETTER_MANAGE_LINK_DAYS = int(os.environ.get("NEWSLETTER_MANAGE_LINK_DAYS", "30"))
+NEWSLETTER_UNSUBSCRIBE_LINK_DAYS = int(os.environ.get("NEWSLETTER_UNSUBSCRIBE_LINK_DAYS", "365"))
 
 # --- Logging ----------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ file itself is unusable, the whole transaction is rolled back and the database i
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -34,6 +35,23 @@ COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 TRUE_WORDS = {"1", "yes", "y", "true", "active", "current"}
 FALSE_WORDS = {"0", "no", "n", "false", "inactive", "former"}
 MAX_ROWS = 5000
+# Line breaks and tabs are text in a spreadsheet cell (a description may have paragraphs);
+# every other control character (NUL, vertical tab from Word, escape...) is not, and PostgreSQL
+# refuses NUL outright.
+TEXT_CONTROLS = frozenset("\t\n\r")
+
+
+def _control_character(text):
+    """The first character of `text` that is a control character and not text, or None."""
+    for character in text:
+        if unicodedata.category(character) == "Cc" and character not in TEXT_CONTROLS:
+            return character
+    return None
+
+
+def _printable(text):
+    """`text` without control characters, to show in a report."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cc" or c in TEXT_CONTROLS)
 
 
 @dataclass
@@ -168,7 +186,7 @@ def _read_rows(data, report):
 def _import_row(line, row, countries, existing, first_line_of_slug, report):
     slug = row.get("slug", "")
     name = row.get("name", "")
-    result = RowResult(line=line, slug=slug, name=name)
+    result = RowResult(line=line, slug=_printable(slug), name=_printable(name))
 
     def reject(reason):
         result.reason = reason
@@ -176,6 +194,13 @@ def _import_row(line, row, countries, existing, first_line_of_slug, report):
 
     if row.pop("__extra__", None):
         return reject("This row has more cells than the header has columns.")
+    for column, value in row.items():
+        character = _control_character(value)
+        if character is not None:
+            return reject(
+                f"The {column} cell holds an invisible control character (U+{ord(character):04X}), "
+                "which is not text: delete it in the spreadsheet and import again."
+            )
     if not slug:
         return reject("The slug is empty.")
     if slug != slugify(slug):

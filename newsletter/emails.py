@@ -49,17 +49,22 @@ def _send(subscriber, template, extra):
     message.send()
 
 
-def send_confirmation(subscriber):
-    token = tokens.confirmation_token(subscriber)
+def send_confirmation(signup_request):
+    token = tokens.confirmation_token(signup_request)
     _send(
-        subscriber,
+        signup_request.subscriber,
         "confirm",
         {
             "confirm_url": absolute(reverse("newsletter:confirm", args=[token])),
             "expires_days": tokens.CONFIRMATION_MAX_AGE.days,
+            "lists": signup_request.lists.all(),
         },
     )
 
 
 def send_already_subscribed(subscriber):
     _send(subscriber, "already_subscribed", {})
+
+
+def send_manage_link(subscriber):
+    _send(subscriber, "manage_link", {"manage_days": settings.NEWSLETTER_MANAGE_LINK_DAYS})

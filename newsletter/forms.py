@@ -2,6 +2,7 @@ from django import forms
 
 from members.models import Country
 
+from .addresses import normalise_email
 from .models import MailingList
 
 CONSENT_REQUIRED = "Please tick the box to agree, so that we may email you."
@@ -73,6 +74,9 @@ class SubscribeForm(forms.Form):
     @property
     def is_bot(self):
         return bool(self.data.get("website"))
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
 
     def clean_source(self):
         # Only a path of our own site is kept, never a full URL or a query string; and never a

@@ -78,8 +78,7 @@ class Subscriber(models.Model):
         blank=True,
         help_text="Last confirmation or reminder email; limits how often one address is mailed.",
     )
-    # Bumped whenever an unsubscribed address signs up again, so a confirmation link from an
-    # earlier round cannot re-subscribe someone who has since left.
+    # The round of the latest SignupRequest: each sign-up that is mailed a link gets the next.
     confirmation_round = models.PositiveIntegerField(default=1)
     source_page = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -94,6 +93,39 @@ class Subscriber(models.Model):
 
     def __str__(self):
         return self.email
+
+
+class SignupRequest(models.Model):
+    """A sign-up waiting for the address's owner: what it asks for (details, lists, consent)
+    touches the subscriber only when the link mailed for it is opened, so typing someone
+    else's address changes nothing of theirs. Kept once confirmed, so that opening the same
+    link again is harmless; unsubscribing and erasing delete it."""
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="signup_requests"
+    )
+    round = models.PositiveIntegerField(help_text="Named in the link mailed for this sign-up.")
+    name = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    country = models.ForeignKey(
+        "members.Country", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lists = models.ManyToManyField(MailingList, blank=True, related_name="+")
+    consent_text = models.TextField()
+    source_page = models.CharField(max_length=200, blank=True)
+    requested_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "round"], name="newsletter_one_signup_request_per_round"
+            )
+        ]
+
+    def __str__(self):
+        return f"Sign-up {self.round} of subscriber {self.subscriber_id}"
 
 
 class Subscription(models.Model):

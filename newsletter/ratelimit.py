@@ -1,4 +1,5 @@
-"""Sign-up rate limit per client, kept in Django's cache (shared by all app servers via Redis).
+"""Rate limit per client on requests that send email (sign-ups, fresh links), kept in
+Django's cache (shared by all app servers via Redis).
 
 The client's address is only ever used as a keyed hash inside a short-lived cache key: it is
 never written to the database or logs.
@@ -8,31 +9,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
+from forumasia.clients import client_address
+
 # Generous enough for an office or a workshop behind one NAT address, tight enough that the
 # form cannot be used to mail-bomb a list of addresses.
 DEFAULT_LIMIT = 20
 DEFAULT_WINDOW_SECONDS = 600
 
 
-def client_address(request):
-    """REMOTE_ADDR, or with NEWSLETTER_TRUSTED_PROXIES = n the address the n-th proxy saw.
-
-    X-Forwarded-For is only trusted as far as our own proxies wrote it; a client can put
-    anything at its start.
-    """
-    proxies = getattr(settings, "NEWSLETTER_TRUSTED_PROXIES", 0)
-    if proxies:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        ]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def allow_signup(request):
-    """Count this attempt; False once the client has used up its attempts for the window."""
+def allow_mail_request(request):
+    """Count this request that may send an email (a sign-up, a fresh link); False once the
+    client has used up its attempts for the window."""
     limit = getattr(settings, "NEWSLETTER_SIGNUP_LIMIT", DEFAULT_LIMIT)
     window = getattr(settings, "NEWSLETTER_SIGNUP_WINDOW_SECONDS", DEFAULT_WINDOW_SECONDS)
     digest = salted_hmac("newsletter.ratelimit", client_address(request)).hexdigest()[:32]

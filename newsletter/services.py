@@ -8,26 +8,41 @@ sends again.
 import csv
 import io
 import itertools
+import json
 import logging
+import smtplib
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from members.models import Country
 
 from . import emails, tokens
-from .models import Erasure, MailingList, Subscriber, SubscriberExport, Subscription
+from .addresses import normalise_email
+from .models import (
+    Erasure,
+    MailingList,
+    SignupRequest,
+    Subscriber,
+    SubscriberExport,
+    Subscription,
+)
 from .tokens import TokenExpired, TokenInvalid
 
 __all__ = [
     "EXPORT_COLUMNS",
     "SignupResult",
+    "LinkExpired",
     "TokenExpired",
     "TokenInvalid",
     "confirm",
@@ -38,6 +53,7 @@ __all__ = [
     "neutralise",
     "normalise_email",
     "resend_confirmations",
+    "send_fresh_manage_link",
     "subscribe",
     "subscriber_from_manage_token",
     "unsubscribe",
@@ -65,22 +81,20 @@ EXPORT_COLUMNS = [
     "confirmed_time",
 ]
 EXPORT_CHUNK_SIZE = 2000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A cell a spreadsheet may run as a formula starts with one of these, after it has folded
+# compatibility forms (full-width ＝, small ﹢) and skipped what it does not show.
+FORMULA_STARTS = frozenset("=+-@")
+# Tab and carriage return start a formula in some spreadsheets on their own.
+FORMULA_CONTROLS = ("\t", "\r")
+# Unicode categories a reader cannot see at the start of a cell: controls, format characters
+# (byte-order mark, zero-width space, bidirectional overrides) and separators.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 
 
 @dataclass(frozen=True)
 class SignupResult:
     subscriber: Subscriber
     send_failed: bool
-
-
-def normalise_email(email: str) -> str:
-    """The stored form of an address: trimmed and lower case. Raises ValidationError."""
-    address = (email or "").strip().lower()
-    validate_email(address)
-    if len(address) > 254:
-        raise ValidationError("An email address has at most 254 characters.")
-    return address
 
 
 def _locked_subscriber(address: str) -> tuple[Subscriber, bool]:
@@ -108,17 +122,37 @@ def _activate_lists(subscriber: Subscriber, mailing_lists: Iterable[MailingList]
             subscription.save(update_fields=["subscribed_at", "unsubscribed_at"])
 
 
-def _send_after_commit(subscriber: Subscriber, previous_sent_at: datetime | None) -> bool:
+def _failure_without_addresses(error: Exception) -> str:
+    """The kind of a send failure, e.g. "SMTPRecipientsRefused 550", with nothing the mail
+    server or the address said."""
+    codes = []
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted({str(code) for code, _ in error.recipients.values()})
+    elif isinstance(error, smtplib.SMTPResponseException):
+        codes = [str(error.smtp_code)]
+    return " ".join([type(error).__name__, *codes])
+
+
+def _send_after_commit(
+    subscriber: Subscriber,
+    previous_sent_at: datetime | None,
+    signup_request: SignupRequest | None = None,
+) -> bool:
     """Send the email this subscriber's state calls for; False (and logged) when it fails."""
     try:
-        if subscriber.status == Subscriber.Status.CONFIRMED:
+        if signup_request is None:
             emails.send_already_subscribed(subscriber)
         else:
-            emails.send_confirmation(subscriber)
-    except Exception:
+            emails.send_confirmation(signup_request)
+    except Exception as error:
         # SMTP errors come as several exception types (socket, smtplib, SSL); any of them
-        # means the same: not sent. The address is not logged, only the row id.
-        logger.exception("Newsletter email to subscriber %s could not be sent", subscriber.pk)
+        # means the same: not sent. Logged by row id, type and SMTP code only: the exception's
+        # text and traceback may hold the address (a 550 names the refused recipient).
+        logger.error(
+            "Newsletter email to subscriber %s could not be sent: %s",
+            subscriber.pk,
+            _failure_without_addresses(error),
+        )
         Subscriber.objects.filter(
             pk=subscriber.pk, confirmation_sent_at=subscriber.confirmation_sent_at
         ).update(confirmation_sent_at=previous_sent_at)
@@ -138,9 +172,12 @@ def subscribe(
 ) -> SignupResult:
     """Record a sign-up and send the email its address's state calls for.
 
-    New, pending and unsubscribed addresses become pending and get a confirmation link.
     A confirmed address is left as it is (whoever typed it may not own it) and is sent a link
-    to manage its lists instead. With no lists chosen the default list is used.
+    to manage its lists instead. Any other address (new, pending, unsubscribed) gets a
+    SignupRequest holding the details, lists and consent, and a link to confirm it: nothing of
+    an existing subscriber changes until its owner opens that link. An address mailed less
+    than RESEND_INTERVAL ago is not mailed again and the sign-up is dropped. With no lists
+    chosen the default list is used.
     """
     if not consent_text.strip():
         raise ValidationError("Consent is required to subscribe.")
@@ -151,55 +188,119 @@ def subscribe(
     now = timezone.now()
     with transaction.atomic():
         subscriber, _ = _locked_subscriber(address)
-        if subscriber.status != Subscriber.Status.CONFIRMED:
-            if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
-                subscriber.confirmation_round += 1
-                subscriber.status = Subscriber.Status.PENDING
-                subscriber.unsubscribed_at = None
-            subscriber.name = name.strip() or subscriber.name
-            subscriber.organisation = organisation.strip() or subscriber.organisation
-            subscriber.country = country or subscriber.country
-            subscriber.consent_text = consent_text
-            subscriber.consented_at = now
-            subscriber.source_page = source_page[:200]
-            _activate_lists(subscriber, chosen, now)
         previous_sent_at = subscriber.confirmation_sent_at
         should_send = previous_sent_at is None or now - previous_sent_at >= RESEND_INTERVAL
+        signup_request = None
+        if should_send and subscriber.status != Subscriber.Status.CONFIRMED:
+            signup_request = SignupRequest(
+                subscriber=subscriber,
+                round=subscriber.confirmation_round + 1,
+                name=name.strip(),
+                organisation=organisation.strip(),
+                country=country,
+                consent_text=consent_text,
+                source_page=source_page[:200],
+                requested_at=now,
+            )
+            signup_request.full_clean(validate_constraints=False)
+            signup_request.save()
+            signup_request.lists.set(chosen)
+            subscriber.confirmation_round = signup_request.round
         if should_send:
             subscriber.confirmation_sent_at = now
-        subscriber.full_clean(validate_constraints=False)
-        subscriber.save()
-    sent = _send_after_commit(subscriber, previous_sent_at) if should_send else True
+            subscriber.save(
+                update_fields=["confirmation_round", "confirmation_sent_at", "updated_at"]
+            )
+    sent = _send_after_commit(subscriber, previous_sent_at, signup_request) if should_send else True
     return SignupResult(subscriber=subscriber, send_failed=not sent)
 
 
 def confirm(*, token: str) -> Subscriber:
-    """Confirm the sign-up a link was sent for. Idempotent for the same sign-up.
+    """Apply the sign-up a link was mailed for: its details, lists and consent. Idempotent.
 
     Raises TokenExpired after 7 days, TokenInvalid when tampered with, for an address erased
-    since, or for a sign-up its owner has unsubscribed from after confirming.
+    since, or for a sign-up its owner has unsubscribed from since.
     """
     subscriber_id, confirmation_round = tokens.read_confirmation_token(token)
+    now = timezone.now()
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
-        if subscriber is None or subscriber.confirmation_round != confirmation_round:
+        signup_request = (
+            SignupRequest.objects.filter(subscriber=subscriber, round=confirmation_round)
+            .select_related("country")
+            .first()
+        )
+        if subscriber is None or signup_request is None:
             raise TokenInvalid
-        if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
-            raise TokenInvalid
-        if subscriber.status == Subscriber.Status.PENDING:
+        if signup_request.confirmed_at is None:
             subscriber.status = Subscriber.Status.CONFIRMED
-            subscriber.confirmed_at = timezone.now()
-            subscriber.save(update_fields=["status", "confirmed_at", "updated_at"])
+            subscriber.confirmed_at = now
+            subscriber.unsubscribed_at = None
+            subscriber.name = signup_request.name or subscriber.name
+            subscriber.organisation = signup_request.organisation or subscriber.organisation
+            subscriber.country = signup_request.country or subscriber.country
+            subscriber.consent_text = signup_request.consent_text
+            subscriber.consented_at = signup_request.requested_at
+            subscriber.source_page = signup_request.source_page
+            subscriber.save()
+            _activate_lists(subscriber, signup_request.lists.all(), now)
+            signup_request.confirmed_at = now
+            signup_request.save(update_fields=["confirmed_at"])
+            subscriber.signup_requests.exclude(pk=signup_request.pk).delete()
     return subscriber
 
 
-def subscriber_from_manage_token(token: str) -> Subscriber:
-    """The subscriber a manage/unsubscribe link belongs to; raises TokenInvalid."""
-    subscriber_id, digest = tokens.read_manage_token(token)
+class LinkExpired(TokenExpired):
+    """A genuine manage or unsubscribe link past its lifetime, for a subscriber we still have."""
+
+    def __init__(self, subscriber: Subscriber):
+        super().__init__(subscriber.pk)
+        self.subscriber = subscriber
+
+
+def link_lifetime(purpose: str) -> timedelta:
+    """How long a link in an email works, by its purpose ("manage" or "unsubscribe")."""
+    days = {
+        "manage": settings.NEWSLETTER_MANAGE_LINK_DAYS,
+        "unsubscribe": settings.NEWSLETTER_UNSUBSCRIBE_LINK_DAYS,
+    }[purpose]
+    return timedelta(days=days)
+
+
+def subscriber_from_manage_token(token: str, *, purpose: str = "manage") -> Subscriber:
+    """The subscriber a manage/unsubscribe link belongs to. Raises LinkExpired when the link
+    is older than its purpose allows, TokenInvalid when it is not genuine or the subscriber
+    (or their address) is gone."""
+    try:
+        subscriber_id, digest = tokens.read_manage_token(token, max_age=link_lifetime(purpose))
+        expired = False
+    except TokenExpired as error:
+        subscriber_id, digest, expired = error.subscriber_id, error.digest, True
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None or not tokens.digest_matches(subscriber, digest):
         raise TokenInvalid
+    if expired:
+        raise LinkExpired(subscriber)
     return subscriber
+
+
+def send_fresh_manage_link(*, subscriber: Subscriber) -> bool:
+    """Mail a new manage link to the subscriber's own stored address, at most once per
+    RESEND_INTERVAL whoever asks. False only when the mail server failed."""
+    key = f"newsletter:fresh-link:{subscriber.pk}"
+    if not cache.add(key, True, timeout=int(RESEND_INTERVAL.total_seconds())):
+        return True  # one is on its way already; the asker sees the same answer
+    try:
+        emails.send_manage_link(subscriber)
+    except Exception as error:
+        logger.error(
+            "Fresh manage link for subscriber %s could not be sent: %s",
+            subscriber.pk,
+            _failure_without_addresses(error),
+        )
+        cache.delete(key)
+        return False
+    return True
 
 
 def unsubscribe(*, subscriber: Subscriber) -> Subscriber:
@@ -212,6 +313,8 @@ def unsubscribe(*, subscriber: Subscriber) -> Subscriber:
             subscriber.unsubscribed_at = now
             subscriber.save(update_fields=["status", "unsubscribed_at", "updated_at"])
         subscriber.subscriptions.filter(unsubscribed_at__isnull=True).update(unsubscribed_at=now)
+        # Links of earlier sign-ups must not bring back someone who has left.
+        subscriber.signup_requests.all().delete()
     return subscriber
 
 
@@ -252,42 +355,60 @@ def update_preferences(
 
 
 def resend_confirmations(*, older_than: timedelta) -> tuple[int, int]:
-    """Remind pending sign-ups older than `older_than`, each at most once a day.
+    """Remind the latest unconfirmed sign-up of each address, once it is older than
+    `older_than`, at most once a day.
 
     Returns (sent, failed). Sign-ups older than a confirmation link's lifetime are left alone.
     """
     now = timezone.now()
     due = (
-        Subscriber.objects.filter(
-            status=Subscriber.Status.PENDING,
-            consented_at__lte=now - older_than,
-            consented_at__gte=now - REMINDER_WINDOW,
+        SignupRequest.objects.filter(
+            confirmed_at__isnull=True,
+            round=F("subscriber__confirmation_round"),
+            requested_at__lte=now - older_than,
+            requested_at__gte=now - REMINDER_WINDOW,
         )
-        .exclude(confirmation_sent_at__gt=now - REMINDER_INTERVAL)
-        .values_list("pk", flat=True)
+        .exclude(subscriber__status=Subscriber.Status.CONFIRMED)
+        .exclude(subscriber__confirmation_sent_at__gt=now - REMINDER_INTERVAL)
+        .values_list("pk", "subscriber_id")
     )
     sent = failed = 0
-    for pk in list(due):
+    for request_pk, subscriber_pk in list(due):
         with transaction.atomic():
-            subscriber = Subscriber.objects.select_for_update().get(pk=pk)
+            subscriber = Subscriber.objects.select_for_update().get(pk=subscriber_pk)
+            signup_request = SignupRequest.objects.filter(pk=request_pk).first()
             previous_sent_at = subscriber.confirmation_sent_at
-            if subscriber.status != Subscriber.Status.PENDING or (
-                previous_sent_at and previous_sent_at > now - REMINDER_INTERVAL
+            if (
+                signup_request is None
+                or signup_request.round != subscriber.confirmation_round
+                or subscriber.status == Subscriber.Status.CONFIRMED
+                or (previous_sent_at and previous_sent_at > now - REMINDER_INTERVAL)
             ):
-                continue  # confirmed or reminded by someone else meanwhile
+                continue  # confirmed, left or reminded by someone else meanwhile
             subscriber.confirmation_sent_at = now
             subscriber.save(update_fields=["confirmation_sent_at"])
-        if _send_after_commit(subscriber, previous_sent_at):
+        if _send_after_commit(subscriber, previous_sent_at, signup_request):
             sent += 1
         else:
             failed += 1
     return sent, failed
 
 
+def _first_visible_character(text: str) -> str:
+    for character in unicodedata.normalize("NFKC", text):
+        if unicodedata.category(character) not in INVISIBLE_CATEGORIES:
+            return character
+    return ""
+
+
 def neutralise(value: object) -> str:
-    """A cell a spreadsheet shows as text, never runs: formula starts get a leading quote."""
+    """A cell a spreadsheet shows as text, never runs: formula starts get a leading quote.
+
+    The text itself is never changed, only prefixed, so names in every script survive."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    if text.startswith(FORMULA_CONTROLS) or _first_visible_character(text) in FORMULA_STARTS:
+        return "'" + text
+    return text
 
 
 def _time(value: datetime | None) -> str:
@@ -482,13 +603,70 @@ def export_subscriber_data(*, subscriber: Subscriber, user=None) -> dict:
             }
             for s in subscriptions
         ],
+        "sign_ups": [
+            {
+                "requested_at": _time(signup.requested_at),
+                "confirmed_at": _time(signup.confirmed_at) or None,
+                "name": signup.name,
+                "organisation": signup.organisation,
+                "country": signup.country.name if signup.country else None,
+                "lists": [mailing_list.name for mailing_list in signup.lists.all()],
+                "consent_text": signup.consent_text,
+                "source_page": signup.source_page,
+            }
+            for signup in subscriber.signup_requests.select_related("country").order_by("pk")
+        ],
         "stored_about_your_visits": "Nothing: no IP address or browser details are kept.",
     }
 
 
+ERASED = "[erased]"
+# A name or local part shorter than this is too common a piece of text to hunt for.
+SHORTEST_TRACE = 3
+
+
+def _traces(subscriber: Subscriber) -> set[str]:
+    """The texts that identify this person in logs (lower case): the address, its local part,
+    every name they gave, also as JSON escapes it (change messages are JSON)."""
+    names = {subscriber.name, *subscriber.signup_requests.values_list("name", flat=True)}
+    found = {subscriber.email, subscriber.email.split("@")[0], *names}
+    found = {text.strip().lower() for text in found if len(text.strip()) >= SHORTEST_TRACE}
+    return found | {json.dumps(text)[1:-1] for text in found}
+
+
+def _without_traces(value, traces: set[str]):
+    """`value` (JSON data) with every string that holds a trace replaced by ERASED."""
+    if isinstance(value, dict):
+        return {key: _without_traces(item, traces) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_traces(item, traces) for item in value]
+    if isinstance(value, str) and any(trace in value.lower() for trace in traces):
+        return ERASED
+    return value
+
+
 def erase(*, subscriber: Subscriber, by=None) -> Erasure:
-    """Delete a subscriber's personal data for good, keeping only an anonymous count."""
+    """Delete a subscriber's personal data for good, keeping only an anonymous count.
+
+    The person goes everywhere they are: the row, its subscriptions and sign-ups (deleted with
+    it), the filters of logged exports (a search for their address) and the admin's history.
+    """
     with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        traces = _traces(subscriber)
+        # The export log is one row per export, small enough to read whole; its filters are
+        # JSON, which no lookup searches the same way on every database.
+        for export in SubscriberExport.objects.only("filters").iterator():
+            filters = _without_traces(export.filters, traces)
+            if filters != export.filters:
+                SubscriberExport.objects.filter(pk=export.pk).update(filters=filters)
+        mentions = Q(
+            content_type=ContentType.objects.get_for_model(Subscriber),
+            object_id=str(subscriber.pk),
+        )
+        for trace in traces:
+            mentions |= Q(object_repr__icontains=trace) | Q(change_message__icontains=trace)
+        LogEntry.objects.filter(mentions).update(object_repr=ERASED, change_message="")
         erasure = Erasure.objects.create(erased_by=by, status=subscriber.status)
-        Subscriber.objects.filter(pk=subscriber.pk).delete()
+        subscriber.delete()
     return erasure

@@ -20,16 +20,22 @@ class TokenInvalid(Exception):
 
 
 class TokenExpired(TokenInvalid):
-    """Genuine but older than it may be."""
+    """Genuine but older than it may be. For a manage token, whose it was: the subscriber id
+    and address digest it carries (its signature is good, so they are ours)."""
+
+    def __init__(self, subscriber_id=None, digest=""):
+        super().__init__()
+        self.subscriber_id = subscriber_id
+        self.digest = digest
 
 
 def _address_digest(email):
     return salted_hmac(MANAGE_SALT, email.lower()).hexdigest()[:16]
 
 
-def confirmation_token(subscriber):
+def confirmation_token(signup_request):
     return signing.dumps(
-        {"s": subscriber.pk, "r": subscriber.confirmation_round}, salt=CONFIRM_SALT
+        {"s": signup_request.subscriber_id, "r": signup_request.round}, salt=CONFIRM_SALT
     )
 
 
@@ -47,21 +53,28 @@ def read_confirmation_token(token):
 
 
 def manage_token(subscriber):
-    """No expiry: manage and unsubscribe links in old emails must keep working."""
+    """For the manage and unsubscribe links: the views give each its own lifetime."""
     return signing.dumps(
         {"s": subscriber.pk, "h": _address_digest(subscriber.email)}, salt=MANAGE_SALT
     )
 
 
-def read_manage_token(token):
-    """Return (subscriber id, address digest); raises TokenInvalid."""
-    try:
-        data = signing.loads(token, salt=MANAGE_SALT)
-    except signing.BadSignature as error:
-        raise TokenInvalid from error
+def _manage_data(data):
     if not isinstance(data, dict) or not isinstance(data.get("s"), int):
         raise TokenInvalid
     return data["s"], str(data.get("h", ""))
+
+
+def read_manage_token(token, *, max_age):
+    """Return (subscriber id, address digest); raises TokenExpired when older than `max_age`
+    (carrying both), TokenInvalid when not genuine."""
+    try:
+        return _manage_data(signing.loads(token, salt=MANAGE_SALT, max_age=max_age))
+    except signing.SignatureExpired:
+        subscriber_id, digest = _manage_data(signing.loads(token, salt=MANAGE_SALT))
+        raise TokenExpired(subscriber_id, digest) from None
+    except signing.BadSignature as error:
+        raise TokenInvalid from error
 
 
 def digest_matches(subscriber, digest):

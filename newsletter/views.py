@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import services, tokens
 from .forms import CONSENT_TEXT, PreferencesForm, SubscribeForm
 from .models import MailingList, Subscriber
-from .ratelimit import allow_signup
+from .ratelimit import allow_mail_request
 
 
 def _link_problem(request, *, expired=False):
@@ -24,6 +24,29 @@ def _link_problem(request, *, expired=False):
         {"expired": expired},
         status=410 if expired else 400,
     )
+
+
+def _link_expired(request, token):
+    """A genuine manage or unsubscribe link past its lifetime: offer a fresh one by email.
+    Nothing about the subscriber is shown: whoever holds an old link may not be its owner."""
+    return render(
+        request,
+        "newsletter/link_expired.html",
+        {
+            "fresh_link_url": reverse("newsletter:manage", args=[token]),
+            "manage_days": services.link_lifetime("manage").days,
+            "unsubscribe_days": services.link_lifetime("unsubscribe").days,
+        },
+        status=410,
+    )
+
+
+def _send_fresh_link(request, subscriber):
+    if not allow_mail_request(request):
+        return render(request, "newsletter/rate_limited.html", status=429)
+    if not services.send_fresh_manage_link(subscriber=subscriber):
+        return render(request, "newsletter/send_failed.html", {"fresh_link": True}, status=503)
+    return render(request, "newsletter/fresh_link_sent.html")
 
 
 class SubscribeView(View):
@@ -38,7 +61,7 @@ class SubscribeView(View):
         return SubscribeForm(initial={"lists": default_lists, **initial})
 
     def post(self, request):
-        if not allow_signup(request):
+        if not allow_mail_request(request):
             return render(request, "newsletter/rate_limited.html", status=429)
         form = SubscribeForm(request.POST)
         if not form.is_valid():
@@ -110,7 +133,11 @@ class ManageView(View):
 
     def dispatch(self, request, token):
         try:
-            self.subscriber = services.subscriber_from_manage_token(token)
+            self.subscriber = services.subscriber_from_manage_token(token, purpose="manage")
+        except services.LinkExpired as expired:
+            if request.method == "POST" and request.POST.get("action") == "send-fresh-link":
+                return _send_fresh_link(request, expired.subscriber)
+            return _link_expired(request, token)
         except services.TokenInvalid:
             return _link_problem(request)
         return super().dispatch(request, token)
@@ -185,7 +212,9 @@ def unsubscribe(request, token):
         if rejection is not None:
             return rejection
     try:
-        subscriber = services.subscriber_from_manage_token(token)
+        subscriber = services.subscriber_from_manage_token(token, purpose="unsubscribe")
+    except services.LinkExpired:
+        return _link_expired(request, token)
     except services.TokenInvalid:
         return _link_problem(request)
     manage_url = reverse("newsletter:manage", args=[token])

@@ -1,14 +1,20 @@
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
 
+from newsletter import tokens
 from newsletter.models import Subscriber
-from tests.factories import MailingListFactory, country
+from tests.factories import MailingListFactory, SubscriberFactory, country
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 CONFIRM_PATH = re.compile(r"/newsletter/confirm/[^\s\"/]+/")
+MANAGE_PATH = re.compile(r"/newsletter/manage/[^\s\"/]+/")
 
 
 @pytest.fixture
@@ -96,4 +102,24 @@ def test_sign_up_form_explains_what_is_missing_even_without_javascript(
     assert no_js.get_by_text("Please tick the box to agree").is_visible()
     assert not Subscriber.objects.exists()
     context.close()
+    assert third_party_requests == []
+
+
+def test_an_expired_manage_link_mails_a_fresh_one_that_opens_the_lists(
+    page, live_server, lists, mailoutbox, third_party_requests, screenshot
+):
+    subscriber = SubscriberFactory(email="old.link@example.org", lists=[])
+    with time_machine.travel(timezone.now() - timedelta(days=45), tick=False):
+        old_link = reverse("newsletter:manage", args=[tokens.manage_token(subscriber)])
+
+    page.goto(live_server.url + old_link)
+    assert page.get_by_role("heading", level=1).inner_text() == "This link has expired"
+    screenshot("newsletter-link-expired")
+    page.get_by_role("button", name="Email me a fresh link").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your inbox"
+    screenshot("newsletter-fresh-link-sent")
+    assert [message.to for message in mail.outbox] == [["old.link@example.org"]]
+    page.goto(live_server.url + MANAGE_PATH.search(mail.outbox[0].body).group(0))
+    assert page.get_by_role("button", name="Save my choices").is_visible()
     assert third_party_requests == []

@@ -151,3 +151,17 @@ def test_admin_import_of_a_bad_file_shows_the_reason_and_saves_nothing(member_ed
     assert "Unknown country code" in body
     assert "Nothing was imported" in body
     assert MemberOrganisation.objects.count() == 0
+
+
+def test_admin_import_of_a_file_with_control_characters_names_the_row_never_a_500(member_editor):
+    csv_file = SimpleUploadedFile(
+        "members.csv", b"name,slug,country,city\nNul\x00Org,nul-org,TH,Bang\x0bkok\n", "text/csv"
+    )
+
+    response = member_editor.post(IMPORT, {"file": csv_file})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "invisible control character (U+0000)" in body
+    assert "\x00" not in body
+    assert MemberOrganisation.objects.count() == 0

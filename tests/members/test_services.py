@@ -1,7 +1,11 @@
+import csv
 import io
+import unicodedata
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from members.models import MemberOrganisation
 from members.services import import_members
@@ -112,6 +116,52 @@ def test_invalid_slug_and_unknown_active_word_are_rejected():
     reasons = [r.reason for r in report.rejected]
     assert "not a valid slug" in reasons[0]
     assert "yes or no" in reasons[1]
+
+
+def has_control_character(cell):
+    return any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in cell.strip())
+
+
+CONTROLS = st.sampled_from(["\x00", "\x01", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\x9f"])
+CELLS = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["สมาคม", "ម្ចាស់", "မြန်မာ", "Kathmandu", "a\r\nb", '"quoted", comma']),
+    st.builds(
+        lambda a, control, b: a + control + b, st.text(max_size=10), CONTROLS, st.text(max_size=10)
+    ),
+)
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.tuples(CELLS, CELLS, CELLS), min_size=1, max_size=4))
+def test_any_cell_contents_get_a_report_and_control_characters_reject_their_row(rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["name", "slug", "country", "city", "description"])
+    for n, (name, city, description) in enumerate(rows):
+        writer.writerow([name, f"member-{n}", "TH", city, description])
+
+    report = import_members(data=buffer.getvalue().encode("utf-8"))
+
+    rejected = {row.slug: row.reason for row in report.rejected}
+    for n, cells in enumerate(rows):
+        if any(has_control_character(cell) for cell in cells):
+            assert "invisible control character" in rejected[f"member-{n}"]
+    if report.written:
+        for n, (name, city, _) in enumerate(rows):
+            member = MemberOrganisation.objects.get(slug=f"member-{n}")
+            assert (member.name, member.city) == (name.strip(), city.strip())
+    assert not any("\x00" in row.name + row.slug for row in report.rejected)
+
+
+def test_a_nul_in_a_cell_rejects_the_row_by_name_and_imports_nothing():
+    report = import_members(data=csv_bytes("A\x00B,nul-org,TH,Bang\x0bkok,,,", "Fine,fine,TH,,,,"))
+
+    assert [(row.line, row.slug, row.name) for row in report.rejected] == [(2, "nul-org", "AB")]
+    assert "name cell holds an invisible control character (U+0000)" in report.rejected[0].reason
+    assert MemberOrganisation.objects.count() == 0
 
 
 def test_import_members_command_prints_the_report(tmp_path):

@@ -44,3 +44,53 @@ def smtp_down(settings, closed_port):
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = closed_port
     settings.EMAIL_TIMEOUT = 2
+
+
+@pytest.fixture
+def refusing_smtp(settings, closed_port):
+    """A real SMTP server on loopback (aiosmtpd) that refuses every recipient with a 550 that
+    names the address, as real servers do."""
+    from aiosmtpd.controller import Controller
+
+    class RefuseEveryRecipient:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+
+    controller = Controller(RefuseEveryRecipient(), hostname="127.0.0.1", port=closed_port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = closed_port
+    settings.EMAIL_TIMEOUT = 5
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def waiting_signup(monthly):
+    """make(requested_ago=..., mailed_ago=None, status="pending"): a sign-up for the monthly
+    list waiting for confirmation, as services.subscribe() leaves it, at a time in the past."""
+    from django.utils import timezone
+
+    from newsletter.models import SignupRequest, Subscriber
+    from tests.factories import SubscriberFactory
+
+    def make(*, requested_ago, mailed_ago=None, status="pending"):
+        now = timezone.now()
+        subscriber = SubscriberFactory(
+            status=status,
+            consent_text="",
+            consented_at=None,
+            confirmation_round=2,
+            confirmation_sent_at=now - mailed_ago if mailed_ago else None,
+        )
+        signup = SignupRequest.objects.create(
+            subscriber=subscriber,
+            round=2,
+            consent_text=CONSENT_TEXT,
+            requested_at=now - requested_ago,
+        )
+        signup.lists.set([monthly])
+        return Subscriber.objects.get(pk=subscriber.pk)
+
+    return make

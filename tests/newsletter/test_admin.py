@@ -1,20 +1,29 @@
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core import mail
+from django.db import models
 from django.http import StreamingHttpResponse
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from newsletter import services
 from newsletter.models import Erasure, Subscriber, SubscriberExport
 from tests.factories import StaffUserFactory, SubscriberFactory, SuperUserFactory, country
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:newsletter_subscriber_changelist")
+CONFIRM_PATH = re.compile(r"/newsletter/confirm/[^\s\"/]+/")
 
 
 def export_url(fmt="csv", query=""):
@@ -211,6 +220,78 @@ def test_erasing_asks_for_confirmation_then_deletes_and_counts(client, comms, mo
     assert "Erased 1 subscriber" in done.content.decode()
     assert not Subscriber.objects.exists()
     assert Erasure.objects.get().erased_by == comms
+
+
+def rows_holding(text):
+    """(table, column) of every stored text value, in every model, that contains `text`."""
+    found = []
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        columns = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if isinstance(field, (models.CharField, models.TextField, models.JSONField))
+        ]
+        for values in model._default_manager.values_list(*columns) if columns else ():
+            found += [
+                (model._meta.db_table, column)
+                for column, value in zip(columns, values, strict=True)
+                if text in json.dumps(value, ensure_ascii=False).lower()
+            ]
+    return found
+
+
+def test_erasing_a_subscriber_leaves_their_address_in_no_table(client, comms, monthly, urgent):
+    address = "victim.person@example.org"
+    Client().post(
+        "/newsletter/",
+        {"email": address, "name": "Victim Person", "consent": "on", "lists": ["e-newsletter"]},
+    )
+    Client().get(CONFIRM_PATH.search(mail.outbox[0].body).group(0))
+    services.unsubscribe(subscriber=Subscriber.objects.get())
+    Subscriber.objects.update(confirmation_sent_at=timezone.now() - timedelta(minutes=11))
+    Client().post(
+        "/newsletter/",
+        {
+            "email": address.upper(),
+            "name": "Someone Else",
+            "consent": "on",
+            "lists": ["urgent-appeals"],
+        },
+    )
+    subscriber = Subscriber.objects.get()
+    assert subscriber.signup_requests.get().name == "Someone Else"
+    b"".join(client.get(export_url("csv", "?q=victim.person@example.org")).streaming_content)
+    b"".join(client.get(export_url("csv", "?q=Victim+Person&status=confirmed")).streaming_content)
+    client.post(CHANGELIST, {"action": "export_data", "_selected_action": [subscriber.pk]})
+    LogEntry.objects.create(
+        user=comms,
+        content_type=ContentType.objects.get_for_model(Subscriber),
+        object_id=str(subscriber.pk),
+        object_repr=str(subscriber),
+        action_flag=CHANGE,
+        change_message=json.dumps([{"changed": {"fields": ["Email"]}}]),
+    )
+    LogEntry.objects.create(
+        user=comms, object_repr="note", action_flag=CHANGE, change_message=f"Wrote to {address}"
+    )
+    assert {table for table, _ in rows_holding(address)} >= {
+        "newsletter_subscriber",
+        "newsletter_subscriberexport",
+        "django_admin_log",
+    }
+
+    client.post(
+        CHANGELIST,
+        {"action": "erase_selected", "_selected_action": [subscriber.pk], "confirm_erase": "yes"},
+    )
+
+    assert rows_holding(address) == []
+    assert rows_holding("victim person") == []
+    assert rows_holding("someone else") == []
+    assert SubscriberExport.objects.count() == 3
+    assert LogEntry.objects.count() == 2
 
 
 def test_subscribers_cannot_be_added_edited_or_deleted_in_the_admin(client, comms):

@@ -1,5 +1,7 @@
 import csv
 import io
+import os
+import stat
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -76,6 +78,24 @@ def test_export_command_writes_a_spreadsheet_file_with_bom(monthly, tmp_path):
     assert str(target) in err
 
 
+def test_export_command_file_is_readable_by_its_owner_only_whatever_the_umask(monthly, tmp_path):
+    SubscriberFactory(email="private@example.org")
+    fresh = tmp_path / "fresh.csv"
+    existing = tmp_path / "existing.csv"
+    existing.write_text("old")
+    existing.chmod(0o644)
+    previous_umask = os.umask(0)
+    try:
+        export("-o", str(fresh))
+        export("-o", str(existing))
+    finally:
+        os.umask(previous_umask)
+
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o600
+    assert "private@example.org" in existing.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -102,8 +122,8 @@ def test_export_command_shows_progress_only_on_a_terminal(monthly, settings):
     assert "[" not in plain
 
 
-def test_resend_confirmations_command_reports_what_it_sent(monthly, mailoutbox):
-    SubscriberFactory(status="pending", consented_at=timezone.now() - timedelta(hours=30))
+def test_resend_confirmations_command_reports_what_it_sent(waiting_signup, mailoutbox):
+    waiting_signup(requested_ago=timedelta(hours=30))
     out = io.StringIO()
 
     call_command("resend_confirmations", "--older-than", "24", stdout=out)
@@ -112,8 +132,8 @@ def test_resend_confirmations_command_reports_what_it_sent(monthly, mailoutbox):
     assert len(mailoutbox) == 1
 
 
-def test_resend_confirmations_command_fails_loudly_when_mail_is_down(monthly, smtp_down):
-    SubscriberFactory(status="pending", consented_at=timezone.now() - timedelta(hours=30))
+def test_resend_confirmations_command_fails_loudly_when_mail_is_down(waiting_signup, smtp_down):
+    waiting_signup(requested_ago=timedelta(hours=30))
 
     with pytest.raises(CommandError, match="could not be sent"):
         call_command("resend_confirmations", stdout=io.StringIO())

@@ -1,19 +1,26 @@
 import csv
 import io
+import logging
 import re
 import threading
 import time
+import unicodedata
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from newsletter import services, tokens
-from newsletter.models import Erasure, Subscriber, SubscriberExport, Subscription
+from newsletter import addresses, services, tokens
+from newsletter.models import Erasure, SignupRequest, Subscriber, SubscriberExport, Subscription
 from tests.factories import SubscriberFactory, country
+
+from .hostile import has_breaking_character, hostile_addresses
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +39,18 @@ def active_slugs(subscriber):
     )
 
 
+def subscription_states(subscriber):
+    return set(
+        Subscription.objects.filter(subscriber=subscriber).values_list(
+            "mailing_list__slug", "unsubscribed_at"
+        )
+    )
+
+
 # --- subscribe ---------------------------------------------------------------------------------
 
 
-def test_new_address_is_saved_pending_on_the_default_list_and_sent_a_confirmation(
+def test_a_new_address_waits_pending_with_its_signup_and_is_sent_a_confirmation(
     monthly, urgent, consent, mailoutbox
 ):
     result = services.subscribe(
@@ -50,12 +65,97 @@ def test_new_address_is_saved_pending_on_the_default_list_and_sent_a_confirmatio
     assert not result.send_failed
     assert subscriber.email == "somchai@example.org"
     assert subscriber.status == Subscriber.Status.PENDING
-    assert subscriber.consent_text == consent and subscriber.consented_at is not None
-    assert subscriber.source_page == "/publications/"
-    assert active_slugs(subscriber) == {"e-newsletter"}
+    assert (subscriber.name, subscriber.consent_text, active_slugs(subscriber)) == ("", "", set())
+    signup = subscriber.signup_requests.get()
+    assert (signup.name, signup.country, signup.source_page) == (
+        "สมชาย ใจดี",
+        country("TH"),
+        "/publications/",
+    )
+    assert signup.consent_text == consent
+    assert [mailing_list.slug for mailing_list in signup.lists.all()] == ["e-newsletter"]
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["somchai@example.org"]
+    assert "Monthly e-newsletter" in mailoutbox[0].body
     assert CONFIRM_LINK.search(mailoutbox[0].body)
+
+
+def test_confirming_applies_the_signups_details_lists_and_consent(
+    monthly, urgent, consent, mailoutbox
+):
+    services.subscribe(
+        email="somchai@example.org",
+        consent_text=consent,
+        name="สมชาย ใจดี",
+        organisation="Legal Aid",
+        country=country("TH"),
+        lists=[urgent],
+        source_page="/publications/",
+    )
+
+    subscriber = services.confirm(token=confirm_token_from(mailoutbox[0]))
+
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+    assert (subscriber.name, subscriber.organisation, subscriber.country) == (
+        "สมชาย ใจดี",
+        "Legal Aid",
+        country("TH"),
+    )
+    assert (subscriber.consent_text, subscriber.source_page) == (consent, "/publications/")
+    assert subscriber.consented_at is not None
+    assert active_slugs(subscriber) == {"urgent-appeals"}
+
+
+@pytest.mark.parametrize("status", ["pending", "unsubscribed"])
+def test_someone_else_signing_up_a_known_address_changes_nothing_until_its_owner_confirms(
+    monthly, urgent, consent, mailoutbox, status
+):
+    owner = SubscriberFactory(
+        email="owner@example.org",
+        name="Lan",
+        organisation="Owner's Org",
+        country=country("VN"),
+        lists=[monthly],
+    )
+    if status == "unsubscribed":
+        services.unsubscribe(subscriber=owner)
+    else:
+        Subscriber.objects.filter(pk=owner.pk).update(status="pending", confirmed_at=None)
+    before = Subscriber.objects.filter(pk=owner.pk).values().get()
+    lists_before = subscription_states(owner)
+
+    services.subscribe(
+        email="Owner@Example.org",
+        consent_text=consent,
+        name="Impostor",
+        organisation="Impostor Inc",
+        country=country("KH"),
+        lists=[urgent],
+    )
+
+    after = Subscriber.objects.filter(pk=owner.pk).values().get()
+    changed = {key for key in before if before[key] != after[key]}
+    assert changed <= {"confirmation_round", "confirmation_sent_at", "updated_at"}
+    assert lists_before == subscription_states(owner)
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["owner@example.org"]
+
+
+def test_the_owners_own_link_still_applies_the_owners_signup_after_an_impostors(
+    monthly, urgent, consent, mailoutbox
+):
+    services.subscribe(email="owner@example.org", consent_text=consent, name="Lan")
+    owners_link = confirm_token_from(mailoutbox[0])
+    Subscriber.objects.update(confirmation_sent_at=timezone.now() - timedelta(minutes=11))
+    services.subscribe(email="owner@example.org", consent_text=consent, name="Impostor")
+
+    subscriber = services.confirm(token=owners_link)
+
+    assert subscriber.name == "Lan"
+    assert active_slugs(subscriber) == {"e-newsletter"}
+    with pytest.raises(services.TokenInvalid):
+        services.confirm(token=confirm_token_from(mailoutbox[1]))
+    subscriber.refresh_from_db()
+    assert subscriber.name == "Lan"
 
 
 def test_the_same_address_in_another_case_is_the_same_subscriber(monthly, consent):
@@ -88,6 +188,25 @@ def test_subscribe_refuses_invalid_addresses(monthly, consent, email, mailoutbox
         services.subscribe(email=email, consent_text=consent)
     assert not Subscriber.objects.exists()
     assert mailoutbox == []
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(address=hostile_addresses)
+def test_no_address_that_would_break_a_mail_header_is_stored_and_nothing_else_raises(
+    monthly, consent, address
+):
+    try:
+        result = services.subscribe(email=address, consent_text=consent)
+    except ValidationError as refusal:
+        assert refusal.messages[0] in {addresses.INVALID, addresses.UNSAFE, addresses.TOO_LONG}
+    else:
+        assert not result.send_failed
+    assert not any(
+        has_breaking_character(stored)
+        for stored in Subscriber.objects.values_list("email", flat=True)
+    )
 
 
 def test_subscribe_refuses_a_list_staff_keep_private(monthly, staff_only, consent):
@@ -142,12 +261,29 @@ def test_resubscribing_an_unsubscribed_address_needs_a_new_confirmation(
     services.subscribe(email="back@example.org", consent_text=consent)
 
     subscriber.refresh_from_db()
-    assert subscriber.status == Subscriber.Status.PENDING
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+    assert active_slugs(subscriber) == set()
     assert len(mailoutbox) == 1
     services.confirm(token=confirm_token_from(mailoutbox[0]))
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.CONFIRMED
     assert active_slugs(subscriber) == {"e-newsletter"}
+
+
+def test_a_refused_address_is_logged_by_subscriber_id_never_by_address(
+    monthly, consent, refusing_smtp, caplog
+):
+    caplog.set_level(logging.DEBUG)
+
+    result = services.subscribe(email="refused.person@example.org", consent_text=consent)
+
+    assert result.send_failed
+    # The test server's own log ("mail.log") is the far side of the wire, not ours.
+    ours = [record for record in caplog.records if not record.name.startswith("mail.")]
+    logged = "\n".join(caplog.handler.format(record) for record in ours)
+    assert f"subscriber {result.subscriber.pk} could not be sent" in logged
+    assert "550" in logged
+    assert "refused.person" not in logged
 
 
 def test_send_failure_keeps_the_subscriber_pending_and_a_later_signup_sends_again(
@@ -198,7 +334,7 @@ def test_fifty_simultaneous_signups_of_one_address_make_exactly_one_row(mailoutb
 
     assert errors == []
     assert Subscriber.objects.filter(email="race@example.org").count() == 1
-    assert Subscription.objects.count() == 1
+    assert SignupRequest.objects.count() == 1
     assert len(mailoutbox) == 1
 
 
@@ -308,6 +444,68 @@ def test_manage_link_finds_its_subscriber_and_refuses_forgeries(monthly):
         services.subscriber_from_manage_token(token + "x")
 
 
+@pytest.mark.parametrize("purpose, lifetime_days", [("manage", 30), ("unsubscribe", 365)])
+def test_links_work_for_their_lifetime_then_expire_knowing_whose_they_were(
+    monthly, purpose, lifetime_days
+):
+    subscriber = SubscriberFactory()
+    sent = timezone.now()
+    with time_machine.travel(sent, tick=False):
+        token = tokens.manage_token(subscriber)
+
+    with time_machine.travel(sent + timedelta(days=lifetime_days, seconds=-60), tick=False):
+        assert services.subscriber_from_manage_token(token, purpose=purpose) == subscriber
+    later = sent + timedelta(days=lifetime_days, seconds=60)
+    with time_machine.travel(later, tick=False), pytest.raises(services.LinkExpired) as expired:
+        services.subscriber_from_manage_token(token, purpose=purpose)
+    assert expired.value.subscriber == subscriber
+
+
+def test_link_lifetimes_come_from_the_settings(monthly, settings):
+    settings.NEWSLETTER_MANAGE_LINK_DAYS = 2
+    subscriber = SubscriberFactory()
+    sent = timezone.now()
+    with time_machine.travel(sent, tick=False):
+        token = tokens.manage_token(subscriber)
+
+    with time_machine.travel(sent + timedelta(days=3)), pytest.raises(services.LinkExpired):
+        services.subscriber_from_manage_token(token)
+
+
+def test_an_expired_link_of_an_erased_subscriber_or_a_forgery_is_simply_invalid(monthly):
+    subscriber = SubscriberFactory()
+    sent = timezone.now()
+    with time_machine.travel(sent, tick=False):
+        token = tokens.manage_token(subscriber)
+        forged = signing.dumps({"s": subscriber.pk, "h": "0" * 16}, salt=tokens.MANAGE_SALT)
+    services.erase(subscriber=SubscriberFactory(email="other@example.org"))
+
+    with time_machine.travel(sent + timedelta(days=40)):
+        with pytest.raises(services.TokenInvalid) as forgery:
+            services.subscriber_from_manage_token(forged)
+        services.erase(subscriber=subscriber)
+        with pytest.raises(services.TokenInvalid) as erased:
+            services.subscriber_from_manage_token(token)
+    assert not isinstance(forgery.value, services.LinkExpired)
+    assert not isinstance(erased.value, services.LinkExpired)
+
+
+def test_a_fresh_manage_link_goes_to_the_stored_address_at_most_once_in_ten_minutes(
+    monthly, mailoutbox
+):
+    subscriber = SubscriberFactory(email="owner@example.org")
+
+    assert services.send_fresh_manage_link(subscriber=subscriber)
+    assert services.send_fresh_manage_link(subscriber=subscriber)
+
+    assert [message.to for message in mailoutbox] == [["owner@example.org"]]
+    fresh = re.search(r"/newsletter/manage/([^/\s]+)/", mailoutbox[0].body).group(1)
+    assert services.subscriber_from_manage_token(fresh) == subscriber
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        assert services.send_fresh_manage_link(subscriber=subscriber)
+    assert len(mailoutbox) == 2
+
+
 def test_manage_token_does_not_reveal_the_address(monthly):
     subscriber = SubscriberFactory(email="secret.person@example.org")
 
@@ -376,29 +574,23 @@ def test_an_unsubscribed_person_can_come_back_from_their_manage_link_with_consen
 # --- reminders ---------------------------------------------------------------------------------
 
 
-def test_resend_confirmations_reminds_old_pending_signups_once_a_day(monthly, mailoutbox):
-    now = timezone.now()
-    due = SubscriberFactory(
-        status="pending", consented_at=now - timedelta(hours=30), confirmation_sent_at=None
-    )
-    SubscriberFactory(status="pending", consented_at=now - timedelta(hours=2))
-    SubscriberFactory(status="pending", consented_at=now - timedelta(days=9))
-    SubscriberFactory(status="confirmed", consented_at=now - timedelta(hours=30))
-    SubscriberFactory(
-        status="pending",
-        consented_at=now - timedelta(hours=30),
-        confirmation_sent_at=now - timedelta(hours=3),
-    )
+def test_resend_confirmations_reminds_old_pending_signups_once_a_day(
+    monthly, waiting_signup, mailoutbox
+):
+    due = waiting_signup(requested_ago=timedelta(hours=30))
+    waiting_signup(requested_ago=timedelta(hours=2))
+    waiting_signup(requested_ago=timedelta(days=9))
+    waiting_signup(requested_ago=timedelta(hours=30), mailed_ago=timedelta(hours=3))
+    SubscriberFactory(status="confirmed", consented_at=timezone.now() - timedelta(hours=30))
 
     assert services.resend_confirmations(older_than=timedelta(hours=24)) == (1, 0)
     assert [m.to for m in mailoutbox] == [[due.email]]
     assert services.resend_confirmations(older_than=timedelta(hours=24)) == (0, 0)
+    assert services.confirm(token=confirm_token_from(mailoutbox[0])).pk == due.pk
 
 
-def test_resend_confirmations_counts_failures_and_keeps_them_due(monthly, smtp_down):
-    subscriber = SubscriberFactory(
-        status="pending", consented_at=timezone.now() - timedelta(hours=30)
-    )
+def test_resend_confirmations_counts_failures_and_keeps_them_due(waiting_signup, smtp_down):
+    subscriber = waiting_signup(requested_ago=timedelta(hours=30))
 
     assert services.resend_confirmations(older_than=timedelta(hours=24)) == (0, 1)
     subscriber.refresh_from_db()
@@ -420,10 +612,77 @@ def test_resend_confirmations_counts_failures_and_keeps_them_due(monthly, smtp_d
         ("Nguyễn Thị Lan", "Nguyễn Thị Lan"),
         ("a=b", "a=b"),
         (None, ""),
+        ("\ufeff=HYPERLINK(1)", "'\ufeff=HYPERLINK(1)"),
+        ("\u200b+1", "'\u200b+1"),
+        ("\u202e@SUM(A1)", "'\u202e@SUM(A1)"),
+        ("\uff1dcmd()", "'\uff1dcmd()"),
+        ("\u3000 \u00a0-1", "'\u3000 \u00a0-1"),
+        ("\u2028=1", "'\u2028=1"),
+        ("ស្រីពៅ ម៉ៅ", "ស្រីពៅ ម៉ៅ"),
     ],
 )
 def test_neutralise_makes_formula_cells_text(value, cell):
     assert services.neutralise(value) == cell
+
+
+INVISIBLE_STARTS = st.sampled_from(
+    ["", " ", "\t", "\r", "\n", "\x0b", "\x0c", "\x85", "\u00a0", "\u2028", "\u2029", "\u3000"]
+    + ["\ufeff", "\u200b", "\u200d", "\u2060", "\u202e", "\u2066", "\u061c"]
+)
+FORMULA_LOOKALIKES = st.sampled_from(
+    ["=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62", "\ufe63"]
+    + ["\ufe6b", "\u207a", "\u208a", "\u207c", "\u208c"]
+)
+ASIAN_NAMES = st.sampled_from(["สมชาย ใจดี", "ស្រីពៅ ម៉ៅ", "ဇော်မင်း ဦး", "Nguyễn Thị Lan", "नेपाल"])
+CELL_TEXTS = st.one_of(
+    st.text(),
+    ASIAN_NAMES,
+    st.builds(lambda name, rest: name + rest, ASIAN_NAMES, st.text(max_size=10)),
+    st.builds(
+        lambda starts, formula, rest: "".join(starts) + formula + rest,
+        st.lists(INVISIBLE_STARTS, max_size=4),
+        FORMULA_LOOKALIKES,
+        st.one_of(ASIAN_NAMES, st.text(max_size=20)),
+    ),
+)
+
+
+def spreadsheet_may_run(cell):
+    """What a spreadsheet sees first: compatibility forms folded, unseen characters skipped."""
+    shown = [
+        character
+        for character in unicodedata.normalize("NFKC", cell)
+        if unicodedata.category(character) not in {"Cc", "Cf", "Zs", "Zl", "Zp"}
+    ]
+    return cell.startswith(("\t", "\r")) or (shown[:1] and shown[0] in "=+-@")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=CELL_TEXTS)
+def test_no_cell_text_reaches_a_spreadsheet_as_a_formula_and_the_text_survives(text):
+    cell = services.neutralise(text)
+
+    assert cell.startswith("'") or not spreadsheet_may_run(cell)
+    assert cell in (text, "'" + text)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=CELL_TEXTS.map(lambda text: text.replace("\x00", "")))  # PostgreSQL text has no NUL
+def test_exported_names_and_organisations_round_trip_neutralised(monthly, text):
+    Subscriber.objects.all().delete()  # the examples share one test transaction
+    SubscriberFactory(
+        email="cell@example.org", name=text[:200], organisation=text[:200], lists=[monthly]
+    )
+
+    chunks = services.export_csv_chunks(
+        queryset=Subscriber.objects.all(), fmt="csv-bom", via="command", filters={}
+    )
+    rows = list(csv.reader(io.StringIO("".join(chunks).removeprefix("\ufeff"), newline="")))
+
+    assert rows[1][1] == rows[1][2] == services.neutralise(text[:200])
+    assert rows[1][1].startswith("'") or not spreadsheet_may_run(rows[1][1])
 
 
 def test_export_rows_logs_the_export_and_lists_active_lists(monthly, urgent, django_user_model):
@@ -510,6 +769,17 @@ def test_subscriber_data_holds_everything_we_keep_and_is_logged(monthly):
     assert data["lists"][0]["list"] == "Monthly e-newsletter"
     assert data["consent_text"] == "Sample consent."
     assert SubscriberExport.objects.get().format == "json"
+
+
+def test_subscriber_data_includes_signups_waiting_for_confirmation(waiting_signup):
+    subscriber = waiting_signup(requested_ago=timedelta(hours=1))
+    SignupRequest.objects.filter(subscriber=subscriber).update(name="ဇော်မင်း ဦး")
+
+    data = services.export_subscriber_data(subscriber=subscriber)
+
+    assert data["sign_ups"][0]["name"] == "ဇော်မင်း ဦး"
+    assert data["sign_ups"][0]["lists"] == ["Monthly e-newsletter"]
+    assert data["sign_ups"][0]["confirmed_at"] is None
 
 
 def test_export_csv_chunks_are_the_same_rows_neutralised_with_lists(monthly, urgent):

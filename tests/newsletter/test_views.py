@@ -1,16 +1,22 @@
 import re
 import socket
+from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default as email_policy
 
+import hypothesis
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from newsletter import services, tokens
-from newsletter.models import Subscriber
+from newsletter.models import SignupRequest, Subscriber
 from tests.factories import SubscriberFactory, country
+
+from .hostile import has_breaking_character, hostile_addresses
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +38,11 @@ def page_text(response):
 
 def confirm_path(message):
     return CONFIRM_PATH.search(message.body).group(0)
+
+
+def waiting_signup(email="reader@example.org"):
+    """What a sign-up asked for, waiting for its confirmation."""
+    return SignupRequest.objects.get(subscriber__email=email)
 
 
 # --- the sign-up page and the footer form ------------------------------------------------------
@@ -113,10 +124,9 @@ def test_footer_signup_joins_the_default_list_and_records_the_page(client, month
 
     assert response.status_code == 200
     assert "Check your inbox" in page_text(response)
-    subscriber = Subscriber.objects.get()
-    assert subscriber.email == "footer@example.org"
-    assert subscriber.source_page == "/members/"
-    assert list(subscriber.lists.values_list("slug", flat=True)) == ["e-newsletter"]
+    signup = waiting_signup("footer@example.org")
+    assert signup.source_page == "/members/"
+    assert list(signup.lists.values_list("slug", flat=True)) == ["e-newsletter"]
     assert len(mailoutbox) == 1
 
 
@@ -124,11 +134,11 @@ def test_source_never_keeps_a_token_path_or_an_outside_url(client, monthly):
     sign_up(client, email="a@example.org", source="/newsletter/manage/SECRET-TOKEN/")
     sign_up(client, email="b@example.org", source="https://evil.example/")
 
-    assert Subscriber.objects.get(email="a@example.org").source_page == "/newsletter/"
-    assert Subscriber.objects.get(email="b@example.org").source_page == SUBSCRIBE
+    assert waiting_signup("a@example.org").source_page == "/newsletter/"
+    assert waiting_signup("b@example.org").source_page == SUBSCRIBE
 
 
-def test_full_form_records_name_organisation_country_and_lists(client, monthly, urgent):
+def test_full_form_records_name_organisation_country_and_lists(client, monthly, urgent, mailoutbox):
     sign_up(
         client,
         name="ច័ន្ទតារា សឹម",
@@ -136,6 +146,7 @@ def test_full_form_records_name_organisation_country_and_lists(client, monthly, 
         country="KH",
         lists=["urgent-appeals", "e-newsletter"],
     )
+    client.get(confirm_path(mailoutbox[0]))
 
     subscriber = Subscriber.objects.get()
     assert subscriber.name == "ច័ន្ទតារា សឹម"
@@ -169,6 +180,10 @@ def test_known_address_gets_the_same_answer_as_a_new_one(client, monthly, state)
         ({"email": "not-an-address"}, "Enter a valid email address"),
         ({"email": "x" * 290 + "@example.org"}, "at most 254 characters"),
         ({"email": "a@b.c\nBcc: x@y.z"}, "Enter a valid email address"),
+        ({"email": '"a\x0bb"@example.org'}, "cannot contain spaces, line breaks"),
+        ({"email": '"a\x0cb"@example.org'}, "cannot contain spaces, line breaks"),
+        ({"email": "a@exam\u2028ple.org"}, "cannot contain spaces, line breaks"),
+        ({"email": "\u202eadmin@example.org"}, "Enter a valid email address"),
         ({"email": ""}, "Enter your email address"),
         ({"lists": ["no-such-list"]}, "does not exist any more"),
         ({"lists": ["partners"]}, "does not exist any more"),
@@ -189,12 +204,34 @@ def test_bad_input_gets_a_clear_message_and_saves_nothing(
     assert mailoutbox == []
 
 
+@hypothesis.settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture],
+)
+@hypothesis.given(address=hostile_addresses)
+def test_hostile_addresses_get_a_page_never_a_5xx_and_are_never_stored(
+    client, monthly, settings, address
+):
+    settings.NEWSLETTER_SIGNUP_LIMIT = 10**6
+
+    response = sign_up(client, email=address)
+
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert 'role="alert"' in page_text(response)
+    assert not any(
+        has_breaking_character(stored)
+        for stored in Subscriber.objects.values_list("email", flat=True)
+    )
+
+
 @pytest.mark.parametrize("name", ["=HYPERLINK(1)", "+1", "-1", "@SUM(A1)"])
 def test_names_that_look_like_formulas_are_accepted_as_text(client, monthly, name):
     response = sign_up(client, name=name)
 
     assert response.status_code == 200
-    assert Subscriber.objects.get().name == name
+    assert waiting_signup().name == name
 
 
 def test_filled_honeypot_looks_like_success_but_does_nothing(client, monthly, mailoutbox):
@@ -240,7 +277,7 @@ def test_rate_limit_behind_trusted_proxies_uses_the_address_the_proxy_saw(
     client, monthly, settings
 ):
     settings.NEWSLETTER_SIGNUP_LIMIT = 1
-    settings.NEWSLETTER_TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXIES = 1
 
     def via_proxy(forwarded_for, email):
         return sign_up(client, {"HTTP_X_FORWARDED_FOR": forwarded_for}, email=email)
@@ -521,5 +558,105 @@ def test_one_click_with_a_forged_token_changes_nothing(monthly):
     response = Client(enforce_csrf_checks=True).post(forged, {"List-Unsubscribe": "One-Click"})
 
     assert response.status_code == 400
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+
+# --- links past their lifetime -------------------------------------------------------------------
+
+
+def tokens_sent_days_ago(subscriber, days):
+    sent = timezone.now() - timedelta(days=days)
+    with time_machine.travel(sent, tick=False):
+        return manage_url(subscriber), unsubscribe_url(subscriber)
+
+
+def csrf_token_of(response):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_text(response)).group(1)
+
+
+def test_an_expired_manage_link_offers_a_fresh_one_mailed_only_to_the_subscriber(
+    monthly, mailoutbox
+):
+    subscriber = SubscriberFactory(email="owner@example.org", name="Owner Name", lists=[monthly])
+    manage, _ = tokens_sent_days_ago(subscriber, 31)
+    browser = Client(enforce_csrf_checks=True)
+
+    expired = browser.get(manage)
+
+    assert expired.status_code == 410
+    assert "This link has expired" in page_text(expired)
+    assert "owner@example.org" not in page_text(expired)
+    assert "Owner Name" not in page_text(expired)
+    fresh_link = {"action": "send-fresh-link", "csrfmiddlewaretoken": csrf_token_of(expired)}
+    sent = browser.post(manage, fresh_link)
+    again = browser.post(manage, fresh_link)
+
+    assert sent.status_code == again.status_code == 200
+    assert sent.content == again.content
+    assert "Check your inbox" in page_text(sent)
+    assert "owner@example.org" not in page_text(sent)
+    assert [message.to for message in mailoutbox] == [["owner@example.org"]]
+    fresh = re.search(r"/newsletter/manage/[^/\s]+/", mailoutbox[0].body).group(0)
+    assert browser.get(fresh).status_code == 200
+
+
+def test_an_expired_manage_link_changes_nothing_and_asking_for_a_fresh_one_needs_csrf(monthly):
+    subscriber = SubscriberFactory(lists=[monthly])
+    manage, _ = tokens_sent_days_ago(subscriber, 31)
+
+    unsubscribe = Client().post(manage, {"action": "unsubscribe"})
+    no_csrf = Client(enforce_csrf_checks=True).post(manage, {"action": "send-fresh-link"})
+
+    assert unsubscribe.status_code == 410
+    assert no_csrf.status_code == 403
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+
+def test_a_fresh_link_the_mail_server_refuses_can_be_asked_for_again(monthly, smtp_down):
+    manage, _ = tokens_sent_days_ago(SubscriberFactory(lists=[monthly]), 31)
+
+    failed = Client().post(manage, {"action": "send-fresh-link"})
+    retried = Client().post(manage, {"action": "send-fresh-link"})
+
+    assert failed.status_code == retried.status_code == 503
+    assert "could not send your fresh link" in page_text(failed)
+
+
+def test_asking_for_fresh_links_counts_towards_the_client_rate_limit(monthly, settings):
+    settings.NEWSLETTER_SIGNUP_LIMIT = 2
+    manage, _ = tokens_sent_days_ago(SubscriberFactory(lists=[monthly]), 31)
+
+    answers = [Client().post(manage, {"action": "send-fresh-link"}).status_code for _ in range(3)]
+
+    assert answers == [200, 200, 429]
+
+
+@pytest.mark.parametrize("days", [31, 200, 364])
+def test_unsubscribe_links_and_one_click_work_for_a_year(monthly, days):
+    subscriber = SubscriberFactory(lists=[monthly])
+    _, unsubscribe = tokens_sent_days_ago(subscriber, days)
+
+    page = Client().get(unsubscribe)
+    response = Client(enforce_csrf_checks=True).post(unsubscribe, {"List-Unsubscribe": "One-Click"})
+
+    assert page.status_code == 200
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
+def test_an_unsubscribe_link_older_than_a_year_offers_a_fresh_link_and_changes_nothing(monthly):
+    subscriber = SubscriberFactory(lists=[monthly])
+    manage, unsubscribe = tokens_sent_days_ago(subscriber, 366)
+
+    page = Client().get(unsubscribe)
+    one_click = Client(enforce_csrf_checks=True).post(
+        unsubscribe, {"List-Unsubscribe": "One-Click"}
+    )
+
+    assert page.status_code == one_click.status_code == 410
+    assert f'action="{manage}"' in page_text(page)
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.CONFIRMED

@@ -1,3 +1,4 @@
+import os
 from datetime import date, datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -7,6 +8,14 @@ from newsletter import services
 from newsletter.models import MailingList, Subscriber, SubscriberExport
 
 PROGRESS_EVERY = 1000
+
+
+def open_private(path):
+    """Open `path` for writing text that only its owner may read (0600), whatever the umask
+    and even when the file was already there with wider permissions: it holds addresses."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    return open(descriptor, "w", encoding="utf-8", newline="")
 
 
 class Command(BaseCommand):
@@ -66,7 +75,7 @@ class Command(BaseCommand):
         lines = services.csv_lines(rows, bom=fmt == SubscriberExport.Format.CSV_BOM)
         show_progress = self.stderr.isatty()
         if output:
-            with open(output, "w", encoding="utf-8", newline="") as handle:
+            with open_private(output) as handle:
                 written = self._write(lines, handle.write, total, show_progress)
         else:
             written = self._write(
