@@ -82,6 +82,7 @@ LOCAL_APPS = [
     "members",
     "publications",
     "newsletter",
+    "wordpress",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -106,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "forumasia.csp.SiteCSPMiddleware",
+    # Old WordPress addresses: acts only on / with ?p= or ?page_id= and on a 404.
+    "wordpress.middleware.WordPressRedirectMiddleware",
     # Only acts on a 404: looks the path up in the editors' redirects (one query).
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
 ]
