@@ -293,6 +293,16 @@ SILENCED_SYSTEM_CHECKS = [
 # forge their address and escape the sign-up rate limit.
 NEWSLETTER_TRUSTED_PROXIES = int(os.environ.get("NEWSLETTER_TRUSTED_PROXIES", "0"))
 
+# --- WordPress import -----------------------------------------------------------------------
+
+# Exports uploaded in the admin wait here until imported, then are deleted. Never under
+# MEDIA_ROOT: an export holds drafts and private posts. Several app hosts must share it.
+WORDPRESS_EXPORTS_DIR = Path(
+    os.environ.get("WORDPRESS_EXPORTS_DIR", BASE_DIR / "private" / "wordpress-exports")
+)
+# A copy of the old site's wp-content/uploads, for imports started in the admin (optional).
+WORDPRESS_MEDIA_DIR = os.environ.get("WORDPRESS_MEDIA_DIR", "")
+
 # --- Logging ----------------------------------------------------------------------------------
 
 LOGGING = {

@@ -111,6 +111,7 @@ class ImportRun(models.Model):
     stored_name = models.CharField(max_length=255, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.CHECKED)
     error = models.TextField(blank=True)
+    type_map = models.TextField(blank=True, help_text="The CSV of extra type rules, if any.")
     report = models.JSONField(default=dict, blank=True)
     report_csv = models.TextField(blank=True)
     uploaded_by = models.ForeignKey(

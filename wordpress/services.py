@@ -12,9 +12,12 @@ How a post becomes a publication is in `publication_fields()` and `_save_publica
 status mapping in `STATUS_MAP` (adapting to new editorial statuses is a change there).
 """
 
+import contextlib
 import hashlib
 import html
+import io
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,8 +43,11 @@ from . import wxr
 from .classify import CountryIndex, TypeMap, classify, language_of
 from .content import convert_body
 from .media import MediaLibrary, MediaProblem, site_hosts_of, uploads_path
-from .models import ImportedItem, ImportedMedia, ImportedTerm
+from .models import ImportedItem, ImportedMedia, ImportedTerm, ImportRun
 from .report import Report
+from .storage import export_storage
+
+logger = logging.getLogger(__name__)
 
 # Bumped when the mapping changes, so a re-run rewrites items it would otherwise leave as they
 # are (their mapped values differ even though the export did not change).
@@ -609,12 +615,14 @@ def import_export(
 ) -> Report:
     """Import the WordPress export at `path` (see the module docstring); return the report.
 
+    `path` may also be a seekable binary file object (an export in private storage).
     Raises `wxr.WXRError` (nothing written) for a file that is not a complete export.
     `progress`, when given, is called with a `Progress` after each item.
     """
     storage = storage or default_storage
     now = now or timezone.now()
-    with open(path, "rb") as source:
+    opened = open(path, "rb") if isinstance(path, str | Path) else contextlib.nullcontext(path)  # noqa: SIM115
+    with opened as source:
         scan = wxr.scan(source)
         source.seek(0)
         report = Report(site_url=scan.site.url, version=scan.site.version, dry_run=dry_run)
@@ -659,3 +667,85 @@ def import_export(
                 storage.delete(name)
             raise
     return report
+
+
+# --- Imports started in the admin -------------------------------------------------------------
+# Each step takes the run's id and nothing else, so it can be handed to the task queue as is.
+
+
+def upload_export(*, upload, type_map_text="", user=None) -> ImportRun:
+    """Keep an uploaded export in private storage and check it with a dry run."""
+    stored_name = export_storage().save("export.xml", upload)
+    run = ImportRun.objects.create(
+        original_name=Path(upload.name).name[:255],
+        stored_name=stored_name,
+        type_map=type_map_text,
+        uploaded_by=user,
+    )
+    check_run(run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def _run_import(run, *, dry_run):
+    csv_stream = io.StringIO()
+    media_dir = settings.WORDPRESS_MEDIA_DIR or None
+    with export_storage().open(run.stored_name, "rb") as source:
+        report = import_export(
+            source,
+            media_dir=media_dir if media_dir and Path(media_dir).is_dir() else None,
+            dry_run=dry_run,
+            type_map=TypeMap.from_csv(run.type_map) if run.type_map else None,
+            csv_stream=csv_stream,
+        )
+    return report, csv_stream.getvalue()
+
+
+def _forget_export(run):
+    if run.stored_name:
+        export_storage().delete(run.stored_name)
+    run.stored_name = ""
+
+
+def check_run(run_id: int) -> None:
+    """The dry run of an uploaded export: its report, or the one-line reason it cannot be
+    imported (the upload is then deleted at once)."""
+    run = ImportRun.objects.get(pk=run_id)
+    try:
+        report, report_csv = _run_import(run, dry_run=True)
+    except wxr.WXRError as exc:
+        _forget_export(run)
+        run.state, run.error = ImportRun.State.FAILED, str(exc)
+    else:
+        run.report, run.report_csv = report.as_dict(), report_csv
+    run.save()
+
+
+def import_run(run_id: int) -> None:
+    """Import a checked export for real, then delete the uploaded file."""
+    run = ImportRun.objects.get(pk=run_id)
+    if run.state != ImportRun.State.CHECKED or not run.stored_name:
+        return
+    try:
+        report, report_csv = _run_import(run, dry_run=False)
+    except wxr.WXRError as exc:
+        run.state, run.error = ImportRun.State.FAILED, str(exc)
+    except Exception as exc:
+        # Rolled back as a whole (one transaction); the editor sees why, the log the trace.
+        logger.exception("WordPress import %s failed", run.pk)
+        run.state = ImportRun.State.FAILED
+        run.error = f"The import failed and nothing was imported: {exc}"
+    else:
+        run.state = ImportRun.State.IMPORTED
+        run.report, run.report_csv = report.as_dict(), report_csv
+        run.imported_at = timezone.now()
+    _forget_export(run)
+    run.save()
+
+
+def discard_run(run_id: int) -> None:
+    run = ImportRun.objects.get(pk=run_id)
+    _forget_export(run)
+    if run.state == ImportRun.State.CHECKED:
+        run.state = ImportRun.State.DISCARDED
+    run.save()

@@ -360,3 +360,11 @@ def export_file(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def private_exports(settings, tmp_path):
+    """Uploaded exports go to a fresh private folder, never the developer's."""
+    settings.WORDPRESS_EXPORTS_DIR = tmp_path / "private-exports"
+    settings.WORDPRESS_MEDIA_DIR = ""
+    return settings.WORDPRESS_EXPORTS_DIR
