@@ -406,6 +406,7 @@ class _Importer:
         publication.tags.set(mapped.tags)
         if new_image and not self.dry_run:
             refresh_featured_renditions(publication)
+            self._written_renditions(publication.featured_image_renditions)
         publication.gallery_images.all().delete()
         for order, (stored, alt) in enumerate(mapped.gallery):
             image = GalleryImage(publication=publication, alt_text=alt, order=order)
@@ -413,6 +414,7 @@ class _Importer:
             image.save()
             if not self.dry_run:
                 refresh_gallery_renditions(image)
+                self._written_renditions(image.renditions)
         publication.attachments.all().delete()
         for order, stored in enumerate(mapped.documents):
             attachment = Attachment(
@@ -424,6 +426,12 @@ class _Importer:
             attachment.file.name = stored.name
             attachment.save()
         return publication
+
+    def _written_renditions(self, renditions):
+        # Removed again with the run's other files if the import fails.
+        self.library.written.extend(
+            rendition[key] for rendition in renditions for key in ("jpeg", "webp")
+        )
 
     # --- pages ---
 
