@@ -1,10 +1,11 @@
 """Old WordPress addresses, answered with a 301 to where the content lives now.
 
 `parse_old_address()` says what an address of the old site was (a pure function);
-`find_new_url()` looks it up among the imported items, categories, tags and files. The
-middleware (wordpress/middleware.py) asks only for `/` with `?p=`/`?page_id=` and for
-addresses that would otherwise be a 404, so current pages never pay for this and never
-change: an old address that is also a page of the new site stays that page.
+`find_new_url()` looks it up among the imported items, categories, tags and files (a date
+archive leads to the year's list). The middleware (wordpress/middleware.py) asks only for
+`/` with `?p=`/`?page_id=` and for addresses that would otherwise be a 404, so current pages
+never pay for this and never change: an old address that is also a page of the new site
+stays that page.
 
 Targets are the objects' current addresses (an editor may rename a slug after the import);
 a publication that is not public is not redirected to (its address would be a 404 anyway),
@@ -22,11 +23,13 @@ from .models import ImportedItem, ImportedMedia, ImportedTerm
 
 POST_PATH = re.compile(r"^/(?:(\d{4})/(\d{2})/(?:(\d{2})/)?)?([^/]+)/?$")
 TERM_PATH = re.compile(r"^/(category|tag)/(?:[^/]+/)*?([^/]+)/?(feed/?)?$")
+YEAR_PATH = re.compile(r"^/(\d{4})(?:/\d{2}){0,2}/?$")
 FEED_PATH = re.compile(r"^/feed(?:/(rss|rss2|atom|rdf))?/?$")
 UPLOADS_PATH = re.compile(r"^/wp-content/uploads/(.+)$")
 WP_ID = re.compile(r"^\d{1,18}$")
 FEEDS = {"atom": "/feeds/atom/"}
 RSS_FEED = "/feeds/rss/"
+PUBLICATION_LIST = "/publications/"
 TYPE_FEEDS = {
     "/statements/": "statement",
     "/letters/": "letter",
@@ -37,7 +40,7 @@ TYPE_FEEDS = {
 
 @dataclass(frozen=True)
 class OldAddress:
-    kind: str  # "post", "term", "feed" or "media"
+    kind: str  # "post", "term", "feed", "media" or "year"
     name: str = ""
     year: int | None = None
     month: int | None = None
@@ -53,6 +56,9 @@ def parse_old_address(path):
     found = FEED_PATH.match(path)
     if found:
         return OldAddress("feed", name=found.group(1) or "rss")
+    found = YEAR_PATH.match(path)
+    if found:
+        return OldAddress("year", year=int(found.group(1)))
     found = UPLOADS_PATH.match(path)
     if found:
         relative = clean_relative(found.group(1))
@@ -137,6 +143,8 @@ def find_new_url(path, *, host=""):
         return None
     if address.kind == "feed":
         target = FEEDS.get(address.name, RSS_FEED)
+    elif address.kind == "year":
+        target = f"{PUBLICATION_LIST}?{urlencode({'year': address.year})}"
     elif address.kind == "media":
         candidates = list(dict.fromkeys((address.name, RESIZED.sub("", address.name))))
         stored = ImportedMedia.objects.filter(source__in=candidates).first()
