@@ -88,12 +88,15 @@ class ImportRunAdmin(admin.ModelAdmin):
     def import_view(self, request, pk):
         self._check(request)
         run = get_object_or_404(ImportRun, pk=pk)
+        if run.state != ImportRun.State.CHECKED or not run.stored_name:
+            messages.error(request, "This export cannot be imported any more: upload it again.")
+            return redirect("admin:wordpress_importrun_change", run.pk)
         import_run(run.pk)
         run.refresh_from_db()
         if run.state == ImportRun.State.IMPORTED:
             messages.success(request, "Imported. The uploaded export has been deleted.")
         else:
-            messages.error(request, run.error or "This export cannot be imported any more.")
+            messages.error(request, run.error)
         return redirect("admin:wordpress_importrun_change", run.pk)
 
     def discard_view(self, request, pk):

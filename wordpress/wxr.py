@@ -206,11 +206,15 @@ class _Reader:
         try:
             for event, element in iterparse(
                 self.source,
-                events=("start", "end"),
+                events=("start-ns", "start", "end"),
                 forbid_dtd=True,
                 forbid_entities=True,
                 forbid_external=True,
             ):
+                if event == "start-ns":
+                    # Declared namespaces tell the version even before an element uses one.
+                    self._see_namespace(element[1])
+                    continue
                 if event == "start":
                     depth += 1
                     namespace, local = _split(element.tag)
