@@ -92,6 +92,7 @@ PLUGIN_NAMES = {
     "pullquote",
 }
 VIDEO_SHORTCODES = {"embed", "video", "audio", "youtube", "vimeo", "soundcloud"}
+STRAY_CLOSING = re.compile(r"\[/([A-Za-z][\w-]*)\]")
 URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>\]]+")
 
 # --- wpautop ----------------------------------------------------------------------------------
@@ -200,7 +201,12 @@ class _Converter:
         return VIDEO_PLACEHOLDER.sub(place, text)
 
     def shortcodes(self, text):
-        return SHORTCODE.sub(self._shortcode, text)
+        return STRAY_CLOSING.sub(self._stray, SHORTCODE.sub(self._shortcode, text))
+
+    def _stray(self, match):
+        # A closing tag whose opening one was lost (page builders leave these): never prose.
+        self.body.unknown_shortcodes[match.group(1).lower()] += 1
+        return ""
 
     def _shortcode(self, match):
         escape_open, name, attribute_text, self_closing, content, escape_close = match.groups()

@@ -20,10 +20,12 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.flatpages.views import flatpage as flatpage_view
 from django.contrib.sites.models import Site
@@ -33,11 +35,13 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
+from forumasia.cache import bump_content_version
+from forumasia.images import make_renditions
 from members.models import Country
 from publications.models import Attachment, GalleryImage, Publication
-from publications.services import refresh_featured_renditions, refresh_gallery_renditions
+from publications.search import refresh_search_vectors
 
 from . import wxr
 from .classify import CountryIndex, TypeMap, classify, language_of
@@ -116,8 +120,13 @@ def _hash(payload):
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def publication_hash(publication):
-    """What an editor could change on an imported publication, as one hash."""
+def publication_hash(publication, *, tags=None, countries=None):
+    """What an editor could change on an imported publication, as one hash. `tags` and
+    `countries` (names, ISO codes) are read from the database unless given."""
+    if tags is None:
+        tags = publication.tags.names()
+    if countries is None:
+        countries = publication.countries.values_list("code", flat=True)
     return _hash(
         {
             "type": publication.type,
@@ -126,13 +135,13 @@ def publication_hash(publication):
             "standfirst": publication.standfirst,
             "body": publication.body,
             "status": publication.status,
-            "publish_at": publication.publish_at.isoformat(),
+            "publish_at": publication.publish_at.astimezone(UTC).isoformat(),
             "featured_image": publication.featured_image.name or "",
             "featured_image_alt": publication.featured_image_alt,
             "video_url": publication.video_url,
             "language": publication.language,
-            "tags": sorted(publication.tags.names()),
-            "countries": sorted(publication.countries.values_list("code", flat=True)),
+            "tags": sorted(set(tags)),
+            "countries": sorted(set(countries)),
         }
     )
 
@@ -168,7 +177,12 @@ class _Importer:
         self.site_hosts = site_hosts_of(
             scan.site.url, scan.site.link, scan.site.base_site_url, scan.site.base_blog_url
         )
-        self.existing = {}
+        self.renditions = {}
+        # On a site's first import there is nothing to look up for each item.
+        self.site_known = ImportedItem.objects.filter(site_url=self.site_url).exists()
+        self.tags = {}
+        self.touched = []
+        self.publication_type = ContentType.objects.get_for_model(Publication)
         self.site = Site.objects.get_current()
         self.local_zone = ZoneInfo(settings.TIME_ZONE)
 
@@ -196,6 +210,8 @@ class _Importer:
             self.post(item)
 
     def _existing(self, item):
+        if not self.site_known:
+            return None
         return (
             ImportedItem.objects.filter(site_url=self.site_url, wp_id=item.wp_id)
             .select_related("publication", "page")
@@ -288,7 +304,14 @@ class _Importer:
         publication = current
         if decision in ("create", "update"):
             publication = self._save_publication(item, mapped, current)
-            self._remember(item, record, mapped.digest(), publication=publication)
+            self._remember(
+                item,
+                record,
+                mapped.digest(),
+                publication=publication,
+                mapped_tags=mapped.tags,
+                mapped_countries=mapped.countries,
+            )
         self._report_item(item, decision, "publication", fields["type"], status_label, publication)
         if publication is not None:
             self._report_redirects(item, publication.get_absolute_url(), fields["title"])
@@ -402,20 +425,19 @@ class _Importer:
         )
         publication.featured_image.name = mapped.featured.name if mapped.featured else ""
         publication.save()
-        publication.countries.set([self.countries[code] for code in mapped.countries])
-        publication.tags.set(mapped.tags)
+        self._link_countries_and_tags(publication, mapped, replace=current is not None)
         if new_image and not self.dry_run:
-            refresh_featured_renditions(publication)
-            self._written_renditions(publication.featured_image_renditions)
-        publication.gallery_images.all().delete()
+            self._renditions(publication.featured_image.name, publication, "featured_image")
+        if current is not None:
+            publication.gallery_images.all().delete()
         for order, (stored, alt) in enumerate(mapped.gallery):
             image = GalleryImage(publication=publication, alt_text=alt, order=order)
             image.image.name = stored.name
             image.save()
             if not self.dry_run:
-                refresh_gallery_renditions(image)
-                self._written_renditions(image.renditions)
-        publication.attachments.all().delete()
+                self._renditions(stored.name, image, "image")
+        if current is not None:
+            publication.attachments.all().delete()
         for order, stored in enumerate(mapped.documents):
             attachment = Attachment(
                 publication=publication,
@@ -427,11 +449,51 @@ class _Importer:
             attachment.save()
         return publication
 
-    def _written_renditions(self, renditions):
-        # Removed again with the run's other files if the import fails.
-        self.library.written.extend(
-            rendition[key] for rendition in renditions for key in ("jpeg", "webp")
+    def _link_countries_and_tags(self, publication, mapped, *, replace):
+        # Written to the link tables directly: `.set()` sends m2m_changed, whose receivers
+        # rewrite the search vector once per relation (two more UPDATEs a post); the import
+        # rewrites the vectors of what it touched once, at the end (`refresh_touched`).
+        countries = Publication.countries.through
+        if replace:
+            countries.objects.filter(publication=publication).delete()
+            TaggedItem.objects.filter(
+                content_type=self.publication_type, object_id=publication.pk
+            ).delete()
+        countries.objects.bulk_create(
+            countries(publication=publication, country=self.countries[code])
+            for code in mapped.countries
         )
+        TaggedItem.objects.bulk_create(
+            TaggedItem(content_type=self.publication_type, object_id=publication.pk, tag=tag)
+            for tag in {self.tag(name).pk: self.tag(name) for name in mapped.tags}.values()
+        )
+        self.touched.append(publication.pk)
+
+    def tag(self, name):
+        if name not in self.tags:
+            self.tags[name] = Tag.objects.filter(name=name).first() or Tag.objects.create(name=name)
+        return self.tags[name]
+
+    def refresh_touched(self):
+        for start in range(0, len(self.touched), 1000):
+            ids = self.touched[start : start + 1000]
+            refresh_search_vectors(Publication.objects.filter(pk__in=ids))
+        if self.touched:
+            bump_content_version()
+
+    def _renditions(self, name, instance, field_name):
+        """Responsive sizes of an image, made once per file and run (one photo often leads
+        many posts); written ones are removed with the run's other files if it fails."""
+        renditions = self.renditions.get(name)
+        if renditions is None:
+            renditions = make_renditions(getattr(instance, field_name))
+            self.renditions[name] = renditions
+            self.library.written.extend(
+                rendition[key] for rendition in renditions for key in ("jpeg", "webp")
+            )
+        attribute = "featured_image_renditions" if field_name == "featured_image" else "renditions"
+        setattr(instance, attribute, renditions)
+        type(instance).objects.filter(pk=instance.pk).update(**{attribute: renditions})
 
     # --- pages ---
 
@@ -493,10 +555,23 @@ class _Importer:
 
     # --- bookkeeping ---
 
-    def _remember(self, item, record, source_hash, *, publication=None, page=None):
-        target = publication or page
-        target.refresh_from_db()
-        target_hash = publication_hash(publication) if publication else page_hash(page)
+    def _remember(
+        self,
+        item,
+        record,
+        source_hash,
+        *,
+        publication=None,
+        page=None,
+        mapped_tags=(),
+        mapped_countries=(),
+    ):
+        if publication is not None:
+            target_hash = publication_hash(
+                publication, tags=mapped_tags, countries=mapped_countries
+            )
+        else:
+            target_hash = page_hash(page)
         values = {
             "post_type": item.post_type,
             "name": item.slug.lower()[:400],
@@ -667,6 +742,7 @@ def import_export(
                 for term in scan.terms:
                     if term.taxonomy in ("category", "post_tag") and term.slug:
                         terms.setdefault((term.taxonomy, term.slug), term.name or term.slug)
+                importer.refresh_touched()
                 importer.finish(terms)
                 if dry_run:
                     transaction.set_rollback(True)

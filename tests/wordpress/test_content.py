@@ -107,6 +107,7 @@ def test_unknown_shortcodes_are_removed_keeping_their_text_and_counted():
     text = (
         '[vc_row][vc_column width="1/2"][vc_column_text]Shutdowns cut people off.'
         '[/vc_column_text][/vc_column][/vc_row]\n\n[contact-form-7 id="3"]\n\n[divider /]'
+        "[/et_pb_section]"
     )
     body = convert_body(text, resolve=keep_links)
     assert body.html == "<p>Shutdowns cut people off.</p>"
@@ -116,6 +117,7 @@ def test_unknown_shortcodes_are_removed_keeping_their_text_and_counted():
         "vc_column_text": 1,
         "contact-form-7": 1,
         "divider": 1,
+        "et_pb_section": 1,
     }
 
 
