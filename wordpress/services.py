@@ -341,11 +341,7 @@ class _Importer:
                         item.wp_id, title, f"[gallery] id {wp_id}", "not in the export"
                     )
         elif body.gallery_of_attached:
-            attachments = [
-                attachment
-                for attachment in self.scan.attachments.values()
-                if attachment.parent_id == item.wp_id
-            ]
+            attachments = self.scan.attached_to(item.wp_id)
         else:
             return []
         images = []
@@ -362,9 +358,8 @@ class _Importer:
         """Documents linked in the body, then those attached to the post, each once."""
         attached = [
             self._store_attachment(item, attachment, title)
-            for attachment in self.scan.attachments.values()
-            if attachment.parent_id == item.wp_id
-            and attachment.url.lower().rsplit(".", 1)[-1] not in ("jpg", "jpeg", "png", "gif")
+            for attachment in self.scan.attached_to(item.wp_id)
+            if attachment.url.lower().rsplit(".", 1)[-1] not in ("jpg", "jpeg", "png", "gif")
         ]
         unique = {}
         for stored in [*linked, *attached]:

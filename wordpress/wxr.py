@@ -114,8 +114,14 @@ class Scan:
     attachments: dict[int, Attachment] = field(default_factory=dict)
     # id -> (decoded post_name, parent id): enough to rebuild a page's path.
     pages: dict[int, tuple[str, int]] = field(default_factory=dict)
+    # Attachment ids by the id of the post they were uploaded to.
+    children: dict[int, list[int]] = field(default_factory=dict)
     # What an export holds that the import leaves out by design, counted for the report.
     ignored: Counter = field(default_factory=Counter)
+
+    def attached_to(self, wp_id):
+        """The attachments uploaded to post `wp_id`, in export order."""
+        return [self.attachments[child] for child in self.children.get(wp_id, ())]
 
     def page_path(self, wp_id):
         """'/parent/child/' from the page tree (cycles and missing parents cut the path)."""
@@ -376,6 +382,8 @@ def scan(source):
                     parent_id=entry.parent_id,
                     attached_file=entry.meta.get("_wp_attached_file", "").strip(),
                 )
+                if entry.parent_id:
+                    result.children.setdefault(entry.parent_id, []).append(entry.wp_id)
             elif entry.post_type == "page":
                 result.pages[entry.wp_id] = (entry.slug, entry.parent_id)
     if reader.author_count:
