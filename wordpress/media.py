@@ -135,7 +135,9 @@ class MediaLibrary:
             raise MediaProblem(f"not imported: .{extension or '?'} files are not accepted")
         if found is None:
             raise MediaProblem(
-                "missing from the media folder" if self.root else "no --media-dir given"
+                "missing from the media folder"
+                if self.root
+                else "no media folder given (--media-dir, or WORDPRESS_MEDIA_DIR in the admin)"
             )
         path, source = found
         name = posixpath.join("wordpress", self.host, source)

@@ -102,7 +102,7 @@ class ImportRun(models.Model):
     and is deleted once the import has run or the upload is discarded."""
 
     class State(models.TextChoices):
-        CHECKED = "checked", "Checked (dry run)"
+        CHECKED = "checked", "Checked by a dry run"
         IMPORTED = "imported", "Imported"
         FAILED = "failed", "Failed"
         DISCARDED = "discarded", "Discarded"

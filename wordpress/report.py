@@ -45,6 +45,7 @@ class Report:
     ignored: Counter = field(default_factory=Counter)
     problems: list[Row] = field(default_factory=list)
     csv_writer: object = None
+    missing_seen: set = field(default_factory=set, repr=False)
 
     def attach_csv(self, stream):
         self.csv_writer = csv.writer(stream)
@@ -69,7 +70,10 @@ class Report:
         self.add("skipped", wp_id, title, reason)
 
     def missing(self, wp_id, title, url, reason):
-        self.add("missing media", wp_id, title, f"{url}: {reason}")
+        # A post often names one file twice (featured image and body): one row is enough.
+        if (wp_id, url) not in self.missing_seen:
+            self.missing_seen.add((wp_id, url))
+            self.add("missing media", wp_id, title, f"{url}: {reason}")
 
     def warn(self, wp_id, title, message):
         self.add("warning", wp_id, title, message)

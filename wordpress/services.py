@@ -262,7 +262,8 @@ class _Importer:
                     "imported as a statement (add it to --type-map)"
                 )
             self.report.warn(item.wp_id, title, message)
-        standfirst = plain_text(item.excerpt)
+        # Without an excerpt WordPress shows the body's first 55 words; so do our cards.
+        standfirst = plain_text(item.excerpt) or Truncator(plain_text(body.html)).words(55)
         if len(standfirst) > STANDFIRST_MAX:
             self.report.warn(item.wp_id, title, "excerpt cut to 600 characters")
             standfirst = Truncator(standfirst).chars(STANDFIRST_MAX)

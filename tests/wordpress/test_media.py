@@ -88,7 +88,7 @@ def test_files_that_cannot_be_imported_say_why(media_dir, storage, relative, rea
 
 
 def test_without_a_media_folder_everything_is_missing(storage):
-    with pytest.raises(MediaProblem, match="no --media-dir given"):
+    with pytest.raises(MediaProblem, match="no media folder given"):
         library(None, storage).store("2019/05/defenders.jpg")
 
 

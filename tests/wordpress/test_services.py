@@ -149,6 +149,8 @@ def test_types_from_prefixes_and_categories(imported):
     assert by_wp_id(103).type == "statement"
     assert [c.code for c in by_wp_id(103).countries.all()] == ["MM"]
     assert by_wp_id(104).type == "report"
+    # No excerpt: the body's beginning, as WordPress shows it.
+    assert by_wp_id(104).standfirst == "The year in review."
     assert by_wp_id(114).type == "story"
 
 
