@@ -92,6 +92,7 @@ PLUGIN_NAMES = {
     "pullquote",
 }
 VIDEO_SHORTCODES = {"embed", "video", "audio", "youtube", "vimeo", "soundcloud"}
+SURROGATE = re.compile("[\ud800-\udfff]")
 STRAY_CLOSING = re.compile(r"\[/([A-Za-z][\w-]*)\]")
 URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>\]]+")
 
@@ -368,6 +369,9 @@ def convert_body(text, *, resolve: Resolver, lift_first_video=True) -> Body:
     """The WordPress body `text` as sanitised HTML for our site (see the module docstring)."""
     converter = _Converter(lift_first_video=lift_first_video)
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    # An XML parser never yields lone surrogates, but this function takes any text: they
+    # cannot be encoded for the sanitiser.
+    text = SURROGATE.sub("\ufffd", text)
     text = IFRAME.sub(lambda m: converter.video(html.unescape(m.group(1))), text)
     text = converter.shortcodes(text)
     text = BARE_URL_LINE.sub(lambda m: converter.video(m.group(1)), text)
