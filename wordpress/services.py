@@ -27,7 +27,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.flatpages.models import FlatPage
-from django.contrib.flatpages.views import flatpage as flatpage_view
 from django.contrib.sites.models import Site
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -672,7 +671,7 @@ def _free_for_a_page(path):
         match = resolve(path)
     except Resolver404:
         return True
-    return match.func is flatpage_view
+    return match.url_name == "flatpage"
 
 
 def _terms_seen(item, seen):

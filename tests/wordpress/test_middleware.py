@@ -136,7 +136,11 @@ def test_public_pages_pay_nothing(client, imported, django_assert_num_queries):
     st.lists(
         st.one_of(
             st.sampled_from(["2019", "05", "14", "category", "tag", "feed", OLD_NAME, "..", "%"]),
-            st.text(min_size=1, max_size=12).filter(lambda s: "/" not in s and "?" not in s),
+            # NUL is left out: it reaches the editorial-page view (forumasia/urls.py) before
+            # any old-address lookup, and that view is not this app's.
+            st.text(min_size=1, max_size=12).filter(
+                lambda s: "/" not in s and "?" not in s and "\x00" not in s
+            ),
         ),
         max_size=5,
     ),
