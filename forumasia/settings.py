@@ -85,6 +85,7 @@ LOCAL_APPS = [
     "members",
     "publications",
     "newsletter",
+    "wordpress",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -111,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "forumasia.csp.SiteCSPMiddleware",
+    # Old WordPress addresses: acts only on / with ?p= or ?page_id= and on a 404.
+    "wordpress.middleware.WordPressRedirectMiddleware",
     # Only acts on a 404: looks the path up in the editors' redirects (one query).
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
     # Last, as django-axes requires: turns a refused login into the lockout page.
@@ -375,6 +378,16 @@ SILENCED_SYSTEM_CHECKS = [
 # working as long as people keep old emails and want out, one-click (RFC 8058) included.
 NEWSLETTER_MANAGE_LINK_DAYS = int(os.environ.get("NEWSLETTER_MANAGE_LINK_DAYS", "30"))
 NEWSLETTER_UNSUBSCRIBE_LINK_DAYS = int(os.environ.get("NEWSLETTER_UNSUBSCRIBE_LINK_DAYS", "365"))
+
+# --- WordPress import -----------------------------------------------------------------------
+
+# Exports uploaded in the admin wait here until imported, then are deleted. Never under
+# MEDIA_ROOT: an export holds drafts and private posts. Several app hosts must share it.
+WORDPRESS_EXPORTS_DIR = Path(
+    os.environ.get("WORDPRESS_EXPORTS_DIR", BASE_DIR / "private" / "wordpress-exports")
+)
+# A copy of the old site's wp-content/uploads, for imports started in the admin (optional).
+WORDPRESS_MEDIA_DIR = os.environ.get("WORDPRESS_MEDIA_DIR", "")
 
 # --- Logging ----------------------------------------------------------------------------------
 

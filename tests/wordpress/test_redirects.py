@@ -1,0 +1,51 @@
+import pytest
+
+from wordpress.redirects import OldAddress, feed_for, parse_old_address
+
+
+@pytest.mark.parametrize(
+    ("path", "address"),
+    [
+        ("/some-post/", OldAddress("post", name="some-post")),
+        ("/Some-Post", OldAddress("post", name="some-post")),
+        ("/2009/10/some-post/", OldAddress("post", name="some-post", year=2009, month=10)),
+        (
+            "/2009/10/05/some-post",
+            OldAddress("post", name="some-post", year=2009, month=10, day=5),
+        ),
+        ("/category/cambodia/", OldAddress("term", name="cambodia", taxonomy="category")),
+        ("/category/asia/cambodia", OldAddress("term", name="cambodia", taxonomy="category")),
+        (
+            "/category/cambodia/feed/",
+            OldAddress("term", name="cambodia", taxonomy="category", feed=True),
+        ),
+        ("/tag/land-rights/", OldAddress("term", name="land-rights", taxonomy="post_tag")),
+        ("/feed/", OldAddress("feed", name="rss")),
+        ("/feed", OldAddress("feed", name="rss")),
+        ("/feed/atom/", OldAddress("feed", name="atom")),
+        ("/wp-content/uploads/2019/05/a.pdf", OldAddress("media", name="2019/05/a.pdf")),
+        ("/wp-content/uploads/../wp-config.php", None),
+        ("/2009/", OldAddress("year", year=2009)),
+        ("/2009/10", OldAddress("year", year=2009)),
+        ("/2009/10/05/", OldAddress("year", year=2009)),
+        ("/a/b/c/d/", None),
+        ("/", None),
+        ("no-slash", None),
+        ("/nul\x00/", None),
+    ],
+)
+def test_old_addresses_are_recognised(path, address):
+    assert parse_old_address(path) == address
+
+
+@pytest.mark.parametrize(
+    ("list_url", "feed"),
+    [
+        ("/publications/?country=kh", "/feeds/rss/?country=kh"),
+        ("/publications/?tag=land-rights", "/feeds/rss/?tag=land-rights"),
+        ("/reports/", "/feeds/rss/?type=report"),
+        ("/publications/", "/feeds/rss/"),
+    ],
+)
+def test_a_category_feed_follows_the_same_filter(list_url, feed):
+    assert feed_for(list_url) == feed

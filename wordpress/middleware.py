@@ -1,0 +1,32 @@
+from django.http import HttpResponsePermanentRedirect
+
+from .redirects import find_new_url, url_for_wordpress_id
+
+WORDPRESS_QUERY = ("p", "page_id")
+
+
+class WordPressRedirectMiddleware:
+    """301s for the old WordPress site's addresses (wordpress/redirects.py).
+
+    Acts only on `/?p=ID` / `/?page_id=ID` — before the view, so the home page's cache (keyed
+    without `p`) never answers them — and on responses that are a 404. Every other request
+    passes through untouched, without a query. Listed above Django's redirects middleware, so
+    a redirect an editor made in the admin wins over an automatic one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and request.path == "/":
+            for name in WORDPRESS_QUERY:
+                if name in request.GET:
+                    target = url_for_wordpress_id(request.GET[name], host=request.get_host())
+                    if target:
+                        return HttpResponsePermanentRedirect(target)
+        response = self.get_response(request)
+        if response.status_code == 404 and request.method in ("GET", "HEAD"):
+            target = find_new_url(request.path, host=request.get_host())
+            if target:
+                return HttpResponsePermanentRedirect(target)
+        return response

@@ -1,0 +1,128 @@
+"""What the import remembers: which WordPress item became which object, and its old addresses.
+
+Every row is keyed on the WordPress site's address and the WordPress id, so a second import of
+the same site updates instead of duplicating, and two sites never mix. Old addresses are
+answered from these rows (wordpress/redirects.py) and always lead to the object's *current*
+address: an editor may rename a slug after the import and old links still arrive.
+"""
+
+from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
+from django.db import models
+from django.db.models import Q
+
+from publications.models import Publication
+
+
+class ImportedItem(models.Model):
+    site_url = models.CharField("WordPress site", max_length=255)
+    wp_id = models.PositiveBigIntegerField("WordPress ID")
+    post_type = models.CharField(max_length=20)
+    # The decoded `post_name`: /<name>/, /YYYY/MM/<name>/ and /YYYY/MM/DD/<name>/ lead here.
+    name = models.CharField(max_length=400, blank=True, db_index=True)
+    post_date = models.DateField(null=True, blank=True)
+    # Null once an editor deletes the object: a later import then leaves it deleted.
+    publication = models.ForeignKey(
+        Publication, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    page = models.ForeignKey(
+        FlatPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Hash of what the import wrote (mapped from WordPress), and of the object as it was
+    # right after: a different hash of the object now means an editor changed it.
+    source_hash = models.CharField(max_length=64)
+    target_hash = models.CharField(max_length=64)
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["site_url", "wp_id"], name="imported_item_unique"),
+            models.CheckConstraint(
+                condition=Q(publication__isnull=True) | Q(page__isnull=True),
+                name="imported_item_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.site_url} #{self.wp_id}"
+
+    @property
+    def target(self):
+        return self.publication or self.page
+
+    def new_url(self):
+        """Where the old item lives now, or None (deleted on the new site)."""
+        if self.publication is not None:
+            return self.publication.get_absolute_url()
+        if self.page is not None:
+            return self.page.url
+        return None
+
+
+class ImportedTerm(models.Model):
+    """A category or tag of the old site and the filtered list it now leads to."""
+
+    site_url = models.CharField("WordPress site", max_length=255)
+    taxonomy = models.CharField(max_length=40)
+    slug = models.CharField(max_length=400)
+    redirect_to = models.CharField(max_length=500)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site_url", "taxonomy", "slug"], name="imported_term_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.taxonomy} {self.slug}"
+
+
+class ImportedMedia(models.Model):
+    """A file from the old site's `wp-content/uploads` and the name it is stored under."""
+
+    site_url = models.CharField("WordPress site", max_length=255)
+    source = models.CharField(max_length=500)
+    stored_name = models.CharField(max_length=500)
+
+    class Meta:
+        verbose_name_plural = "imported media"
+        constraints = [
+            models.UniqueConstraint(fields=["site_url", "source"], name="imported_media_unique")
+        ]
+
+    def __str__(self):
+        return self.source
+
+
+class ImportRun(models.Model):
+    """An export uploaded in the admin: checked by a dry run, then imported (or discarded).
+
+    The uploaded file lives in private storage (wordpress/uploads.py), never under MEDIA_URL,
+    and is deleted once the import has run or the upload is discarded."""
+
+    class State(models.TextChoices):
+        CHECKED = "checked", "Checked by a dry run"
+        IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Failed"
+        DISCARDED = "discarded", "Discarded"
+
+    original_name = models.CharField(max_length=255)
+    stored_name = models.CharField(max_length=255, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.CHECKED)
+    error = models.TextField(blank=True)
+    type_map = models.TextField(blank=True, help_text="The CSV of extra type rules, if any.")
+    report = models.JSONField(default=dict, blank=True)
+    report_csv = models.TextField(blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = "WordPress import"
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_state_display()})"

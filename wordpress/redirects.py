@@ -1,0 +1,161 @@
+"""Old WordPress addresses, answered with a 301 to where the content lives now.
+
+`parse_old_address()` says what an address of the old site was (a pure function);
+`find_new_url()` looks it up among the imported items, categories, tags and files (a date
+archive leads to the year's list). The middleware (wordpress/middleware.py) asks only for
+`/` with `?p=`/`?page_id=` and for addresses that would otherwise be a 404, so current pages
+never pay for this and never change: an old address that is also a page of the new site
+stays that page.
+
+Targets are the objects' current addresses (an editor may rename a slug after the import);
+a publication that is not public is not redirected to (its address would be a 404 anyway),
+and a target equal to the address asked for is never returned, so there is no loop.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from django.core.files.storage import default_storage
+
+from .media import RESIZED, clean_relative
+from .models import ImportedItem, ImportedMedia, ImportedTerm
+
+POST_PATH = re.compile(r"^/(?:(\d{4})/(\d{2})/(?:(\d{2})/)?)?([^/]+)/?$")
+TERM_PATH = re.compile(r"^/(category|tag)/(?:[^/]+/)*?([^/]+)/?(feed/?)?$")
+YEAR_PATH = re.compile(r"^/(\d{4})(?:/\d{2}){0,2}/?$")
+FEED_PATH = re.compile(r"^/feed(?:/(rss|rss2|atom|rdf))?/?$")
+UPLOADS_PATH = re.compile(r"^/wp-content/uploads/(.+)$")
+WP_ID = re.compile(r"^\d{1,18}$")
+FEEDS = {"atom": "/feeds/atom/"}
+RSS_FEED = "/feeds/rss/"
+PUBLICATION_LIST = "/publications/"
+TYPE_FEEDS = {
+    "/statements/": "statement",
+    "/letters/": "letter",
+    "/reports/": "report",
+    "/stories/": "story",
+}
+
+
+@dataclass(frozen=True)
+class OldAddress:
+    kind: str  # "post", "term", "feed", "media" or "year"
+    name: str = ""
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    taxonomy: str = ""
+    feed: bool = False
+
+
+def parse_old_address(path):
+    """What `path` was on a WordPress site, or None for nothing we know."""
+    if not path.startswith("/") or "\x00" in path:
+        return None
+    found = FEED_PATH.match(path)
+    if found:
+        return OldAddress("feed", name=found.group(1) or "rss")
+    found = YEAR_PATH.match(path)
+    if found:
+        return OldAddress("year", year=int(found.group(1)))
+    found = UPLOADS_PATH.match(path)
+    if found:
+        relative = clean_relative(found.group(1))
+        return OldAddress("media", name=relative) if relative else None
+    found = TERM_PATH.match(path)
+    if found:
+        taxonomy = "category" if found.group(1) == "category" else "post_tag"
+        return OldAddress(
+            "term", name=found.group(2).lower(), taxonomy=taxonomy, feed=bool(found.group(3))
+        )
+    found = POST_PATH.match(path)
+    if found:
+        year, month, day, name = found.groups()
+        return OldAddress(
+            "post",
+            name=name.lower(),
+            year=int(year) if year else None,
+            month=int(month) if month else None,
+            day=int(day) if day else None,
+        )
+    return None
+
+
+def feed_for(list_url):
+    """The feed that follows the same filter as a list address."""
+    parts = urlsplit(list_url)
+    if parts.path in TYPE_FEEDS:
+        return f"{RSS_FEED}?{urlencode({'type': TYPE_FEEDS[parts.path]})}"
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k in ("type", "country", "tag")]
+    return RSS_FEED + (f"?{urlencode(query)}" if query else "")
+
+
+def _public_url(record):
+    if record.publication is not None:
+        return record.publication.get_absolute_url() if record.publication.is_public else None
+    if record.page is not None:
+        return record.page.url
+    return None
+
+
+def _best(records, host):
+    """Of items with the same id or name from several imported sites, the one of this host."""
+    for record in records:
+        if host and host in record.site_url:
+            return record
+    return records[0] if records else None
+
+
+def url_for_wordpress_id(wp_id, *, host=""):
+    """`/?p=ID` or `/?page_id=ID`: the new address, or None."""
+    if not WP_ID.match(wp_id or ""):
+        return None
+    records = list(
+        ImportedItem.objects.filter(wp_id=int(wp_id)).select_related("publication", "page")[:5]
+    )
+    record = _best(records, host)
+    return _public_url(record) if record else None
+
+
+def _post_url(address, host):
+    records = list(
+        ImportedItem.objects.filter(name=address.name).select_related("publication", "page")[:20]
+    )
+    if address.year is not None:
+        dated = [
+            record
+            for record in records
+            if record.post_date
+            and record.post_date.year == address.year
+            and record.post_date.month == address.month
+            and (address.day is None or record.post_date.day == address.day)
+        ]
+        records = dated or records
+    record = _best(records, host)
+    return _public_url(record) if record else None
+
+
+def find_new_url(path, *, host=""):
+    """The new address for an old one that is a 404 here, or None."""
+    address = parse_old_address(path)
+    if address is None:
+        return None
+    if address.kind == "feed":
+        target = FEEDS.get(address.name, RSS_FEED)
+    elif address.kind == "year":
+        target = f"{PUBLICATION_LIST}?{urlencode({'year': address.year})}"
+    elif address.kind == "media":
+        candidates = list(dict.fromkeys((address.name, RESIZED.sub("", address.name))))
+        stored = ImportedMedia.objects.filter(source__in=candidates).first()
+        target = default_storage.url(stored.stored_name) if stored else None
+    elif address.kind == "term":
+        term = ImportedTerm.objects.filter(taxonomy=address.taxonomy, slug=address.name).first()
+        target = None
+        if term is not None:
+            target = feed_for(term.redirect_to) if address.feed else term.redirect_to
+    else:
+        target = _post_url(address, host)
+    if target is None or urlsplit(target).path == path:
+        return None
+    return target
