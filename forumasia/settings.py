@@ -73,8 +73,9 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "taggit",
+    # The editor widget and its static files only. ckeditor_uploader (django-ckeditor's
+    # upload and browse views) is not installed: editor uploads go to publications/uploads.py.
     "ckeditor",
-    "ckeditor_uploader",
     "csp",
 ]
 LOCAL_APPS = [
@@ -214,9 +215,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Rich text --------------------------------------------------------------------------------
 
+# Where publications/uploads.py stores images added in the editor (under MEDIA_ROOT).
 CKEDITOR_UPLOAD_PATH = "uploads/"
-CKEDITOR_RESTRICT_BY_USER = False
-CKEDITOR_ALLOW_NONIMAGE_FILES = False
+# Upload URLs are set by publications.admin.NewsroomEditorWidget (they come from reverse()).
 CKEDITOR_CONFIGS = {
     "default": {
         "toolbar": "newsroom",
@@ -231,6 +232,15 @@ CKEDITOR_CONFIGS = {
         ],
         "format_tags": "p;h2;h3;h4",
         "removePlugins": "exportpdf",
+        # Pasted and dropped images are uploaded (and stripped) instead of being inlined as
+        # data: URLs; clipboard_handleImages off is what uploadimage expects (else it warns
+        # "clipboard-image-handling-disabled" and turns it off itself).
+        "extraPlugins": "uploadimage",
+        "clipboard_handleImages": False,
+        # The Image dialog's Upload tab sends the file by XHR and reads JSON; the default
+        # "form" method needs the server to answer with inline script, which the admin's
+        # Content-Security-Policy refuses.
+        "filebrowserUploadMethod": "xhr",
         "height": 360,
         "width": "100%",
     }
