@@ -107,8 +107,23 @@ class SignatureInline(admin.TabularInline):
     verbose_name_plural = "signatories — member organisations, in the order they are listed"
 
 
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["title", "file", "language", "order"]
+        help_texts = {
+            "file": (
+                "PDF or another document (Word, OpenDocument, spreadsheet, EPUB). A PDF is "
+                "published without its document properties (author, dates, software): they "
+                "are removed on upload. Other formats keep theirs: remove them before "
+                "uploading (in Word: File › Info › Check for Issues › Inspect Document)."
+            )
+        }
+
+
 class AttachmentInline(admin.TabularInline):
     model = Attachment
+    form = AttachmentForm
     extra = 0
     fields = ["title", "file", "language", "order", "size"]
     readonly_fields = ["size"]
