@@ -182,12 +182,9 @@ def strip_metadata(file):
             for frame in _frames(image):
                 durations.append(frame.info.get("duration", 100))
                 frames.append(_bare(frame.convert("RGBA")))
-            options = {
-                "save_all": True,
-                "append_images": frames[1:],
-                "duration": durations,
-                "loop": image.info.get("loop", 0),
-            }
+            options = {"save_all": True, "append_images": frames[1:], "duration": durations}
+            if "loop" in image.info:  # without it a GIF plays once
+                options["loop"] = image.info["loop"]
             if image_format == "GIF":
                 # Frames were composited when read: each one replaces the last whole.
                 options["disposal"] = 2

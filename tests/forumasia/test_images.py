@@ -256,6 +256,20 @@ def test_animations_within_the_budget_keep_every_frame(kind):
         assert image.n_frames == 3
 
 
+@pytest.mark.parametrize("loop", [None, 0, 3], ids=["plays once", "loops forever", "loops 3"])
+def test_an_animation_keeps_its_timing_and_looping(loop):
+    frames = [Image.new("RGB", (20, 20), colour) for colour in ("red", "blue")]
+    buffer = io.BytesIO()
+    looping = {} if loop is None else {"loop": loop}
+    frames[0].save(
+        buffer, format="GIF", save_all=True, append_images=frames[1:], duration=70, **looping
+    )
+
+    with Image.open(strip_metadata(SimpleUploadedFile("a.gif", buffer.getvalue()))) as image:
+        assert image.info.get("loop") == loop
+        assert [frame.info["duration"] for frame in ImageSequence.Iterator(image)] == [70, 70]
+
+
 # --- Metadata: nothing but pixels leaves the pipeline -----------------------------------------
 
 
