@@ -122,8 +122,10 @@ def editor_page(page, live_server):
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.goto(live_server.url + "/admin/publications/publication/add/")
+    # A function, not an expression: Playwright polls expressions with eval(), which the
+    # admin's CSP refuses.
     page.wait_for_function(
-        "window.CKEDITOR && CKEDITOR.instances.id_body "
+        "() => window.CKEDITOR && CKEDITOR.instances.id_body "
         "&& CKEDITOR.instances.id_body.status === 'ready'"
     )
     page.frame_locator(BODY).locator("body").click()
@@ -202,7 +204,6 @@ def test_image_dialog_upload_tab_uploads_by_xhr_and_inserts_the_image(
         "input[type=file]"
     ).set_input_files(path)
     dialog.get_by_role("button", name=re.compile("Send it to the Server", re.I)).click()
-    url_field = dialog.locator("input.cke_dialog_ui_input_text").first
     page.wait_for_function(
         "() => CKEDITOR.dialog.getCurrent().getValueOf('info', 'txtUrl').startsWith('/media/')",
         timeout=15_000,
@@ -215,7 +216,6 @@ def test_image_dialog_upload_tab_uploads_by_xhr_and_inserts_the_image(
     stored_without_metadata(media_root, src)
     assert [(u["status"], u["type"]) for u in uploads] == [(200, "application/json")]
     assert uploads[0]["csrf"]
-    assert url_field is not None
     assert csp_violations == []
     assert not [line for line in console if line.startswith(("error", "pageerror"))]
 
@@ -245,7 +245,7 @@ def test_text_pasted_from_word_still_pastes_cleaned(editor_page, console, csp_vi
         timeout=15_000,
     )
 
-    data = page.evaluate("CKEDITOR.instances.id_body.getData()")
+    data = page.evaluate("() => CKEDITOR.instances.id_body.getData()")
     assert "<strong>Joint statement</strong>" in data
     assert "Mso" not in data and "mso-" not in data and "o:p" not in data
     assert csp_violations == []
