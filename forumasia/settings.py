@@ -74,8 +74,9 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "taggit",
+    # The editor widget and its static files only. ckeditor_uploader (django-ckeditor's
+    # upload and browse views) is not installed: editor uploads go to publications/uploads.py.
     "ckeditor",
-    "ckeditor_uploader",
     "csp",
     # Login guard: counts failed logins per account and per client (Auth section below).
     "axes",
@@ -226,6 +227,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The apps' static folders without CKEditor's demo and test HTML pages (forumasia/staticfiles.py).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "forumasia.staticfiles.AppDirectoriesFinder",
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
@@ -263,9 +269,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Rich text --------------------------------------------------------------------------------
 
+# Where publications/uploads.py stores images added in the editor (under MEDIA_ROOT).
 CKEDITOR_UPLOAD_PATH = "uploads/"
-CKEDITOR_RESTRICT_BY_USER = False
-CKEDITOR_ALLOW_NONIMAGE_FILES = False
+# Upload URLs are set by publications.admin.NewsroomEditorWidget (they come from reverse()).
 CKEDITOR_CONFIGS = {
     "default": {
         "toolbar": "newsroom",
@@ -280,6 +286,15 @@ CKEDITOR_CONFIGS = {
         ],
         "format_tags": "p;h2;h3;h4",
         "removePlugins": "exportpdf",
+        # Pasted and dropped images are uploaded (and stripped) instead of being inlined as
+        # data: URLs; clipboard_handleImages off is what uploadimage expects (else it warns
+        # "clipboard-image-handling-disabled" and turns it off itself).
+        "extraPlugins": "uploadimage",
+        "clipboard_handleImages": False,
+        # The Image dialog's Upload tab sends the file by XHR and reads JSON; the default
+        # "form" method needs the server to answer with inline script, which the admin's
+        # Content-Security-Policy refuses.
+        "filebrowserUploadMethod": "xhr",
         "height": 360,
         "width": "100%",
     }

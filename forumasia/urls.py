@@ -46,7 +46,6 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("publications.urls")),
     path("newsletter/", include("newsletter.urls")),
-    path("ckeditor/", include("ckeditor_uploader.urls")),
     path("admin/", admin.site.urls),
 ]
 

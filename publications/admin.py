@@ -1,11 +1,12 @@
 """The editors' workspace: write, schedule, publish and preview publications."""
 
-from ckeditor_uploader.widgets import CKEditorUploadingWidget
+from ckeditor.widgets import CKEditorWidget
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag, TaggedItem
@@ -16,13 +17,17 @@ from . import services
 from .models import Attachment, GalleryImage, Publication, Signature
 
 
-class NewsroomEditorWidget(CKEditorUploadingWidget):
-    """CKEditor with image upload through our own validated view, without "Browse server"
-    (ckeditor_uploader's browser page relies on inline script our admin CSP forbids)."""
+class NewsroomEditorWidget(CKEditorWidget):
+    """CKEditor whose every image upload goes to our own validated view
+    (publications/uploads.py): pasted and dropped images (the uploadimage plugin) and the
+    Image dialog's Upload tab. No "Browse server": editors pick images from their computer.
+    The rest of the upload set-up is in settings.CKEDITOR_CONFIGS."""
 
     def _set_config(self):
         super()._set_config()
-        self.config.pop("filebrowserBrowseUrl", None)
+        upload_url = reverse("publications:ckeditor-upload")
+        self.config["imageUploadUrl"] = upload_url
+        self.config["filebrowserImageUploadUrl"] = upload_url
 
 
 class PublicationAdminForm(forms.ModelForm):
@@ -102,8 +107,23 @@ class SignatureInline(admin.TabularInline):
     verbose_name_plural = "signatories — member organisations, in the order they are listed"
 
 
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["title", "file", "language", "order"]
+        help_texts = {
+            "file": (
+                "PDF or another document (Word, OpenDocument, spreadsheet, EPUB). A PDF is "
+                "published without its document properties (author, dates, software): they "
+                "are removed on upload. Other formats keep theirs: remove them before "
+                "uploading (in Word: File › Info › Check for Issues › Inspect Document)."
+            )
+        }
+
+
 class AttachmentInline(admin.TabularInline):
     model = Attachment
+    form = AttachmentForm
     extra = 0
     fields = ["title", "file", "language", "order", "size"]
     readonly_fields = ["size"]

@@ -60,19 +60,34 @@ TYPE_TITLES = {
 COLOURS = ["#8a1c2b", "#0b5d6b", "#3b4a8c", "#7a3e00", "#2f6b3b", "#5e111c"]
 VIDEO_URL = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"  # Big Buck Bunny, a free sample film
 
-# A minimal valid one-page PDF saying it is a sample.
-SAMPLE_PDF = b"""%PDF-1.4
-1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
-2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj
-3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R
-/Resources << /Font << /F1 5 0 R >> >> >> endobj
-4 0 obj << /Length 62 >> stream
-BT /F1 18 Tf 72 770 Td (Sample report - fictional demo content) Tj ET
-endstream endobj
-5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj
-trailer << /Root 1 0 R >>
-%%EOF
-"""
+
+def _sample_pdf():
+    """A minimal valid one-page PDF saying it is a sample, with its cross-reference table
+    (attachments are rewritten with pypdf on save, which needs one)."""
+    text = b"BT /F1 18 Tf 72 770 Td (Sample report - fictional demo content) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >> stream\n%s\nendstream" % (len(text), text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj %s endobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return pdf
+
+
+SAMPLE_PDF = _sample_pdf()
 
 
 def _image(text, colour, size=(1200, 675)):

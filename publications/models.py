@@ -23,6 +23,8 @@ from taggit.managers import TaggableManager
 from forumasia.images import strip_uploaded_image, validate_image_file
 from forumasia.sanitise import clean_html
 
+from .documents import is_pdf, strip_pdf_metadata, strip_uploaded_document
+
 LANGUAGES = [
     ("en", "English"),
     ("bn", "Bengali"),
@@ -439,10 +441,20 @@ class Attachment(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        strip_uploaded_document(self.file)
         if self.file:
             with contextlib.suppress(OSError, ValueError):
                 self.file_size = self.file.size
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # The same rewrite save() makes, so a PDF it cannot make is a form error, not a 500.
+        super().clean()
+        if self.file and not self.file._committed and is_pdf(self.file.file):
+            try:
+                strip_pdf_metadata(self.file.file)
+            except ValidationError as exc:
+                raise ValidationError({"file": exc.messages}) from exc
 
     @property
     def extension(self):

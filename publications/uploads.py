@@ -1,27 +1,26 @@
-"""Inline images in the rich-text body, uploaded from CKEditor.
+"""Images in the rich-text body, uploaded from CKEditor: pasted, dropped or sent from the Image
+dialog's Upload tab.
 
-Replaces ckeditor_uploader's upload view at the same URL. That view is CSRF-exempt, stores
-any file as sent and answers with inline script; this one keeps CSRF (the editor sends the
-token in an X-CSRFToken header, see publications/static/publications/ckeditor-csrf.js), runs
-the shared image pipeline (verify, cap, strip EXIF/GPS) and answers in CKEditor's JSON
-protocol, which needs no inline script under the admin's Content-Security-Policy.
+The only upload route of the editor (django-ckeditor's own views are not routed at all:
+they skip CSRF, store any file as sent and answer with inline script). This one keeps
+CSRF (the editor sends the token in an X-CSRFToken header, see
+publications/static/publications/ckeditor-csrf.js), runs the shared image pipeline
+(forumasia/images.py: verify every frame, cap, strip all metadata, name the file after its
+real format) and always answers in CKEditor's JSON protocol, which needs no inline script
+under the admin's Content-Security-Policy.
 """
 
 import posixpath
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
 from django.views.decorators.http import require_POST
-from PIL import Image
 
 from forumasia.images import strip_metadata, validate_image_file
-
-EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 
 
 def _error(message, status=200):
@@ -31,9 +30,10 @@ def _error(message, status=200):
 
 
 @require_POST
-@staff_member_required
 def ckeditor_upload(request):
     user = request.user
+    if not (user.is_active and user.is_staff):
+        return _error("Your session has ended: log in again to upload images.", status=403)
     if not (
         user.has_perm("publications.add_publication")
         or user.has_perm("publications.change_publication")
@@ -44,18 +44,16 @@ def ckeditor_upload(request):
         return _error("Choose an image to upload.")
     try:
         validate_image_file(upload)
+        clean = strip_metadata(upload)
     except ValidationError as exc:
         return _error(" ".join(exc.messages))
 
-    upload.seek(0)
-    with Image.open(upload) as image:
-        extension = EXTENSIONS[image.format]
-    clean = strip_metadata(upload)
     stem = slugify(posixpath.splitext(upload.name)[0])[:80] or "image"
+    extension = posixpath.splitext(clean.name)[1]
     name = posixpath.join(
         settings.CKEDITOR_UPLOAD_PATH,
         f"{timezone.now():%Y/%m}",
-        get_valid_filename(f"{stem}.{extension}"),
+        get_valid_filename(f"{stem}{extension}"),
     )
     saved = default_storage.save(name, clean)
     return JsonResponse(

@@ -19,7 +19,7 @@ urlpatterns = [
     path("letters/", views.PublicationListView.as_view(fixed_type="letter"), name="letter-list"),
     path("reports/", views.PublicationListView.as_view(fixed_type="report"), name="report-list"),
     path("stories/", views.PublicationListView.as_view(fixed_type="story"), name="story-list"),
-    # Wins over ckeditor_uploader's own upload view (included later in forumasia/urls.py):
-    # same URL, so the editor needs no change, but every image is validated and stripped.
+    # The editor's only upload route (paste, drop, Image dialog): validated and stripped.
+    # django-ckeditor's own upload and browse views are deliberately not routed.
     path("ckeditor/upload/", uploads.ckeditor_upload, name="ckeditor-upload"),
 ]

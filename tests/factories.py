@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from members.models import Country, MemberOrganisation
+from publications.demo import SAMPLE_PDF
 
 # --- Accounts ---------------------------------------------------------------------------------
 
@@ -102,7 +103,7 @@ class AttachmentFactory(factory.django.DjangoModelFactory):
 
     publication = factory.SubFactory(PublicationFactory)
     title = factory.Sequence(lambda n: f"Sample report file {n}")
-    file = factory.django.FileField(filename="sample-report.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    file = factory.django.FileField(filename="sample-report.pdf", data=SAMPLE_PDF)
 
 
 class GalleryImageFactory(factory.django.DjangoModelFactory):

@@ -21,14 +21,21 @@
   var KNOWN = /^(?:\s*(?:return\s+)?(?:CKEDITOR\.tools\.getMouseButton\(event\)\s*={2,3}\s*CKEDITOR\.MOUSE_BUTTON_LEFT\s*&&\s*)?(?:CKEDITOR\.tools\.callFunction\([^()]*\)|false)\s*;?|\s*this\.style\.cssText\s*=\s*this\.style\.cssText\s*;?)+\s*$/;
   var HANDLER_ATTR = /(\s)on(click|mousedown|mouseup|mouseover|mouseout|keydown|keypress|focus|blur|dragstart)=("([^"]*)"|'([^']*)')/gi;
 
+  // Frames CKEditor fills itself (the Image dialog's file field) start at a javascript: URL
+  // that does nothing; the CSP refuses to run it. about:blank is the same empty document.
+  var EMPTY_FRAME_SRC = /(\ssrc=)(["'])javascript:void\(0\)\2/gi;
+
   function rewrite(html) {
-    if (typeof html !== "string" || html.indexOf("on") === -1) return html;
-    return html.replace(HANDLER_ATTR, function (whole, space, type, quoted, dq, sq) {
-      var code = dq !== undefined ? dq : sq;
-      var decoded = code.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
-      if (!KNOWN.test(decoded)) return whole;
-      return space + "data-cke-on" + type.toLowerCase() + "=" + quoted;
-    });
+    if (typeof html !== "string") return html;
+    return html.replace(EMPTY_FRAME_SRC, "$1$2about:blank$2").replace(
+      HANDLER_ATTR,
+      function (whole, space, type, quoted, dq, sq) {
+        var code = dq !== undefined ? dq : sq;
+        var decoded = code.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+        if (!KNOWN.test(decoded)) return whole;
+        return space + "data-cke-on" + type.toLowerCase() + "=" + quoted;
+      }
+    );
   }
 
   function parseArgs(text, element, event) {
@@ -97,6 +104,43 @@
     };
   }
   patchWrite();
+
+  // The Image dialog's Upload tab writes its file field into a frame together with an inline
+  // script that tells the dialog the form has loaded, and will unload; the CSP refuses it.
+  // Write the same document without that script and make those two calls from here. Only
+  // CKEditor's exact script is understood; anything else is written as it is (and refused).
+  var FILE_FORM_SCRIPT = /<script>window\.parent\.CKEDITOR\.tools\.callFunction\((\d+)\);window\.onbeforeunload = function\(\) \{window\.parent\.CKEDITOR\.tools\.callFunction\((\d+)\)\}<\/script>$/;
+  function patchFileField() {
+    var file = window.CKEDITOR.ui.dialog && window.CKEDITOR.ui.dialog.file;
+    if (!file || file.prototype.__cspShim) return;
+    file.prototype.__cspShim = true;
+    var reset = file.prototype.reset;
+    file.prototype.reset = function () {
+      var frameDocument = window.CKEDITOR.document.getById(this._.frameId).getFrameDocument().$;
+      var write = frameDocument.write;
+      // Set on the document itself, for the one write reset() makes (at once, or later).
+      frameDocument.write = function (html) {
+        delete frameDocument.write;
+        var match = typeof html === "string" ? FILE_FORM_SCRIPT.exec(html) : null;
+        if (!match) return write.call(frameDocument, html);
+        write.call(frameDocument, html.replace(FILE_FORM_SCRIPT, ""));
+        var tools = window.CKEDITOR.tools;
+        frameDocument.defaultView.onbeforeunload = function () {
+          tools.callFunction(Number(match[2]));
+        };
+        tools.callFunction(Number(match[1]));
+        return undefined;
+      };
+      return reset.apply(this, arguments);
+    };
+  }
+  (function wireFileField() {
+    if (!window.CKEDITOR || !window.CKEDITOR.on) {
+      window.setTimeout(wireFileField, 5);
+      return;
+    }
+    window.CKEDITOR.on("dialogDefinition", patchFileField);
+  })();
 
   var BUBBLES = { focus: false, blur: false };
 

@@ -1,5 +1,9 @@
-/* Sends Django's CSRF token with CKEditor's image uploads (X-CSRFToken header), so the upload
-   view keeps CSRF protection. No inline script: loaded as a file from the admin's Media. */
+/* Sends Django's CSRF token with every upload the editor makes, so the upload view keeps CSRF
+   protection. Pasted and dropped images (uploadimage plugin) and the Image dialog's Upload tab
+   (filebrowserUploadMethod "xhr") all go through CKEditor's filetools plugin, which opens an
+   XMLHttpRequest at priority 5 of its `fileUploadRequest` event and sends the FormData at
+   priority 999; in between, this adds the X-CSRFToken header, read at that moment.
+   No inline script: loaded as a file from the admin's Media. */
 (function () {
   "use strict";
 
@@ -10,22 +14,26 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  function addHeader(editor) {
-    editor.config.fileTools_requestHeaders = Object.assign(
-      {},
-      editor.config.fileTools_requestHeaders || {},
-      { "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest" }
-    );
+  function addToken(event) {
+    var xhr = event.data.fileLoader.xhr;
+    xhr.setRequestHeader("X-CSRFToken", csrfToken());
+    xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+  }
+
+  function watch(editor) {
+    if (editor.__csrfWatched) return;
+    editor.__csrfWatched = true;
+    editor.on("fileUploadRequest", addToken, null, null, 10);
   }
 
   function wire() {
     if (!window.CKEDITOR) {
-      window.setTimeout(wire, 100);
+      window.setTimeout(wire, 20);
       return;
     }
-    window.CKEDITOR.on("instanceReady", function (event) { addHeader(event.editor); });
+    window.CKEDITOR.on("instanceCreated", function (event) { watch(event.editor); });
     Object.keys(window.CKEDITOR.instances).forEach(function (name) {
-      addHeader(window.CKEDITOR.instances[name]);
+      watch(window.CKEDITOR.instances[name]);
     });
   }
 
