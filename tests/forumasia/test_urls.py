@@ -164,6 +164,10 @@ def test_no_request_yields_a_5xx_or_echoes_markup(client, existing, route):
     first = {name: existing.get(name, ["x"])[0] for name in parameters}
     for query in known_bad_queries():
         assert_answered_safely(client, f"/{template % first}?{query}")
+    for name in parameters:
+        for value in KNOWN_BAD_VALUES:
+            path_value = value + "/" if name == "url" else value
+            assert_answered_safely(client, "/" + template % {**first, name: path_value})
 
     @settings(
         max_examples=20,
