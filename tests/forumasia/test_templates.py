@@ -22,7 +22,10 @@ pytestmark = pytest.mark.django_db
 
 # Tries to open an element, add event handlers and a refresh to the tag it lands in, and close
 # the elements around it. At most 100 characters (a country name's limit).
-PAYLOAD = '<x-payload>" onmouseover="x" \' onfocus=\'x\' 0;url=//e.example" http-equiv="refresh </title></script>'
+PAYLOAD = (
+    '<x-payload>" onmouseover="x" \' onfocus=\'x\' 0;url=//e.example" '
+    'http-equiv="refresh </title></script>'
+)
 SHORT_PAYLOAD = "<x-payload>\"'x"
 INJECTED_ATTRIBUTES = {"onmouseover", "onfocus", "http-equiv"}
 

@@ -86,7 +86,7 @@ def test_admin_is_branded(client):
     assert b"forumasia administration" in response.content
 
 
-# --- editorial pages (flatpages) -------------------------------------------------------------------
+# --- editorial pages (flatpages) ----------------------------------------------------------------
 
 
 def editorial_page(url, title, content):
