@@ -51,25 +51,25 @@ def about_countries(country_ids):
     )
 
 
-def public_tags():
+def public_tags(now=None):
     """Themes of at least one public publication."""
     return Tag.objects.filter(
         Exists(
             TaggedItem.objects.filter(
                 content_type_id=publication_content_type_id(),
                 tag_id=OuterRef("pk"),
-                object_id__in=Publication.objects.published().values("pk"),
+                object_id__in=Publication.objects.published(now).values("pk"),
             )
         )
     )
 
 
-def public_countries():
+def public_countries(now=None):
     """Countries at least one public publication is about."""
     return Country.objects.filter(
         Exists(
             Publication.countries.through.objects.filter(
-                country_id=OuterRef("pk"), publication__in=Publication.objects.published()
+                country_id=OuterRef("pk"), publication__in=Publication.objects.published(now)
             )
         )
     )

@@ -11,12 +11,10 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
     F,
     Func,
     Max,
     Min,
-    OuterRef,
     Prefetch,
     Q,
     Subquery,
@@ -28,13 +26,12 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
 from forumasia.cache import AnonymousPageCacheMixin, content_version, is_cacheable_request
-from members.models import Country
 
 from . import search
 from .forms import PublicationFilterForm
 from .models import Publication, Signature
 from .pagination import CappedPaginator
-from .queries import about_countries, publication_content_type_id, tagged_with
+from .queries import about_countries, public_countries, publication_content_type_id, tagged_with
 
 # The theme filter offers the most used themes of the latest FACET_WINDOW publications: what
 # the archive is about now, at a cost that does not grow with the archive.
@@ -63,16 +60,9 @@ def list_facets(now=None):
     facets = cache.get(key)
     if facets is not None:
         return facets
-    public = Publication.objects.published(now or timezone.now())
-    countries = list(
-        Country.objects.filter(
-            Exists(
-                Publication.countries.through.objects.filter(
-                    country=OuterRef("pk"), publication__in=public
-                )
-            )
-        ).order_by("name")
-    )
+    now = now or timezone.now()
+    public = Publication.objects.published(now)
+    countries = list(public_countries(now).order_by("name"))
     recent = public.order_by("-publish_at", "-pk").values("pk")[:FACET_WINDOW]
     links = TaggedItem.objects.filter(content_type_id=publication_content_type_id())
     if connection.vendor == "postgresql":
