@@ -10,10 +10,16 @@ How it works
   time of the next scheduled publication (`next_scheduled_change()`). A scheduled item goes
   public by the clock alone (no save, so no bump); the cached page stops being served at that
   moment and the next visitor gets a freshly rendered page that includes it.
-- Decorate a view with `@cache_anonymous_page()` (or pass `vary_on_query=("p",)` for the query
-  parameters the view reads; all other parameters are ignored so `?utm_source=...` cannot fill
-  the cache with copies). Class-based views can use `AnonymousPageCacheMixin` instead, which
-  wraps `as_view()` so the URLconf stays as it is.
+- The key is the page's scheme, host and path and the query parameters the view reads, as the
+  view reads them: validated and canonical (forumasia/forms.py), never the raw query string.
+  A repeated parameter counts once, by the value the view uses; parameters the view ignores
+  (`?utm_source=...`) are not in the key, so they can neither fill the cache with copies nor
+  make one request's page be served for another. The scheme and host are in the key because
+  feeds and sitemaps build absolute links from them (`X-Forwarded-Proto` behind a proxy).
+- Decorate a view with `@cache_anonymous_page()`, passing `query=` a function of the request
+  returning those parameters (or None: do not cache this request) when it reads any.
+  Class-based views use `AnonymousPageCacheMixin` and return them from `page_cache_query()`
+  (built from the same form instance the view then reads).
 - A hit costs one cache round trip: the version token and the page are read together with
   `get_many()` (one MGET on Redis); the page is stored under a key without the version and
   carries the version it was rendered for. No database query, no template, no session.
@@ -51,6 +57,7 @@ import functools
 import hashlib
 import math
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -133,11 +140,10 @@ def is_storable_response(request, response):
     )
 
 
-def page_key(request, vary_on_query):
-    query = "&".join(
-        f"{name}={value}" for name in vary_on_query for value in request.GET.getlist(name)[:1]
-    )
-    raw = f"{request.get_host()}|{request.path}|{query}"
+def page_key(request, query):
+    """The key of the page `request` asks for, `query` being the parameters the view reads."""
+    canonical = urlencode(sorted((name, str(value)) for name, value in query.items()))
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{canonical}"
     digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
     return PAGE_KEY.format(digest=digest)
 
@@ -184,37 +190,48 @@ def response_from_entry(request, entry, now, state):
     return response
 
 
-def cache_anonymous_page(vary_on_query=()):
-    """Serve the view's page from the cache to anonymous visitors (see the module docstring)."""
+def serve_anonymous_page(request, query, render):
+    """The page from the cache for an anonymous visitor, else `render()` (stored when it may
+    be). `query`: the parameters the view reads (see the module docstring); None: bypass."""
+    if query is None or not is_cacheable_request(request):
+        return render()
+    now = timezone.now().timestamp()
+    key = page_key(request, query)
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or content_version()
+    entry = found.get(key)
+    if entry is not None and entry.get("version") == version and entry["fresh_until"] > now:
+        return response_from_entry(request, entry, now, "hit")
+
+    response = render()
+    if hasattr(response, "render") and callable(response.render):
+        response = response.render()
+    if not is_storable_response(request, response):
+        return response
+    fresh_until = now + PAGE_TIMEOUT
+    upcoming = next_scheduled_change(timezone.now(), version)
+    if upcoming is not None:
+        fresh_until = min(fresh_until, upcoming)
+    seconds = math.ceil(fresh_until - now)
+    if seconds <= 0:
+        return response
+    entry = make_entry(response, version, fresh_until)
+    cache.set(key, entry, timeout=seconds + 1)
+    return response_from_entry(request, entry, now, "miss")
+
+
+def cache_anonymous_page(query=None):
+    """Serve the view's page from the cache to anonymous visitors (see the module docstring).
+    `query(request)` returns the validated parameters the view reads; none by default."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not is_cacheable_request(request):
-                return view(request, *args, **kwargs)
-            now = timezone.now().timestamp()
-            key = page_key(request, vary_on_query)
-            found = cache.get_many([VERSION_KEY, key])
-            version = found.get(VERSION_KEY) or content_version()
-            entry = found.get(key)
-            if entry is not None and entry.get("version") == version and entry["fresh_until"] > now:
-                return response_from_entry(request, entry, now, "hit")
-
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if not is_storable_response(request, response):
-                return response
-            fresh_until = now + PAGE_TIMEOUT
-            upcoming = next_scheduled_change(timezone.now(), version)
-            if upcoming is not None:
-                fresh_until = min(fresh_until, upcoming)
-            seconds = math.ceil(fresh_until - now)
-            if seconds <= 0:
-                return response
-            entry = make_entry(response, version, fresh_until)
-            cache.set(key, entry, timeout=seconds + 1)
-            return response_from_entry(request, entry, now, "miss")
+            return serve_anonymous_page(
+                request,
+                query(request) if query else {},
+                lambda: view(request, *args, **kwargs),
+            )
 
         return wrapped
 
@@ -222,15 +239,18 @@ def cache_anonymous_page(vary_on_query=()):
 
 
 class AnonymousPageCacheMixin:
-    """For class-based views: `as_view()` returns the view wrapped in `cache_anonymous_page`,
-    varying on the `cache_vary_on_query` parameters."""
+    """For class-based views: the page is served from the cache, keyed on what
+    `page_cache_query()` returns (build it from the form the view reads, in `setup()`)."""
 
-    cache_vary_on_query = ()
+    def page_cache_query(self):
+        return {}
 
-    @classmethod
-    def as_view(cls, **initkwargs):
-        view = super().as_view(**initkwargs)
-        return cache_anonymous_page(vary_on_query=cls.cache_vary_on_query)(view)
+    def dispatch(self, request, *args, **kwargs):
+        return serve_anonymous_page(
+            request,
+            self.page_cache_query(),
+            lambda: super(AnonymousPageCacheMixin, self).dispatch(request, *args, **kwargs),
+        )
 
 
 class CacheControlDefaultMiddleware:

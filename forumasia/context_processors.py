@@ -17,10 +17,7 @@ def site(request):
 
 
 def canonical_url(request):
-    """The page's absolute address on SITE_URL: the path, plus `page` beyond the first page.
-    Other query parameters (filters, tracking) are variations of the same page."""
-    url = settings.SITE_URL + iri_to_uri(request.path)
-    page = request.GET.get("page", "")
-    if page.isdigit() and page.isascii() and int(page) > 1:
-        url += f"?page={int(page)}"
-    return url
+    """The page's absolute address on SITE_URL, without query parameters: filters and tracking
+    are variations of the same page. Paginated pages add the page they show (base.html,
+    `with_page`), as their view read it: nothing here reads the query string."""
+    return settings.SITE_URL + iri_to_uri(request.path)

@@ -8,6 +8,8 @@ from django.urls import reverse
 from members.sitemaps import CountrySitemap, MemberSitemap
 from publications.sitemaps import PublicationSitemap
 
+from .forms import MAX_PAGE, NumberParameter, QueryForm
+
 
 class SectionSitemap(Sitemap):
     """The home page and the section pages (publication types, member directory)."""
@@ -37,3 +39,12 @@ sitemaps = {
     "countries": CountrySitemap,
     "publications": PublicationSitemap,
 }
+
+
+class SitemapPageForm(QueryForm):
+    """A sitemap section's one parameter: its page `p` (5,000 URLs each)."""
+
+    p = NumberParameter(min_value=1, max_value=MAX_PAGE)
+
+    def clean_p(self):
+        return self.cleaned_data["p"] or 1

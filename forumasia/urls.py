@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.flatpages import views as flatpage_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
-from publications.feeds import LatestPublicationsAtomFeed, LatestPublicationsFeed
+from publications.feeds import (
+    LatestPublicationsAtomFeed,
+    LatestPublicationsFeed,
+    feed_cache_query,
+)
 
 from . import views
 from .cache import cache_anonymous_page
@@ -17,11 +20,10 @@ admin.site.index_title = "Publish and manage the site"
 # The sitemap is cached like the home page: keyed on the content version, so an unpublished
 # publication leaves it at once and a scheduled one enters it on time (forumasia/cache.py).
 sitemap_index = cache_anonymous_page()(sitemap_views.index)
-sitemap_section = cache_anonymous_page(vary_on_query=("p",))(sitemap_views.sitemap)
+sitemap_section = cache_anonymous_page(query=views.sitemap_page_query)(views.sitemap_section)
 # Feeds are read by feed readers every few minutes: the same page for everyone, per filter.
-FEED_QUERY = ("type", "country", "tag")
-feed_rss = cache_anonymous_page(vary_on_query=FEED_QUERY)(LatestPublicationsFeed())
-feed_atom = cache_anonymous_page(vary_on_query=FEED_QUERY)(LatestPublicationsAtomFeed())
+feed_rss = cache_anonymous_page(query=feed_cache_query)(LatestPublicationsFeed())
+feed_atom = cache_anonymous_page(query=feed_cache_query)(LatestPublicationsAtomFeed())
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -56,5 +58,7 @@ if settings.DEBUG:
 
 # Editorial pages (About, Our approach, ...) at the address editors give them in the admin.
 # Last, so no page can shadow an application URL; an unknown address is a 404 as before (and
-# the redirects middleware then looks for an editor's redirect).
-urlpatterns += [re_path(r"^(?P<url>.*/)$", flatpage_views.flatpage, name="flatpage")]
+# the redirects middleware then looks for an editor's redirect). Only the characters a
+# flatpage URL may hold (FlatpageForm's rule) reach the view: no NUL or control character
+# ever reaches the database.
+urlpatterns += [re_path(r"^(?P<url>[-\w/.~]*/)$", views.flatpage, name="flatpage")]

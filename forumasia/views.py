@@ -1,7 +1,14 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.sitemaps import views as sitemap_views
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -12,6 +19,8 @@ from publications.search import is_usable
 from publications.views import PublicationListView
 
 from .cache import cache_anonymous_page
+from .sanitise import clean_html
+from .sitemaps import SitemapPageForm
 
 HOME_LATEST = {"statement": 4, "report": 3, "story": 3}
 
@@ -90,8 +99,44 @@ class SearchView(PublicationListView):
             members=members[:MEMBER_RESULTS],
             more_members=len(members) > MEMBER_RESULTS,
             search_correction=getattr(self.object_list, "search_correction", None),
+            # The header's search box shows the words searched for, as the view read them.
+            site_search_query=query,
         )
         return context
+
+
+def sitemap_page_query(request):
+    """What a sitemap section reads from the query string (the page cache's key): its page;
+    None when `p` is not a page number."""
+    form = SitemapPageForm(request.GET)
+    return None if form.errors else form.canonical
+
+
+def sitemap_section(request, section, sitemaps):
+    """Django's sitemap view, given the validated page only: it reads `p` from request.GET
+    itself, and would take the last of repeated values and digits of any script."""
+    query = sitemap_page_query(request)
+    if query is None:
+        raise Http404("No such sitemap page.")
+    request.GET = QueryDict(urlencode(query))
+    return sitemap_views.sitemap(request, sitemaps, section=section)
+
+
+def flatpage(request, url):
+    """An editorial page (About us, ...) at the address editors gave it in the admin.
+
+    Replaces django.contrib.flatpages' view, which marks the stored title and content safe:
+    here the title is text like any other (escaped) and only the sanitiser's output of the
+    content is HTML. The content is sanitised on save already (forumasia/apps.py); it is
+    sanitised again here because FlatPage is Django's model and rows can arrive without a
+    save (fixtures, SQL), and this is the one place its content becomes markup.
+    """
+    page = get_object_or_404(FlatPage, url="/" + url, sites=settings.SITE_ID)
+    return render(
+        request,
+        "flatpages/default.html",
+        {"flatpage": page, "content": mark_safe(clean_html(page.content))},  # noqa: S308
+    )
 
 
 @require_GET

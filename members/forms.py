@@ -1,5 +1,7 @@
 from django import forms
 
+from forumasia.forms import QueryForm, TextParameter
+
 from .models import SubRegion
 from .services import COLUMNS, REQUIRED_COLUMNS
 
@@ -25,37 +27,22 @@ class MemberImportForm(forms.Form):
         return upload
 
 
-class MemberFilterForm(forms.Form):
-    """The directory's GET filters. Anything invalid is ignored, never an error page."""
+class MemberFilterForm(QueryForm):
+    """The directory's GET filters, the only reader of its query string. Anything invalid is
+    ignored, never an error page; a well-formed code of a country without current members is
+    ignored by the view."""
 
-    q = forms.CharField(label="Search", required=False, strip=True)
-    country = forms.ChoiceField(label="Country", required=False)
+    q = TextParameter(label="Search", max_length=100)
+    country = forms.RegexField(label="Country", required=False, regex=r"\A[A-Za-z]{2}\Z")
     region = forms.ChoiceField(
         label="Sub-region",
         required=False,
         choices=[("", "All sub-regions"), *SubRegion.choices],
     )
 
-    def __init__(self, data=None, *, countries=(), **kwargs):
-        if data is not None and "country" in data:
-            data = data.copy()
-            data["country"] = data["country"].lower()
-        super().__init__(data, **kwargs)
-        self.fields["country"].choices = [("", "All countries")] + [
-            (country.code.lower(), f"{country.name} ({country.member_count})")
-            for country in countries
-        ]
-
-    def clean_q(self):
-        # A very long query is cut, not refused: the visitor still gets a results page.
-        return self.cleaned_data["q"][:100]
+    def clean_country(self):
+        return self.cleaned_data["country"].lower()
 
     def filters(self):
         """The valid filters only: {"q": str, "country": code or "", "region": str}."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {
-            "q": data.get("q", ""),
-            "country": data.get("country", ""),
-            "region": data.get("region", ""),
-        }
+        return {name: self.canonical.get(name, "") for name in ("q", "country", "region")}

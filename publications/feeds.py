@@ -1,64 +1,91 @@
 """RSS 2.0 and Atom feeds of the latest public publications: /feeds/rss/ and /feeds/atom/.
 
 `?type=`, `?country=` (ISO code) and `?tag=` (slug) narrow a feed, so a partner can follow one
-country or theme. An unknown type is ignored (the feed of everything); an unknown country or
-tag gives an empty feed; nothing a reader sends yields an error. Built from `published()` like
-every public surface: drafts and scheduled items never appear.
+country or theme; they are read only through `FeedFilterForm` (publications/forms.py). An
+unknown type is ignored (the feed of everything); an unknown country or tag, or a tag only
+drafts carry, gives an empty feed; nothing a reader sends yields an error. Built from
+`published()` like every public surface: drafts and scheduled items never appear.
 """
 
 import contextlib
 import mimetypes
-from urllib.parse import urlencode
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from taggit.models import Tag, TaggedItem
+from django.utils.html import escape
 
-from members.models import Country
+from forumasia.text import clean_text
 
+from .forms import FeedFilterForm
 from .models import Publication, Signature
 
 FEED_SIZE = 30
 
 
-def feed_filters(params):
-    """{'type': ..., 'country': ..., 'tag': ...} from a request's GET, only the usable values."""
-    params = {key: value.replace("\x00", "").strip() for key, value in params.items()}
-    filters = {}
-    if params.get("type") in Publication.Type.values:
-        filters["type"] = params["type"]
-    country = params.get("country", "")[:10]
-    if country:
-        filters["country"] = country.upper()
-    tag = params.get("tag", "")[:100]
-    if tag:
-        filters["tag"] = tag
-    return filters
+def feed_cache_query(request):
+    """What a feed reads from the query string (the page cache's key)."""
+    return FeedFilterForm(request.GET).canonical
 
 
-def feed_query(filters):
-    """The query string that selects the same filters (for the feed links on list pages)."""
-    pairs = [(key, filters[key]) for key in ("type", "country", "tag") if key in filters]
-    if "country" in filters:
-        pairs = [(k, v.lower() if k == "country" else v) for k, v in pairs]
-    return urlencode(pairs)
+def xml_safe(value):
+    """`value` (a feed's or an item's field) without the characters XML 1.0 forbids."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(part) for part in value)
+    return value
+
+
+class FeedGeneratorMixin:
+    """What both feed formats add to Django's generators.
+
+    - The characters XML 1.0 forbids are removed from every field when the feed is written,
+      so a row stored before text was cleaned on save (a title with Word's U+000B) cannot
+      make the feed unreadable or its view fail.
+    - An empty feed (a filter nothing matches) is dated at the epoch instead of "now" (Django's
+      default): the same request gives the same bytes, so the cached copy is the fresh one and
+      a reader polling it sees nothing new.
+    """
+
+    def write(self, outfile, encoding):
+        self.feed = {name: xml_safe(value) for name, value in self.feed.items()}
+        self.items = [
+            {name: xml_safe(value) for name, value in item.items()} for item in self.items
+        ]
+        super().write(outfile, encoding)
+
+    def latest_post_date(self):
+        if not self.items:
+            return datetime.fromtimestamp(0, tz=UTC)
+        return super().latest_post_date()
+
+
+class RssFeed(FeedGeneratorMixin, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(FeedGeneratorMixin, Atom1Feed):
+    """Atom with the summary marked as what it is: plain text (Django's says HTML)."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"]:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 class LatestPublicationsFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = RssFeed
 
     def get_object(self, request):
-        filters = feed_filters(request.GET)
-        country = tag = None
-        if "country" in filters:
-            country = Country.objects.filter(code=filters["country"]).first()
-        if "tag" in filters:
-            tag = Tag.objects.filter(slug=filters["tag"]).first()
-        return {"filters": filters, "country": country, "tag": tag}
+        form = FeedFilterForm(request.GET)
+        # Filtering looks up the country and theme (the channel's title names them).
+        publications = form.filter(Publication.objects.published().for_cards())
+        return {"form": form, "filters": form.filters, "publications": publications}
 
     # --- the channel ---
 
@@ -69,15 +96,17 @@ class LatestPublicationsFeed(Feed):
             label = Publication.Type(filters["type"]).label
             parts.append("Open letters" if filters["type"] == "letter" else label + "s")
         if "country" in filters:
-            parts.append(obj["country"].name if obj["country"] else filters["country"])
+            country = obj["form"].country
+            parts.append(country.name if country else filters["country"])
         if "tag" in filters:
-            parts.append(obj["tag"].name if obj["tag"] else filters["tag"])
+            tag = obj["form"].tag
+            parts.append(tag.name if tag else filters["tag"])
         if len(parts) == 1:
             parts.append("Latest publications")
         return " — ".join(parts)
 
     def link(self, obj):
-        query = feed_query(obj["filters"])
+        query = obj["form"].feed_query()
         return reverse("publications:publication-list") + (f"?{query}" if query else "")
 
     def feed_url(self, obj):
@@ -97,35 +126,8 @@ class LatestPublicationsFeed(Feed):
     # --- the items ---
 
     def items(self, obj):
-        filters = obj["filters"]
-        publications = Publication.objects.published().defer("body", "co_signers", "media_contact")
-        if "type" in filters:
-            publications = publications.filter(type=filters["type"])
-        if "country" in filters:
-            if obj["country"] is None:
-                return []
-            publications = publications.filter(
-                Exists(
-                    Publication.countries.through.objects.filter(
-                        publication=OuterRef("pk"), country=obj["country"]
-                    )
-                )
-            )
-        if "tag" in filters:
-            if obj["tag"] is None:
-                return []
-            publications = publications.filter(
-                Exists(
-                    TaggedItem.objects.filter(
-                        content_type__app_label="publications",
-                        content_type__model="publication",
-                        object_id=OuterRef("pk"),
-                        tag=obj["tag"],
-                    )
-                )
-            )
         return list(
-            publications.prefetch_related(
+            obj["publications"].prefetch_related(
                 "tags",
                 Prefetch(
                     "signatures",
@@ -140,7 +142,9 @@ class LatestPublicationsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.standfirst
+        # The standfirst is plain text; RSS readers show a description as HTML, so it is sent
+        # escaped ("<b>" shows as written).
+        return escape(item.standfirst)
 
     def item_pubdate(self, item):
         return item.publish_at
@@ -184,4 +188,7 @@ class LatestPublicationsFeed(Feed):
 
 
 class LatestPublicationsAtomFeed(LatestPublicationsFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
+
+    def item_description(self, item):
+        return item.standfirst  # a `type="text"` summary (AtomFeed)

@@ -16,12 +16,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from taggit.managers import TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager
+from taggit.models import Tag
 
 from forumasia.images import strip_uploaded_image, validate_image_file
 from forumasia.sanitise import clean_html
+from forumasia.text import clean_text
 
 from .documents import is_pdf, strip_pdf_metadata, strip_uploaded_document
 
@@ -133,7 +137,36 @@ def validate_media_url(value):
         )
 
 
+# --- Themes (tags) -----------------------------------------------------------------------------
+
+
+class CleanTagManager(_TaggableManager):
+    """Tag names are cleaned (forumasia/text.py) before taggit looks them up or creates them,
+    so "Land\x0brights" pasted from Word is the existing "Land rights", not a new tag."""
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        names = [clean_text(tag).strip() if isinstance(tag, str) else tag for tag in tags]
+        return super()._to_tag_model_instances([tag for tag in names if tag != ""], tag_kwargs)
+
+
+@receiver(pre_save, sender=Tag, dispatch_uid="clean-tag-name")
+def clean_tag_name(sender, instance, **kwargs):
+    # Tags renamed in the admin or created directly: the same invariant as through the manager.
+    instance.name = clean_text(instance.name)
+
+
 # --- Publications ------------------------------------------------------------------------------
+
+# Plain-text fields shown on pages and in feeds: cleaned of control characters on every save.
+PLAIN_TEXT_FIELDS = (
+    "title",
+    "standfirst",
+    "featured_image_alt",
+    "featured_image_caption",
+    "featured_image_credit",
+    "co_signers",
+    "media_contact",
+)
 
 
 class PublicationQuerySet(models.QuerySet):
@@ -254,7 +287,9 @@ class Publication(models.Model):
         validators=[validate_media_url],
         help_text="YouTube, Vimeo or SoundCloud. It loads only when a visitor clicks play.",
     )
-    tags = TaggableManager(blank=True, help_text="Themes, separated by commas.")
+    tags = TaggableManager(
+        blank=True, help_text="Themes, separated by commas.", manager=CleanTagManager
+    )
 
     language = models.CharField(max_length=10, choices=LANGUAGES, default="en")
     translation_of = models.ForeignKey(
@@ -327,6 +362,8 @@ class Publication(models.Model):
     def save(self, *args, **kwargs):
         # The model's own invariant, so the admin, commands and the ORM are all covered.
         self.body = clean_html(self.body)
+        for name in PLAIN_TEXT_FIELDS:
+            setattr(self, name, clean_text(getattr(self, name)))
         strip_uploaded_image(self.featured_image)
         if not self.featured_image:
             self.featured_image_renditions = []

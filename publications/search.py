@@ -145,10 +145,12 @@ def refresh_search_vectors(publications):
 
 
 def known_word(word):
-    """The name word the site knows that is closest to `word` (pg_trgm, then difflib), or None."""
-    from taggit.models import Tag
-
+    """The name word the site knows that is closest to `word` (pg_trgm, then difflib), or None.
+    Themes count only when a public publication carries them: a correction must not name a
+    theme only drafts use."""
     from members.models import Country, MemberOrganisation
+
+    from .queries import public_tags
 
     if len(word) < 4:
         return None
@@ -156,7 +158,7 @@ def known_word(word):
         Country.objects.filter(name__trigram_word_similar=word)
         .values_list("name", flat=True)
         .union(
-            Tag.objects.filter(name__trigram_word_similar=word).values_list("name", flat=True),
+            public_tags().filter(name__trigram_word_similar=word).values_list("name", flat=True),
             MemberOrganisation.objects.active()
             .filter(name__trigram_word_similar=word)
             .values_list("name", flat=True),

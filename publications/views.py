@@ -1,41 +1,38 @@
 """Public pages: the list (with type pages) and the detail page. Views stay thin: every rule
-about what is public lives in `PublicationQuerySet.published()`."""
+about what is public lives in `PublicationQuerySet.published()`, every query parameter is read
+through `PublicationFilterForm` (publications/forms.py)."""
 
-import re
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.paginator import InvalidPage
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
     F,
     Func,
     Max,
     Min,
-    OuterRef,
     Prefetch,
     Q,
     Subquery,
 )
+from django.http import Http404
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
 from forumasia.cache import AnonymousPageCacheMixin, content_version, is_cacheable_request
-from members.models import Country
 
 from . import search
-from .feeds import feed_query
+from .forms import PublicationFilterForm
 from .models import Publication, Signature
 from .pagination import CappedPaginator
+from .queries import about_countries, public_countries, publication_content_type_id, tagged_with
 
-MAX_QUERY_LENGTH = 200
-YEAR = re.compile(r"^\d{4}$")
 # The theme filter offers the most used themes of the latest FACET_WINDOW publications: what
 # the archive is about now, at a cost that does not grow with the archive.
 FACET_WINDOW = 1_000
@@ -56,36 +53,6 @@ class EqualsAny(Func):
     output_field = BooleanField()
 
 
-def publication_content_type_id():
-    """The content type of publications, as a one-row subquery (an InitPlan in PostgreSQL):
-    tag links are filtered by plain ids, without a join on django_content_type, and without
-    relying on a per-process cache of the id."""
-    return Subquery(
-        ContentType.objects.filter(app_label="publications", model="publication").values("pk")[:1]
-    )
-
-
-def tagged_with(tag_ids):
-    """Publications carrying any of `tag_ids`, as an EXISTS over taggit's items: plain ids, so
-    PostgreSQL estimates from the column statistics and probes the (content type, object,
-    tag) index."""
-    return Exists(
-        TaggedItem.objects.filter(
-            content_type_id=publication_content_type_id(),
-            object_id=OuterRef("pk"),
-            tag_id__in=tag_ids,
-        )
-    )
-
-
-def about_countries(country_ids):
-    return Exists(
-        Publication.countries.through.objects.filter(
-            publication_id=OuterRef("pk"), country_id__in=country_ids
-        )
-    )
-
-
 def list_facets(now=None):
     """{'countries', 'tags', 'years'} for the list's filter form; three bounded queries, cached
     per content version."""
@@ -93,16 +60,9 @@ def list_facets(now=None):
     facets = cache.get(key)
     if facets is not None:
         return facets
-    public = Publication.objects.published(now or timezone.now())
-    countries = list(
-        Country.objects.filter(
-            Exists(
-                Publication.countries.through.objects.filter(
-                    country=OuterRef("pk"), publication__in=public
-                )
-            )
-        ).order_by("name")
-    )
+    now = now or timezone.now()
+    public = Publication.objects.published(now)
+    countries = list(public_countries(now).order_by("name"))
     recent = public.order_by("-publish_at", "-pk").values("pk")[:FACET_WINDOW]
     links = TaggedItem.objects.filter(content_type_id=publication_content_type_id())
     if connection.vendor == "postgresql":
@@ -155,70 +115,34 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
     """/publications/ and the type pages; filters `type`, `country`, `tag`, `year`, `q`.
 
     Lists show what the public sees, to staff too (drafts are previewed at their own URL).
-    Unknown filter values never fail: an invalid type or year is ignored, an unknown country
-    or tag matches nothing.
+    Unknown filter values never fail (publications/forms.py); a page number that is not one,
+    or beyond the last page, is a 404.
     """
 
     template_name = "publications/publication_list.html"
     context_object_name = "publications"
     paginate_by = 20
-    cache_vary_on_query = ("type", "country", "tag", "year", "q", "page")
     fixed_type = None
 
-    def get_filters(self):
-        # NUL characters cannot be stored or compared by PostgreSQL; nothing real contains them.
-        params = {key: value.replace("\x00", "") for key, value in self.request.GET.items()}
-        filters = {}
-        type_value = self.fixed_type or params.get("type", "")
-        if type_value in Publication.Type.values:
-            filters["type"] = type_value
-        country = params.get("country", "").strip()[:10]
-        if country:
-            filters["country"] = country.upper()
-        tag = params.get("tag", "").strip()[:100]
-        if tag:
-            filters["tag"] = tag
-        year = params.get("year", "").strip()
-        if YEAR.match(year):
-            filters["year"] = int(year)
-        query = " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH]
-        if query:
-            filters["q"] = query
-        return filters
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.form = PublicationFilterForm(request.GET, fixed_type=self.fixed_type)
+        self.filters = self.form.filters
+
+    def page_cache_query(self):
+        # A request for a page that is not a page number is answered (404) without the cache.
+        return None if self.form.page_number is None else self.form.canonical
 
     def get_queryset(self):
-        self.filters = filters = self.get_filters()
         self.facets = list_facets()
-        self.country = self.tag = None
-        publications = Publication.objects.published().for_cards()
-        if "type" in filters:
-            publications = publications.filter(type=filters["type"])
         # Country and tag are looked up first (usually from the facets already in hand) and
         # filtered by id: a code or slug inside the subquery hides the selectivity from
-        # PostgreSQL's estimates. Unknown ones match nothing.
-        if "country" in filters:
-            self.country = (
-                next((c for c in self.facets["countries"] if c.code == filters["country"]), None)
-                or Country.objects.filter(code=filters["country"]).first()
-            )
-            if self.country is None:
-                publications = publications.none()
-            else:
-                publications = publications.filter(about_countries([self.country.pk]))
-        if "tag" in filters:
-            self.tag = (
-                next((t for t in self.facets["tags"] if t.slug == filters["tag"]), None)
-                or Tag.objects.filter(slug=filters["tag"]).first()
-            )
-            if self.tag is None:
-                publications = publications.none()
-            else:
-                publications = publications.filter(tagged_with([self.tag.pk]))
-        if "year" in filters:
-            publications = publications.filter(publish_at__year=filters["year"])
-        if "q" in filters:
-            publications = publications.search(filters["q"])
-        return publications
+        # PostgreSQL's estimates.
+        return self.form.filter(
+            Publication.objects.published().for_cards(),
+            known_countries=self.facets["countries"],
+            known_tags=self.facets["tags"],
+        )
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
         if "q" in self.filters and search.is_postgres():
@@ -226,9 +150,20 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
             kw.setdefault("cap", search.RANKED_WINDOW)
         return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page, **kw)
 
+    def paginate_queryset(self, queryset, page_size):
+        number = self.form.page_number
+        if number is None:
+            raise Http404("No such page.")
+        paginator = self.get_paginator(queryset, page_size)
+        try:
+            page = paginator.page(number)
+        except InvalidPage as error:
+            raise Http404("No such page.") from error
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filters, country, tag = self.filters, self.country, self.tag
+        filters, tag = self.filters, self.form.tag
         tag_options = self.facets["tags"]
         if tag is not None and tag not in tag_options:
             # The chosen theme stays selectable even when it is not among the popular ones.
@@ -242,20 +177,21 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
             country_options=self.facets["countries"],
             tag_options=tag_options,
             year_options=self.facets["years"],
-            chips=self.chips(filters, country, tag),
+            chips=self.chips(),
             result_count=min(paginator.count, paginator.cap),
             result_count_capped=paginator.is_capped,
-            querystring_without_page=self.querystring(exclude=("page",)),
+            querystring_without_page=self.form.query_string(),
             query=filters.get("q", ""),
-            **self.feed_context(filters, country, tag),
+            **self.feed_context(),
         )
         return context
 
-    def feed_context(self, filters, country, tag):
+    def feed_context(self):
         """The feed of the same type/country/tag, for "Follow ... by RSS" (no words or year:
         feeds filter by those three only). Nothing for the unfiltered list."""
-        feed_filters = {key: filters[key] for key in ("type", "country", "tag") if key in filters}
-        if not feed_filters or ("country" in filters and country is None):
+        filters, country, tag = self.filters, self.form.country, self.form.tag
+        feed_query = self.form.feed_query()
+        if not feed_query or ("country" in filters and country is None):
             return {"feed_query": "", "feed_label": ""}
         if "type" in filters:
             label = (
@@ -269,22 +205,11 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
             label += f" about {country.name}"
         if "tag" in filters:
             label += f" on {tag.name if tag else filters['tag']}"
-        return {"feed_query": feed_query(feed_filters), "feed_label": label}
+        return {"feed_query": feed_query, "feed_label": label}
 
-    def querystring(self, exclude=()):
-        """The current filters as a query string, without `exclude` and empty values."""
-        pairs = [
-            (key, value)
-            for key, value in self.request.GET.items()
-            if key not in exclude
-            and key in ("type", "country", "tag", "year", "q")
-            and value.strip()
-            and not (key == "type" and self.fixed_type)
-        ]
-        return urlencode(pairs)
-
-    def chips(self, filters, country, tag):
+    def chips(self):
         """Active filters as removable chips: (label, value, url without that filter)."""
+        filters, country, tag = self.filters, self.form.country, self.form.tag
         chips = []
         labels = {
             "type": ("Type", lambda v: Publication.Type(v).label),
@@ -298,16 +223,18 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
                 continue
             if key == "type" and self.fixed_type:
                 # On a type page the type is the page itself: removing it leads to all types.
-                remaining = self.querystring(exclude=("page",))
+                remaining = self.form.query_string()
                 url = "/publications/" + (f"?{remaining}" if remaining else "")
             else:
-                remaining = self.querystring(exclude=("page", key))
+                remaining = self.form.query_string(exclude=(key,))
                 url = "?" + remaining if remaining else self.request.path
             chips.append({"label": label, "value": display(filters[key]), "url": url})
         return chips
 
 
 class PublicationDetailView(AnonymousPageCacheMixin, PublicationVisibilityMixin, DetailView):
+    """One publication; it reads no query parameter (the page cache keys it on its path)."""
+
     template_name = "publications/publication_detail.html"
     context_object_name = "publication"
 

@@ -7,6 +7,7 @@ it. It is still inside a <script> element, so the JSON is escaped the way Django
 `</script>` cannot end the element.
 """
 
+import html
 import json
 
 from django import template
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -125,3 +126,21 @@ def og_image(renditions):
     """The absolute URL of the largest JPEG rendition, for og:image / twitter:image."""
     urls = image_urls(renditions or [])
     return urls[-1] if urls else ""
+
+
+@register.filter
+def plain_text(markup):
+    """The text of sanitised HTML (tags dropped, entities decoded), as plain text: the
+    template escapes it like any text, also inside an attribute. (`striptags` keeps the
+    "safe" mark of its input, so text the editor wrote as `" http-equiv="refresh` would end a
+    <meta> attribute.)"""
+    return html.unescape(strip_tags(str(markup or "")))
+
+
+@register.simple_tag(takes_context=True)
+def canonical_page_url(context):
+    """The canonical URL (context processor) with `?page=N` when the view shows a page beyond
+    the first (`page_obj`, the page it read from its form)."""
+    number = getattr(context.get("page_obj"), "number", 1)
+    url = context.get("canonical_url", "")
+    return f"{url}?page={number}" if url and number > 1 else url

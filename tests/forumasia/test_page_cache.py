@@ -6,8 +6,10 @@ cached."""
 import gzip
 
 import pytest
+from django.test import override_settings
 
 from publications import services
+from publications.sitemaps import PublicationSitemap
 from tests.factories import (
     MemberOrganisationFactory,
     PublicationFactory,
@@ -155,3 +157,107 @@ def test_without_accept_encoding_html_is_sent_plain(client, content):
 
     assert not response.has_header("Content-Encoding")
     assert "An urgent appeal" in response.content.decode()
+
+
+# --- a cached page is a fresh render of the same request --------------------------------------
+
+NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# As behind a proxy in production: the Host header is sent, the scheme comes in a header.
+HTTP = {"HTTP_HOST": "testserver"}
+HTTPS = {"HTTP_HOST": "testserver", "HTTP_X_FORWARDED_PROTO": "https"}
+OTHER_HOST = {"HTTP_HOST": "127.0.0.1"}
+
+
+@pytest.fixture
+def archive():
+    """Enough content for a second page everywhere: 25 publications about Thailand (tag
+    "Land rights"), signed by one Thai member, and one Cambodian report."""
+    signer = MemberOrganisationFactory(country=country("TH"), slug="signer")
+    MemberOrganisationFactory(country=country("NP"), name="Nepal Centre")
+    for number in range(25):
+        PublicationFactory(
+            title=f"Appeal on Thailand {number}",
+            countries=[country("TH")],
+            tags=["Land rights"],
+            signatories=[signer],
+        )
+    PublicationFactory(
+        title="Cambodia report", slug="cambodia-report", type="report", countries=[country("KH")]
+    )
+    return signer
+
+
+def cached_view_requests(signer):
+    """Per cached view, requests that differ only in parameter order, repeats, unknown
+    parameters, scheme or host: the attacker's first, then the victims'."""
+    publication = signer.signed_publications.first()
+    return {
+        "home": ["/?page=2", "/?page=2&page=1", "/"],
+        "list": [
+            "/publications/?country=th&country=kh",
+            "/publications/?country=kh&country=th",
+            "/publications/?country=th",
+            "/publications/?country=kh",
+            "/publications/?tag=land-rights&tag=none",
+            "/publications/?tag=land-rights",
+            "/publications/?page=1&page=2&utm_source=x",
+            "/publications/?page=1",
+            "/publications/?page=2",
+            "/publications/?year=2024&year=2023",
+            "/publications/?year=2024",
+            "/publications/?q=appeal&q=report&evil=%3Cb%3E",
+            "/publications/?q=appeal",
+        ],
+        "type page": ["/reports/?type=statement&type=report", "/reports/?q=x&q=y", "/reports/?q=x"],
+        "detail": [f"{publication.get_absolute_url()}?page=3", publication.get_absolute_url()],
+        "search": [
+            "/search/?q=thailand&q=Site+closed.+Donate+at+evil.example",
+            "/search/?q=thailand",
+            "/search/?q=thailand&page=1&page=2",
+            "/search/?q=thailand&page=1",
+        ],
+        "members": [
+            "/members/?country=th&country=np",
+            "/members/?country=th",
+            "/members/?q=nepal&q=thai",
+            "/members/?q=nepal",
+            "/members/?region=south&region=southeast",
+            "/members/?region=south",
+        ],
+        "member": [
+            f"{signer.get_absolute_url()}?page=2&page=1",
+            f"{signer.get_absolute_url()}?page=2",
+        ],
+        "country": ["/countries/th/?page=2&page=1", "/countries/th/?page=2"],
+        "rss": [
+            "/feeds/rss/?country=th&country=kh",
+            "/feeds/rss/?country=th",
+            "/feeds/rss/?type=report&type=statement",
+            "/feeds/rss/?type=report",
+        ],
+        "atom": ["/feeds/atom/?tag=land-rights&tag=none", "/feeds/atom/?tag=land-rights"],
+        "sitemap index": ["/sitemap.xml"],
+        "sitemap section": [
+            "/sitemap-publications.xml?p=1&p=2",
+            "/sitemap-publications.xml?p=1",
+            "/sitemap-publications.xml?p=2",
+            "/sitemap-sections.xml",
+        ],
+    }
+
+
+def test_a_cached_page_equals_a_fresh_render_of_the_same_request(client, archive, monkeypatch):
+    """Every cached view, asked with adversarial parameter orders, repeats, schemes and hosts:
+    each answer from the cache is byte for byte what the view renders with no cache at all."""
+    monkeypatch.setattr(PublicationSitemap, "limit", 20)  # two sitemap pages
+    variants = [HTTP, HTTPS, OTHER_HOST]
+    for view, urls in cached_view_requests(archive).items():
+        requests = [(url, extra) for extra in variants for url in urls]
+        for url, extra in requests:  # fills the cache, the attacker's requests first
+            assert client.get(url, **extra).status_code == 200, (view, url, extra)
+        for url, extra in requests:
+            cached = client.get(url, **extra)
+            assert cached["X-Page-Cache"] == "hit", (view, url, extra)
+            with override_settings(CACHES=NO_CACHE):
+                fresh = client.get(url, **extra)
+            assert cached.content.decode() == fresh.content.decode(), (view, url, extra)

@@ -84,3 +84,49 @@ def test_admin_is_branded(client):
     response = client.get("/admin/login/")
 
     assert b"forumasia administration" in response.content
+
+
+# --- editorial pages (flatpages) ----------------------------------------------------------------
+
+
+def editorial_page(url, title, content):
+    from django.contrib.flatpages.models import FlatPage
+    from django.contrib.sites.models import Site
+
+    page = FlatPage.objects.create(url=url, title=title, content=content)
+    page.sites.add(Site.objects.get_current())
+    return page
+
+
+def test_editorial_page_title_is_text_not_markup(client):
+    editorial_page("/mandate/", "<script>alert(1)</script> Mandate & aims", "<p>Body.</p>")
+
+    html = client.get("/mandate/").content.decode()
+
+    assert "<script>alert(1)" not in html
+    assert "<h1>&lt;script&gt;alert(1)&lt;/script&gt; Mandate &amp; aims</h1>" in html
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; Mandate &amp; aims — FORUM-ASIA" in html
+
+
+def test_editorial_page_text_cannot_leave_the_description_attribute(client):
+    editorial_page(
+        "/refresh/", "Refresh", '<p>0;url=https://evil.example/ " http-equiv="refresh</p>'
+    )
+
+    response = client.get("/refresh/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'http-equiv="refresh"' not in html
+    assert (
+        '<meta name="description" content="0;url=https://evil.example/ &quot; '
+        'http-equiv=&quot;refresh">' in html
+    )
+
+
+@pytest.mark.parametrize("path", ["/%00/", "/x%00y", "/x%00y/", "/%0B/", "/a%01b/c/", "/%FF/"])
+def test_addresses_with_control_characters_are_404s(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert b"Page not found" in response.content

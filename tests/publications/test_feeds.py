@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from taggit.models import Tag
 
+from publications.models import Publication
 from publications.services import refresh_featured_renditions
 from tests.factories import MemberOrganisationFactory, PublicationFactory, country
 from tests.publications.conftest import image_bytes
@@ -170,3 +172,75 @@ def test_every_page_announces_the_feeds_and_filtered_lists_offer_their_own(clien
     assert 'type="application/atom+xml"' in home
     assert 'href="/feeds/rss/?country=kh"' in filtered
     assert "Follow publications about Cambodia by RSS" in filtered
+
+
+# --- hostile text and hostile query strings ------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/feeds/rss/", "/feeds/atom/"])
+def test_control_characters_in_titles_and_tags_never_break_the_feeds(client, path):
+    saved = PublicationFactory(title="Free\x0bthe five", tags=["Land\x0brights"])
+    old = PublicationFactory(title="Old row")
+    # Rows stored before text was cleaned on save (written around save(), as an import did).
+    Publication.objects.filter(pk=old.pk).update(title="Old\x0brow\x01", standfirst="A\x08b\x1f")
+    Tag.objects.filter(name="Land rights").update(name="Old\x02theme")
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)  # noqa: S314 - our own response
+    text = "".join(root.itertext())
+    assert "Old row" in text and "Free the five" in text
+    categories = [c.text or c.get("term") for c in root.iter() if c.tag.endswith("category")]
+    assert categories == ["Oldtheme"]
+    saved.refresh_from_db()
+    assert saved.title == "Free the five"
+
+
+def test_tags_typed_with_control_characters_are_the_existing_tag(client):
+    first = PublicationFactory(tags=["Land rights"])
+    second = PublicationFactory(tags=["Land\x0brights", "\x01"])
+
+    assert list(second.tags.values_list("name", flat=True)) == ["Land rights"]
+    assert list(first.tags.all()) == list(second.tags.all())
+
+
+@pytest.mark.parametrize(
+    "query", ["?tag=%01", "?country=%0B", "?tag=%00", "?country=%00th", "?type=%0Breport"]
+)
+def test_control_characters_in_feed_filters_are_removed_before_any_query(client, query):
+    PublicationFactory(title="Thai", countries=[country("TH")], tags=["Land"])
+    PublicationFactory(title="Report", type="report")
+
+    response = client.get("/feeds/rss/" + query)
+
+    assert response.status_code == 200
+    ET.fromstring(response.content)  # noqa: S314 - our own response
+
+
+def test_rss_description_is_escaped_text_and_atom_summary_is_marked_text(client):
+    PublicationFactory(standfirst="Why <b>this</b> & that matter")
+
+    _, [item] = rss_items(client)
+    atom = ET.fromstring(client.get("/feeds/atom/").content)  # noqa: S314 - ours
+    summary = atom.find(f"{ATOM}entry/{ATOM}summary")
+
+    # RSS readers read a description as HTML: the tags must arrive as text.
+    assert item.findtext("description") == "Why &lt;b&gt;this&lt;/b&gt; &amp; that matter"
+    assert summary.get("type") == "text"
+    assert summary.text == "Why <b>this</b> & that matter"
+
+
+def test_a_tag_only_drafts_carry_is_named_nowhere_and_filters_like_an_unknown_one(client):
+    PublicationFactory(title="Public", tags=["Elections"])
+    PublicationFactory(title="Embargoed", status="draft", tags=["Secret operation"])
+    PublicationFactory(
+        title="Later", publish_at=timezone.now() + timedelta(days=2), tags=["Secret operation"]
+    )
+
+    secret = client.get("/feeds/rss/", {"tag": "secret-operation"})
+    unknown = client.get("/feeds/rss/", {"tag": "no-such-tag"})
+
+    assert secret.status_code == unknown.status_code == 200
+    assert b"Secret operation" not in secret.content
+    assert secret.content.replace(b"secret-operation", b"no-such-tag") == unknown.content

@@ -177,6 +177,18 @@ def test_a_typo_in_a_country_name_still_finds_it():
 
 
 @postgres_only
+def test_a_typo_is_corrected_to_public_themes_only(client):
+    PublicationFactory(title="Land defenders", tags=["Kleptocracy watch"])
+    PublicationFactory(title="Embargoed", status="draft", tags=["Oligarchy files"])
+
+    public = Publication.objects.published().search("Kleptocrasy")
+    draft_only = client.get("/search/", {"q": "Oligarchi"}).content.decode()
+
+    assert public.search_correction == "kleptocracy"
+    assert "oligarchy" not in draft_only.lower() and "Showing results for" not in draft_only
+
+
+@postgres_only
 def test_a_correct_word_is_not_corrected():
     PublicationFactory(title="Cambodia: free the land defenders", countries=[country("KH")])
 
@@ -317,8 +329,10 @@ def test_search_page_answers_every_query_with_a_normal_page(client, query):
     assert b"<h1>Search</h1>" in response.content
 
 
-def test_empty_and_one_letter_queries_show_the_prompt_not_every_publication(client):
+def test_empty_and_one_letter_queries_show_the_prompt_not_every_publication(client, settings):
     PublicationFactory(title="A statement")
+    # "" and "  " are one page (one cache key): each is rendered here, without the cache.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
     for query in ("", "a", "  ", "&"):
         response = client.get("/search/", {"q": query})

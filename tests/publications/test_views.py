@@ -426,3 +426,71 @@ def test_publish_service_makes_drafts_public_now_and_keeps_dates_of_public_items
     assert draft.publish_at == now and draft.is_public
     assert public.publish_at < now - timedelta(days=4)
     assert set(Publication.objects.published()) == {draft, public}
+
+
+# --- hostile filter values (PostgreSQL refused them with a 500) ---------------------------------
+
+
+@pytest.mark.parametrize("path", ["/publications/", "/statements/", "/search/?q=appeal&"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "year=0000",
+        "year=0001",
+        "year=9999",
+        "year=%D9%A0%D9%A0%D9%A0%D9%A0",  # Arabic-Indic ٠٠٠٠: int() and \d accept it
+        "year=%D9%A2%D9%A0%D9%A2%D9%A4",  # ٢٠٢٤
+        "year=-2024",
+        "year=2024.0",
+        "country=%0B",
+        "country=%00th",
+        "tag=%01",
+        "tag=land-%00rights",
+        "q=%00appeal%0B%01",
+    ],
+)
+def test_invalid_years_and_control_characters_give_the_unfiltered_page(client, path, query):
+    PublicationFactory(title="An appeal", tags=["Land rights"], countries=[country("TH")])
+
+    response = client.get(f"{path}{'&' if '?' in path else '?'}{query}")
+
+    assert response.status_code == 200
+    assert titles(response) == ["An appeal"]
+
+
+# Not named `page`: that is pytest-playwright's fixture, and would group this test with the
+# browser journeys (after their database flushes).
+@pytest.mark.parametrize("number", ["%D9%A2", "0", "-1", "1.0", "99999999999999999999", "2"])
+def test_a_page_that_is_not_a_page_number_is_a_404(client, number):
+    PublicationFactory()
+
+    assert client.get(f"{LIST}?page={number}").status_code == 404
+
+
+def test_links_carry_only_the_filters_the_list_reads(client):
+    for _ in range(21):
+        PublicationFactory(countries=[country("TH")])
+
+    html = client.get(
+        LIST, {"country": "th", "utm_source": "x", "evil": "<b>", "year": "0000"}
+    ).content.decode()
+
+    assert 'href="?country=th&amp;page=2"' in html
+    assert "utm_source" not in html and "evil" not in html and "0000" not in html
+
+
+def test_a_tag_only_drafts_carry_is_named_nowhere_and_filters_like_an_unknown_one(client):
+    PublicationFactory(title="Public", tags=["Elections"])
+    PublicationFactory(title="Embargoed", status="draft", tags=["Secret operation"])
+    PublicationFactory(
+        title="Later", publish_at=timezone.now() + timedelta(days=2), tags=["Secret operation"]
+    )
+
+    for path in (LIST, "/search/?q=public&"):
+        sep = "&" if "?" in path else "?"
+        secret = client.get(f"{path}{sep}tag=secret-operation")
+        unknown = client.get(f"{path}{sep}tag=no-such-tag")
+
+        assert secret.status_code == unknown.status_code == 200
+        assert "Secret operation" not in secret.content.decode()
+        assert secret.content.replace(b"secret-operation", b"no-such-tag") == unknown.content

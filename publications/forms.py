@@ -1,0 +1,104 @@
+"""The one reader of the query string for publication lists, type pages, search and feeds.
+
+`PublicationFilterForm` validates `type`, `country`, `tag`, `year`, `q` and `page`; views and
+feeds read only its cleaned values, the page cache keys their pages on the same values
+(`canonical`), and every filter, chip, pagination and feed link is built from them.
+
+Unknown values never fail: an invalid type or year is ignored, a country or theme that is
+unknown (or not public) matches nothing and is shown as the visitor wrote it.
+"""
+
+from urllib.parse import urlencode
+
+from django import forms
+
+from forumasia.forms import MAX_PAGE, NumberParameter, QueryForm, TextParameter
+
+from .models import Publication
+from .queries import about_countries, public_country, public_tag, tagged_with
+
+MAX_QUERY_LENGTH = 200
+# The network was founded in 1991; older years are allowed for documents it republished.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+FEED_PARAMETERS = ("type", "country", "tag")
+
+
+class PublicationFilterForm(QueryForm):
+    type = forms.ChoiceField(required=False, choices=Publication.Type.choices)
+    country = TextParameter(max_length=10)
+    tag = TextParameter(max_length=100)
+    year = NumberParameter(min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    q = TextParameter(max_length=MAX_QUERY_LENGTH)
+    page = NumberParameter(min_value=1, max_value=MAX_PAGE)
+
+    def __init__(self, query, *, fixed_type=None):
+        super().__init__(query)
+        # A type page is its type, whatever `?type=` says.
+        self.fixed_type = fixed_type
+        if fixed_type:
+            self.data["type"] = fixed_type
+        self.country = self.tag = None
+
+    def clean_country(self):
+        return self.cleaned_data["country"].upper()
+
+    def clean_page(self):
+        return self.cleaned_data["page"] or 1
+
+    @property
+    def filters(self):
+        """The canonical values without the page: what narrows the list."""
+        return {name: value for name, value in self.canonical.items() if name != "page"}
+
+    @property
+    def page_number(self):
+        """The page asked for (1 when none); None when `page` is not a page number."""
+        return None if "page" in self.errors else self.canonical.get("page", 1)
+
+    def link_values(self):
+        """What links keep: the filters, with the country code as written in URLs, and without
+        the type on a type page (the address says it)."""
+        values = dict(self.filters)
+        if "country" in values:
+            values["country"] = values["country"].lower()
+        if self.fixed_type:
+            values.pop("type")
+        return values
+
+    def feed_query(self):
+        """The query string of the feed with the same type, country and theme."""
+        values = {**self.link_values(), "type": self.filters.get("type")}
+        return urlencode([(name, values[name]) for name in FEED_PARAMETERS if values.get(name)])
+
+    def filter(self, publications, *, known_countries=(), known_tags=()):
+        """`publications` narrowed to the filters. Sets `country` and `tag` to the public
+        Country and Tag the filters name (None when unknown or not public); `known_...`
+        (e.g. the list's facets) save their look-ups when they hold them."""
+        filters = self.filters
+        if "type" in filters:
+            publications = publications.filter(type=filters["type"])
+        if "country" in filters:
+            self.country = public_country(filters["country"], known_countries)
+            publications = (
+                publications.filter(about_countries([self.country.pk]))
+                if self.country
+                else publications.none()
+            )
+        if "tag" in filters:
+            self.tag = public_tag(filters["tag"], known_tags)
+            publications = (
+                publications.filter(tagged_with([self.tag.pk])) if self.tag else publications.none()
+            )
+        if "year" in filters:
+            publications = publications.filter(publish_at__year=filters["year"])
+        if "q" in filters:
+            publications = publications.search(filters["q"])
+        return publications
+
+
+class FeedFilterForm(PublicationFilterForm):
+    """Feeds are narrowed by type, country and theme only."""
+
+    year = None
+    q = None
+    page = None
