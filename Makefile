@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV_ENV := DJANGO_DEBUG=1
+# The Nu HTML Checker (package.json), for the HTML validity test; without npm that test skips.
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+NPM := $(shell command -v npm 2>/dev/null)
 
 .PHONY: run test lint format bench install
 
@@ -14,7 +17,12 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(INSTALLED)
 
-install: $(INSTALLED)
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; the system's is used.
+$(VNU_JAR): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(VNU_JAR)
+
+install: $(INSTALLED) $(if $(NPM),$(VNU_JAR))
 
 run: $(INSTALLED)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
@@ -22,7 +30,7 @@ run: $(INSTALLED)
 	$(DEV_ENV) $(BIN)/python manage.py ensure_admin
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(if $(NPM),$(VNU_JAR))
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
