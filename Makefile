@@ -24,7 +24,11 @@ $(VNU_JAR): package.json package-lock.json
 
 install: $(INSTALLED) $(if $(NPM),$(VNU_JAR))
 
-run: $(INSTALLED)
+# The development secret key (forumasia/settings.py), made once, readable by its owner only.
+.secret-key:
+	umask 077 && $(PYTHON) -c 'import secrets; print("debug-only-" + secrets.token_urlsafe(50))' > $@
+
+run: $(INSTALLED) .secret-key
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) $(BIN)/python manage.py ensure_admin
