@@ -206,7 +206,7 @@ def newsletter_pages(client, settings):
     return pages
 
 
-def test_every_public_page_is_valid_html(client, settings, site_content, checker, tmp_path):
+def test_every_public_page_is_valid_html(checker, client, settings, site_content, tmp_path):
     statement, report, story = (site_content[k] for k in ("statement", "report", "story"))
     member = site_content["members"][0]
     paths = {
