@@ -78,7 +78,7 @@ def test_a_statement_s_headline_image_and_body_share_a_left_edge(
         for selector in (".pub-header h1", ".pub-hero-image", ".pub-body")
     }
     assert max(edges.values()) - min(edges.values()) < 1, edges
-    screenshot(f"statement-{width}")
+    screenshot("statement")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
