@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV_ENV := DJANGO_DEBUG=1
+# The Nu HTML Checker (package.json), for the HTML validity test; without npm that test skips.
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+NPM := $(shell command -v npm 2>/dev/null)
 
 .PHONY: run test lint format bench install
 
@@ -14,15 +17,24 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(INSTALLED)
 
-install: $(INSTALLED)
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; the system's is used.
+$(VNU_JAR): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(VNU_JAR)
 
-run: $(INSTALLED)
+install: $(INSTALLED) $(if $(NPM),$(VNU_JAR))
+
+# The development secret key (forumasia/settings.py), made once, readable by its owner only.
+.secret-key:
+	umask 077 && $(PYTHON) -c 'import secrets; print("debug-only-" + secrets.token_urlsafe(50))' > $@
+
+run: $(INSTALLED) .secret-key
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) $(BIN)/python manage.py ensure_admin
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(if $(NPM),$(VNU_JAR))
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(INSTALLED)

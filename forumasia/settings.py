@@ -5,6 +5,7 @@ to start on an unsafe configuration instead of running with one.
 """
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,6 +26,15 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def debug_secret_key(path):
+    """The development key kept in `path`, or a fresh one for this process when there is none."""
+    try:
+        key = path.read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    return key or "debug-only-" + secrets.token_urlsafe(50)
+
+
 # --- Core -------------------------------------------------------------------------------------
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -36,10 +46,10 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. "
             "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
-    # Development only: a per-process key, so nothing signed in debug mode outlives the process.
-    import secrets
-
-    SECRET_KEY = "debug-only-" + secrets.token_urlsafe(50)
+    # Development only: the key `make run` keeps in the git-ignored .secret-key (mode 0600), so
+    # editors stay logged in across the development server's reloads; without that file, a key
+    # per process. Never read with debug off: production takes DJANGO_SECRET_KEY or refuses.
+    SECRET_KEY = debug_secret_key(BASE_DIR / ".secret-key")
 elif not DEBUG and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 characters long.")
 
@@ -264,6 +274,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
+# Where the file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend) writes
+# each message; it makes the folder.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "private" / "sent-emails"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "FORUM-ASIA <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

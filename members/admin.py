@@ -34,7 +34,6 @@ class MemberOrganisationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["country"]
     prepopulated_fields = {"slug": ["name"]}
     view_on_site = True
-    change_list_template = "members/admin/member_change_list.html"
     # Typed without a scheme, an address becomes https:// (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
@@ -90,4 +89,6 @@ class MemberOrganisationAdmin(admin.ModelAdmin):
             "report": report,
             "columns": MemberImportForm.COLUMNS_HELP,
         }
-        return TemplateResponse(request, "members/admin/import_form.html", context)
+        return TemplateResponse(
+            request, "admin/members/memberorganisation/import_form.html", context
+        )

@@ -219,9 +219,11 @@ def unsubscribe(request, token):
         return _link_problem(request)
     manage_url = reverse("newsletter:manage", args=[token])
     if request.method == "GET":
+        # Reopened after unsubscribing: say so, with the way back, rather than ask again.
+        already = subscriber.status == Subscriber.Status.UNSUBSCRIBED
         return render(
             request,
-            "newsletter/unsubscribe_confirm.html",
+            "newsletter/unsubscribed.html" if already else "newsletter/unsubscribe_confirm.html",
             {"subscriber": subscriber, "manage_url": manage_url},
         )
     services.unsubscribe(subscriber=subscriber)

@@ -7,6 +7,9 @@
   whatever the count: beyond the cap the page is fetched and an empty one is "out of range"
   (the list view turns that into a 404, never a 500). One extra row is read to know whether an
   "Older" page follows, since the number of pages is then unknown.
+- **Numbered pages without the total.** `get_elided_page_range()` is Django's below the cap;
+  beyond it, it lists the pages the capped count proves to exist near the current one and ends
+  with an ellipsis instead of a last page.
 - **Deferred join for deep pages.** From `DEFERRED_JOIN_FROM` rows on, the page's primary keys
   are chosen first (`pk IN (SELECT pk … ORDER BY … LIMIT size OFFSET n)`, which PostgreSQL
   answers from the ordering index alone) and only those rows are read in full: the offset walks
@@ -58,6 +61,25 @@ class CappedPaginator(Paginator):
         if not self.is_capped:
             return super().num_pages
         return math.ceil(self.cap / self.per_page)
+
+    def get_elided_page_range(self, number=1, *, on_each_side=3, on_ends=2):
+        if not self.is_capped:
+            yield from super().get_elided_page_range(
+                number, on_each_side=on_each_side, on_ends=on_ends
+            )
+            return
+        number = self.validate_number(number)
+        # The count read cap + 1 rows: the pages holding them exist, what follows is not known.
+        counted_pages = self.cap // self.per_page + 1
+        if number > 1 + on_each_side + on_ends + 1:
+            yield from range(1, on_ends + 1)
+            yield self.ELLIPSIS
+            yield from range(number - on_each_side, number + 1)
+        else:
+            yield from range(1, number + 1)
+        if number < counted_pages:
+            yield from range(number + 1, min(number + on_each_side, counted_pages) + 1)
+            yield self.ELLIPSIS
 
     def validate_number(self, number):
         if not self.is_capped:

@@ -68,7 +68,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             "title": "Import from WordPress",
             "form": form,
         }
-        return TemplateResponse(request, "wordpress/admin/upload.html", context)
+        return TemplateResponse(request, "admin/wordpress/importrun/upload.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self._check(request)
@@ -83,7 +83,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             "report_lines": report.lines() if report else [],
             "can_import": run.state == ImportRun.State.CHECKED and bool(run.stored_name),
         }
-        return TemplateResponse(request, "wordpress/admin/run.html", context)
+        return TemplateResponse(request, "admin/wordpress/importrun/run.html", context)
 
     def import_view(self, request, pk):
         self._check(request)

@@ -32,7 +32,9 @@ def test_visitor_searches_from_the_header_sees_highlights_and_opens_a_result(
     assert results.count() == 1
     assert results.first.locator("mark").first.inner_text().lower() == "detention"
     assert page.get_by_role("link", name="Sample Detention Watch").is_visible()
-    assert page.locator("#header-q").input_value() == "detention"
+    # One search box on the search page: its own, holding the words searched for.
+    assert page.get_by_role("searchbox").count() == 1
+    assert page.locator("#search-q").input_value() == "detention"
 
     results.first.get_by_role("link").click()
     assert page.locator("h1").inner_text() == wanted.title

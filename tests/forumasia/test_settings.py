@@ -127,3 +127,79 @@ def test_one_proxy_count_serves_the_login_guard_and_the_signup_limit():
     assert production_settings(printed, DJANGO_TRUSTED_PROXIES="2") == ["2"]
     # The variable's former name still works for existing deployments.
     assert production_settings(printed, NEWSLETTER_TRUSTED_PROXIES="1") == ["1"]
+
+
+# --- The development secret key ------------------------------------------------------------------
+
+
+def test_make_run_keeps_one_development_key_readable_by_its_owner_only(tmp_path):
+    make = ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), "-C", str(tmp_path)]
+
+    subprocess.run([*make, ".secret-key"], check=True, capture_output=True, timeout=60)
+    key_file = tmp_path / ".secret-key"
+    key = key_file.read_text()
+    subprocess.run([*make, ".secret-key"], check=True, capture_output=True, timeout=60)
+
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert len(key.strip()) >= 50
+    assert key_file.read_text() == key
+
+
+def test_every_debug_process_reads_the_kept_key_and_production_never_does():
+    key_file = ROOT / ".secret-key"
+    made_here = not key_file.exists()
+    if made_here:
+        key_file.write_text("debug-only-" + "k" * 50 + "\n")
+    try:
+        first = run_settings("s.SECRET_KEY", DJANGO_DEBUG="1")
+        reloaded = run_settings("s.SECRET_KEY", DJANGO_DEBUG="1")
+        production = run_settings(DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="example.org")
+        kept = key_file.read_text().strip()
+    finally:
+        if made_here:
+            key_file.unlink()
+
+    assert first.stdout.strip() == reloaded.stdout.strip() == kept
+    assert production.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in production.stderr
+
+
+def test_without_a_kept_key_debug_makes_one_per_process(tmp_path):
+    from forumasia.settings import debug_secret_key
+
+    missing = tmp_path / ".secret-key"
+
+    assert debug_secret_key(missing) != debug_secret_key(missing)
+    assert not missing.exists()
+
+
+# --- Email ----------------------------------------------------------------------------------------
+
+
+def test_the_file_email_backend_writes_to_email_file_path_from_the_environment(tmp_path):
+    outbox = tmp_path / "outbox"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_VARIABLES)}
+    clean.update(
+        DJANGO_SETTINGS_MODULE="forumasia.settings",
+        DJANGO_SECRET_KEY=PRODUCTION_KEY,
+        DJANGO_ALLOWED_HOSTS="example.org",
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(outbox),
+    )
+    send = (
+        "import django; django.setup(); from django.core.mail import send_mail; "
+        "send_mail('Sample', 'Sample body.', None, ['reader@example.org'])"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", send],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    [message] = outbox.iterdir()
+    assert "Subject: Sample" in message.read_text()

@@ -528,6 +528,23 @@ def test_unsubscribe_button_unsubscribes(monthly):
     assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
 
 
+def test_unsubscribe_link_reopened_after_unsubscribing_says_so_and_offers_the_way_back(
+    client, monthly
+):
+    subscriber = SubscriberFactory(lists=[monthly])
+    token = tokens.manage_token(subscriber)
+    link = reverse("newsletter:unsubscribe", args=[token])
+    client.post(link, {"List-Unsubscribe": "One-Click"})
+
+    response = client.get(link)
+
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "You are unsubscribed" in text
+    assert "Unsubscribe from all emails?" not in text
+    assert f'href="{reverse("newsletter:manage", args=[token])}">Subscribe again' in text
+
+
 def test_one_click_unsubscribe_post_works_without_cookies_or_csrf(monthly):
     subscriber = SubscriberFactory(lists=[monthly])
 

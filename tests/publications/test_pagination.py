@@ -1,9 +1,12 @@
 """Bounded work on the list and detail pages: capped counts, stable deep pages, the related
 publications from two small queries, the theme facet from a bounded window."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from publications import pagination, views
@@ -88,6 +91,70 @@ def test_deep_pages_choose_their_rows_by_primary_key_first(monkeypatch, client, 
     page3 = client.get("/publications/", {"page": 3})
 
     assert list(page3.context["publications"]) == items[4:6]
+
+
+def page_links(response):
+    """The pagination's numbers as shown: "[n]" for the current page, "…" for a gap."""
+    nav = re.search(r'<nav class="pagination".*?</nav>', response.content.decode(), re.DOTALL)
+    shown = re.findall(r'(…)</li>|aria-label="Page (\d+)"( aria-current="page")?', nav.group(0))
+    return [gap or (f"[{number}]" if current else number) for gap, number, current in shown]
+
+
+def test_numbered_pages_show_the_first_the_last_and_the_neighbours(monkeypatch, client):
+    monkeypatch.setattr(views.PublicationListView, "paginate_by", 2)
+    publications(30)
+
+    assert page_links(client.get("/publications/")) == ["[1]", "2", "3", "…", "15"]
+    assert page_links(client.get("/publications/", {"page": 8})) == [
+        *("1", "…", "6", "7", "[8]", "9", "10", "…", "15")
+    ]
+    assert page_links(client.get("/publications/", {"page": 15})) == [
+        *("1", "…", "13", "14", "[15]")
+    ]
+
+
+def test_page_links_keep_the_filters_and_page_one_has_no_page_number(monkeypatch, client):
+    monkeypatch.setattr(views.PublicationListView, "paginate_by", 2)
+    publications(5, countries=[country("TH")])
+
+    html = client.get("/publications/", {"country": "th", "page": 2}).content.decode()
+
+    assert 'href="?country=th" aria-label="Page 1"' in html
+    assert 'href="?country=th&amp;page=2" aria-label="Page 2" aria-current="page"' in html
+    assert 'rel="prev" href="?country=th"' in html
+    assert 'rel="next" href="?country=th&amp;page=3"' in html
+    unfiltered = client.get("/publications/", {"page": 2}).content.decode()
+    assert 'rel="prev" href="/publications/"' in unfiltered
+
+
+def test_beyond_the_cap_the_numbers_stop_at_the_pages_the_capped_count_proves(client, small_cap):
+    publications(9)
+
+    # Cap 5, two a page: the count read 6 rows, so pages 1-3 exist; more may follow.
+    assert page_links(client.get("/publications/")) == ["[1]", "2", "3", "…"]
+    page4 = client.get("/publications/", {"page": 4})
+    assert page_links(page4) == ["1", "2", "3", "[4]"]
+    assert 'rel="next"' in page4.content.decode()
+    assert page_links(client.get("/publications/", {"page": 5})) == ["1", "2", "3", "4", "[5]"]
+
+
+def test_numbered_pages_never_count_every_row(client, small_cap):
+    publications(9)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/publications/", {"page": 2})
+
+    counts = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
+    assert counts and all("LIMIT" in sql.upper() for sql in counts)
+
+
+def test_country_pages_number_their_pages_with_django_s_paginator(client):
+    publications(25, countries=[country("TH")])
+
+    response = client.get("/countries/th/", {"page": 2})
+
+    assert page_links(response) == ["1", "[2]", "3"]
+    assert 'href="/countries/th/" aria-label="Page 1"' in response.content.decode()
 
 
 def test_related_is_the_newest_three_sharing_a_theme_or_a_country(

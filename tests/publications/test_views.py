@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, timedelta
 
 import pytest
@@ -77,6 +78,25 @@ def test_type_page_ignores_a_conflicting_type_parameter(client):
     PublicationFactory(title="L", type="letter")
 
     assert titles(client.get("/statements/?type=letter")) == ["S"]
+
+
+@pytest.mark.parametrize(
+    ("url", "current"),
+    [
+        ("/publications/", "All"),
+        ("/publications/?type=statement", "Statements"),
+        ("/publications/?type=letter&country=th", "Open letters"),
+        ("/publications/?type=story", "Stories"),
+        ("/publications/?type=not-a-type", "All"),
+        ("/statements/", "Statements"),
+        ("/reports/?type=letter", "Reports"),
+    ],
+)
+def test_the_tab_of_the_type_listed_is_the_current_one(client, url, current):
+    html = client.get(url).content.decode()
+
+    tabs = re.search(r'<nav class="type-tabs".*?</nav>', html, re.DOTALL).group(0)
+    assert re.findall(r'aria-current="page">([^<]+)<', tabs) == [current]
 
 
 def test_filters_combine_country_tag_year_and_words(client):
