@@ -39,13 +39,11 @@ class HomeView(TemplateView):
         lead = public.order_by("-is_featured", "-publish_at", "-pk").first()
         sections = {}
         for type_value, count in HOME_LATEST.items():
-            items = public.filter(type=type_value)
+            items = public.of_type(type_value)
             if lead is not None:
                 items = items.exclude(pk=lead.pk)
             sections[type_value] = list(items[:count])
-        start_of_year = timezone.localtime(now).replace(
-            month=1, day=1, hour=0, minute=0, second=0, microsecond=0
-        )
+        year = timezone.localdate(now).year
         countries = list(Country.objects.with_member_counts())
         member_countries = [country for country in countries if country.member_count]
         context.update(
@@ -58,8 +56,8 @@ class HomeView(TemplateView):
             network={
                 "members": sum(country.member_count for country in member_countries),
                 "countries": len(member_countries),
-                "publications_this_year": public.filter(publish_at__gte=start_of_year).count(),
-                "year": start_of_year.year,
+                "publications_this_year": public.in_year(year).count(),
+                "year": year,
             },
         )
         return context

@@ -24,10 +24,9 @@ def refresh_vectors_after_rename(sender, instance, created, **kwargs):
     from .search import refresh_search_vectors
 
     if sender._meta.label == "members.Country":
-        publications = Publication.objects.filter(countries=instance)
+        refresh_search_vectors(Publication.objects.about_country(instance))
     else:
-        publications = Publication.objects.filter(tags=instance)
-    refresh_search_vectors(Publication.objects.filter(pk__in=publications.values("pk")))
+        refresh_search_vectors(Publication.objects.tagged(instance))
 
 
 class PublicationsConfig(AppConfig):

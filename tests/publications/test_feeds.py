@@ -112,6 +112,16 @@ def test_type_country_and_tag_narrow_the_feed(client):
 
 
 @pytest.mark.parametrize(
+    ("type_value", "title"),
+    [("statement", "Statements"), ("letter", "Open letters"), ("story", "Stories")],
+)
+def test_a_feed_of_one_type_is_titled_with_the_types_plural(client, type_value, title):
+    channel, _ = rss_items(client, type=type_value)
+
+    assert channel.findtext("title") == f"FORUM-ASIA — {title}"
+
+
+@pytest.mark.parametrize(
     ("params", "ignored"),
     [
         ({"type": "nonsense"}, True),

@@ -72,6 +72,25 @@ def test_type_pages_and_type_filter_show_one_type(client, url, expected):
     assert titles(client.get(url)) == expected
 
 
+@pytest.mark.parametrize(
+    ("url", "heading", "feed_label"),
+    [
+        ("/statements/", "Statements", "statements"),
+        ("/letters/", "Open letters", "open letters"),
+        ("/stories/", "Stories", "stories"),
+        ("/publications/?type=story", "Publications", "stories"),
+    ],
+)
+def test_type_pages_and_their_feeds_are_named_with_the_types_plural(
+    client, url, heading, feed_label
+):
+    body = client.get(url).content.decode()
+
+    assert f"<h1>{heading}</h1>" in body
+    assert f"<title>{heading} — FORUM-ASIA</title>" in body
+    assert f"Follow {feed_label} by RSS" in body
+
+
 def test_type_page_ignores_a_conflicting_type_parameter(client):
     PublicationFactory(title="S", type="statement")
     PublicationFactory(title="L", type="letter")
