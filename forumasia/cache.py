@@ -193,7 +193,7 @@ def response_from_entry(request, entry, now, state):
 def serve_anonymous_page(request, query, render):
     """The page from the cache for an anonymous visitor, else `render()` (stored when it may
     be). `query`: the parameters the view reads (see the module docstring); None: bypass."""
-    if query is None or not is_cacheable_request(request):
+    if query is None or not settings.PAGE_CACHE_ENABLED or not is_cacheable_request(request):
         return render()
     now = timezone.now().timestamp()
     key = page_key(request, query)

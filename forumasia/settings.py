@@ -181,6 +181,10 @@ else:
         }
     }
 
+# Whole pages for anonymous visitors (forumasia/cache.py). Off only where a page must be rendered
+# on every request: tests counting a view's own queries.
+PAGE_CACHE_ENABLED = True
+
 # --- Auth -------------------------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -15,12 +15,12 @@ from django.views.generic import TemplateView
 
 from members.models import Country, MemberOrganisation
 from publications.models import Publication
-from publications.search import is_usable
 from publications.views import PublicationListView
 
 from .cache import cache_anonymous_page
 from .sanitise import clean_html
 from .sitemaps import SitemapPageForm
+from .text import is_searchable
 
 HOME_LATEST = {"statement": 4, "report": 3, "story": 3}
 
@@ -77,14 +77,14 @@ class SearchView(PublicationListView):
 
     def get_queryset(self):
         publications = super().get_queryset()
-        if not is_usable(self.filters.get("q", "")):
+        if not is_searchable(self.filters.get("q", "")):
             return publications.none()
         return publications
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.filters.get("q", "")
-        usable = is_usable(query)
+        usable = is_searchable(query)
         members = []
         if usable and context["page_obj"].number == 1:
             members = list(

@@ -1,7 +1,6 @@
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, TemplateView
@@ -73,15 +72,7 @@ class MemberListView(AnonymousPageCacheMixin, TemplateView):
             members = members.filter(country=selected_country)
         if filters["region"]:
             members = members.filter(country__sub_region=filters["region"])
-        if filters["q"]:
-            q = filters["q"]
-            members = members.filter(
-                Q(name__icontains=q)
-                | Q(acronym__icontains=q)
-                | Q(city__icontains=q)
-                | Q(country__name__icontains=q)
-            )
-        members = list(members.order_by("country__name", "name"))
+        members = list(members.search(filters["q"]).order_by("country__name", "name"))
         groups = [
             (country, list(group)) for country, group in groupby(members, key=lambda m: m.country)
         ]

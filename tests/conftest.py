@@ -66,3 +66,10 @@ def clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def page_cache_off(settings):
+    """Every request is rendered by its view: for tests of what a view does (its queries, its
+    context), not of what the page cache serves."""
+    settings.PAGE_CACHE_ENABLED = False

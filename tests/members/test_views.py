@@ -3,7 +3,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from django.utils.text import slugify
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from members.models import MemberOrganisation
 from tests.factories import MemberOrganisationFactory, PublicationFactory, country
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +39,8 @@ def test_directory_groups_current_members_by_country_with_computed_counts(client
     assert "<strong>4</strong> members in <strong>3</strong> countries" in body
 
 
-def test_directory_filters_by_country_code_in_either_case(client, network, settings):
+def test_directory_filters_by_country_code_in_either_case(client, network, page_cache_off):
     # Both spellings are one page (one cache key): rendered twice here, without the cache.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     for value in ("np", "NP"):
         response = client.get("/members/", {"country": value})
         assert names(response) == ["Informal Sector Service Centre", "Nepal Law Society"]
@@ -61,6 +63,36 @@ def test_directory_filters_by_sub_region(client, network):
 )
 def test_directory_search_covers_name_acronym_city_and_country(client, network, q, expected):
     assert sorted(names(client.get("/members/", {"q": q}))) == expected
+
+
+# Names, typos (pg_trgm finds them on PostgreSQL), words spread over fields, too little text.
+MEMBER_QUERIES = st.one_of(
+    st.sampled_from(
+        ["Cambodja", "Kathmandoo", "Nepal Law", "lawyers bangkok", "INSEC", "a", "!!", "Thai"]
+    ),
+    st.text(alphabet="abcdeiklmnoprstuy ", max_size=12),
+    st.text(max_size=12),
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(query=MEMBER_QUERIES)
+def test_directory_search_finds_the_members_site_search_finds(
+    client, network, page_cache_off, query
+):
+    directory = client.get("/members/", {"q": query})
+    search = client.get("/search/", {"q": query})
+
+    if search.context["is_searching"]:
+        expected = sorted(member.name for member in search.context["members"])
+    else:  # nothing to search for: the whole directory
+        expected = sorted(MemberOrganisation.objects.active().values_list("name", flat=True))
+    assert sorted(names(directory)) == expected
 
 
 def test_directory_with_no_match_says_so(client, network):
