@@ -86,6 +86,7 @@ LOCAL_APPS = [
     "members",
     "publications",
     "newsletter",
+    "pages",
     "wordpress",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

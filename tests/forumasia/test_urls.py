@@ -19,7 +19,7 @@ from django.utils.regex_helper import normalize
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forumasia.sitemaps import sitemaps
+from pages.sitemaps import sitemaps
 from tests.factories import MemberOrganisationFactory, PublicationFactory, country
 
 pytestmark = pytest.mark.django_db

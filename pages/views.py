@@ -13,14 +13,14 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from forumasia.cache import cache_anonymous_page
+from forumasia.sanitise import clean_html
+from forumasia.text import is_searchable
 from members.models import Country, MemberOrganisation
 from publications.models import Publication
 from publications.views import PublicationListView
 
-from .cache import cache_anonymous_page
-from .sanitise import clean_html
 from .sitemaps import SitemapPageForm
-from .text import is_searchable
 
 HOME_LATEST = {"statement": 4, "report": 3, "story": 3}
 
