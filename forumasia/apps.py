@@ -9,7 +9,6 @@ from django.db.models.signals import (
     post_migrate,
     post_save,
     pre_migrate,
-    pre_save,
 )
 
 # What public pages show: saving or deleting any of these makes cached pages stale.
@@ -42,15 +41,6 @@ def create_cache_table(using="default", **kwargs):
     call_command("createcachetable", settings.DATABASE_CACHE_TABLE, database=using, verbosity=0)
 
 
-def sanitise_flatpage(sender, instance, **kwargs):
-    # The same invariant as publication bodies: stored HTML is always clean, whoever saves it
-    # (admin, shell, fixtures). A signal, because FlatPage is Django's model, not ours; it is
-    # cheap and does nothing but clean the field being saved.
-    from .sanitise import clean_html
-
-    instance.content = clean_html(instance.content)
-
-
 class ForumAsiaConfig(AppConfig):
     name = "forumasia"
     verbose_name = "Site"
@@ -63,9 +53,6 @@ class ForumAsiaConfig(AppConfig):
             post_save.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{label}")
             post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"bump-d-{label}")
         m2m_changed.connect(self.m2m_changed, dispatch_uid="bump-m2m")
-        pre_save.connect(
-            sanitise_flatpage, sender=apps.get_model("flatpages.FlatPage"), dispatch_uid="fp"
-        )
         post_migrate.connect(sync_site, sender=apps.get_app_config("sites"), dispatch_uid="site")
         # Sent once for each app with models before a migrate; one of them is enough.
         pre_migrate.connect(

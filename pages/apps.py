@@ -1,6 +1,23 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import pre_save
+
+
+def sanitise_editorial_page(sender, instance, **kwargs):
+    # The same invariant as publication bodies: stored HTML is always clean, whoever saves it
+    # (admin, shell, fixtures, the WordPress import). A signal, because FlatPage is Django's
+    # model, not ours; it is cheap and does nothing but clean the field being saved.
+    from forumasia.sanitise import clean_html
+
+    instance.content = clean_html(instance.content)
 
 
 class PagesConfig(AppConfig):
     name = "pages"
     verbose_name = "Pages"
+
+    def ready(self):
+        pre_save.connect(
+            sanitise_editorial_page,
+            sender=apps.get_model("flatpages.FlatPage"),
+            dispatch_uid="sanitise-editorial-page",
+        )

@@ -125,7 +125,7 @@ def flatpage(request, url):
 
     Replaces django.contrib.flatpages' view, which marks the stored title and content safe:
     here the title is text like any other (escaped) and only the sanitiser's output of the
-    content is HTML. The content is sanitised on save already (forumasia/apps.py); it is
+    content is HTML. The content is sanitised on save already (pages/apps.py); it is
     sanitised again here because FlatPage is Django's model and rows can arrive without a
     save (fixtures, SQL), and this is the one place its content becomes markup.
     """
