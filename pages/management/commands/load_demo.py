@@ -1,9 +1,12 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
-from members import demo as members_demo
-from newsletter import demo as newsletter_demo
-from publications import demo as publications_demo
+# Each app with sample content has a `demo` module with `load(stdout=...)`.
+DEMO_MODULE = "demo"
 
 
 class Command(BaseCommand):
@@ -14,6 +17,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        for section in (members_demo, publications_demo, newsletter_demo):
-            section.load(stdout=self.stdout)
+        # In INSTALLED_APPS order, where an app comes after the apps it depends on: members'
+        # sample organisations exist before the publications they sign.
+        for app_config in apps.get_app_configs():
+            if module_has_submodule(app_config.module, DEMO_MODULE):
+                import_module(f"{app_config.name}.{DEMO_MODULE}").load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
