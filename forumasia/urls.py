@@ -9,7 +9,6 @@ admin.site.site_title = "forumasia administration"
 admin.site.index_title = "Publish and manage the site"
 
 urlpatterns = [
-    path("", include("members.urls")),
     path("", include("publications.urls")),
     path("feeds/", include("publications.feed_urls")),
     path("newsletter/", include("newsletter.urls")),
@@ -21,6 +20,7 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Home, search, sitemaps, health, robots and the editorial pages. Last: an editorial page may
-# have any address no application URL has.
+# Home, search, the members section (directory, member and country pages), sitemaps, health,
+# robots and the editorial pages. Last: an editorial page may have any address no application
+# URL has.
 urlpatterns += [path("", include("pages.urls"))]

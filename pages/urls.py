@@ -1,13 +1,25 @@
-"""The site-wide pages: home, search, sitemaps, health, robots and, last, the editorial pages
-at the addresses editors give them."""
+"""The site-wide pages: home, search, the members section, sitemaps, health, robots and, last,
+the editorial pages at the addresses editors give them."""
 
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from forumasia.cache import cache_anonymous_page
+from members import urls as members_urls
 
 from . import views
 from .sitemaps import sitemaps
+
+# The members section, one namespace: the directory (members/urls.py) and the member and
+# country pages, which list publications and so are composed here.
+members_section = (
+    [
+        *members_urls.urlpatterns,
+        path("members/<slug:slug>/", views.MemberDetailView.as_view(), name="member-detail"),
+        path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country-detail"),
+    ],
+    members_urls.app_name,
+)
 
 # The sitemap is cached like the home page: keyed on the content version, so an unpublished
 # publication leaves it at once and a scheduled one enters it on time (forumasia/cache.py).
@@ -18,6 +30,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("", include(members_section)),
     # /search/ is cached like the list it extends (PublicationListView's query parameters).
     path("search/", views.SearchView.as_view(), name="search"),
     path(

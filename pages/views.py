@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -11,9 +12,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
+from django.views.generic import DetailView, TemplateView
 
-from forumasia.cache import cache_anonymous_page
+from forumasia.cache import AnonymousPageCacheMixin, cache_anonymous_page
+from forumasia.forms import PageForm
 from forumasia.sanitise import clean_html
 from forumasia.text import is_searchable
 from members.models import Country, MemberOrganisation
@@ -100,6 +102,69 @@ class SearchView(PublicationListView):
             # The header's search box shows the words searched for, as the view read them.
             site_search_query=query,
         )
+        return context
+
+
+# --- member and country pages: the members section's pages that list publications ----------------
+
+PUBLICATIONS_PER_PAGE = 10
+
+
+class PublicationPagesMixin(AnonymousPageCacheMixin):
+    """Member and country pages: their only query parameter is the page of publications."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.page_form = PageForm(request.GET)
+
+    def page_cache_query(self):
+        return self.page_form.canonical
+
+    def publication_page(self, publications):
+        """A page of the public `publications`, newest first. No valid page number: the first
+        page; beyond the last: the last (Paginator.get_page)."""
+        queryset = publications.published().for_cards().order_by("-publish_at", "-pk")
+        page = Paginator(queryset, PUBLICATIONS_PER_PAGE).get_page(
+            self.page_form.canonical.get("page")
+        )
+        # The page is the only parameter these pages read: pagination links carry nothing else.
+        return {"page_obj": page, "querystring_without_page": ""}
+
+
+class MemberDetailView(PublicationPagesMixin, DetailView):
+    """/members/<slug>/: current and former members (former ones are marked), with the
+    publications they signed."""
+
+    template_name = "members/member_detail.html"
+    context_object_name = "member"
+
+    def get_queryset(self):
+        return MemberOrganisation.objects.select_related("country")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.publication_page(Publication.objects.signed_by(self.object)))
+        return context
+
+
+class CountryDetailView(PublicationPagesMixin, DetailView):
+    """/countries/<code>/: a country's members and the publications about it."""
+
+    template_name = "members/country_detail.html"
+    context_object_name = "country"
+
+    def get_object(self, queryset=None):
+        code = self.kwargs["code"]
+        if len(code) != 2 or not code.isascii() or not code.isalpha():
+            raise Http404("No such country.")
+        return get_object_or_404(Country, code=code.upper())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        members = list(self.object.members.select_related("country").order_by("name"))
+        context["members"] = [m for m in members if m.is_active]
+        context["former_members"] = [m for m in members if not m.is_active]
+        context.update(self.publication_page(Publication.objects.about_country(self.object)))
         return context
 
 
