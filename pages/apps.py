@@ -16,8 +16,10 @@ class PagesConfig(AppConfig):
     verbose_name = "Pages"
 
     def ready(self):
+        from forumasia.cache import register_public_content
+
+        editorial_page = apps.get_model("flatpages", "FlatPage")
         pre_save.connect(
-            sanitise_editorial_page,
-            sender=apps.get_model("flatpages.FlatPage"),
-            dispatch_uid="sanitise-editorial-page",
+            sanitise_editorial_page, sender=editorial_page, dispatch_uid="sanitise-editorial-page"
         )
+        register_public_content(editorial_page)

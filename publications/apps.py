@@ -34,7 +34,15 @@ class PublicationsConfig(AppConfig):
     verbose_name = "Publications"
 
     def ready(self):
-        from .models import Publication
+        from forumasia.cache import register_next_change, register_public_content
+
+        from .models import Attachment, GalleryImage, Publication, Signature
+
+        register_public_content(
+            Publication, Signature, Attachment, GalleryImage, apps.get_model("taggit", "Tag")
+        )
+        # A scheduled publication goes public by the clock alone: cached pages end there.
+        register_next_change(Publication.objects.next_publish_at)
 
         m2m_changed.connect(
             refresh_vector_after_m2m,

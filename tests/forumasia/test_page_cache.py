@@ -4,10 +4,14 @@ public with an ETag for a CDN; pages for logged-in users and previews are privat
 cached."""
 
 import gzip
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.test import override_settings
+from django.utils import timezone
 
+from forumasia import cache as page_cache
 from publications import services
 from publications.sitemaps import PublicationSitemap
 from tests.factories import (
@@ -261,3 +265,40 @@ def test_a_cached_page_equals_a_fresh_render_of_the_same_request(client, archive
             with override_settings(CACHES=NO_CACHE):
                 fresh = client.get(url, **extra)
             assert cached.content.decode() == fresh.content.decode(), (view, url, extra)
+
+
+# --- freshness: until content changes by the clock alone -----------------------------------------
+
+
+def test_a_cached_page_is_fresh_until_midnight_in_bangkok_when_the_year_may_change(client):
+    with time_machine.travel(datetime(2026, 12, 31, 16, 59, 30, tzinfo=UTC), tick=False) as clock:
+        PublicationFactory(publish_at=timezone.now() - timedelta(hours=1))
+        before = client.get("/")
+        clock.move_to(datetime(2026, 12, 31, 16, 59, 59, tzinfo=UTC))
+        last_second = client.get("/")
+        clock.move_to(datetime(2026, 12, 31, 17, 0, tzinfo=UTC))  # 00:00 on 1 January in Bangkok
+        new_year = client.get("/")
+
+    assert before["X-Page-Cache"] == "miss"
+    assert "max-age=30" in before["Cache-Control"]  # not the usual 60: midnight comes first
+    assert last_second["X-Page-Cache"] == "hit"
+    assert new_year["X-Page-Cache"] == "miss"
+    assert before.context["network"]["publications_this_year"] == 1
+    assert new_year.context["network"]["publications_this_year"] == 0
+    assert "© 2026" in before.content.decode()
+    assert "© 2027" in new_year.content.decode()
+
+
+def test_the_earliest_change_any_app_registered_ends_a_pages_freshness(client, monkeypatch):
+    now = timezone.now()
+    sources = [lambda moment: None, lambda moment: moment + timedelta(seconds=20)]
+    monkeypatch.setattr(page_cache, "NEXT_CHANGE_SOURCES", sources)
+
+    first = client.get("/")
+    with time_machine.travel(now + timedelta(seconds=25)):
+        later = client.get("/")
+
+    assert first["X-Page-Cache"] == "miss"
+    assert "max-age=" in first["Cache-Control"]
+    assert int(first["Cache-Control"].split("max-age=")[1].split(",")[0]) <= 20
+    assert later["X-Page-Cache"] == "miss"
