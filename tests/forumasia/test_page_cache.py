@@ -302,3 +302,92 @@ def test_the_earliest_change_any_app_registered_ends_a_pages_freshness(client, m
     assert "max-age=" in first["Cache-Control"]
     assert int(first["Cache-Control"].split("max-age=")[1].split(",")[0]) <= 20
     assert later["X-Page-Cache"] == "miss"
+
+
+# --- the home page: invalidation and who gets the cached page -------------------------------
+
+
+def html(response):
+    return response.content.decode()
+
+
+def test_second_anonymous_request_is_served_from_the_cache(client, django_assert_num_queries):
+    PublicationFactory(title="Cached statement")
+    first = client.get("/")
+
+    with django_assert_num_queries(0):
+        second = client.get("/")
+
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert "Content-Security-Policy" in second
+    assert not second.cookies
+
+
+def test_cached_page_sets_no_cookie_and_holds_no_csrf_token(client):
+    client.get("/")
+    response = client.get("/")
+
+    assert response["X-Page-Cache"] == "hit"
+    assert not response.cookies
+    assert b"csrfmiddlewaretoken" not in response.content
+
+
+def test_unpublishing_and_editing_remove_the_old_content_at_once(client):
+    publication = PublicationFactory(title="First title")
+    assert "First title" in html(client.get("/"))
+
+    publication.title = "Corrected title"
+    publication.save()
+    assert "Corrected title" in html(client.get("/"))
+
+    services.unpublish([publication])
+    assert "Corrected title" not in html(client.get("/"))
+
+
+def test_member_changes_refresh_the_figures(client):
+    client.get("/")
+    MemberOrganisationFactory()
+
+    assert client.get("/").context["network"]["members"] == 1
+
+
+def test_a_scheduled_item_appears_when_its_time_comes_without_any_save(client, monkeypatch):
+    now = timezone.now()
+    PublicationFactory(title="Scheduled appeal", publish_at=now + timedelta(minutes=5))
+    assert "Scheduled appeal" not in html(client.get("/"))
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(minutes=6))
+
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Scheduled appeal" in html(response)
+
+
+def test_logged_in_staff_never_get_the_cached_page(client):
+    client.get("/")  # fills the cache
+    client.force_login(StaffUserFactory())
+
+    response = client.get("/")
+
+    assert "X-Page-Cache" not in response
+    assert response.context is not None  # rendered for this request
+
+
+def test_a_page_rendered_for_staff_is_not_stored_for_visitors(client, django_db_blocker):
+    from django.test import Client
+
+    staff = Client()
+    staff.force_login(StaffUserFactory())
+    staff.get("/")
+
+    assert client.get("/")["X-Page-Cache"] == "miss"
+
+
+def test_a_visitor_with_a_waiting_message_gets_a_fresh_page(client):
+    client.get("/")
+    client.cookies["messages"] = "anything"
+
+    assert "X-Page-Cache" not in client.get("/")

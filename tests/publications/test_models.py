@@ -263,3 +263,12 @@ def test_only_the_queryset_spells_out_which_publications_are_meant():
     ]
 
     assert found == []
+
+
+def test_next_publish_at_is_the_earliest_scheduled_publication():
+    now = timezone.now()
+    PublicationFactory(publish_at=now + timedelta(days=2))
+    soon = PublicationFactory(publish_at=now + timedelta(hours=1))
+    PublicationFactory(status="draft", publish_at=now + timedelta(minutes=1))
+
+    assert Publication.objects.next_publish_at(now) == soon.publish_at

@@ -7,7 +7,7 @@ from django.db import connection
 
 from publications.models import Publication
 from publications.search import highlight, tsquery_text
-from tests.factories import MemberOrganisationFactory, PublicationFactory, country
+from tests.factories import PublicationFactory, country
 
 pytestmark = pytest.mark.django_db
 
@@ -246,55 +246,6 @@ def test_fallback_marks_words_case_insensitively_and_escapes_the_rest():
 # --- the page (both databases) -------------------------------------------------------------
 
 
-def test_search_page_shows_publications_and_members(client):
-    PublicationFactory(title="Torture in detention centres")
-    MemberOrganisationFactory(name="Centre against Torture", acronym="CAT")
-
-    response = client.get("/search/", {"q": "torture"})
-
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "Centre against Torture" in html
-    assert "detention centres" in html
-    assert "<mark>Torture</mark> in detention centres" in html
-
-
-def test_search_combines_with_list_filters_and_paginates(client):
-    for n in range(22):
-        PublicationFactory(title=f"Detention report {n}", type="report", countries=[country("TH")])
-    PublicationFactory(title="Detention statement", type="statement", countries=[country("TH")])
-
-    first = client.get("/search/", {"q": "detention", "type": "report", "country": "th"})
-    second = client.get("/search/", {"q": "detention", "type": "report", "page": 2})
-
-    assert first.context["result_count"] == 22
-    assert len(first.context["publications"]) == 20
-    assert len(second.context["publications"]) == 2
-    assert all(p.type == "report" for p in first.context["publications"])
-
-
-@pytest.mark.parametrize("query", HOSTILE)
-def test_search_page_answers_every_query_with_a_normal_page(client, query):
-    PublicationFactory(title="Land rights")
-
-    response = client.get("/search/", {"q": query, "type": query, "year": query})
-
-    assert response.status_code == 200
-    assert b"<h1>Search</h1>" in response.content
-
-
-def test_empty_and_one_letter_queries_show_the_prompt_not_every_publication(client, settings):
-    PublicationFactory(title="A statement")
-    # "" and "  " are one page (one cache key): each is rendered here, without the cache.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-
-    for query in ("", "a", "  ", "&"):
-        response = client.get("/search/", {"q": query})
-        assert response.context["is_searching"] is False
-        assert list(response.context["publications"]) == []
-        assert b"What are you looking for?" in response.content
-
-
 def test_list_filter_q_goes_through_the_same_search(client):
     wanted = PublicationFactory(title="Enforced disappearances in the south")
     PublicationFactory(title="Elections")
@@ -302,22 +253,6 @@ def test_list_filter_q_goes_through_the_same_search(client):
     response = client.get("/publications/", {"q": "disappearances"})
 
     assert list(response.context["publications"]) == [wanted]
-
-
-def test_search_page_query_budget(client, django_assert_max_num_queries):
-    for n in range(25):
-        PublicationFactory(title=f"Detention report {n}", tags=["Detention"])
-    MemberOrganisationFactory.create_batch(3, name=factory_name())
-
-    with django_assert_max_num_queries(8):
-        response = client.get("/search/", {"q": "detention"})
-    assert response.status_code == 200
-
-
-def factory_name():
-    import factory
-
-    return factory.Sequence(lambda n: f"Detention Watch {n}")
 
 
 @postgres_only
