@@ -1,3 +1,6 @@
+"""The site-wide pages, composed from the apps' querysets: home, search, the member and country
+pages, the sitemap's sections, health, robots.txt and the editorial pages."""
+
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -72,8 +75,10 @@ MEMBER_RESULTS = 8
 
 class SearchView(PublicationListView):
     """/search/?q=: publications (ranked, highlighted, paginated, combinable with the list
-    filters type/country/tag/year) and, on the first page, matching members. All matching
-    logic is in `Publication.objects.search()` and `MemberOrganisation.objects.search()`."""
+    filters type/country/tag/year) and, on the first page, members. The list's filter form
+    reads the query string; publications are matched by `Publication.objects.search()`
+    (through the form), members by `MemberOrganisation.objects.search()`. Text with nothing to
+    search for (forumasia/text.py) shows the prompt: no publication, no member."""
 
     template_name = "search/search.html"
 
