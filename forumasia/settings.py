@@ -151,7 +151,6 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 # --- Cache ------------------------------------------------------------------------------------
 
@@ -398,6 +397,11 @@ SILENCED_SYSTEM_CHECKS = [
 # working as long as people keep old emails and want out, one-click (RFC 8058) included.
 NEWSLETTER_MANAGE_LINK_DAYS = int(os.environ.get("NEWSLETTER_MANAGE_LINK_DAYS", "30"))
 NEWSLETTER_UNSUBSCRIBE_LINK_DAYS = int(os.environ.get("NEWSLETTER_UNSUBSCRIBE_LINK_DAYS", "365"))
+# Requests that send an email (sign-ups, fresh links) one client may make per window
+# (newsletter/ratelimit.py): enough for an office or a workshop behind one NAT address, too few
+# to mail-bomb a list of addresses through the form.
+NEWSLETTER_SIGNUP_LIMIT = int(os.environ.get("NEWSLETTER_SIGNUP_LIMIT", "20"))
+NEWSLETTER_SIGNUP_WINDOW_SECONDS = int(os.environ.get("NEWSLETTER_SIGNUP_WINDOW_SECONDS", "600"))
 
 # --- WordPress import -----------------------------------------------------------------------
 
