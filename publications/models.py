@@ -183,6 +183,19 @@ def primary_keys(objects):
     return [getattr(item, "pk", item) for item in objects]
 
 
+def editor_field():
+    """An account that wrote a publication, set by the admin; kept as NULL when the account is
+    deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+
 class PublicationQuerySet(models.QuerySet):
     """Every rule about which publications a page, a feed or the admin shows is a method here,
     named in the editors' words; views, feeds, the admin and other apps combine them.
@@ -380,22 +393,8 @@ class Publication(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = editor_field()
+    updated_by = editor_field()
     # Written by publications/search.py after each save (PostgreSQL only; empty on SQLite).
     search_vector = SearchVectorField(null=True, editable=False)
 
