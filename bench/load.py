@@ -177,10 +177,6 @@ def _load_subscribers(count: int, country_ids: list[int], list_ids: list[int]) -
 # --- Publications, cumulative -------------------------------------------------------------------
 
 
-def publication_count() -> int:
-    return Publication.objects.count()
-
-
 def load_publications(upto: int, image) -> None:
     """Add publications with ids (current max + 1)..upto, with tags, countries, signatories."""
     with connection.cursor() as cursor:
