@@ -6,17 +6,24 @@ import pytest
 from django.core.management import call_command
 
 from members.models import Country, MemberOrganisation
+from newsletter.models import Subscriber
+from publications.models import Publication
 
 pytestmark = pytest.mark.django_db
 
 
-def test_load_demo_twice_creates_no_duplicates():
+def content_counts():
+    return [model.objects.count() for model in (MemberOrganisation, Publication, Subscriber)]
+
+
+def test_load_demo_fills_every_app_with_a_demo_module_once():
     call_command("load_demo", stdout=io.StringIO())
-    first = MemberOrganisation.objects.count()
+    first = content_counts()
 
     call_command("load_demo", stdout=io.StringIO())
 
-    assert MemberOrganisation.objects.count() == first
+    assert all(first)
+    assert content_counts() == first
 
 
 def test_load_demo_builds_85_current_members_in_23_countries():
