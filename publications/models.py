@@ -200,9 +200,10 @@ class PublicationQuerySet(models.QuerySet):
     """Every rule about which publications a page, a feed or the admin shows is a method here,
     named in the editors' words; views, feeds, the admin and other apps combine them.
 
-    Filters through a link table (themes, countries, signatories) are EXISTS over plain ids:
-    PostgreSQL estimates them from the column statistics and probes the link's index, where a
-    join (or a slug or code inside the subquery) hides the selectivity (BENCHMARKS.md).
+    Filters through a link table (themes, countries, signatories) take objects or ids, never a
+    slug or a code, and are EXISTS over those plain ids: PostgreSQL estimates them from the
+    column statistics and probes the link's index (BENCHMARKS.md, "Filters by id"), and a
+    publication is never repeated, so counts and pages need no DISTINCT.
     """
 
     def published(self, now=None):
