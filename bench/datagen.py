@@ -1,8 +1,11 @@
-"""Row generators for the benchmark data set: plain Python, no Django, no database.
+"""Row generators for the benchmark data set: plain Python, no database.
 
 Everything is drawn from a seeded `random.Random`, so two runs at the same scale build the same
-data. Rows come out as lines of PostgreSQL's COPY text format (tab-separated, `\\N` for NULL),
-ready for `cursor.copy_expert("COPY table (cols) FROM STDIN", IterFile(lines))`.
+data. A row is a dict of field values by attribute name; `model_row()` puts it in the order of
+the model's own concrete fields (`copy_fields()`), so the rows follow the models: a field added
+with a default gets it, one without a default fails here. Rows go out as lines of PostgreSQL's
+COPY text format (tab-separated, `\\N` for NULL), ready for
+`cursor.copy_expert("COPY table (columns) FROM STDIN", IterFile(lines))`.
 """
 
 import json
@@ -32,6 +35,30 @@ def copy_value(value) -> str:
 
 def copy_line(values: Iterable) -> str:
     return "\t".join(copy_value(v) for v in values) + "\n"
+
+
+def copy_fields(model, *, numbered=True) -> list:
+    """The concrete fields of `model` a COPY writes, in table order; without the primary key
+    when the database numbers the rows (`numbered=False`)."""
+    return [field for field in model._meta.concrete_fields if numbered or not field.primary_key]
+
+
+def model_row(fields, values: dict) -> list:
+    """`values` ({attribute name: value}) in the order of `fields`. A field not given takes its
+    declared default, NULL or an empty string where the field allows one; a field without any,
+    or a name that is no field, is an error."""
+    unknown = set(values) - {field.attname for field in fields}
+    if unknown:
+        raise ValueError(f"no such field: {', '.join(sorted(unknown))}")
+    row = []
+    for field in fields:
+        if field.attname in values:
+            row.append(values[field.attname])
+        elif field.has_default() or field.null or (field.blank and field.empty_strings_allowed):
+            row.append(field.get_default())
+        else:
+            raise ValueError(f"{field.model.__name__}.{field.attname} needs a value")
+    return row
 
 
 class IterFile:
@@ -198,31 +225,6 @@ class TextMaker:
 
 # --- Publications -------------------------------------------------------------------------------
 
-PUBLICATION_COLUMNS = [
-    "id",
-    "type",
-    "title",
-    "slug",
-    "standfirst",
-    "body",
-    "featured_image",
-    "featured_image_alt",
-    "featured_image_caption",
-    "featured_image_credit",
-    "featured_image_renditions",
-    "status",
-    "publish_at",
-    "is_featured",
-    "co_signers",
-    "media_contact",
-    "video_url",
-    "language",
-    "translation_of_id",
-    "created_at",
-    "updated_at",
-    "created_by_id",
-    "updated_by_id",
-]
 TYPES = ["statement", "letter", "report", "story"]
 TYPE_WEIGHTS = [45, 15, 20, 20]
 LANGUAGES = ["en"] * 18 + ["th", "my", "km", "id", "zh-hant", "ne"]
@@ -240,7 +242,7 @@ def slugify_ascii(text: str) -> str:
 
 
 def publication_row(pid: int, rng: random.Random, text: TextMaker, now: datetime, image=None):
-    """One publication as a list in PUBLICATION_COLUMNS order.
+    """One publication: {field attribute name: value}.
 
     About 2% are drafts and 1% scheduled (published, publish_at in the future); the rest are
     public, publish_at spread over 2000..now. `image` is (name, renditions) or None; about a
@@ -264,31 +266,30 @@ def publication_row(pid: int, rng: random.Random, text: TextMaker, now: datetime
     co_signers = ""
     if kind in ("statement", "letter") and rng.random() < 0.4:
         co_signers = "\n".join(f"Partner organisation {rng.randint(1, 500)}" for _ in range(3))
-    return [
-        pid,
-        kind,
-        title,
-        f"{slugify_ascii(title)}-{pid}",
-        text.standfirst(),
-        text.body(rare),
-        image[0] if with_image else "",
-        "Protesters hold placards at a peaceful assembly" if with_image else "",
-        "A peaceful assembly." if with_image else "",
-        "Photo: sample" if with_image else "",
-        image[1] if with_image else [],
-        status,
-        publish_at,
-        rng.random() < 0.005,
-        co_signers,
-        "Media: press@example.org" if kind == "statement" else "",
-        video,
-        rng.choice(LANGUAGES),
-        None,
-        publish_at,
-        publish_at,
-        None,
-        None,
-    ]
+    return {
+        "id": pid,
+        "type": kind,
+        "title": title,
+        "slug": f"{slugify_ascii(title)}-{pid}",
+        "standfirst": text.standfirst(),
+        "body": text.body(rare),
+        "featured_image": image[0] if with_image else "",
+        "featured_image_alt": (
+            "Protesters hold placards at a peaceful assembly" if with_image else ""
+        ),
+        "featured_image_caption": "A peaceful assembly." if with_image else "",
+        "featured_image_credit": "Photo: sample" if with_image else "",
+        "featured_image_renditions": image[1] if with_image else [],
+        "status": status,
+        "publish_at": publish_at,
+        "is_featured": rng.random() < 0.005,
+        "co_signers": co_signers,
+        "media_contact": "Media: press@example.org" if kind == "statement" else "",
+        "video_url": video,
+        "language": rng.choice(LANGUAGES),
+        "created_at": publish_at,
+        "updated_at": publish_at,
+    }
 
 
 def pick_tags(rng: random.Random, tag_ids: list[int]) -> list[int]:
@@ -314,23 +315,6 @@ def pick_signatories(rng: random.Random, kind: str, member_ids: list[int]) -> li
 
 # --- Subscribers --------------------------------------------------------------------------------
 
-SUBSCRIBER_COLUMNS = [
-    "id",
-    "email",
-    "name",
-    "organisation",
-    "country_id",
-    "status",
-    "consent_text",
-    "consented_at",
-    "confirmed_at",
-    "unsubscribed_at",
-    "confirmation_sent_at",
-    "confirmation_round",
-    "source_page",
-    "created_at",
-    "updated_at",
-]
 GIVEN = ["สมศรี", "សុខ", "အောင်", "Nguyễn Thị", "सीता", "Maria", "Sari", "Farida", "Aisha", "Li"]
 FAMILY = ["ใจดี", "ចាន់ធី", "ကျော်", "Lan", "श्रेष्ठ", "Santos", "Wulandari", "Begum", "Khan", "Wei"]
 ORGANISATIONS = ["", "", "", "Legal Aid Clinic", "Journalists' Union", "Youth Forum", "-Collective"]
@@ -347,26 +331,29 @@ def subscriber_row(sid: int, rng: random.Random, now: datetime, country_ids: lis
     name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
     if sid % 500 == 0:
         name = '=HYPERLINK("http://example.invalid","click")'
-    return [
-        sid,
-        f"reader{sid}@example.org",
-        name,
-        rng.choice(ORGANISATIONS),
-        rng.choice(country_ids) if rng.random() < 0.8 else None,
-        status,
-        CONSENT,
-        created,
-        confirmed if status != "pending" else None,
-        confirmed + timedelta(days=30) if status == "unsubscribed" else None,
-        created,
-        1,
-        "/",
-        created,
-        confirmed,
-    ]
+    return {
+        "id": sid,
+        "email": f"reader{sid}@example.org",
+        "name": name,
+        "organisation": rng.choice(ORGANISATIONS),
+        "country_id": rng.choice(country_ids) if rng.random() < 0.8 else None,
+        "status": status,
+        "consent_text": CONSENT,
+        "consented_at": created,
+        "confirmed_at": confirmed if status != "pending" else None,
+        "unsubscribed_at": confirmed + timedelta(days=30) if status == "unsubscribed" else None,
+        "confirmation_sent_at": created,
+        "confirmation_round": 1,
+        "source_page": "/",
+        "created_at": created,
+        "updated_at": confirmed,
+    }
 
 
-def subscriber_lines(start_id: int, count: int, seed: int, now, country_ids, status) -> Iterator:
+def subscriber_lines(
+    fields, start_id: int, count: int, seed: int, now, country_ids, status
+) -> Iterator:
+    """COPY lines of `count` subscribers in the order of `fields` (copy_fields(Subscriber))."""
     rng = random.Random(seed)
     for sid in range(start_id, start_id + count):
-        yield copy_line(subscriber_row(sid, rng, now, country_ids, status))
+        yield copy_line(model_row(fields, subscriber_row(sid, rng, now, country_ids, status)))

@@ -3,26 +3,7 @@ from urllib.parse import urlsplit
 from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db.models.signals import (
-    m2m_changed,
-    post_delete,
-    post_migrate,
-    post_save,
-    pre_migrate,
-    pre_save,
-)
-
-# What public pages show: saving or deleting any of these makes cached pages stale.
-PUBLIC_CONTENT_MODELS = [
-    "publications.Publication",
-    "publications.Signature",
-    "publications.Attachment",
-    "publications.GalleryImage",
-    "members.MemberOrganisation",
-    "members.Country",
-    "flatpages.FlatPage",
-    "taggit.Tag",
-]
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 def sync_site(using="default", **kwargs):
@@ -42,42 +23,13 @@ def create_cache_table(using="default", **kwargs):
     call_command("createcachetable", settings.DATABASE_CACHE_TABLE, database=using, verbosity=0)
 
 
-def sanitise_flatpage(sender, instance, **kwargs):
-    # The same invariant as publication bodies: stored HTML is always clean, whoever saves it
-    # (admin, shell, fixtures). A signal, because FlatPage is Django's model, not ours; it is
-    # cheap and does nothing but clean the field being saved.
-    from .sanitise import clean_html
-
-    instance.content = clean_html(instance.content)
-
-
 class ForumAsiaConfig(AppConfig):
     name = "forumasia"
     verbose_name = "Site"
 
     def ready(self):
-        from .cache import bump_content_version
-
-        for label in PUBLIC_CONTENT_MODELS:
-            model = apps.get_model(label)
-            post_save.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{label}")
-            post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"bump-d-{label}")
-        m2m_changed.connect(self.m2m_changed, dispatch_uid="bump-m2m")
-        pre_save.connect(
-            sanitise_flatpage, sender=apps.get_model("flatpages.FlatPage"), dispatch_uid="fp"
-        )
         post_migrate.connect(sync_site, sender=apps.get_app_config("sites"), dispatch_uid="site")
         # Sent once for each app with models before a migrate; one of them is enough.
         pre_migrate.connect(
             create_cache_table, sender=apps.get_app_config("sites"), dispatch_uid="cache-table"
         )
-
-    @staticmethod
-    def m2m_changed(sender, instance, action, **kwargs):
-        # Countries and tags of a publication, sites of a flatpage, ...
-        if action in ("post_add", "post_remove", "post_clear"):
-            label = instance._meta.label
-            if label in PUBLIC_CONTENT_MODELS:
-                from .cache import bump_content_version
-
-                bump_content_version()

@@ -3,13 +3,16 @@
 How it works
 ------------
 - `content_version()` is a token in the shared cache. Saving or deleting anything a public page
-  shows (publications and what hangs off them, members, countries, editorial pages) calls
-  `bump_content_version()` (signals wired in forumasia/apps.py), which replaces the token: every
-  cached page keyed on the old token is then simply never read again and ages out.
-- A page is stored with a "fresh until" time: the earlier of now + PAGE_TIMEOUT and the publish
-  time of the next scheduled publication (`next_scheduled_change()`). A scheduled item goes
-  public by the clock alone (no save, so no bump); the cached page stops being served at that
-  moment and the next visitor gets a freshly rendered page that includes it.
+  shows (publications and what hangs off them, members, countries, editorial pages), or
+  changing its links, calls `bump_content_version()`, which replaces the token: every cached
+  page keyed on the old token is then simply never read again and ages out. Each app names its
+  models in its `ready()` (`register_public_content()`); this module imports no app.
+- A page is stored with a "fresh until" time: the earliest of now + PAGE_TIMEOUT, the start of
+  the Secretariat's next day (pages show this year's figures and the year in the footer), and
+  the next moment public content changes by the clock alone (`next_scheduled_change()`, from
+  the sources apps register with `register_next_change()`: a scheduled publication's time). A
+  scheduled item goes public with no save, so no bump; the cached page stops being served at
+  that moment and the next visitor gets a freshly rendered page that includes it.
 - The key is the page's scheme, host and path and the query parameters the view reads, as the
   view reads them: validated and canonical (forumasia/forms.py), never the raw query string.
   A repeated parameter counts once, by the value the view uses; parameters the view ignores
@@ -57,11 +60,13 @@ import functools
 import hashlib
 import math
 import uuid
+from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
@@ -80,6 +85,11 @@ PUBLIC_MAX_AGE = 60
 STALE_WHILE_REVALIDATE = 30
 # Shorter bodies are not worth compressing (GZipMiddleware's own threshold).
 GZIP_MIN_LENGTH = 200
+# What apps registered in their ready(): the models public pages show, and the functions that
+# say when public content next changes by the clock alone. Filled once at start-up, the same in
+# every process.
+PUBLIC_CONTENT = set()
+NEXT_CHANGE_SOURCES = []
 
 
 def content_version():
@@ -103,19 +113,50 @@ def bump_content_version(**kwargs):
     transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
 
 
+def bump_on_link_change(sender, instance, action, **kwargs):
+    """m2m_changed: the countries and tags of a publication, the sites of an editorial page..."""
+    changed = action in ("post_add", "post_remove", "post_clear")
+    if changed and instance._meta.concrete_model in PUBLIC_CONTENT:
+        bump_content_version()
+
+
+def register_public_content(*models):
+    """Every cached page goes stale when a row of `models` is saved or deleted, or its links
+    (many-to-many) change. Called from the `ready()` of the app that shows them."""
+    for model in models:
+        PUBLIC_CONTENT.add(model)
+        label = model._meta.label
+        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{label}")
+        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"bump-d-{label}")
+    m2m_changed.connect(bump_on_link_change, dispatch_uid="bump-m2m")
+
+
+def register_next_change(source):
+    """`source(now)` returns the next moment after `now` at which public content changes by the
+    clock alone (an aware datetime), or None. Called from an app's `ready()`."""
+    if source not in NEXT_CHANGE_SOURCES:
+        NEXT_CHANGE_SOURCES.append(source)
+
+
 def next_scheduled_change(now, version):
-    """When public content next changes by the clock alone (a scheduled publication's time),
-    or None. One query per content version, shared by every page."""
+    """When public content next changes by the clock alone (the earliest of the registered
+    sources), as a timestamp, or None. Asked once per content version, shared by every page."""
     key = NEXT_CHANGE_KEY.format(version=version)
     stored = cache.get(key)
     if stored is not None and (stored == 0 or stored > now.timestamp()):
         return None if stored == 0 else stored
-    from publications.models import Publication
-
-    upcoming = Publication.objects.next_publish_at(now)
-    value = upcoming.timestamp() if upcoming else 0
+    upcoming = [moment for moment in (source(now) for source in NEXT_CHANGE_SOURCES) if moment]
+    value = min(upcoming).timestamp() if upcoming else 0
     cache.set(key, value, timeout=PAGE_TIMEOUT)
     return value or None
+
+
+def start_of_next_day(now):
+    """Midnight after `now` in the Secretariat's time zone (TIME_ZONE), when "this year" and
+    the date on every page may change."""
+    zone = timezone.get_default_timezone()
+    tomorrow = timezone.localtime(now, zone).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time.min, tzinfo=zone)
 
 
 def is_cacheable_request(request):
@@ -193,7 +234,7 @@ def response_from_entry(request, entry, now, state):
 def serve_anonymous_page(request, query, render):
     """The page from the cache for an anonymous visitor, else `render()` (stored when it may
     be). `query`: the parameters the view reads (see the module docstring); None: bypass."""
-    if query is None or not is_cacheable_request(request):
+    if query is None or not settings.PAGE_CACHE_ENABLED or not is_cacheable_request(request):
         return render()
     now = timezone.now().timestamp()
     key = page_key(request, query)
@@ -208,8 +249,9 @@ def serve_anonymous_page(request, query, render):
         response = response.render()
     if not is_storable_response(request, response):
         return response
-    fresh_until = now + PAGE_TIMEOUT
-    upcoming = next_scheduled_change(timezone.now(), version)
+    moment = timezone.now()
+    fresh_until = min(now + PAGE_TIMEOUT, start_of_next_day(moment).timestamp())
+    upcoming = next_scheduled_change(moment, version)
     if upcoming is not None:
         fresh_until = min(fresh_until, upcoming)
     seconds = math.ceil(fresh_until - now)

@@ -96,6 +96,7 @@ LOCAL_APPS = [
     "members",
     "publications",
     "newsletter",
+    "pages",
     "wordpress",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -160,7 +161,6 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 # --- Cache ------------------------------------------------------------------------------------
 
@@ -190,6 +190,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# Whole pages for anonymous visitors (forumasia/cache.py). Off only where a page must be rendered
+# on every request: tests counting a view's own queries.
+PAGE_CACHE_ENABLED = True
 
 # --- Auth -------------------------------------------------------------------------------------
 
@@ -406,6 +410,11 @@ SILENCED_SYSTEM_CHECKS = [
 # working as long as people keep old emails and want out, one-click (RFC 8058) included.
 NEWSLETTER_MANAGE_LINK_DAYS = int(os.environ.get("NEWSLETTER_MANAGE_LINK_DAYS", "30"))
 NEWSLETTER_UNSUBSCRIBE_LINK_DAYS = int(os.environ.get("NEWSLETTER_UNSUBSCRIBE_LINK_DAYS", "365"))
+# Requests that send an email (sign-ups, fresh links) one client may make per window
+# (newsletter/ratelimit.py): enough for an office or a workshop behind one NAT address, too few
+# to mail-bomb a list of addresses through the form.
+NEWSLETTER_SIGNUP_LIMIT = int(os.environ.get("NEWSLETTER_SIGNUP_LIMIT", "20"))
+NEWSLETTER_SIGNUP_WINDOW_SECONDS = int(os.environ.get("NEWSLETTER_SIGNUP_WINDOW_SECONDS", "600"))
 
 # --- WordPress import -----------------------------------------------------------------------
 

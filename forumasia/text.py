@@ -1,4 +1,5 @@
-"""Plain text every output can carry: HTML pages, feeds (XML 1.0) and the database.
+"""Plain text every output can carry: HTML pages, feeds (XML 1.0) and the database; and the
+words a visitor's search text is made of.
 
 Text pasted from Word brings U+000B (a manual line break) and U+000C (a page break); other
 control characters arrive from old imports or hostile query strings. XML 1.0 forbids them
@@ -8,6 +9,7 @@ again where it leaves for XML (the feeds), so rows stored before cleaning cannot
 """
 
 import re
+import unicodedata
 
 # Word's line and page breaks separate words: they become spaces.
 WORD_BREAKS = re.compile("[\x0b\x0c]")
@@ -21,3 +23,31 @@ def clean_text(value):
     if not value:
         return value
     return FORBIDDEN.sub("", WORD_BREAKS.sub(" ", value))
+
+
+# A visitor's search text is cut into at most MAX_SEARCH_TERMS words of MAX_TERM_LENGTH, read
+# from its first MAX_SEARCH_INPUT characters; under MIN_SEARCH_LENGTH letters there is nothing
+# to search for.
+MAX_SEARCH_INPUT = 300
+MAX_SEARCH_TERMS = 8
+MAX_TERM_LENGTH = 50
+MIN_SEARCH_LENGTH = 2
+
+
+def search_terms(query):
+    """The words of `query`: runs of letters, combining marks (Thai, Khmer, Burmese vowels) and
+    digits, lower-cased, without repeats. Everything else (operators of any query language,
+    punctuation, controls) separates words and is dropped."""
+    words, current = [], []
+    for char in (query or "")[:MAX_SEARCH_INPUT] + " ":
+        if unicodedata.category(char)[0] in "LMN":
+            current.append(char)
+        elif current:
+            words.append("".join(current)[:MAX_TERM_LENGTH].lower())
+            current = []
+    return list(dict.fromkeys(words))[:MAX_SEARCH_TERMS]
+
+
+def is_searchable(query):
+    """Whether `query` has enough to search for: MIN_SEARCH_LENGTH letters across its words."""
+    return sum(len(word) for word in search_terms(query)) >= MIN_SEARCH_LENGTH

@@ -1,16 +1,18 @@
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.validators import (
     MaxValueValidator,
     MinValueValidator,
     RegexValidator,
     URLValidator,
 )
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Greatest, Lower
 from django.urls import reverse
 
 from forumasia.images import strip_uploaded_image, validate_image_file
 from forumasia.sanitise import clean_html
+from forumasia.text import is_searchable, search_terms
 
 
 class SubRegion(models.TextChoices):
@@ -79,26 +81,19 @@ class MemberOrganisationQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def search(self, query):
-        """Members whose name, acronym, city or country matches `query`, best match first.
+        """Members whose name, acronym, city or country matches `query`, best match first: the
+        one matcher of site search and the member directory.
 
-        Every word must match one of those fields. On PostgreSQL a word may also be a typo of
-        them (pg_trgm word similarity: "Cambodja" finds members in Cambodia), ranked by how
-        close the best field is; on SQLite a plain contains search. The member table is
-        small (about 85 rows), so this needs no index. A query with no letters or digits
-        leaves the queryset as it is.
+        Every word (forumasia/text.py) must match one of those fields. On PostgreSQL a word may
+        also be a typo of them (pg_trgm word similarity: "Cambodja" finds members in Cambodia),
+        ranked by how close the best field is; on SQLite a plain contains search. The member
+        table is small (about 85 rows), so this needs no index. A query with nothing to search
+        for leaves the queryset as it is.
         """
-        import unicodedata
-
-        from django.db import connection
-
-        words = []
-        for word in "".join(
-            char if unicodedata.category(char)[0] in "LMN" else " " for char in (query or "")[:300]
-        ).split()[:8]:
-            words.append(word[:50])
-        if sum(len(word) for word in words) < 2:
+        if not is_searchable(query):
             return self
         fields = ["name", "acronym", "city", "country__name"]
+        words = search_terms(query)
         results = self
         if connection.vendor != "postgresql":
             for word in words:
@@ -106,9 +101,6 @@ class MemberOrganisationQuerySet(models.QuerySet):
                     Q.create([(f"{field}__icontains", word) for field in fields], connector=Q.OR)
                 )
             return results.order_by("name")
-
-        from django.contrib.postgres.search import TrigramWordSimilarity
-        from django.db.models.functions import Greatest
 
         score = None
         for word in words:
@@ -122,12 +114,6 @@ class MemberOrganisationQuerySet(models.QuerySet):
             similarity = Greatest(*[TrigramWordSimilarity(word, field) for field in fields])
             score = similarity if score is None else score + similarity
         return results.annotate(search_score=score).order_by("-search_score", "name")
-
-    def network_figures(self):
-        """{'members': n, 'countries': m} for current members, in one query."""
-        return self.active().aggregate(
-            members=Count("pk"), countries=Count("country", distinct=True)
-        )
 
 
 # Links visitors follow: web addresses only (URLField would also accept ftp://).

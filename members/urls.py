@@ -2,10 +2,10 @@ from django.urls import path
 
 from . import views
 
+# The member and country pages list publications: they are added to this namespace by
+# pages/urls.py (members/ depends on no other app).
 app_name = "members"
 
 urlpatterns = [
     path("members/", views.MemberListView.as_view(), name="member-list"),
-    path("members/<slug:slug>/", views.MemberDetailView.as_view(), name="member-detail"),
-    path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country-detail"),
 ]

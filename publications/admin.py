@@ -7,7 +7,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag, TaggedItem
 
@@ -70,13 +69,12 @@ class StatusFilter(admin.SimpleListFilter):
         return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
         if self.value() == "draft":
-            return queryset.filter(status=Publication.Status.DRAFT)
+            return queryset.drafts()
         if self.value() == "scheduled":
-            return queryset.filter(status=Publication.Status.PUBLISHED, publish_at__gt=now)
+            return queryset.scheduled()
         if self.value() == "published":
-            return queryset.published(now)
+            return queryset.published()
         return queryset
 
 
@@ -94,9 +92,10 @@ class TagFilter(admin.SimpleListFilter):
         return [(tag.slug, tag.name) for tag in tags.order_by("name")]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(tags__slug=self.value()).distinct()
-        return queryset
+        if not self.value():
+            return queryset
+        tag = Tag.objects.filter(slug=self.value()).first()
+        return queryset.tagged(tag) if tag else queryset.none()
 
 
 class SignatureInline(admin.TabularInline):

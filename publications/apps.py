@@ -24,10 +24,9 @@ def refresh_vectors_after_rename(sender, instance, created, **kwargs):
     from .search import refresh_search_vectors
 
     if sender._meta.label == "members.Country":
-        publications = Publication.objects.filter(countries=instance)
+        refresh_search_vectors(Publication.objects.about_country(instance))
     else:
-        publications = Publication.objects.filter(tags=instance)
-    refresh_search_vectors(Publication.objects.filter(pk__in=publications.values("pk")))
+        refresh_search_vectors(Publication.objects.tagged(instance))
 
 
 class PublicationsConfig(AppConfig):
@@ -35,7 +34,15 @@ class PublicationsConfig(AppConfig):
     verbose_name = "Publications"
 
     def ready(self):
-        from .models import Publication
+        from forumasia.cache import register_next_change, register_public_content
+
+        from .models import Attachment, GalleryImage, Publication, Signature
+
+        register_public_content(
+            Publication, Signature, Attachment, GalleryImage, apps.get_model("taggit", "Tag")
+        )
+        # A scheduled publication goes public by the clock alone: cached pages end there.
+        register_next_change(Publication.objects.next_publish_at)
 
         m2m_changed.connect(
             refresh_vector_after_m2m,

@@ -219,9 +219,11 @@ def load(stdout):
                 services.refresh_gallery_renditions(image)
         created += 1
     # Two translations, so the language links show both ways.
-    originals = Publication.objects.published().filter(
-        type="statement", translation_of__isnull=True, slug__startswith="sample-"
-    )[:2]
+    originals = (
+        Publication.objects.published()
+        .of_type("statement")
+        .filter(translation_of__isnull=True, slug__startswith="sample-")[:2]
+    )
     languages = [("th", "Thai"), ("km", "Khmer")]
     for original, (language, label) in zip(originals, languages, strict=False):
         slug = f"{original.slug[:180]}-{language}"

@@ -93,8 +93,7 @@ class LatestPublicationsFeed(Feed):
         parts = [settings.SITE_NAME]
         filters = obj["filters"]
         if "type" in filters:
-            label = Publication.Type(filters["type"]).label
-            parts.append("Open letters" if filters["type"] == "letter" else label + "s")
+            parts.append(Publication.Type(filters["type"]).plural_label)
         if "country" in filters:
             country = obj["form"].country
             parts.append(country.name if country else filters["country"])

@@ -15,7 +15,7 @@ from django import forms
 from forumasia.forms import MAX_PAGE, NumberParameter, QueryForm, TextParameter
 
 from .models import Publication
-from .queries import about_countries, public_country, public_tag, tagged_with
+from .queries import public_country, public_tag
 
 MAX_QUERY_LENGTH = 200
 # The network was founded in 1991; older years are allowed for documents it republished.
@@ -76,21 +76,17 @@ class PublicationFilterForm(QueryForm):
         (e.g. the list's facets) save their look-ups when they hold them."""
         filters = self.filters
         if "type" in filters:
-            publications = publications.filter(type=filters["type"])
+            publications = publications.of_type(filters["type"])
         if "country" in filters:
             self.country = public_country(filters["country"], known_countries)
             publications = (
-                publications.filter(about_countries([self.country.pk]))
-                if self.country
-                else publications.none()
+                publications.about_country(self.country) if self.country else publications.none()
             )
         if "tag" in filters:
             self.tag = public_tag(filters["tag"], known_tags)
-            publications = (
-                publications.filter(tagged_with([self.tag.pk])) if self.tag else publications.none()
-            )
+            publications = publications.tagged(self.tag) if self.tag else publications.none()
         if "year" in filters:
-            publications = publications.filter(publish_at__year=filters["year"])
+            publications = publications.in_year(filters["year"])
         if "q" in filters:
             publications = publications.search(filters["q"])
         return publications

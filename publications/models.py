@@ -10,18 +10,19 @@ import re
 from urllib.parse import parse_qs, quote, urlsplit
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager, _TaggableManager
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from forumasia.images import strip_uploaded_image, validate_image_file
 from forumasia.sanitise import clean_html
@@ -169,21 +170,101 @@ PLAIN_TEXT_FIELDS = (
 )
 
 
+def publication_content_type_id():
+    """The content type of publications, as a one-row subquery (an InitPlan in PostgreSQL):
+    tag links are filtered by plain ids, without a join on django_content_type, and without
+    relying on a per-process cache of the id."""
+    return Subquery(
+        ContentType.objects.filter(app_label="publications", model="publication").values("pk")[:1]
+    )
+
+
+def primary_keys(objects):
+    return [getattr(item, "pk", item) for item in objects]
+
+
+def editor_field():
+    """An account that wrote a publication, set by the admin; kept as NULL when the account is
+    deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+
 class PublicationQuerySet(models.QuerySet):
+    """Every rule about which publications a page, a feed or the admin shows is a method here,
+    named in the editors' words; views, feeds, the admin and other apps combine them.
+
+    Filters through a link table (themes, countries, signatories) take objects or ids, never a
+    slug or a code, and are EXISTS over those plain ids: PostgreSQL estimates them from the
+    column statistics and probes the link's index (BENCHMARKS.md, "Filters by id"), and a
+    publication is never repeated, so counts and pages need no DISTINCT.
+    """
+
     def published(self, now=None):
         """The public ones: status published and publish time reached (the one definition)."""
         return self.filter(
             status=Publication.Status.PUBLISHED, publish_at__lte=now or timezone.now()
         )
 
+    def scheduled(self, now=None):
+        """Published by an editor for a later time: they go public by the clock alone."""
+        return self.filter(
+            status=Publication.Status.PUBLISHED, publish_at__gt=now or timezone.now()
+        )
+
+    def drafts(self):
+        return self.filter(status=Publication.Status.DRAFT)
+
     def next_publish_at(self, now=None):
         """The publish time of the next scheduled publication (None if nothing is scheduled):
         the moment public pages next change by the clock alone."""
         return (
-            self.filter(status=Publication.Status.PUBLISHED, publish_at__gt=now or timezone.now())
-            .order_by("publish_at")
-            .values_list("publish_at", flat=True)
-            .first()
+            self.scheduled(now).order_by("publish_at").values_list("publish_at", flat=True).first()
+        )
+
+    def of_type(self, type_value):
+        return self.filter(type=type_value)
+
+    def in_year(self, year):
+        """Published (publish time) in `year`, in the Secretariat's time zone."""
+        return self.filter(publish_at__year=year)
+
+    def tagged(self, *tags):
+        """Carrying any of `tags` (Tag objects or ids)."""
+        return self.filter(
+            Exists(
+                TaggedItem.objects.filter(
+                    content_type_id=publication_content_type_id(),
+                    object_id=OuterRef("pk"),
+                    tag_id__in=primary_keys(tags),
+                )
+            )
+        )
+
+    def about_country(self, *countries):
+        """About any of `countries` (Country objects or ids)."""
+        return self.filter(
+            Exists(
+                Publication.countries.through.objects.filter(
+                    publication_id=OuterRef("pk"), country_id__in=primary_keys(countries)
+                )
+            )
+        )
+
+    def signed_by(self, member):
+        """Signed by the member organisation `member` (an object or an id)."""
+        return self.filter(
+            Exists(
+                Signature.objects.filter(
+                    publication_id=OuterRef("pk"), member_id=getattr(member, "pk", member)
+                )
+            )
         )
 
     def search(self, query):
@@ -214,6 +295,16 @@ class Publication(models.Model):
         LETTER = "letter", "Open letter"
         REPORT = "report", "Report"
         STORY = "story", "Story"
+
+        @property
+        def plural_label(self):
+            """What a list of this type is called (page titles, feeds)."""
+            return {
+                "statement": "Statements",
+                "letter": "Open letters",
+                "report": "Reports",
+                "story": "Stories",
+            }[self.value]
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -303,22 +394,8 @@ class Publication(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = editor_field()
+    updated_by = editor_field()
     # Written by publications/search.py after each save (PostgreSQL only; empty on SQLite).
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -405,15 +482,12 @@ class Publication(models.Model):
         return self.is_public_at(timezone.now())
 
     @property
-    def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
-
-    @property
     def status_label(self):
-        """Draft, Scheduled or Published: what an editor needs to see."""
+        """Draft, Scheduled or Published: what an editor needs to see (a published one that
+        is not public yet is scheduled)."""
         if self.status != self.Status.PUBLISHED:
             return "Draft"
-        return "Scheduled" if self.publish_at > timezone.now() else "Published"
+        return "Published" if self.is_public else "Scheduled"
 
     # --- display helpers ---
 

@@ -1,5 +1,5 @@
-"""Query pieces shared by the lists, search, feeds and related publications: filtering by theme
-and country through plain ids, and finding the themes and countries the public may see named.
+"""The themes and countries the public may see named: the filter options of the lists, and the
+look-ups of a `?tag=` or `?country=` before publications are filtered by it.
 
 A theme used only by drafts or scheduled items is not public: looking one up by its slug for
 display finds nothing, exactly as for a slug that does not exist, so no page reveals it.
@@ -7,48 +7,17 @@ display finds nothing, exactly as for a slug that does not exist, so no page rev
 
 import re
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 from taggit.models import Tag, TaggedItem
 
 from members.models import Country
 
-from .models import Publication
+from .models import Publication, publication_content_type_id
 
 COUNTRY_CODE = re.compile(r"[A-Z]{2}\Z")
 # taggit's slugs keep letters of every script (Thai, Khmer, ...), like Django's slug pattern.
 TAG_SLUG = re.compile(r"[-\w]+\Z")
 TAG_SLUG_LENGTH = 100
-
-
-def publication_content_type_id():
-    """The content type of publications, as a one-row subquery (an InitPlan in PostgreSQL):
-    tag links are filtered by plain ids, without a join on django_content_type, and without
-    relying on a per-process cache of the id."""
-    return Subquery(
-        ContentType.objects.filter(app_label="publications", model="publication").values("pk")[:1]
-    )
-
-
-def tagged_with(tag_ids):
-    """Publications carrying any of `tag_ids`, as an EXISTS over taggit's items: plain ids, so
-    PostgreSQL estimates from the column statistics and probes the (content type, object,
-    tag) index."""
-    return Exists(
-        TaggedItem.objects.filter(
-            content_type_id=publication_content_type_id(),
-            object_id=OuterRef("pk"),
-            tag_id__in=tag_ids,
-        )
-    )
-
-
-def about_countries(country_ids):
-    return Exists(
-        Publication.countries.through.objects.filter(
-            publication_id=OuterRef("pk"), country_id__in=country_ids
-        )
-    )
 
 
 def public_tags(now=None):

@@ -1,11 +1,15 @@
 """Site search over publications: PostgreSQL full text, with a plain fallback on SQLite.
 
-Reached only through `Publication.objects.search(query)`; views never build queries.
+Searching is `Publication.objects.search(query)`, which calls `apply_search()` here; besides,
+the list view sizes its paginator with `is_postgres()` and RANKED_WINDOW, the search page's
+template filters show the matches (`highlight`, `mark_words`), and saves call
+`refresh_search_vectors()`.
 
 - The stored `search_vector` holds title (weight A), standfirst, tags and country names (B)
-  and the body with its HTML stripped (C). It is written by `refresh_search_vector()` after
-  every save and every change of countries or tags (publications/apps.py), and rebuilt for all
-  rows by `manage.py rebuild_search_index`.
+  and the body with its HTML stripped (C). `refresh_search_vectors()` writes it after a save
+  that changes the title, standfirst or body (Publication.save), after every change of a
+  publication's countries or tags and every rename of a country or tag (publications/apps.py),
+  and for all rows in `manage.py rebuild_search_index`.
 - Text search configuration 'simple' (lower-casing, no stemming, no stop words), chosen
   deliberately: publications are in English and 24 Asian languages, and most searches are for
   names of people, places and organisations. English stemming would mangle those and the
@@ -13,8 +17,9 @@ Reached only through `Publication.objects.search(query)`; views never build quer
   "defenders"), which also gives results while someone is still typing.
 - The visitor's text never reaches to_tsquery as written. It is cut into words (runs of
   letters, marks and digits: everything tsquery treats as an operator is punctuation and is
-  dropped), each word is quoted, and the words are joined with &. Empty, one-character,
-  1,000-character and punctuation-only queries therefore cannot raise a syntax error.
+  dropped; forumasia/text.py, the words member search uses too), each word is quoted, and the
+  words are joined with &. Empty, one-character, 1,000-character and punctuation-only queries
+  therefore cannot raise a syntax error.
 - Typos: when the words match nothing, each word is compared (pg_trgm) with the names the site
   knows (countries, themes, members); "Cambodja" is searched as "Cambodia".
 - Bounded: a search ranks the newest RANKED_WINDOW matches only (best match first among them,
@@ -27,7 +32,6 @@ Reached only through `Publication.objects.search(query)`; views never build quer
 
 import difflib
 import re
-import unicodedata
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import (
@@ -42,11 +46,9 @@ from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from forumasia.text import is_searchable, search_terms
+
 CONFIG = "simple"
-MAX_TERMS = 8
-MAX_TERM_LENGTH = 50
-MAX_INPUT = 300
-MIN_QUERY_LENGTH = 2
 # Full-text results are ranked among the newest RANKED_WINDOW matching publications.
 RANKED_WINDOW = 500
 # Private-use characters: they cannot come from a visitor's query (dropped as non-letters).
@@ -57,26 +59,7 @@ def is_postgres():
     return connection.vendor == "postgresql"
 
 
-# --- turning a visitor's text into safe terms -------------------------------------------------
-
-
-def terms(query):
-    """The words of `query`: runs of letters, combining marks (Thai, Khmer, Burmese vowels) and
-    digits, lower-cased, without repeats; at most MAX_TERMS words of MAX_TERM_LENGTH."""
-    words, current = [], []
-    for char in (query or "")[:MAX_INPUT] + " ":
-        if unicodedata.category(char)[0] in "LMN":
-            current.append(char)
-        elif current:
-            words.append("".join(current)[:MAX_TERM_LENGTH].lower())
-            current = []
-    unique = list(dict.fromkeys(words))
-    return unique[:MAX_TERMS]
-
-
-def is_usable(query):
-    """Enough text to search for (two characters across the words)."""
-    return sum(len(word) for word in terms(query)) >= MIN_QUERY_LENGTH
+# --- the visitor's words as a tsquery -------------------------------------------------------
 
 
 def tsquery_text(words):
@@ -164,16 +147,16 @@ def known_word(word):
             .values_list("name", flat=True),
         )
     )
-    candidates = {candidate.lower() for name in names for candidate in terms(name)}
+    candidates = {candidate for name in names for candidate in search_terms(name)}
     best = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
     return best[0] if best and best[0] != word else None
 
 
 def apply_search(queryset, query):
     """`queryset` narrowed to `query`, best first, with `search_title`/`search_snippet`."""
-    words = terms(query)
-    if sum(len(word) for word in words) < MIN_QUERY_LENGTH:
+    if not is_searchable(query):
         return queryset
+    words = search_terms(query)
     if not is_postgres():
         return fallback_search(queryset, words)
 
@@ -241,7 +224,7 @@ def fallback_search(queryset, words):
 def mark_words(text, query):
     """`text` escaped, with the query's words in <mark> (case-insensitive): the highlighting
     of the SQLite fallback, which has no ts_headline."""
-    words = sorted(terms(query), key=len, reverse=True)
+    words = sorted(search_terms(query), key=len, reverse=True)
     if not text or not words:
         return escape(text or "")
     pattern = re.compile("(" + "|".join(re.escape(word) for word in words) + ")", re.IGNORECASE)

@@ -29,9 +29,9 @@ from forumasia.cache import AnonymousPageCacheMixin, content_version, is_cacheab
 
 from . import search
 from .forms import PublicationFilterForm
-from .models import Publication, Signature
+from .models import Publication, Signature, publication_content_type_id
 from .pagination import CappedPaginator
-from .queries import about_countries, public_countries, publication_content_type_id, tagged_with
+from .queries import public_countries
 
 # The theme filter offers the most used themes of the latest FACET_WINDOW publications: what
 # the archive is about now, at a cost that does not grow with the archive.
@@ -172,7 +172,9 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
         context.update(
             filters=filters,
             fixed_type=self.fixed_type,
-            type_label=Publication.Type(self.fixed_type).label if self.fixed_type else None,
+            type_plural_label=(
+                Publication.Type(self.fixed_type).plural_label if self.fixed_type else None
+            ),
             type_choices=Publication.Type.choices,
             country_options=self.facets["countries"],
             tag_options=tag_options,
@@ -194,11 +196,7 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
         if not feed_query or ("country" in filters and country is None):
             return {"feed_query": "", "feed_label": ""}
         if "type" in filters:
-            label = (
-                "open letters"
-                if filters["type"] == "letter"
-                else (Publication.Type(filters["type"]).label.lower() + "s")
-            )
+            label = Publication.Type(filters["type"]).plural_label.lower()
         else:
             label = "publications"
         if country is not None:
@@ -297,11 +295,13 @@ def related_publications(publication, *, tag_ids, country_ids, now, limit=RELATE
     which PostgreSQL can only answer by first collecting every publication sharing either
     (most of the archive for a popular theme)."""
     public = Publication.objects.published(now).for_cards().exclude(pk=publication.pk)
+    sharing = [public.tagged(*tag_ids)] if tag_ids else []
+    if country_ids:
+        sharing.append(public.about_country(*country_ids))
     candidates = {}
-    for ids, condition in ((tag_ids, tagged_with), (country_ids, about_countries)):
-        if ids:
-            for item in public.filter(condition(ids))[:limit]:
-                candidates[item.pk] = item
+    for publications in sharing:
+        for item in publications[:limit]:
+            candidates[item.pk] = item
     newest = sorted(candidates.values(), key=lambda p: (p.publish_at, p.pk), reverse=True)
     return newest[:limit]
 

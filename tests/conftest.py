@@ -66,3 +66,30 @@ def clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def page_cache_off(settings):
+    """Every request is rendered by its view: for tests of what a view does (its queries, its
+    context), not of what the page cache serves."""
+    settings.PAGE_CACHE_ENABLED = False
+
+
+@pytest.fixture
+def django_assert_max_num_queries(django_assert_max_num_queries, page_cache_off):
+    """pytest-django's query budget, with every page rendered: a page served from the page cache
+    makes no query, so a budget over it could never fail. (A test of the cache asserts its
+    hits with `django_assert_num_queries(0)`.)"""
+    return django_assert_max_num_queries
+
+
+@pytest.fixture
+def network(db):
+    """Four current members in Nepal, Cambodia and Thailand, and a former one in Thailand."""
+    from tests.factories import member
+
+    member("Informal Sector Service Centre", "NP", acronym="INSEC", city="Kathmandu")
+    member("Nepal Law Society", "NP", city="Kathmandu")
+    member("Cambodian League", "KH", acronym="LICADHO", city="Phnom Penh")
+    member("Thai Lawyers for Rights", "TH", city="Bangkok")
+    member("Gone Away Centre", "TH", is_active=False)

@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils.text import slugify
 
 from members.models import Country, MemberOrganisation
 from publications.demo import SAMPLE_PDF
@@ -48,6 +49,11 @@ class MemberOrganisationFactory(factory.django.DjangoModelFactory):
     website = "https://example.org/"
     description = "<p>Works on civic space.</p>"
     year_joined = 2001
+
+
+def member(name, code, **kwargs):
+    """A member organisation named `name` (its slug made from it) in the country `code`."""
+    return MemberOrganisationFactory(name=name, slug=slugify(name), country=country(code), **kwargs)
 
 
 # --- Publications -----------------------------------------------------------------------------

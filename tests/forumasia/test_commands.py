@@ -4,26 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from members.models import MemberOrganisation
-
 pytestmark = pytest.mark.django_db
-
-
-def test_load_demo_twice_creates_no_duplicates():
-    call_command("load_demo", stdout=io.StringIO())
-    first = MemberOrganisation.objects.count()
-
-    call_command("load_demo", stdout=io.StringIO())
-
-    assert MemberOrganisation.objects.count() == first
-
-
-def test_load_demo_builds_85_current_members_in_23_countries():
-    call_command("load_demo", stdout=io.StringIO())
-
-    assert MemberOrganisation.objects.network_figures() == {"members": 85, "countries": 23}
-    assert all(m.logo for m in MemberOrganisation.objects.all())
-    assert "fictional" in MemberOrganisation.objects.first().description
 
 
 def test_ensure_admin_uses_the_given_password(monkeypatch):

@@ -4,10 +4,14 @@ public with an ETag for a CDN; pages for logged-in users and previews are privat
 cached."""
 
 import gzip
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.test import override_settings
+from django.utils import timezone
 
+from forumasia import cache as page_cache
 from publications import services
 from publications.sitemaps import PublicationSitemap
 from tests.factories import (
@@ -261,3 +265,129 @@ def test_a_cached_page_equals_a_fresh_render_of_the_same_request(client, archive
             with override_settings(CACHES=NO_CACHE):
                 fresh = client.get(url, **extra)
             assert cached.content.decode() == fresh.content.decode(), (view, url, extra)
+
+
+# --- freshness: until content changes by the clock alone -----------------------------------------
+
+
+def test_a_cached_page_is_fresh_until_midnight_in_bangkok_when_the_year_may_change(client):
+    with time_machine.travel(datetime(2026, 12, 31, 16, 59, 30, tzinfo=UTC), tick=False) as clock:
+        PublicationFactory(publish_at=timezone.now() - timedelta(hours=1))
+        before = client.get("/")
+        clock.move_to(datetime(2026, 12, 31, 16, 59, 59, tzinfo=UTC))
+        last_second = client.get("/")
+        clock.move_to(datetime(2026, 12, 31, 17, 0, tzinfo=UTC))  # 00:00 on 1 January in Bangkok
+        new_year = client.get("/")
+
+    assert before["X-Page-Cache"] == "miss"
+    assert "max-age=30" in before["Cache-Control"]  # not the usual 60: midnight comes first
+    assert last_second["X-Page-Cache"] == "hit"
+    assert new_year["X-Page-Cache"] == "miss"
+    assert before.context["network"]["publications_this_year"] == 1
+    assert new_year.context["network"]["publications_this_year"] == 0
+    assert "© 2026" in before.content.decode()
+    assert "© 2027" in new_year.content.decode()
+
+
+def test_the_earliest_change_any_app_registered_ends_a_pages_freshness(client, monkeypatch):
+    now = timezone.now()
+    sources = [lambda moment: None, lambda moment: moment + timedelta(seconds=20)]
+    monkeypatch.setattr(page_cache, "NEXT_CHANGE_SOURCES", sources)
+
+    first = client.get("/")
+    with time_machine.travel(now + timedelta(seconds=25)):
+        later = client.get("/")
+
+    assert first["X-Page-Cache"] == "miss"
+    assert "max-age=" in first["Cache-Control"]
+    assert int(first["Cache-Control"].split("max-age=")[1].split(",")[0]) <= 20
+    assert later["X-Page-Cache"] == "miss"
+
+
+# --- the home page: invalidation and who gets the cached page -------------------------------
+
+
+def html(response):
+    return response.content.decode()
+
+
+def test_second_anonymous_request_is_served_from_the_cache(client, django_assert_num_queries):
+    PublicationFactory(title="Cached statement")
+    first = client.get("/")
+
+    with django_assert_num_queries(0):
+        second = client.get("/")
+
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert "Content-Security-Policy" in second
+    assert not second.cookies
+
+
+def test_cached_page_sets_no_cookie_and_holds_no_csrf_token(client):
+    client.get("/")
+    response = client.get("/")
+
+    assert response["X-Page-Cache"] == "hit"
+    assert not response.cookies
+    assert b"csrfmiddlewaretoken" not in response.content
+
+
+def test_unpublishing_and_editing_remove_the_old_content_at_once(client):
+    publication = PublicationFactory(title="First title")
+    assert "First title" in html(client.get("/"))
+
+    publication.title = "Corrected title"
+    publication.save()
+    assert "Corrected title" in html(client.get("/"))
+
+    services.unpublish([publication])
+    assert "Corrected title" not in html(client.get("/"))
+
+
+def test_member_changes_refresh_the_figures(client):
+    client.get("/")
+    MemberOrganisationFactory()
+
+    assert client.get("/").context["network"]["members"] == 1
+
+
+def test_a_scheduled_item_appears_when_its_time_comes_without_any_save(client, monkeypatch):
+    now = timezone.now()
+    PublicationFactory(title="Scheduled appeal", publish_at=now + timedelta(minutes=5))
+    assert "Scheduled appeal" not in html(client.get("/"))
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(minutes=6))
+
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Scheduled appeal" in html(response)
+
+
+def test_logged_in_staff_never_get_the_cached_page(client):
+    client.get("/")  # fills the cache
+    client.force_login(StaffUserFactory())
+
+    response = client.get("/")
+
+    assert "X-Page-Cache" not in response
+    assert response.context is not None  # rendered for this request
+
+
+def test_a_page_rendered_for_staff_is_not_stored_for_visitors(client, django_db_blocker):
+    from django.test import Client
+
+    staff = Client()
+    staff.force_login(StaffUserFactory())
+    staff.get("/")
+
+    assert client.get("/")["X-Page-Cache"] == "miss"
+
+
+def test_a_visitor_with_a_waiting_message_gets_a_fresh_page(client):
+    client.get("/")
+    client.cookies["messages"] = "anything"
+
+    assert "X-Page-Cache" not in client.get("/")

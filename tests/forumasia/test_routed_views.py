@@ -106,7 +106,7 @@ def test_the_walk_finds_django_ckeditors_upload_views_wherever_they_are_included
 @pytest.mark.parametrize(
     ("route", "expected"),
     [
-        ("/", "forumasia.views"),
+        ("/", "pages.views"),
         ("/publications/", "publications.views"),
         ("/feeds/rss/", "publications.feeds"),
         ("/ckeditor/upload/", "publications.uploads"),

@@ -1,6 +1,8 @@
 """Settings are read from the environment; an unsafe production configuration fails loudly."""
 
+import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -203,3 +205,94 @@ def test_the_file_email_backend_writes_to_email_file_path_from_the_environment(t
     assert result.returncode == 0, result.stderr
     [message] = outbox.iterdir()
     assert "Subject: Sample" in message.read_text()
+
+
+# --- every setting and every variable has its one place -----------------------------------------
+
+PROJECT_PACKAGES = ("forumasia", "members", "publications", "newsletter", "pages", "wordpress")
+
+
+def project_modules():
+    for package in PROJECT_PACKAGES:
+        modules = sorted((ROOT / package).rglob("*.py"))
+        yield from (path for path in modules if "migrations" not in path.parts)
+    yield ROOT / "gunicorn.conf.py"
+
+
+def constant(node):
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def settings_read(tree):
+    """Names read as `settings.NAME` or `getattr(settings, "NAME", ...)`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and getattr(node.value, "id", "") == "settings":
+            yield node.attr
+        elif is_getattr_of_settings(node):
+            yield constant(node.args[1])
+
+
+def is_getattr_of_settings(node):
+    return (
+        isinstance(node, ast.Call)
+        and getattr(node.func, "id", "") == "getattr"
+        and getattr(node.args[0], "id", "") == "settings"
+        and isinstance(constant(node.args[1]), str)
+    )
+
+
+def is_environment(node):
+    """`os.environ`, as an expression."""
+    return isinstance(node, ast.Attribute) and node.attr == "environ"
+
+
+def variables_read(tree):
+    """Names read as `os.environ.get("NAME")`, `os.environ["NAME"]`, `os.getenv("NAME")`,
+    `env_bool("NAME")` or `env_list("NAME")`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and is_environment(node.value):
+            yield constant(node.slice)
+        elif isinstance(node, ast.Call) and node.args:
+            function = node.func
+            reads = (
+                getattr(function, "id", "") in ("env_bool", "env_list")
+                or getattr(function, "attr", "") == "getenv"
+                or (getattr(function, "attr", "") == "get" and is_environment(function.value))
+            )
+            if reads:
+                yield constant(node.args[0])
+
+
+def test_every_setting_the_code_reads_is_defined_in_settings():
+    """No setting lives only as a default at the place that reads it (`getattr(settings, ...)`):
+    each is in forumasia/settings.py, or one of Django's own."""
+    from django.conf import global_settings
+
+    import forumasia.settings as project_settings
+
+    undefined = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in project_modules()
+        for name in settings_read(ast.parse(path.read_text(encoding="utf-8")))
+        if name.isupper()
+        and not hasattr(project_settings, name)
+        and not hasattr(global_settings, name)
+    }
+
+    assert undefined == set()
+
+
+def test_every_environment_variable_the_site_reads_is_in_the_readme_table():
+    table = "\n".join(
+        line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("|")
+    )
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", table))
+    read = {
+        name
+        for path in project_modules()
+        for name in variables_read(ast.parse(path.read_text(encoding="utf-8")))
+        if name  # not a variable's name held in a variable (env_bool's own body)
+    }
+
+    assert read - {"DJANGO_SETTINGS_MODULE"} <= documented
+    assert {"DJANGO_LOG_LEVEL", "GUNICORN_FORWARDED_ALLOW_IPS"} <= read

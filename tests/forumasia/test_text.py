@@ -1,11 +1,12 @@
-"""forumasia/text.py: what XML 1.0 and HTML text cannot carry is removed, nothing else."""
+"""forumasia/text.py: what XML 1.0 and HTML text cannot carry is removed, nothing else; search
+text is cut into words of any script, without any operator."""
 
 import xml.etree.ElementTree as ET
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forumasia.text import clean_text
+from forumasia.text import clean_text, is_searchable, search_terms
 
 
 def test_word_line_and_page_breaks_become_spaces_and_other_controls_go():
@@ -29,3 +30,28 @@ def test_any_cleaned_text_is_xml_text(text):
     # XML parsers normalise line ends (XML 1.0, 2.11); nothing else may change.
     expected = clean_text(text).replace("\r\n", "\n").replace("\r", "\n")
     assert (parsed.text or "") == expected
+
+
+def test_search_terms_keep_words_of_any_script_and_drop_every_operator():
+    assert search_terms("Land & rights | !defenders :* 'Cambodia'") == [
+        "land",
+        "rights",
+        "defenders",
+        "cambodia",
+    ]
+    assert search_terms("สิทธิมนุษยชน, ប្រទេសកម្ពុជា") == ["สิทธิมนุษยชน", "ប្រទេសកម្ពុជា"]
+    assert search_terms("& | ! :* ' \" \x00") == []
+
+
+def test_long_queries_are_cut_to_a_few_short_words():
+    words = search_terms(" ".join(f"word{n}" for n in range(100)) + " " + "y" * 500)
+    assert len(words) == 8
+    assert all(len(word) <= 50 for word in words)
+
+
+def test_one_letter_or_only_punctuation_is_nothing_to_search_for():
+    assert not is_searchable("")
+    assert not is_searchable("a !")
+    assert not is_searchable("& | ! :*")
+    assert is_searchable("ab")
+    assert is_searchable("a b")

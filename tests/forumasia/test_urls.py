@@ -19,7 +19,7 @@ from django.utils.regex_helper import normalize
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forumasia.sitemaps import sitemaps
+from pages.sitemaps import sitemaps
 from tests.factories import MemberOrganisationFactory, PublicationFactory, country
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +192,9 @@ def test_every_public_route_is_exercised():
     assert {"", "publications/", "publications/%(slug)s/", "search/", "feeds/rss/"} <= templates
     assert "sitemap-%(section)s.xml" in templates and "%(url)s" in templates
     assert not any(template.startswith("admin/") for template in templates)
+
+
+def test_admin_is_branded(client):
+    response = client.get("/admin/login/")
+
+    assert b"forumasia administration" in response.content

@@ -3,13 +3,20 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from PIL import Image
 
 from members.models import Country, MemberOrganisation
 from tests.factories import MemberOrganisationFactory, country
 
 pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="pg_trgm's typo matching needs PostgreSQL"
+)
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="The contains fallback is what SQLite runs"
+)
 
 
 def test_migration_loads_the_asian_countries_with_sub_regions():
@@ -113,3 +120,32 @@ def test_with_members_counts_only_current_members():
     counts = {c.code: c.member_count for c in Country.objects.with_members()}
 
     assert counts == {"NP": 2}
+
+
+# --- search: the matcher of site search and the directory -----------------------------------
+
+
+@postgres_only
+def test_members_are_found_by_name_acronym_city_country_and_with_a_typo():
+    member = MemberOrganisationFactory(
+        name="Cambodian League for Rights", acronym="CLR", city="Phnom Penh", country=country("KH")
+    )
+    MemberOrganisationFactory(name="Nepal Rights Forum", acronym="NRF", city="Kathmandu")
+    members = MemberOrganisation.objects.active()
+
+    assert list(members.search("league")) == [member]
+    assert list(members.search("CLR")) == [member]
+    assert list(members.search("phnom")) == [member]
+    assert list(members.search("Cambodja")) == [member]
+
+
+@sqlite_only
+def test_sqlite_members_search_by_name_acronym_city_and_country():
+    member = MemberOrganisationFactory(
+        name="Cambodian League", acronym="CL", city="Phnom Penh", country=country("KH")
+    )
+    members = MemberOrganisation.objects.active()
+
+    assert list(members.search("league")) == [member]
+    assert list(members.search("phnom penh")) == [member]
+    assert list(members.search("cambodia")) == [member]

@@ -1,5 +1,4 @@
-"""Bounded work on the list and detail pages: capped counts, stable deep pages, the related
-publications from two small queries, the theme facet from a bounded window."""
+"""publications/pagination.py: capped counts and stable, cheap deep pages of the lists."""
 
 import re
 from datetime import timedelta
@@ -10,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from publications import pagination, views
-from publications.models import Publication
 from tests.factories import PublicationFactory, country
 
 pytestmark = pytest.mark.django_db
@@ -155,51 +153,3 @@ def test_country_pages_number_their_pages_with_django_s_paginator(client):
 
     assert page_links(response) == ["1", "[2]", "3"]
     assert 'href="/countries/th/" aria-label="Page 1"' in response.content.decode()
-
-
-def test_related_is_the_newest_three_sharing_a_theme_or_a_country(
-    client, django_assert_max_num_queries
-):
-    now = timezone.now()
-    main = PublicationFactory(tags=["Land rights"], countries=[country("KH")])
-    by_tag_old = PublicationFactory(tags=["Land rights"], publish_at=now - timedelta(days=9))
-    by_tag = PublicationFactory(tags=["Land rights"], publish_at=now - timedelta(days=2))
-    by_country = PublicationFactory(countries=[country("KH")], publish_at=now - timedelta(days=1))
-    both = PublicationFactory(
-        tags=["Land rights"], countries=[country("KH")], publish_at=now - timedelta(days=3)
-    )
-    PublicationFactory(tags=["Land rights"], status="draft")
-    PublicationFactory(countries=[country("KH")], publish_at=now + timedelta(days=1))
-    PublicationFactory(tags=["Other"], countries=[country("TH")])
-
-    related = views.related_publications(
-        main,
-        tag_ids=[tag.pk for tag in main.tags.all()],
-        country_ids=[c.pk for c in main.countries.all()],
-        now=timezone.now(),
-    )
-
-    assert related == [by_country, by_tag, both]
-    assert by_tag_old not in related
-    with django_assert_max_num_queries(2):
-        views.related_publications(main, tag_ids=[1], country_ids=[1], now=now)
-
-
-def test_the_theme_facet_counts_only_the_latest_window(monkeypatch, client):
-    monkeypatch.setattr(views, "FACET_WINDOW", 3)
-    now = timezone.now()
-    for i in range(3):
-        PublicationFactory(tags=["Recent"], publish_at=now - timedelta(hours=i))
-    for i in range(5):
-        PublicationFactory(tags=["Old"], publish_at=now - timedelta(days=30 + i))
-
-    response = client.get("/publications/")
-    names = [tag.name for tag in response.context["tag_options"]]
-
-    assert names == ["Recent"]
-    # A theme chosen from elsewhere stays selectable and filters correctly.
-    chosen = client.get("/publications/", {"tag": "old"})
-    assert [tag.name for tag in chosen.context["tag_options"]] == ["Recent", "Old"]
-    assert chosen.context["result_count"] == 5
-    assert all(p.publish_at < now - timedelta(days=29) for p in chosen.context["publications"])
-    assert Publication.objects.count() == 8

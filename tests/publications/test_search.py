@@ -5,10 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from members.models import MemberOrganisation
 from publications.models import Publication
-from publications.search import highlight, terms, tsquery_text
-from tests.factories import MemberOrganisationFactory, PublicationFactory, country
+from publications.search import highlight, tsquery_text
+from tests.factories import PublicationFactory, country
 
 pytestmark = pytest.mark.django_db
 
@@ -48,29 +47,12 @@ def search(query, queryset=None):
     return list((queryset or Publication.objects.published()).search(query))
 
 
-# --- the tokeniser (both databases) -----------------------------------------------------------
-
-
-def test_terms_keep_words_of_any_script_and_drop_every_operator():
-    assert terms("Land & rights | !defenders :* 'Cambodia'") == [
-        "land",
-        "rights",
-        "defenders",
-        "cambodia",
-    ]
-    assert terms("สิทธิมนุษยชน, ប្រទេសកម្ពុជា") == ["สิทธิมนุษยชน", "ប្រទេសកម្ពុជា"]
-    assert terms("& | ! :* ' \" \x00") == []
+# --- the tsquery and highlighting (both databases) -----------------------------------------
 
 
 def test_tsquery_text_quotes_each_word_and_prefixes_the_last():
     assert tsquery_text(["land", "rig"]) == "'land' & 'rig':*"
     assert tsquery_text(["x"]) == "'x'"
-
-
-def test_long_queries_are_cut_to_a_few_short_words():
-    words = terms(" ".join(f"word{n}" for n in range(100)) + " " + "y" * 500)
-    assert len(words) == 8
-    assert all(len(word) <= 50 for word in words)
 
 
 def test_highlight_escapes_everything_but_the_marks():
@@ -204,7 +186,6 @@ def test_hostile_queries_never_raise(query):
     PublicationFactory(title="Land rights", body="<p>Land & rights</p>")
 
     search(query)  # must not raise a tsquery syntax error
-    list(MemberOrganisation.objects.search(query))
 
 
 @postgres_only
@@ -233,20 +214,6 @@ def test_rebuild_command_rewrites_vectors_written_around_save():
     assert search("migrant") == [publication]
 
 
-@postgres_only
-def test_members_are_found_by_name_acronym_city_country_and_with_a_typo():
-    member = MemberOrganisationFactory(
-        name="Cambodian League for Rights", acronym="CLR", city="Phnom Penh", country=country("KH")
-    )
-    MemberOrganisationFactory(name="Nepal Rights Forum", acronym="NRF", city="Kathmandu")
-    members = MemberOrganisation.objects.active()
-
-    assert list(members.search("league")) == [member]
-    assert list(members.search("CLR")) == [member]
-    assert list(members.search("phnom")) == [member]
-    assert list(members.search("Cambodja")) == [member]
-
-
 # --- SQLite --------------------------------------------------------------------------------------
 
 
@@ -265,7 +232,6 @@ def test_sqlite_fallback_takes_hostile_queries(query):
     PublicationFactory(title="Land rights")
 
     search(query)
-    list(MemberOrganisation.objects.search(query))
 
 
 def test_fallback_marks_words_case_insensitively_and_escapes_the_rest():
@@ -277,68 +243,7 @@ def test_fallback_marks_words_case_insensitively_and_escapes_the_rest():
     assert mark_words("<i>x</i>", "&&") == "&lt;i&gt;x&lt;/i&gt;"
 
 
-@sqlite_only
-def test_sqlite_members_search_by_name_acronym_city_and_country():
-    member = MemberOrganisationFactory(
-        name="Cambodian League", acronym="CL", city="Phnom Penh", country=country("KH")
-    )
-    members = MemberOrganisation.objects.active()
-
-    assert list(members.search("league")) == [member]
-    assert list(members.search("phnom penh")) == [member]
-    assert list(members.search("cambodia")) == [member]
-
-
 # --- the page (both databases) -------------------------------------------------------------
-
-
-def test_search_page_shows_publications_and_members(client):
-    PublicationFactory(title="Torture in detention centres")
-    MemberOrganisationFactory(name="Centre against Torture", acronym="CAT")
-
-    response = client.get("/search/", {"q": "torture"})
-
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "Centre against Torture" in html
-    assert "detention centres" in html
-    assert "<mark>Torture</mark> in detention centres" in html
-
-
-def test_search_combines_with_list_filters_and_paginates(client):
-    for n in range(22):
-        PublicationFactory(title=f"Detention report {n}", type="report", countries=[country("TH")])
-    PublicationFactory(title="Detention statement", type="statement", countries=[country("TH")])
-
-    first = client.get("/search/", {"q": "detention", "type": "report", "country": "th"})
-    second = client.get("/search/", {"q": "detention", "type": "report", "page": 2})
-
-    assert first.context["result_count"] == 22
-    assert len(first.context["publications"]) == 20
-    assert len(second.context["publications"]) == 2
-    assert all(p.type == "report" for p in first.context["publications"])
-
-
-@pytest.mark.parametrize("query", HOSTILE)
-def test_search_page_answers_every_query_with_a_normal_page(client, query):
-    PublicationFactory(title="Land rights")
-
-    response = client.get("/search/", {"q": query, "type": query, "year": query})
-
-    assert response.status_code == 200
-    assert b"<h1>Search</h1>" in response.content
-
-
-def test_empty_and_one_letter_queries_show_the_prompt_not_every_publication(client, settings):
-    PublicationFactory(title="A statement")
-    # "" and "  " are one page (one cache key): each is rendered here, without the cache.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-
-    for query in ("", "a", "  ", "&"):
-        response = client.get("/search/", {"q": query})
-        assert response.context["is_searching"] is False
-        assert list(response.context["publications"]) == []
-        assert b"What are you looking for?" in response.content
 
 
 def test_list_filter_q_goes_through_the_same_search(client):
@@ -348,22 +253,6 @@ def test_list_filter_q_goes_through_the_same_search(client):
     response = client.get("/publications/", {"q": "disappearances"})
 
     assert list(response.context["publications"]) == [wanted]
-
-
-def test_search_page_query_budget(client, django_assert_max_num_queries):
-    for n in range(25):
-        PublicationFactory(title=f"Detention report {n}", tags=["Detention"])
-    MemberOrganisationFactory.create_batch(3, name=factory_name())
-
-    with django_assert_max_num_queries(8):
-        response = client.get("/search/", {"q": "detention"})
-    assert response.status_code == 200
-
-
-def factory_name():
-    import factory
-
-    return factory.Sequence(lambda n: f"Detention Watch {n}")
 
 
 @postgres_only

@@ -7,7 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 
-from publications import services
+from publications import services, views
 from publications.models import Attachment, GalleryImage, Publication
 from tests.factories import (
     AttachmentFactory,
@@ -71,6 +71,25 @@ def test_type_pages_and_type_filter_show_one_type(client, url, expected):
         PublicationFactory(title=title, type=kind)
 
     assert titles(client.get(url)) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "heading", "feed_label"),
+    [
+        ("/statements/", "Statements", "statements"),
+        ("/letters/", "Open letters", "open letters"),
+        ("/stories/", "Stories", "stories"),
+        ("/publications/?type=story", "Publications", "stories"),
+    ],
+)
+def test_type_pages_and_their_feeds_are_named_with_the_types_plural(
+    client, url, heading, feed_label
+):
+    body = client.get(url).content.decode()
+
+    assert f"<h1>{heading}</h1>" in body
+    assert f"<title>{heading} — FORUM-ASIA</title>" in body
+    assert f"Follow {feed_label} by RSS" in body
 
 
 def test_type_page_ignores_a_conflicting_type_parameter(client):
@@ -514,3 +533,54 @@ def test_a_tag_only_drafts_carry_is_named_nowhere_and_filters_like_an_unknown_on
         assert secret.status_code == unknown.status_code == 200
         assert "Secret operation" not in secret.content.decode()
         assert secret.content.replace(b"secret-operation", b"no-such-tag") == unknown.content
+
+
+# --- bounded work: related publications from two small queries, facets from a window ---------
+
+
+def test_related_is_the_newest_three_sharing_a_theme_or_a_country(
+    client, django_assert_max_num_queries
+):
+    now = timezone.now()
+    main = PublicationFactory(tags=["Land rights"], countries=[country("KH")])
+    by_tag_old = PublicationFactory(tags=["Land rights"], publish_at=now - timedelta(days=9))
+    by_tag = PublicationFactory(tags=["Land rights"], publish_at=now - timedelta(days=2))
+    by_country = PublicationFactory(countries=[country("KH")], publish_at=now - timedelta(days=1))
+    both = PublicationFactory(
+        tags=["Land rights"], countries=[country("KH")], publish_at=now - timedelta(days=3)
+    )
+    PublicationFactory(tags=["Land rights"], status="draft")
+    PublicationFactory(countries=[country("KH")], publish_at=now + timedelta(days=1))
+    PublicationFactory(tags=["Other"], countries=[country("TH")])
+
+    related = views.related_publications(
+        main,
+        tag_ids=[tag.pk for tag in main.tags.all()],
+        country_ids=[c.pk for c in main.countries.all()],
+        now=timezone.now(),
+    )
+
+    assert related == [by_country, by_tag, both]
+    assert by_tag_old not in related
+    with django_assert_max_num_queries(2):
+        views.related_publications(main, tag_ids=[1], country_ids=[1], now=now)
+
+
+def test_the_theme_facet_counts_only_the_latest_window(monkeypatch, client):
+    monkeypatch.setattr(views, "FACET_WINDOW", 3)
+    now = timezone.now()
+    for i in range(3):
+        PublicationFactory(tags=["Recent"], publish_at=now - timedelta(hours=i))
+    for i in range(5):
+        PublicationFactory(tags=["Old"], publish_at=now - timedelta(days=30 + i))
+
+    response = client.get("/publications/")
+    names = [tag.name for tag in response.context["tag_options"]]
+
+    assert names == ["Recent"]
+    # A theme chosen from elsewhere stays selectable and filters correctly.
+    chosen = client.get("/publications/", {"tag": "old"})
+    assert [tag.name for tag in chosen.context["tag_options"]] == ["Recent", "Old"]
+    assert chosen.context["result_count"] == 5
+    assert all(p.publish_at < now - timedelta(days=29) for p in chosen.context["publications"])
+    assert Publication.objects.count() == 8

@@ -60,7 +60,7 @@ def test_future_post_is_scheduled_at_its_date(imported):
     scheduled = by_wp_id(107)
     assert scheduled.status == "published"
     assert scheduled.publish_at == datetime(2099, 1, 1, 2, 0, tzinfo=UTC)
-    assert scheduled.is_scheduled and not scheduled.is_public
+    assert scheduled.status_label == "Scheduled" and not scheduled.is_public
 
 
 def test_a_scheduled_post_goes_public_at_its_time(export_file):

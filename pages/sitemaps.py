@@ -5,10 +5,9 @@ from django.contrib.flatpages.sitemaps import FlatPageSitemap
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from forumasia.forms import MAX_PAGE, NumberParameter, QueryForm
 from members.sitemaps import CountrySitemap, MemberSitemap
 from publications.sitemaps import PublicationSitemap
-
-from .forms import MAX_PAGE, NumberParameter, QueryForm
 
 
 class SectionSitemap(Sitemap):

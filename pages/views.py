@@ -1,8 +1,12 @@
+"""The site-wide pages, composed from the apps' querysets: home, search, the member and country
+pages, the sitemap's sections, health, robots.txt and the editorial pages."""
+
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -11,15 +15,16 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
+from django.views.generic import DetailView, TemplateView
 
+from forumasia.cache import AnonymousPageCacheMixin, cache_anonymous_page
+from forumasia.forms import PageForm
+from forumasia.sanitise import clean_html
+from forumasia.text import is_searchable
 from members.models import Country, MemberOrganisation
 from publications.models import Publication
-from publications.search import is_usable
 from publications.views import PublicationListView
 
-from .cache import cache_anonymous_page
-from .sanitise import clean_html
 from .sitemaps import SitemapPageForm
 
 HOME_LATEST = {"statement": 4, "report": 3, "story": 3}
@@ -39,13 +44,11 @@ class HomeView(TemplateView):
         lead = public.order_by("-is_featured", "-publish_at", "-pk").first()
         sections = {}
         for type_value, count in HOME_LATEST.items():
-            items = public.filter(type=type_value)
+            items = public.of_type(type_value)
             if lead is not None:
                 items = items.exclude(pk=lead.pk)
             sections[type_value] = list(items[:count])
-        start_of_year = timezone.localtime(now).replace(
-            month=1, day=1, hour=0, minute=0, second=0, microsecond=0
-        )
+        year = timezone.localdate(now).year
         countries = list(Country.objects.with_member_counts())
         member_countries = [country for country in countries if country.member_count]
         context.update(
@@ -58,8 +61,8 @@ class HomeView(TemplateView):
             network={
                 "members": sum(country.member_count for country in member_countries),
                 "countries": len(member_countries),
-                "publications_this_year": public.filter(publish_at__gte=start_of_year).count(),
-                "year": start_of_year.year,
+                "publications_this_year": public.in_year(year).count(),
+                "year": year,
             },
         )
         return context
@@ -72,21 +75,23 @@ MEMBER_RESULTS = 8
 
 class SearchView(PublicationListView):
     """/search/?q=: publications (ranked, highlighted, paginated, combinable with the list
-    filters type/country/tag/year) and, on the first page, matching members. All matching
-    logic is in `Publication.objects.search()` and `MemberOrganisation.objects.search()`."""
+    filters type/country/tag/year) and, on the first page, members. The list's filter form
+    reads the query string; publications are matched by `Publication.objects.search()`
+    (through the form), members by `MemberOrganisation.objects.search()`. Text with nothing to
+    search for (forumasia/text.py) shows the prompt: no publication, no member."""
 
     template_name = "search/search.html"
 
     def get_queryset(self):
         publications = super().get_queryset()
-        if not is_usable(self.filters.get("q", "")):
+        if not is_searchable(self.filters.get("q", "")):
             return publications.none()
         return publications
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.filters.get("q", "")
-        usable = is_usable(query)
+        usable = is_searchable(query)
         members = []
         if usable and context["page_obj"].number == 1:
             members = list(
@@ -100,8 +105,70 @@ class SearchView(PublicationListView):
             more_members=len(members) > MEMBER_RESULTS,
             search_correction=getattr(self.object_list, "search_correction", None),
             # The header's search box shows the words searched for, as the view read them.
-            site_search_query=query,
         )
+        return context
+
+
+# --- member and country pages: the members section's pages that list publications ----------------
+
+PUBLICATIONS_PER_PAGE = 10
+
+
+class PublicationPagesMixin(AnonymousPageCacheMixin):
+    """Member and country pages: their only query parameter is the page of publications."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.page_form = PageForm(request.GET)
+
+    def page_cache_query(self):
+        return self.page_form.canonical
+
+    def publication_page(self, publications):
+        """A page of the public `publications`, newest first. No valid page number: the first
+        page; beyond the last: the last (Paginator.get_page)."""
+        queryset = publications.published().for_cards().order_by("-publish_at", "-pk")
+        page = Paginator(queryset, PUBLICATIONS_PER_PAGE).get_page(
+            self.page_form.canonical.get("page")
+        )
+        # The page is the only parameter these pages read: pagination links carry nothing else.
+        return {"page_obj": page, "querystring_without_page": ""}
+
+
+class MemberDetailView(PublicationPagesMixin, DetailView):
+    """/members/<slug>/: current and former members (former ones are marked), with the
+    publications they signed."""
+
+    template_name = "members/member_detail.html"
+    context_object_name = "member"
+
+    def get_queryset(self):
+        return MemberOrganisation.objects.select_related("country")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.publication_page(Publication.objects.signed_by(self.object)))
+        return context
+
+
+class CountryDetailView(PublicationPagesMixin, DetailView):
+    """/countries/<code>/: a country's members and the publications about it."""
+
+    template_name = "members/country_detail.html"
+    context_object_name = "country"
+
+    def get_object(self, queryset=None):
+        code = self.kwargs["code"]
+        if len(code) != 2 or not code.isascii() or not code.isalpha():
+            raise Http404("No such country.")
+        return get_object_or_404(Country, code=code.upper())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        members = list(self.object.members.select_related("country").order_by("name"))
+        context["members"] = [m for m in members if m.is_active]
+        context["former_members"] = [m for m in members if not m.is_active]
+        context.update(self.publication_page(Publication.objects.about_country(self.object)))
         return context
 
 
@@ -127,7 +194,7 @@ def flatpage(request, url):
 
     Replaces django.contrib.flatpages' view, which marks the stored title and content safe:
     here the title is text like any other (escaped) and only the sanitiser's output of the
-    content is HTML. The content is sanitised on save already (forumasia/apps.py); it is
+    content is HTML. The content is sanitised on save already (pages/apps.py); it is
     sanitised again here because FlatPage is Django's model and rows can arrive without a
     save (fixtures, SQL), and this is the one place its content becomes markup.
     """

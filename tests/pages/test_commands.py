@@ -1,0 +1,35 @@
+"""load_demo: fictional sample content of every app, once."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from members.models import Country, MemberOrganisation
+from newsletter.models import Subscriber
+from publications.models import Publication
+
+pytestmark = pytest.mark.django_db
+
+
+def content_counts():
+    return [model.objects.count() for model in (MemberOrganisation, Publication, Subscriber)]
+
+
+def test_load_demo_fills_every_app_with_a_demo_module_once():
+    call_command("load_demo", stdout=io.StringIO())
+    first = content_counts()
+
+    call_command("load_demo", stdout=io.StringIO())
+
+    assert all(first)
+    assert content_counts() == first
+
+
+def test_load_demo_builds_85_current_members_in_23_countries():
+    call_command("load_demo", stdout=io.StringIO())
+
+    assert MemberOrganisation.objects.active().count() == 85
+    assert Country.objects.with_members().count() == 23
+    assert all(m.logo for m in MemberOrganisation.objects.all())
+    assert "fictional" in MemberOrganisation.objects.first().description

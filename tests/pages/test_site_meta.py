@@ -1,0 +1,116 @@
+"""Page metadata (pages/templatetags/site_meta.py and base.html): titles, descriptions,
+canonical addresses, social cards and JSON-LD that no content can break out of."""
+
+import json
+import re
+
+import pytest
+
+from tests.factories import MemberOrganisationFactory, PublicationFactory, SuperUserFactory, country
+
+pytestmark = pytest.mark.django_db
+
+
+def json_ld(html):
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return [json.loads(block) for block in blocks]
+
+
+@pytest.mark.parametrize("path", ["/", "/publications/", "/members/", "/newsletter/", "/about/"])
+def test_every_page_has_title_description_canonical_and_social_tags(client, path):
+    html = client.get(path).content.decode()
+
+    assert re.search(r"<title>[^<]+</title>", html)
+    assert re.search(r'<meta name="description" content="[^"]+">', html)
+    assert f'<link rel="canonical" href="http://127.0.0.1:8000{path}">' in html
+    for prop in ("og:title", "og:description", "og:url", "og:image", "og:type"):
+        assert f'property="{prop}"' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+
+
+def test_canonical_ignores_filters_but_keeps_the_page_number(client):
+    for _ in range(21):
+        PublicationFactory()
+
+    html = client.get("/publications/", {"page": 2, "utm_source": "x"}).content.decode()
+
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/publications/?page=2">' in html
+
+
+def test_publication_page_describes_a_news_article(client):
+    member = MemberOrganisationFactory(name="Sample Rights League")
+    publication = PublicationFactory(
+        title="Release the defenders",
+        slug="release-the-defenders",
+        standfirst="The network calls for release.",
+        tags=["Defenders"],
+        countries=[country("KH")],
+        signatories=[member],
+    )
+
+    html = client.get(publication.get_absolute_url()).content.decode()
+
+    assert '<meta property="og:type" content="article">' in html
+    assert '<meta property="og:title" content="Release the defenders">' in html
+    [data] = json_ld(html)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Release the defenders"
+    assert data["url"] == "http://127.0.0.1:8000/publications/release-the-defenders/"
+    assert data["author"][0]["name"] == "Sample Rights League"
+    assert data["publisher"]["name"] == "FORUM-ASIA"
+    assert data["keywords"] == ["Defenders"]
+
+
+def test_reports_are_reports_and_carry_their_image(client):
+    from django.core.files.base import ContentFile
+
+    from publications.services import refresh_featured_renditions
+    from tests.publications.conftest import image_bytes
+
+    report = PublicationFactory(type="report", featured_image_alt="A chart")
+    report.featured_image.save("chart.jpg", ContentFile(image_bytes(size=(1200, 700))))
+    refresh_featured_renditions(report)
+
+    html = client.get(report.get_absolute_url()).content.decode()
+
+    [data] = json_ld(html)
+    assert data["@type"] == "Report"
+    image = re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
+    assert image.startswith("http://127.0.0.1:8000/media/") and image.endswith(".jpg")
+    assert image in data["image"]
+
+
+def test_home_and_member_pages_describe_organisations(client):
+    member = MemberOrganisationFactory(name="Sample League", acronym="SL", city="Dili")
+
+    home = json_ld(client.get("/").content.decode())
+    member_page = json_ld(client.get(member.get_absolute_url()).content.decode())
+
+    assert home[0]["@type"] == "Organization" and home[0]["name"] == "FORUM-ASIA"
+    assert member_page[0]["@type"] == "Organization"
+    assert member_page[0]["alternateName"] == "SL"
+    assert member_page[0]["memberOf"]["name"] == "FORUM-ASIA"
+
+
+def test_a_hostile_title_cannot_break_out_of_the_metadata(client):
+    hostile = '</script><script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    publication = PublicationFactory(title=hostile, standfirst=hostile)
+
+    html = client.get(publication.get_absolute_url()).content.decode()
+
+    assert "<script>alert(1)</script>" not in html
+    assert "<img src=x" not in html
+    assert html.count("</script>") == len(re.findall(r"<script[ >]", html))
+    [data] = json_ld(html)
+    assert data["name"] == hostile  # intact once parsed
+    assert "\\u003C/script\\u003E" in html
+
+
+def test_previews_carry_no_structured_data(client):
+    draft = PublicationFactory(status="draft")
+    client.force_login(SuperUserFactory())
+
+    html = client.get(draft.get_absolute_url()).content.decode()
+
+    assert json_ld(html) == []
+    assert 'content="noindex, nofollow"' in html
