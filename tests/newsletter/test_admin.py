@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletter import services
+from newsletter import subscriptions
 from newsletter.models import Erasure, Subscriber, SubscriberExport
 from tests.factories import StaffUserFactory, SubscriberFactory, SuperUserFactory, country
 
@@ -249,7 +249,7 @@ def test_erasing_a_subscriber_leaves_their_address_in_no_table(client, comms, mo
         {"email": address, "name": "Victim Person", "consent": "on", "lists": ["e-newsletter"]},
     )
     Client().get(CONFIRM_PATH.search(mail.outbox[0].body).group(0))
-    services.unsubscribe(subscriber=Subscriber.objects.get())
+    subscriptions.unsubscribe(subscriber=Subscriber.objects.get())
     Subscriber.objects.update(confirmation_sent_at=timezone.now() - timedelta(minutes=11))
     Client().post(
         "/newsletter/",

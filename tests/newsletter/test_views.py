@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletter import services, tokens
+from newsletter import subscriptions, tokens
 from newsletter.models import SignupRequest, Subscriber
 from tests.factories import SubscriberFactory, country
 
@@ -368,7 +368,7 @@ def test_reused_confirmation_link_after_unsubscribing_is_refused(client, monthly
     sign_up(client)
     path = confirm_path(mailoutbox[0])
     client.get(path)
-    services.unsubscribe(subscriber=Subscriber.objects.get())
+    subscriptions.unsubscribe(subscriber=Subscriber.objects.get())
 
     response = client.get(path)
 
