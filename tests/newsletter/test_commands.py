@@ -6,11 +6,13 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from newsletter import charts, demo
 from newsletter.models import MailingList, Subscriber, SubscriberExport
-from tests.factories import SubscriberFactory
+from tests.factories import SubscriberFactory, SuperUserFactory, country
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +122,50 @@ def test_export_command_shows_progress_only_on_a_terminal(monthly, settings):
 
     assert "[##############################] 3/3" in terminal.getvalue()
     assert "[" not in plain
+
+
+def test_export_command_counts_its_rows_once(monthly, django_assert_max_num_queries):
+    for n in range(3):
+        SubscriberFactory(email=f"c{n}@example.org", lists=[monthly])
+
+    # the count, the log, the rows (their lists in the same query on PostgreSQL, in one more
+    # query elsewhere)
+    budget = 3 if connection.vendor == "postgresql" else 4
+    with django_assert_max_num_queries(budget) as captured:
+        _, err = export()
+
+    counts = [query for query in captured.captured_queries if "COUNT(" in query["sql"].upper()]
+    assert len(counts) == 1
+    assert "Exported 3 subscribers" in err
+    assert SubscriberExport.objects.get().row_count == 3
+
+
+@pytest.mark.parametrize("fmt", ["csv", "csv-bom"])
+def test_the_command_writes_the_same_bytes_the_admin_downloads(
+    client, monthly, urgent, tmp_path, fmt
+):
+    SubscriberFactory(
+        email="a@example.org",
+        name='=HYPERLINK("http://x"), "quoted"',
+        organisation="Line one\nline two",
+        country=country("KH"),
+        lists=[monthly, urgent],
+    )
+    SubscriberFactory(email="b@example.org", name="ស្រីពៅ ម៉ៅ", organisation="@org", lists=[urgent])
+    SubscriberFactory(email="c@example.org", name="นภาพร", country=country("TH"))
+    SubscriberFactory(email="waiting@example.org", status="pending", lists=[monthly])
+    client.force_login(SuperUserFactory(username="root"))
+    target = tmp_path / "subscribers.csv"
+
+    export("--format", fmt, "-o", str(target))
+    response = client.get(
+        reverse("admin:newsletter_subscriber_export", args=[fmt]) + "?status__exact=confirmed"
+    )
+
+    downloaded = b"".join(response.streaming_content)
+    assert downloaded == target.read_bytes()
+    assert downloaded.decode("utf-8").startswith("\ufeff") == (fmt == "csv-bom")
+    assert emails(downloaded.decode("utf-8")) == ["a@example.org", "b@example.org", "c@example.org"]
 
 
 def test_resend_confirmations_command_reports_what_it_sent(waiting_signup, mailoutbox):

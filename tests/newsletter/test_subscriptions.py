@@ -572,6 +572,24 @@ def test_an_unsubscribed_person_can_come_back_from_their_manage_link_with_consen
     assert active_slugs(back) == {"urgent-appeals"}
 
 
+def test_a_signup_email_goes_out_from_ids_and_times_alone(waiting_signup, mailoutbox):
+    # What a task queue would carry: no model instance, nothing read from the caller's memory.
+    subscriber = waiting_signup(requested_ago=timedelta(minutes=1))
+    sent_at = timezone.now()
+    Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=sent_at)
+
+    sent = subscriptions.send_signup_email(
+        subscriber_id=subscriber.pk,
+        signup_request_id=subscriber.signup_requests.get().pk,
+        sent_at=sent_at,
+        previous_sent_at=None,
+    )
+
+    assert sent
+    assert [message.to for message in mailoutbox] == [[subscriber.email]]
+    assert subscriptions.confirm(token=confirm_token_from(mailoutbox[0])).is_confirmed
+
+
 # --- reminders ---------------------------------------------------------------------------------
 
 
