@@ -177,7 +177,10 @@ class Export:
             yield _taken(buffer)
 
     def write_to(
-        self, write: Callable[[str], object], *, on_progress: Callable[[int, int], None] = None
+        self,
+        write: Callable[[str], object],
+        *,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> int:
         """Write every chunk with `write`, telling `on_progress(rows written, row count)` after
         each; returns the rows written."""
@@ -279,7 +282,7 @@ def export_to_file(
     list_slug: str = "",
     since: str = "",
     user_id: int | None = None,
-    on_progress: Callable[[int, int], None] = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """The whole export job with plain arguments (a task queue can run it as it is): the
     subscribers the filters select, logged, written as CSV to `path` readable by its owner

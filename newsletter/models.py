@@ -177,6 +177,7 @@ class SignupRequest(models.Model):
 
 class SubscriptionQuerySet(models.QuerySet):
     def active(self):
+        """Subscriptions whose subscriber is on the list now."""
         return self.filter(active_subscription())
 
 

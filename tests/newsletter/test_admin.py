@@ -83,6 +83,20 @@ def test_changelist_shows_subscribers_lists_and_the_monthly_chart(
     assert "Export: CSV for spreadsheets" in html
 
 
+def test_mailing_lists_show_and_sort_by_their_confirmed_subscribers(client, comms, monthly, urgent):
+    SubscriberFactory(lists=[monthly, urgent])
+    SubscriberFactory(lists=[monthly])
+    SubscriberFactory(status="pending", lists=[urgent])
+    subscriptions.unsubscribe(subscriber=SubscriberFactory(lists=[urgent]))
+
+    response = client.get(reverse("admin:newsletter_mailinglist_changelist") + "?o=-6")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "confirmed subscribers" in html.lower()
+    assert re.findall(r'class="field-confirmed_subscriber_count">(\d+)<', html) == ["2", "1"]
+
+
 def test_changelist_offers_no_export_button_without_the_permission(client, editor):
     response = client.get(CHANGELIST)
 

@@ -518,7 +518,7 @@ def test_unsubscribe_button_unsubscribes(monthly):
     browser = Client(enforce_csrf_checks=True)
     subscriber = SubscriberFactory(lists=[monthly])
     page = browser.get(unsubscribe_url(subscriber))
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_text(page)).group(1)
+    token = csrf_token_of(page)
 
     response = browser.post(unsubscribe_url(subscriber), {"csrfmiddlewaretoken": token})
 
