@@ -2,7 +2,7 @@ import csv
 import io
 import os
 import stat
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -10,8 +10,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletter import charts, demo
-from newsletter.models import MailingList, Subscriber, SubscriberExport
+from newsletter.models import Subscriber, SubscriberExport
 from tests.factories import SubscriberFactory, SuperUserFactory, country
 
 pytestmark = pytest.mark.django_db
@@ -183,33 +182,3 @@ def test_resend_confirmations_command_fails_loudly_when_mail_is_down(waiting_sig
 
     with pytest.raises(CommandError, match="could not be sent"):
         call_command("resend_confirmations", stdout=io.StringIO())
-
-
-def test_demo_loads_two_lists_and_200_subscribers_in_asian_scripts_once():
-    demo.load(io.StringIO())
-    demo.load(io.StringIO())
-
-    assert Subscriber.objects.count() == 200
-    assert MailingList.objects.get(is_default=True).name == "Monthly e-newsletter"
-    assert MailingList.objects.filter(name="Urgent statements and appeals").exists()
-    names = " ".join(Subscriber.objects.values_list("name", flat=True))
-    for sample in ("ใจดี", "ចាន់ធី", "ထွန်း", "Nguyễn", "श्रेष्ठ"):
-        assert sample in names
-    assert Subscriber.objects.filter(created_at__lt=timezone.now() - timedelta(days=300)).exists()
-
-
-def test_chart_counts_confirmations_per_month_including_empty_months():
-    now = timezone.make_aware(datetime(2026, 5, 15, 12))
-    for when in (datetime(2026, 5, 1, 1), datetime(2026, 5, 14), datetime(2026, 3, 31, 23)):
-        SubscriberFactory(confirmed_at=timezone.make_aware(when))
-    SubscriberFactory(confirmed_at=timezone.make_aware(datetime(2024, 5, 31)))  # too old
-    SubscriberFactory(status="pending")
-
-    data = charts.confirmed_per_month(months=24, now=now)
-
-    assert len(data) == 24
-    assert data[0][0] == date(2024, 6, 1)
-    assert data[-1] == (date(2026, 5, 1), 2)
-    assert data[-2] == (date(2026, 4, 1), 0)
-    assert data[-3] == (date(2026, 3, 1), 1)
-    assert sum(count for _, count in data) == 3
