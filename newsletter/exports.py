@@ -164,17 +164,18 @@ class Export:
     rows_written: int = 0
 
     def __iter__(self) -> Iterator[str]:
+        # A fresh buffer per chunk: faster and smaller than emptying one (measured).
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
         if self.bom:
             buffer.write("\ufeff")
-        writer.writerow(EXPORT_COLUMNS)
+        csv.writer(buffer).writerow(EXPORT_COLUMNS)
         for batch in _row_batches(self.queryset):
-            writer.writerows(batch)
+            csv.writer(buffer).writerows(batch)
             self.rows_written += len(batch)
-            yield _taken(buffer)
+            yield buffer.getvalue()
+            buffer = io.StringIO()
         if buffer.tell():
-            yield _taken(buffer)
+            yield buffer.getvalue()
 
     def write_to(
         self,
@@ -189,14 +190,6 @@ class Export:
             if on_progress is not None:
                 on_progress(self.rows_written, self.row_count)
         return self.rows_written
-
-
-def _taken(buffer: io.StringIO) -> str:
-    """What the buffer holds, leaving it empty."""
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
 
 
 def log_export(*, via: str, fmt: str, filters: dict, row_count: int, user_id: int | None = None):
