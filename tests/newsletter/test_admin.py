@@ -180,7 +180,9 @@ def test_export_selected_action_exports_only_the_ticked_rows(client, comms):
 
     _, rows = read_csv(response)
     assert [row[0] for row in rows[1:]] == ["keep@example.org"]
-    assert SubscriberExport.objects.get().row_count == 1
+    log = SubscriberExport.objects.get()
+    assert log.row_count == 1
+    assert log.filters == {"selected": 1}
 
 
 def test_export_selected_action_is_refused_without_the_permission(client, editor):
