@@ -1,11 +1,11 @@
-"""Admin for Communications staff: subscribers (read-only, changed only through services),
-exports that honour the changelist's filters, privacy tools, and the export log."""
+"""Admin for Communications staff: subscribers (read-only here), exports that honour the
+changelist's filters, data-protection tools, and the export and erasure logs."""
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -14,43 +14,51 @@ from django.utils import timezone
 
 from forumasia.admin_filters import UsedRelatedFieldListFilter
 
-from . import charts, services
+from . import charts, data_protection, exports
 from .models import Erasure, MailingList, Subscriber, SubscriberExport, Subscription
 
 EXPORT_PERMISSION = "newsletter.export_subscribers"
-# Erasing replaces deleting: it is the delete permission, exercised through services.erase().
+# Erasing replaces deleting: it is the delete permission, exercised through
+# data_protection.erase().
 ERASE_PERMISSION = "newsletter.delete_subscriber"
-EXPORT_FORMATS = {
-    SubscriberExport.Format.CSV_BOM: True,  # value: write a byte-order mark
-    SubscriberExport.Format.CSV: False,
-}
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows only the newsletter's own code writes; staff read them. Subscribers change through
+    newsletter/subscriptions.py (sign-up, links in emails) and erasure, so that consent and its
+    timestamps always tell the truth; logs are written by the code that does the work, and
+    nobody edits history."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(MailingList)
 class MailingListAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "is_public", "is_default", "position", "active_subscribers"]
+    list_display = [
+        "name",
+        "slug",
+        "is_public",
+        "is_default",
+        "position",
+        "confirmed_subscriber_count",
+    ]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                active_count=Count(
-                    "subscriptions",
-                    filter=Q(
-                        subscriptions__unsubscribed_at__isnull=True,
-                        subscriptions__subscriber__status=Subscriber.Status.CONFIRMED,
-                    ),
-                )
-            )
-        )
+        return super().get_queryset(request).with_confirmed_subscriber_count()
 
-    @admin.display(description="confirmed subscribers", ordering="active_count")
-    def active_subscribers(self, obj):
-        return obj.active_count
+    @admin.display(description="confirmed subscribers", ordering="confirmed_subscribers")
+    def confirmed_subscriber_count(self, obj):
+        return obj.confirmed_subscribers
 
 
 class ActiveListFilter(admin.SimpleListFilter):
@@ -64,10 +72,7 @@ class ActiveListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(
-                subscriptions__mailing_list__slug=self.value(),
-                subscriptions__unsubscribed_at__isnull=True,
-            )
+            return queryset.on_list(self.value())
         return queryset
 
 
@@ -86,7 +91,7 @@ class SubscriptionInline(admin.TabularInline):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(ReadOnlyAdmin):
     list_display = [
         "email",
         "name",
@@ -126,17 +131,6 @@ class SubscriberAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    # Subscribers change only through newsletter/services.py (sign-up, links in emails,
-    # erasure), so that consent and its timestamps always tell the truth.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_export_permission(self, request):
         return request.user.has_perm(EXPORT_PERMISSION)
 
@@ -144,9 +138,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         return request.user.has_perm(ERASE_PERMISSION)
 
     def get_queryset(self, request):
-        active = Subscription.objects.filter(unsubscribed_at__isnull=True).select_related(
-            "mailing_list"
-        )
+        active = Subscription.objects.active().select_related("mailing_list")
         return (
             super()
             .get_queryset(request)
@@ -171,16 +163,21 @@ class SubscriberAdmin(admin.ModelAdmin):
         context = {
             "chart": charts.chart(),
             "can_export": self.has_export_permission(request),
-            "export_formats": SubscriberExport.Format.choices[:2],
+            "export_formats": [(fmt.value, fmt.label) for fmt in exports.CSV_FORMATS],
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context=context)
 
-    def _stream(self, request, queryset, *, fmt, filters):
-        chunks = services.export_csv_chunks(
-            queryset=queryset, fmt=fmt, via="admin", filters=filters, user=request.user
+    def _stream(self, request, queryset, *, fmt, filters, selected=False):
+        export = exports.start_export(
+            queryset=queryset,
+            fmt=fmt,
+            via="admin",
+            filters=filters,
+            user_id=request.user.pk,
+            selected=selected,
         )
-        response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(export, content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="subscribers-{stamp}.csv"'
         return response
@@ -189,7 +186,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         """Everything the changelist shows for the same filters and search, all pages."""
         if not (self.has_view_permission(request) and self.has_export_permission(request)):
             raise PermissionDenied
-        if fmt not in EXPORT_FORMATS:
+        if fmt not in exports.CSV_FORMATS:
             raise Http404("Unknown export format")
         try:
             changelist = self.get_changelist_instance(request)
@@ -201,8 +198,13 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export selected subscribers (CSV)", permissions=["export"])
     def export_selected(self, request, queryset):
-        filters = {"selected": queryset.count(), **dict(request.GET.items())}
-        return self._stream(request, queryset, fmt=SubscriberExport.Format.CSV_BOM, filters=filters)
+        return self._stream(
+            request,
+            queryset,
+            fmt=SubscriberExport.Format.CSV_BOM,
+            filters=dict(request.GET.items()),
+            selected=True,
+        )
 
     @admin.action(description="Download one subscriber's data (JSON)", permissions=["export"])
     def export_data(self, request, queryset):
@@ -214,7 +216,9 @@ class SubscriberAdmin(admin.ModelAdmin):
             )
             return None
         subscriber = queryset.select_related("country").get()
-        data = services.export_subscriber_data(subscriber=subscriber, user=request.user)
+        data = data_protection.export_subscriber_data(
+            subscriber=subscriber, user_id=request.user.pk
+        )
         response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
         response["Content-Disposition"] = (
             f'attachment; filename="subscriber-{subscriber.pk}-data.json"'
@@ -228,7 +232,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         if request.POST.get("confirm_erase") == "yes":
             erased = 0
             for subscriber in queryset:
-                services.erase(subscriber=subscriber, by=request.user)
+                data_protection.erase(subscriber=subscriber, by=request.user)
                 erased += 1
             self.message_user(
                 request,
@@ -250,21 +254,8 @@ class SubscriberAdmin(admin.ModelAdmin):
         )
 
 
-class ReadOnlyLogAdmin(admin.ModelAdmin):
-    """Logs are written by the code that does the work; nobody edits history."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(SubscriberExport)
-class SubscriberExportAdmin(ReadOnlyLogAdmin):
+class SubscriberExportAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "user", "via", "format", "row_count", "filters"]
     list_filter = ["via", "format", "created_at"]
     list_select_related = ["user"]
@@ -272,7 +263,7 @@ class SubscriberExportAdmin(ReadOnlyLogAdmin):
 
 
 @admin.register(Erasure)
-class ErasureAdmin(ReadOnlyLogAdmin):
+class ErasureAdmin(ReadOnlyAdmin):
     list_display = ["erased_at", "erased_by", "status"]
     list_filter = ["status"]
     list_select_related = ["erased_by"]

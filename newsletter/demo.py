@@ -1,8 +1,8 @@
 """Fictional sample subscribers for `manage.py load_demo`: two lists and about 200 people.
 
 Seed data, not sign-ups: it is written straight to the tables (with back-dated times, so the
-admin chart has two years to show) instead of through services.subscribe(), which would email
-every address. All addresses are on example.org, which cannot receive mail.
+admin chart has two years to show) instead of through subscriptions.subscribe(), which would
+email every address. All addresses are on example.org, which cannot receive mail.
 """
 
 import random

@@ -1,7 +1,9 @@
 """Mailing lists, the people who asked to receive them, and the log of every export.
 
-Only newsletter/services.py changes subscribers; the models hold the invariants the database
-can enforce itself (one row per address whatever its case, one default list).
+Only newsletter/subscriptions.py and newsletter/data_protection.py change subscribers; the
+models hold the invariants the database can enforce itself (one row per address whatever its
+case, one default list) and the querysets name what staff ask for ("on a list", "confirmed
+subscribers"), each rule written once.
 """
 
 from django.conf import settings
@@ -10,10 +12,37 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 
+def active_subscription(through: str = "") -> Q:
+    """The one rule for a subscription that is active: its subscriber has not left the list.
+    `through` reaches Subscription from another model ("subscriptions__"), so that the rule
+    joins in the caller's own query."""
+    return Q(**{f"{through}unsubscribed_at__isnull": True})
+
+
 class MailingListQuerySet(models.QuerySet):
     def public(self):
         """Lists a visitor may choose on the sign-up and manage pages."""
         return self.filter(is_public=True)
+
+    def default(self):
+        """The list a sign-up that chooses none joins (at most one: a constraint says so)."""
+        return self.filter(is_default=True)
+
+    def joined_by(self, subscriber):
+        """The lists `subscriber` is on now: joined and not left."""
+        return self.filter(
+            active_subscription("subscriptions__"), subscriptions__subscriber=subscriber
+        )
+
+    def with_confirmed_subscriber_count(self):
+        """Each list with `confirmed_subscribers`: confirmed subscribers who are on it now."""
+        return self.annotate(
+            confirmed_subscribers=models.Count(
+                "subscriptions",
+                filter=active_subscription("subscriptions__")
+                & Q(subscriptions__subscriber__status=Subscriber.Status.CONFIRMED),
+            )
+        )
 
 
 class MailingList(models.Model):
@@ -47,6 +76,14 @@ class MailingList(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def on_list(self, slug: str):
+        """Subscribers on the list `slug` now (not those who left it), whatever their status."""
+        return self.filter(
+            active_subscription("subscriptions__"), subscriptions__mailing_list__slug=slug
+        )
 
 
 class Subscriber(models.Model):
@@ -84,6 +121,8 @@ class Subscriber(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = SubscriberQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
@@ -93,6 +132,14 @@ class Subscriber(models.Model):
 
     def __str__(self):
         return self.email
+
+    @property
+    def is_confirmed(self):
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_unsubscribed(self):
+        return self.status == self.Status.UNSUBSCRIBED
 
 
 class SignupRequest(models.Model):
@@ -128,6 +175,12 @@ class SignupRequest(models.Model):
         return f"Sign-up {self.round} of subscriber {self.subscriber_id}"
 
 
+class SubscriptionQuerySet(models.QuerySet):
+    def active(self):
+        """Subscriptions whose subscriber is on the list now."""
+        return self.filter(active_subscription())
+
+
 class Subscription(models.Model):
     """One subscriber on one list; kept after unsubscribing as the record of consent."""
 
@@ -139,6 +192,8 @@ class Subscription(models.Model):
     )
     subscribed_at = models.DateTimeField()
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -152,6 +207,7 @@ class Subscription(models.Model):
 
     @property
     def is_active(self):
+        """active_subscription() for one row already loaded."""
         return self.unsubscribed_at is None
 
 

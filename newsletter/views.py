@@ -1,4 +1,5 @@
-"""Public sign-up, confirmation and self-service pages. Thin: newsletter/services.py decides."""
+"""Public sign-up, confirmation and self-service pages. Thin: newsletter/subscriptions.py
+decides."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,9 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services, tokens
+from . import subscriptions, tokens
 from .forms import CONSENT_TEXT, PreferencesForm, SubscribeForm
-from .models import MailingList, Subscriber
+from .models import MailingList
 from .ratelimit import allow_mail_request
 
 
@@ -34,8 +35,8 @@ def _link_expired(request, token):
         "newsletter/link_expired.html",
         {
             "fresh_link_url": reverse("newsletter:manage", args=[token]),
-            "manage_days": services.link_lifetime("manage").days,
-            "unsubscribe_days": services.link_lifetime("unsubscribe").days,
+            "manage_days": subscriptions.link_lifetime("manage").days,
+            "unsubscribe_days": subscriptions.link_lifetime("unsubscribe").days,
         },
         status=410,
     )
@@ -44,7 +45,7 @@ def _link_expired(request, token):
 def _send_fresh_link(request, subscriber):
     if not allow_mail_request(request):
         return render(request, "newsletter/rate_limited.html", status=429)
-    if not services.send_fresh_manage_link(subscriber=subscriber):
+    if not subscriptions.send_fresh_manage_link(subscriber_id=subscriber.pk):
         return render(request, "newsletter/send_failed.html", {"fresh_link": True}, status=503)
     return render(request, "newsletter/fresh_link_sent.html")
 
@@ -57,7 +58,7 @@ class SubscribeView(View):
 
     @staticmethod
     def blank_form(**initial):
-        default_lists = MailingList.objects.public().filter(is_default=True)
+        default_lists = MailingList.objects.public().default()
         return SubscribeForm(initial={"lists": default_lists, **initial})
 
     def post(self, request):
@@ -71,7 +72,7 @@ class SubscribeView(View):
             # Looks like success to the bot, does nothing.
             return render(request, "newsletter/check_inbox.html", {"email": data["email"]})
         try:
-            result = services.subscribe(
+            result = subscriptions.subscribe(
                 email=data["email"],
                 consent_text=CONSENT_TEXT,
                 lists=data["lists"],
@@ -108,10 +109,10 @@ def start(request):
 @never_cache
 def confirm(request, token):
     try:
-        subscriber = services.confirm(token=token)
-    except services.TokenExpired:
+        subscriber = subscriptions.confirm(token=token)
+    except tokens.TokenExpired:
         return _link_problem(request, expired=True)
-    except services.TokenInvalid:
+    except tokens.TokenInvalid:
         return _link_problem(request)
     manage_token = tokens.manage_token(subscriber)
     return render(
@@ -119,9 +120,7 @@ def confirm(request, token):
         "newsletter/welcome.html",
         {
             "subscriber": subscriber,
-            "lists": MailingList.objects.filter(
-                subscriptions__subscriber=subscriber, subscriptions__unsubscribed_at__isnull=True
-            ),
+            "lists": MailingList.objects.joined_by(subscriber),
             "manage_url": reverse("newsletter:manage", args=[manage_token]),
         },
     )
@@ -133,12 +132,12 @@ class ManageView(View):
 
     def dispatch(self, request, token):
         try:
-            self.subscriber = services.subscriber_from_manage_token(token, purpose="manage")
-        except services.LinkExpired as expired:
+            self.subscriber = subscriptions.subscriber_from_manage_token(token, purpose="manage")
+        except subscriptions.LinkExpired as expired:
             if request.method == "POST" and request.POST.get("action") == "send-fresh-link":
                 return _send_fresh_link(request, expired.subscriber)
             return _link_expired(request, token)
-        except services.TokenInvalid:
+        except tokens.TokenInvalid:
             return _link_problem(request)
         return super().dispatch(request, token)
 
@@ -150,41 +149,37 @@ class ManageView(View):
             {
                 "subscriber": subscriber,
                 "form": form,
-                "is_unsubscribed": subscriber.status == Subscriber.Status.UNSUBSCRIBED,
+                "is_unsubscribed": subscriber.is_unsubscribed,
                 "unsubscribe_url": reverse("newsletter:unsubscribe", args=[self.kwargs["token"]]),
             },
             status=status,
         )
 
     def get(self, request, token):
-        current = MailingList.objects.public().filter(
-            subscriptions__subscriber=self.subscriber,
-            subscriptions__unsubscribed_at__isnull=True,
-        )
         form = PreferencesForm(
-            initial={"lists": current},
-            needs_consent=self.subscriber.status == Subscriber.Status.UNSUBSCRIBED,
+            initial={"lists": MailingList.objects.public().joined_by(self.subscriber)},
+            needs_consent=self.subscriber.is_unsubscribed,
         )
         return self.render_page(form)
 
     def post(self, request, token):
         if request.POST.get("action") == "unsubscribe":
-            services.unsubscribe(subscriber=self.subscriber)
+            subscriptions.unsubscribe(subscriber=self.subscriber)
             messages.success(
                 request,
                 "You are unsubscribed from every list. Changed your mind? Choose lists below.",
             )
             return redirect("newsletter:manage", token=token)
-        was_unsubscribed = self.subscriber.status == Subscriber.Status.UNSUBSCRIBED
+        was_unsubscribed = self.subscriber.is_unsubscribed
         form = PreferencesForm(request.POST, needs_consent=was_unsubscribed)
         if not form.is_valid():
             return self.render_page(form, status=400)
-        subscriber = services.update_preferences(
+        subscriber = subscriptions.update_preferences(
             subscriber=self.subscriber,
             lists=form.cleaned_data["lists"],
             consent_text=CONSENT_TEXT if was_unsubscribed else "",
         )
-        if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+        if subscriber.is_unsubscribed:
             messages.success(request, "You chose no list, so you are unsubscribed from every list.")
         elif was_unsubscribed:
             messages.success(request, "Welcome back: you are subscribed again.")
@@ -212,10 +207,10 @@ def unsubscribe(request, token):
         if rejection is not None:
             return rejection
     try:
-        subscriber = services.subscriber_from_manage_token(token, purpose="unsubscribe")
-    except services.LinkExpired:
+        subscriber = subscriptions.subscriber_from_manage_token(token, purpose="unsubscribe")
+    except subscriptions.LinkExpired:
         return _link_expired(request, token)
-    except services.TokenInvalid:
+    except tokens.TokenInvalid:
         return _link_problem(request)
     manage_url = reverse("newsletter:manage", args=[token])
     if request.method == "GET":
@@ -226,7 +221,7 @@ def unsubscribe(request, token):
             "newsletter/unsubscribed.html" if already else "newsletter/unsubscribe_confirm.html",
             {"subscriber": subscriber, "manage_url": manage_url},
         )
-    services.unsubscribe(subscriber=subscriber)
+    subscriptions.unsubscribe(subscriber=subscriber)
     return render(
         request,
         "newsletter/unsubscribed.html",

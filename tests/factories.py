@@ -142,7 +142,7 @@ class MailingListFactory(factory.django.DjangoModelFactory):
 
 
 class SubscriberFactory(factory.django.DjangoModelFactory):
-    """A subscriber row as services.subscribe() leaves it; use the services to change it."""
+    """A subscriber row as subscriptions.subscribe() leaves it; change it through that module."""
 
     class Meta:
         model = "newsletter.Subscriber"

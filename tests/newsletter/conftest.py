@@ -69,7 +69,7 @@ def refusing_smtp(settings, closed_port):
 @pytest.fixture
 def waiting_signup(monthly):
     """make(requested_ago=..., mailed_ago=None, status="pending"): a sign-up for the monthly
-    list waiting for confirmation, as services.subscribe() leaves it, at a time in the past."""
+    list waiting for confirmation, as subscriptions.subscribe() leaves it, at a time in the past."""
     from django.utils import timezone
 
     from newsletter.models import SignupRequest, Subscriber

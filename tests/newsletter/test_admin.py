@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletter import services
+from newsletter import subscriptions
 from newsletter.models import Erasure, Subscriber, SubscriberExport
 from tests.factories import StaffUserFactory, SubscriberFactory, SuperUserFactory, country
 
@@ -81,6 +81,20 @@ def test_changelist_shows_subscribers_lists_and_the_monthly_chart(
     assert "<svg" in html and html.count("<rect") == 24
     assert "(4 in all)" in html
     assert "Export: CSV for spreadsheets" in html
+
+
+def test_mailing_lists_show_and_sort_by_their_confirmed_subscribers(client, comms, monthly, urgent):
+    SubscriberFactory(lists=[monthly, urgent])
+    SubscriberFactory(lists=[monthly])
+    SubscriberFactory(status="pending", lists=[urgent])
+    subscriptions.unsubscribe(subscriber=SubscriberFactory(lists=[urgent]))
+
+    response = client.get(reverse("admin:newsletter_mailinglist_changelist") + "?o=-6")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "confirmed subscribers" in html.lower()
+    assert re.findall(r'class="field-confirmed_subscriber_count">(\d+)<', html) == ["2", "1"]
 
 
 def test_changelist_offers_no_export_button_without_the_permission(client, editor):
@@ -166,7 +180,9 @@ def test_export_selected_action_exports_only_the_ticked_rows(client, comms):
 
     _, rows = read_csv(response)
     assert [row[0] for row in rows[1:]] == ["keep@example.org"]
-    assert SubscriberExport.objects.get().row_count == 1
+    log = SubscriberExport.objects.get()
+    assert log.row_count == 1
+    assert log.filters == {"selected": 1}
 
 
 def test_export_selected_action_is_refused_without_the_permission(client, editor):
@@ -249,7 +265,7 @@ def test_erasing_a_subscriber_leaves_their_address_in_no_table(client, comms, mo
         {"email": address, "name": "Victim Person", "consent": "on", "lists": ["e-newsletter"]},
     )
     Client().get(CONFIRM_PATH.search(mail.outbox[0].body).group(0))
-    services.unsubscribe(subscriber=Subscriber.objects.get())
+    subscriptions.unsubscribe(subscriber=Subscriber.objects.get())
     Subscriber.objects.update(confirmation_sent_at=timezone.now() - timedelta(minutes=11))
     Client().post(
         "/newsletter/",

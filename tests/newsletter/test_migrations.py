@@ -4,7 +4,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from newsletter import services, tokens
+from newsletter import subscriptions, tokens
 
 BEFORE = [("newsletter", "0002_communications_staff_group")]
 
@@ -32,7 +32,7 @@ def test_confirmation_links_mailed_before_signup_requests_still_confirm_what_was
 
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())  # every app back at its latest
-    confirmed = services.confirm(token=mailed_link)
+    confirmed = subscriptions.confirm(token=mailed_link)
 
     assert (confirmed.status, confirmed.name, confirmed.consent_text) == (
         "confirmed",

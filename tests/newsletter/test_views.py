@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletter import services, tokens
+from newsletter import subscriptions, tokens
 from newsletter.models import SignupRequest, Subscriber
 from tests.factories import SubscriberFactory, country
 
@@ -368,7 +368,7 @@ def test_reused_confirmation_link_after_unsubscribing_is_refused(client, monthly
     sign_up(client)
     path = confirm_path(mailoutbox[0])
     client.get(path)
-    services.unsubscribe(subscriber=Subscriber.objects.get())
+    subscriptions.unsubscribe(subscriber=Subscriber.objects.get())
 
     response = client.get(path)
 
@@ -518,7 +518,7 @@ def test_unsubscribe_button_unsubscribes(monthly):
     browser = Client(enforce_csrf_checks=True)
     subscriber = SubscriberFactory(lists=[monthly])
     page = browser.get(unsubscribe_url(subscriber))
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_text(page)).group(1)
+    token = csrf_token_of(page)
 
     response = browser.post(unsubscribe_url(subscriber), {"csrfmiddlewaretoken": token})
 

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsletter import services
+from newsletter import subscriptions
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, older_than, **options):
         if older_than < 0:
             raise CommandError("--older-than must be zero or more hours.")
-        sent, failed = services.resend_confirmations(older_than=timedelta(hours=older_than))
+        sent, failed = subscriptions.resend_confirmations(older_than=timedelta(hours=older_than))
         self.stdout.write(f"Sent {sent} confirmation reminder(s); {failed} failed.")
         if failed:
             raise CommandError(f"{failed} email(s) could not be sent; see the log.")

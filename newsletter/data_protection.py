@@ -1,0 +1,118 @@
+"""A person's rights over what we hold on them: a copy of it (a data-subject access request)
+and its erasure, which removes them everywhere and keeps only an anonymous count."""
+
+import json
+from datetime import datetime
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .exports import log_export
+from .models import Erasure, Subscriber, SubscriberExport
+
+ERASED = "[erased]"
+# A name or local part shorter than this is too common a piece of text to hunt for.
+SHORTEST_TRACE = 3
+
+
+def _time(value: datetime | None) -> str:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
+
+
+def export_subscriber_data(*, subscriber: Subscriber, user_id: int | None = None) -> dict:
+    """Everything we hold on one person, logged as an export."""
+    subscriptions = subscriber.subscriptions.select_related("mailing_list").order_by("pk")
+    log_export(
+        via="admin",
+        fmt=SubscriberExport.Format.JSON,
+        filters={"subscriber": subscriber.pk},
+        row_count=1,
+        user_id=user_id,
+    )
+    return {
+        "email": subscriber.email,
+        "name": subscriber.name,
+        "organisation": subscriber.organisation,
+        "country": subscriber.country.name if subscriber.country else None,
+        "status": subscriber.status,
+        "consent_text": subscriber.consent_text,
+        "consented_at": _time(subscriber.consented_at) or None,
+        "confirmed_at": _time(subscriber.confirmed_at) or None,
+        "unsubscribed_at": _time(subscriber.unsubscribed_at) or None,
+        "last_email_sent_at": _time(subscriber.confirmation_sent_at) or None,
+        "source_page": subscriber.source_page,
+        "created_at": _time(subscriber.created_at),
+        "updated_at": _time(subscriber.updated_at),
+        "lists": [
+            {
+                "list": s.mailing_list.name,
+                "subscribed_at": _time(s.subscribed_at),
+                "unsubscribed_at": _time(s.unsubscribed_at) or None,
+            }
+            for s in subscriptions
+        ],
+        "sign_ups": [
+            {
+                "requested_at": _time(signup.requested_at),
+                "confirmed_at": _time(signup.confirmed_at) or None,
+                "name": signup.name,
+                "organisation": signup.organisation,
+                "country": signup.country.name if signup.country else None,
+                "lists": [mailing_list.name for mailing_list in signup.lists.all()],
+                "consent_text": signup.consent_text,
+                "source_page": signup.source_page,
+            }
+            for signup in subscriber.signup_requests.select_related("country").order_by("pk")
+        ],
+        "stored_about_your_visits": "Nothing: no IP address or browser details are kept.",
+    }
+
+
+def _traces(subscriber: Subscriber) -> set[str]:
+    """The texts that identify this person in logs (lower case): the address, its local part,
+    every name they gave, also as JSON escapes it (change messages are JSON)."""
+    names = {subscriber.name, *subscriber.signup_requests.values_list("name", flat=True)}
+    found = {subscriber.email, subscriber.email.split("@")[0], *names}
+    found = {text.strip().lower() for text in found if len(text.strip()) >= SHORTEST_TRACE}
+    return found | {json.dumps(text)[1:-1] for text in found}
+
+
+def _without_traces(value, traces: set[str]):
+    """`value` (JSON data) with every string that holds a trace replaced by ERASED."""
+    if isinstance(value, dict):
+        return {key: _without_traces(item, traces) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_traces(item, traces) for item in value]
+    if isinstance(value, str) and any(trace in value.lower() for trace in traces):
+        return ERASED
+    return value
+
+
+def erase(*, subscriber: Subscriber, by=None) -> Erasure:
+    """Delete a subscriber's personal data for good, keeping only an anonymous count.
+
+    The person goes everywhere they are: the row, its subscriptions and sign-ups (deleted with
+    it), the filters of logged exports (a search for their address) and the admin's history.
+    """
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        traces = _traces(subscriber)
+        # The export log is one row per export, small enough to read whole; its filters are
+        # JSON, which no lookup searches the same way on every database.
+        for export in SubscriberExport.objects.only("filters").iterator():
+            filters = _without_traces(export.filters, traces)
+            if filters != export.filters:
+                SubscriberExport.objects.filter(pk=export.pk).update(filters=filters)
+        mentions = Q(
+            content_type=ContentType.objects.get_for_model(Subscriber),
+            object_id=str(subscriber.pk),
+        )
+        for trace in traces:
+            mentions |= Q(object_repr__icontains=trace) | Q(change_message__icontains=trace)
+        LogEntry.objects.filter(mentions).update(object_repr=ERASED, change_message="")
+        erasure = Erasure.objects.create(erased_by=by, status=subscriber.status)
+        subscriber.delete()
+    return erasure

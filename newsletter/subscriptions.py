@@ -1,0 +1,365 @@
+"""The subscription lifecycle: sign-up, confirmation, manage links, list preferences,
+unsubscribing and reminders. Views and commands change subscribers only through these
+functions (erasure: newsletter/data_protection.py).
+
+Emails are sent once the function's own transaction has ended, never inside it, so a mail
+server that is down never rolls back a sign-up: the subscriber stays pending and a later
+sign-up or `resend_confirmations` sends again. Each kind of email goes out through one function
+taking plain keyword arguments (ids and times), so it can be handed to a task queue as it is.
+"""
+
+import functools
+import logging
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from members.models import Country
+
+from . import emails, tokens
+from .addresses import normalise_email
+from .models import MailingList, SignupRequest, Subscriber, Subscription
+from .tokens import TokenExpired, TokenInvalid
+
+logger = logging.getLogger(__name__)
+
+# One address gets at most one email in this interval however often it is typed into the form:
+# the form must not become a way to flood someone's inbox.
+RESEND_INTERVAL = timedelta(minutes=10)
+# `resend_confirmations` reminds each pending address at most this often...
+REMINDER_INTERVAL = timedelta(days=1)
+# ...and stops once the sign-up is older than a confirmation link lives: no endless reminders.
+REMINDER_WINDOW = tokens.CONFIRMATION_MAX_AGE
+
+
+@dataclass(frozen=True)
+class SignupResult:
+    subscriber: Subscriber
+    send_failed: bool
+
+
+def _locked_subscriber(address: str) -> tuple[Subscriber, bool]:
+    """The row for `address`, locked, created if missing: exactly one row under any race."""
+    existing = Subscriber.objects.select_for_update().filter(email=address).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return Subscriber.objects.create(email=address), True
+    except IntegrityError:
+        # Another request inserted the same address between our read and our insert; the
+        # unique constraint on Lower(email) made ours fail, so use theirs.
+        return Subscriber.objects.select_for_update().get(email=address), False
+
+
+def _activate_lists(subscriber: Subscriber, mailing_lists: Iterable[MailingList], now: datetime):
+    for mailing_list in mailing_lists:
+        subscription, created = Subscription.objects.get_or_create(
+            subscriber=subscriber, mailing_list=mailing_list, defaults={"subscribed_at": now}
+        )
+        if not created and not subscription.is_active:
+            subscription.subscribed_at = now
+            subscription.unsubscribed_at = None
+            subscription.save(update_fields=["subscribed_at", "unsubscribed_at"])
+
+
+def _failure_without_addresses(error: Exception) -> str:
+    """The kind of a send failure, e.g. "SMTPRecipientsRefused 550", with nothing the mail
+    server or the address said."""
+    codes = []
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted({str(code) for code, _ in error.recipients.values()})
+    elif isinstance(error, smtplib.SMTPResponseException):
+        codes = [str(error.smtp_code)]
+    return " ".join([type(error).__name__, *codes])
+
+
+def send_signup_email(
+    *,
+    subscriber_id: int,
+    signup_request_id: int | None,
+    sent_at: datetime,
+    previous_sent_at: datetime | None,
+) -> bool:
+    """Mail what a sign-up calls for: the confirmation link of sign-up request
+    `signup_request_id`, or with none (the address is confirmed already) a link to manage its
+    lists. `sent_at` is the time recorded for this email. False, and logged, when it fails:
+    the subscriber's last-sent time goes back to `previous_sent_at` (unless another email has
+    been recorded since), so that a retry is not held back."""
+    if signup_request_id is None:
+        subscriber = Subscriber.objects.get(pk=subscriber_id)
+        send = functools.partial(emails.send_already_subscribed, subscriber)
+    else:
+        signup_request = SignupRequest.objects.select_related("subscriber").get(
+            pk=signup_request_id
+        )
+        send = functools.partial(emails.send_confirmation, signup_request)
+    try:
+        send()
+    except Exception as error:
+        # SMTP errors come as several exception types (socket, smtplib, SSL); any of them
+        # means the same: not sent. Logged by row id, type and SMTP code only: the exception's
+        # text and traceback may hold the address (a 550 names the refused recipient).
+        logger.error(
+            "Newsletter email to subscriber %s could not be sent: %s",
+            subscriber_id,
+            _failure_without_addresses(error),
+        )
+        Subscriber.objects.filter(pk=subscriber_id, confirmation_sent_at=sent_at).update(
+            confirmation_sent_at=previous_sent_at
+        )
+        return False
+    return True
+
+
+def subscribe(
+    *,
+    email: str,
+    consent_text: str,
+    lists: Iterable[MailingList] = (),
+    name: str = "",
+    organisation: str = "",
+    country: Country | None = None,
+    source_page: str = "",
+) -> SignupResult:
+    """Record a sign-up and send the email its address's state calls for.
+
+    A confirmed address is left as it is (whoever typed it may not own it) and is sent a link
+    to manage its lists instead. Any other address (new, pending, unsubscribed) gets a
+    SignupRequest holding the details, lists and consent, and a link to confirm it: nothing of
+    an existing subscriber changes until its owner opens that link. An address mailed less
+    than RESEND_INTERVAL ago is not mailed again and the sign-up is dropped. With no lists
+    chosen the default list is used.
+    """
+    if not consent_text.strip():
+        raise ValidationError("Consent is required to subscribe.")
+    address = normalise_email(email)
+    chosen = list(lists) or list(MailingList.objects.default())
+    if any(not mailing_list.is_public for mailing_list in chosen):
+        raise ValidationError("Only public lists can be chosen.")
+    now = timezone.now()
+    with transaction.atomic():
+        subscriber, _ = _locked_subscriber(address)
+        previous_sent_at = subscriber.confirmation_sent_at
+        should_send = previous_sent_at is None or now - previous_sent_at >= RESEND_INTERVAL
+        signup_request = None
+        if should_send and not subscriber.is_confirmed:
+            signup_request = SignupRequest(
+                subscriber=subscriber,
+                round=subscriber.confirmation_round + 1,
+                name=name.strip(),
+                organisation=organisation.strip(),
+                country=country,
+                consent_text=consent_text,
+                source_page=source_page[:200],
+                requested_at=now,
+            )
+            signup_request.full_clean(validate_constraints=False)
+            signup_request.save()
+            signup_request.lists.set(chosen)
+            subscriber.confirmation_round = signup_request.round
+        if should_send:
+            subscriber.confirmation_sent_at = now
+            subscriber.save(
+                update_fields=["confirmation_round", "confirmation_sent_at", "updated_at"]
+            )
+    sent = not should_send or send_signup_email(
+        subscriber_id=subscriber.pk,
+        signup_request_id=signup_request.pk if signup_request else None,
+        sent_at=now,
+        previous_sent_at=previous_sent_at,
+    )
+    return SignupResult(subscriber=subscriber, send_failed=not sent)
+
+
+def confirm(*, token: str) -> Subscriber:
+    """Apply the sign-up a link was mailed for: its details, lists and consent. Idempotent.
+
+    Raises TokenExpired after 7 days, TokenInvalid when tampered with, for an address erased
+    since, or for a sign-up its owner has unsubscribed from since.
+    """
+    subscriber_id, confirmation_round = tokens.read_confirmation_token(token)
+    now = timezone.now()
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+        signup_request = (
+            SignupRequest.objects.filter(subscriber=subscriber, round=confirmation_round)
+            .select_related("country")
+            .first()
+        )
+        if subscriber is None or signup_request is None:
+            raise TokenInvalid
+        if signup_request.confirmed_at is None:
+            subscriber.status = Subscriber.Status.CONFIRMED
+            subscriber.confirmed_at = now
+            subscriber.unsubscribed_at = None
+            subscriber.name = signup_request.name or subscriber.name
+            subscriber.organisation = signup_request.organisation or subscriber.organisation
+            subscriber.country = signup_request.country or subscriber.country
+            subscriber.consent_text = signup_request.consent_text
+            subscriber.consented_at = signup_request.requested_at
+            subscriber.source_page = signup_request.source_page
+            subscriber.save()
+            _activate_lists(subscriber, signup_request.lists.all(), now)
+            signup_request.confirmed_at = now
+            signup_request.save(update_fields=["confirmed_at"])
+            subscriber.signup_requests.exclude(pk=signup_request.pk).delete()
+    return subscriber
+
+
+class LinkExpired(TokenExpired):
+    """A genuine manage or unsubscribe link past its lifetime, for a subscriber we still have."""
+
+    def __init__(self, subscriber: Subscriber):
+        super().__init__(subscriber.pk)
+        self.subscriber = subscriber
+
+
+def link_lifetime(purpose: str) -> timedelta:
+    """How long a link in an email works, by its purpose ("manage" or "unsubscribe")."""
+    days = {
+        "manage": settings.NEWSLETTER_MANAGE_LINK_DAYS,
+        "unsubscribe": settings.NEWSLETTER_UNSUBSCRIBE_LINK_DAYS,
+    }[purpose]
+    return timedelta(days=days)
+
+
+def subscriber_from_manage_token(token: str, *, purpose: str = "manage") -> Subscriber:
+    """The subscriber a manage/unsubscribe link belongs to. Raises LinkExpired when the link
+    is older than its purpose allows, TokenInvalid when it is not genuine or the subscriber
+    (or their address) is gone."""
+    try:
+        subscriber_id, digest = tokens.read_manage_token(token, max_age=link_lifetime(purpose))
+        expired = False
+    except TokenExpired as error:
+        subscriber_id, digest, expired = error.subscriber_id, error.digest, True
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None or not tokens.digest_matches(subscriber, digest):
+        raise TokenInvalid
+    if expired:
+        raise LinkExpired(subscriber)
+    return subscriber
+
+
+def send_fresh_manage_link(*, subscriber_id: int) -> bool:
+    """Mail a new manage link to the subscriber's own stored address, at most once per
+    RESEND_INTERVAL whoever asks. False only when the mail server failed."""
+    key = f"newsletter:fresh-link:{subscriber_id}"
+    if not cache.add(key, True, timeout=int(RESEND_INTERVAL.total_seconds())):
+        return True  # one is on its way already; the asker sees the same answer
+    subscriber = Subscriber.objects.get(pk=subscriber_id)
+    try:
+        emails.send_manage_link(subscriber)
+    except Exception as error:
+        logger.error(
+            "Fresh manage link for subscriber %s could not be sent: %s",
+            subscriber_id,
+            _failure_without_addresses(error),
+        )
+        cache.delete(key)
+        return False
+    return True
+
+
+def unsubscribe(*, subscriber: Subscriber) -> Subscriber:
+    """Leave every list. Idempotent; the subscriptions stay as the record of consent."""
+    now = timezone.now()
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if not subscriber.is_unsubscribed:
+            subscriber.status = Subscriber.Status.UNSUBSCRIBED
+            subscriber.unsubscribed_at = now
+            subscriber.save(update_fields=["status", "unsubscribed_at", "updated_at"])
+        subscriber.subscriptions.active().update(unsubscribed_at=now)
+        # Links of earlier sign-ups must not bring back someone who has left.
+        subscriber.signup_requests.all().delete()
+    return subscriber
+
+
+def update_preferences(
+    *,
+    subscriber: Subscriber,
+    lists: Iterable[MailingList],
+    consent_text: str = "",
+) -> Subscriber:
+    """Set which public lists a subscriber (who proved it by their manage link) receives.
+
+    Lists staff manage (not public) are left alone. No list at all means unsubscribing.
+    An unsubscribed subscriber choosing lists again is back, with the new consent recorded;
+    their manage link proves they own the address, so no second confirmation is needed.
+    """
+    chosen = list(lists)
+    if any(not mailing_list.is_public for mailing_list in chosen):
+        raise ValidationError("Only public lists can be chosen.")
+    if not chosen:
+        return unsubscribe(subscriber=subscriber)
+    now = timezone.now()
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.is_unsubscribed:
+            if not consent_text.strip():
+                raise ValidationError("Consent is required to subscribe again.")
+            subscriber.status = Subscriber.Status.CONFIRMED
+            subscriber.confirmed_at = now
+            subscriber.unsubscribed_at = None
+            subscriber.consent_text = consent_text
+            subscriber.consented_at = now
+            subscriber.save()
+        subscriber.subscriptions.active().filter(mailing_list__is_public=True).exclude(
+            mailing_list__in=chosen
+        ).update(unsubscribed_at=now)
+        _activate_lists(subscriber, chosen, now)
+    return subscriber
+
+
+def _reminders_due(*, now: datetime, older_than: timedelta) -> QuerySet:
+    """Sign-ups to remind: each address's latest, unconfirmed, older than `older_than` and
+    younger than a confirmation link lives, its address not mailed for REMINDER_INTERVAL."""
+    return (
+        SignupRequest.objects.filter(
+            confirmed_at__isnull=True,
+            round=F("subscriber__confirmation_round"),
+            requested_at__lte=now - older_than,
+            requested_at__gte=now - REMINDER_WINDOW,
+        )
+        .exclude(subscriber__status=Subscriber.Status.CONFIRMED)
+        .exclude(subscriber__confirmation_sent_at__gt=now - REMINDER_INTERVAL)
+    )
+
+
+def resend_confirmations(*, older_than: timedelta) -> tuple[int, int]:
+    """Remind the latest unconfirmed sign-up of each address, once it is older than
+    `older_than`, at most once a day.
+
+    Returns (sent, failed). Sign-ups older than a confirmation link's lifetime are left alone.
+    """
+    now = timezone.now()
+    due = _reminders_due(now=now, older_than=older_than).values_list("pk", "subscriber_id")
+    sent = failed = 0
+    for request_pk, subscriber_pk in list(due):
+        with transaction.atomic():
+            subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_pk).first()
+            still_due = _reminders_due(now=now, older_than=older_than).filter(pk=request_pk)
+            if subscriber is None or not still_due.exists():
+                continue  # confirmed, left, erased or reminded by someone else meanwhile
+            previous_sent_at = subscriber.confirmation_sent_at
+            subscriber.confirmation_sent_at = now
+            subscriber.save(update_fields=["confirmation_sent_at"])
+        if send_signup_email(
+            subscriber_id=subscriber_pk,
+            signup_request_id=request_pk,
+            sent_at=now,
+            previous_sent_at=previous_sent_at,
+        ):
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed

@@ -1,0 +1,97 @@
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import newsletter
+from newsletter import subscriptions
+from newsletter.models import MailingList, Subscriber, Subscription
+from tests.factories import SubscriberFactory
+
+pytestmark = pytest.mark.django_db
+
+NEWSLETTER_CODE = Path(newsletter.__file__).parent
+
+
+def test_a_lists_count_is_its_confirmed_subscribers_still_on_it(monthly, urgent):
+    SubscriberFactory(lists=[monthly, urgent])
+    SubscriberFactory(lists=[monthly])
+    subscriptions.update_preferences(subscriber=SubscriberFactory(lists=[monthly]), lists=[urgent])
+    SubscriberFactory(status="pending", lists=[monthly])
+    subscriptions.unsubscribe(subscriber=SubscriberFactory(lists=[monthly, urgent]))
+
+    counts = dict(
+        MailingList.objects.with_confirmed_subscriber_count().values_list(
+            "slug", "confirmed_subscribers"
+        )
+    )
+
+    assert counts == {"e-newsletter": 2, "urgent-appeals": 2}
+
+
+def test_on_list_finds_who_is_on_the_list_now_whatever_their_status(monthly, urgent):
+    on_it = SubscriberFactory(email="on@example.org", lists=[monthly])
+    waiting = SubscriberFactory(email="waiting@example.org", status="pending", lists=[monthly])
+    left = SubscriberFactory(email="left@example.org", lists=[monthly, urgent])
+    subscriptions.update_preferences(subscriber=left, lists=[urgent])
+    SubscriberFactory(email="other@example.org", lists=[urgent])
+
+    assert set(Subscriber.objects.on_list("e-newsletter")) == {on_it, waiting}
+    assert not Subscriber.objects.on_list("no-such-list").exists()
+
+
+def test_joined_by_gives_the_lists_a_subscriber_is_on_now(monthly, urgent, staff_only):
+    subscriber = SubscriberFactory(lists=[monthly, urgent, staff_only])
+    subscriptions.update_preferences(subscriber=subscriber, lists=[urgent])
+    SubscriberFactory(lists=[monthly])
+
+    assert set(MailingList.objects.joined_by(subscriber)) == {urgent, staff_only}
+    assert list(MailingList.objects.public().joined_by(subscriber)) == [urgent]
+
+
+def test_the_default_list_is_the_one_marked_default(monthly, urgent):
+    assert list(MailingList.objects.default()) == [monthly]
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(left=st.lists(st.booleans(), min_size=1, max_size=6))
+def test_active_in_sql_and_is_active_in_python_agree(monthly, left):
+    Subscription.objects.all().delete()  # the examples share one test transaction
+    now = timezone.now()
+    for index, has_left in enumerate(left):
+        Subscription.objects.create(
+            subscriber=SubscriberFactory(),
+            mailing_list=monthly,
+            subscribed_at=now - timedelta(days=index + 1),
+            unsubscribed_at=now - timedelta(hours=index) if has_left else None,
+        )
+
+    in_sql = set(Subscription.objects.active())
+    in_python = {row for row in Subscription.objects.all() if row.is_active}
+
+    assert in_sql == in_python
+    assert len(in_sql) == left.count(False)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [r"unsubscribed_at__isnull", r"unsubscribed_at is (not )?None"],
+)
+def test_the_active_subscription_rule_is_written_only_in_the_models(rule):
+    """Every other module asks the models (active(), on_list(), joined_by(), is_active), so a
+    change to what "active" means is made in one place."""
+    restating = [
+        path.relative_to(NEWSLETTER_CODE).as_posix()
+        for path in NEWSLETTER_CODE.rglob("*.py")
+        if "migrations" not in path.parts
+        and path.name != "models.py"
+        and re.search(rule, path.read_text(encoding="utf-8"))
+    ]
+
+    assert restating == []
