@@ -11,17 +11,12 @@ from django.utils.crypto import salted_hmac
 
 from forumasia.clients import client_address
 
-# Generous enough for an office or a workshop behind one NAT address, tight enough that the
-# form cannot be used to mail-bomb a list of addresses.
-DEFAULT_LIMIT = 20
-DEFAULT_WINDOW_SECONDS = 600
-
 
 def allow_mail_request(request):
     """Count this request that may send an email (a sign-up, a fresh link); False once the
     client has used up its attempts for the window."""
-    limit = getattr(settings, "NEWSLETTER_SIGNUP_LIMIT", DEFAULT_LIMIT)
-    window = getattr(settings, "NEWSLETTER_SIGNUP_WINDOW_SECONDS", DEFAULT_WINDOW_SECONDS)
+    limit = settings.NEWSLETTER_SIGNUP_LIMIT
+    window = settings.NEWSLETTER_SIGNUP_WINDOW_SECONDS
     digest = salted_hmac("newsletter.ratelimit", client_address(request)).hexdigest()[:32]
     key = f"newsletter:signup:{digest}"
     cache.add(key, 0, timeout=window)

@@ -215,7 +215,7 @@ def unsubscribe(request, token):
     manage_url = reverse("newsletter:manage", args=[token])
     if request.method == "GET":
         # Reopened after unsubscribing: say so, with the way back, rather than ask again.
-        already = subscriber.status == Subscriber.Status.UNSUBSCRIBED
+        already = subscriber.is_unsubscribed
         return render(
             request,
             "newsletter/unsubscribed.html" if already else "newsletter/unsubscribe_confirm.html",
