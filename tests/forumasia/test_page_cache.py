@@ -20,6 +20,7 @@ from tests.factories import (
     StaffUserFactory,
     SuperUserFactory,
     country,
+    publisher,
 )
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_a_cached_list_shows_a_publication_as_soon_as_it_is_published(client, co
     assert "A fresh statement" not in client.get("/publications/").content.decode()
     assert client.get("/publications/")["X-Page-Cache"] == "hit"
 
-    services.publish([draft])
+    services.publish(publications=[draft], user=publisher())
 
     response = client.get("/publications/")
     assert response["X-Page-Cache"] == "miss"
@@ -109,7 +110,7 @@ def test_a_drafts_404_is_not_cached_and_staff_previews_bypass_the_cache(client, 
     assert "X-Page-Cache" not in preview
     assert "private" in preview["Cache-Control"] and "no-cache" in preview["Cache-Control"]
 
-    services.publish([draft])
+    services.publish(publications=[draft], user=publisher())
     client.logout()
     assert client.get(url).status_code == 200
 
@@ -342,7 +343,7 @@ def test_unpublishing_and_editing_remove_the_old_content_at_once(client):
     publication.save()
     assert "Corrected title" in html(client.get("/"))
 
-    services.unpublish([publication])
+    services.unpublish(publications=[publication], user=publisher())
     assert "Corrected title" not in html(client.get("/"))
 
 
