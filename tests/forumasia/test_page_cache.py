@@ -392,3 +392,37 @@ def test_a_visitor_with_a_waiting_message_gets_a_fresh_page(client):
     client.cookies["messages"] = "anything"
 
     assert "X-Page-Cache" not in client.get("/")
+
+
+# Every public surface that lists a publication, and its own page.
+SURFACES = ["/publications/", "/statements/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml"]
+
+
+@pytest.mark.parametrize("cached", [True, False], ids=["cached", "uncached"])
+def test_an_item_disappears_at_its_unpublish_second_from_every_page(client, settings, cached):
+    settings.PAGE_CACHE_ENABLED = cached
+    end = (timezone.now() + timedelta(hours=1)).replace(microsecond=0)
+    publication = PublicationFactory(
+        title="Embargoed appeal", slug="embargoed-appeal", unpublish_at=end
+    )
+    pages = [*SURFACES, "/sitemap-publications.xml", publication.get_absolute_url()]
+
+    with time_machine.travel(end - timedelta(seconds=1), tick=False) as clock:
+        before = {page: client.get(page) for page in pages}
+        again = {page: client.get(page) for page in pages}
+        clock.move_to(end)
+        after = {page: client.get(page) for page in pages}
+
+    def shows(response, page):
+        # The sitemap lists addresses; the other pages the title.
+        mark = "/embargoed-appeal/" if "sitemap" in page else "Embargoed appeal"
+        return response.status_code == 200 and mark in html(response)
+
+    for page in pages:
+        if page != "/sitemap.xml":
+            assert shows(before[page], page) and shows(again[page], page), page
+            assert not shows(after[page], page), page
+        if cached:
+            assert again[page]["X-Page-Cache"] == "hit", page
+            assert after[page].get("X-Page-Cache") != "hit", page
+    assert after[publication.get_absolute_url()].status_code == 404
