@@ -114,7 +114,9 @@ class MemberOrganisationAdmin(HistoryAdminMixin, admin.ModelAdmin):
         form = MemberImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             report = import_members(
-                data=form.cleaned_data["file"].read(), dry_run=form.cleaned_data["dry_run"]
+                data=form.cleaned_data["file"].read(),
+                dry_run=form.cleaned_data["dry_run"],
+                user=request.user,
             )
             if report.written:
                 messages.success(request, report.summary())

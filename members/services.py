@@ -139,7 +139,7 @@ class _Rollback(Exception):
     pass
 
 
-def import_members(*, data: bytes, dry_run: bool = False) -> ImportReport:
+def import_members(*, data: bytes, dry_run: bool = False, user=None) -> ImportReport:
     """Create or update member organisations (matched by slug) from CSV bytes.
 
     The file must be UTF-8 (a byte-order mark, as Excel writes it, is fine). Columns:
@@ -154,7 +154,9 @@ def import_members(*, data: bytes, dry_run: bool = False) -> ImportReport:
     existing = {member.slug: member for member in MemberOrganisation.objects.all()}
     first_line_of_slug = {}
     try:
-        with transaction.atomic():
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_user(user)
+            reversion.set_comment("Imported from the member spreadsheet")
             for line, row in rows:
                 _import_row(line, row, countries, existing, first_line_of_slug, report)
             if not report.ok or dry_run:
