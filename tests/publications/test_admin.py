@@ -256,3 +256,19 @@ def test_editors_group_has_publication_and_member_rights_but_no_newsletter_acces
     assert ("taggit", "add_tag") in codenames
     assert not any(app == "newsletter" for app, _ in codenames)
     assert ("publications", "publish_publication") not in codenames
+
+
+def test_publishers_have_what_editors_have_and_may_publish_both_manage_pages_and_redirects():
+    def codenames(name):
+        return set(
+            Group.objects.get(name=name).permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        )
+
+    editors, publishers = codenames("Editors"), codenames("Publishers")
+
+    assert publishers - editors == {("publications", "publish_publication")}
+    for group in (editors, publishers):
+        assert {("flatpages", "change_flatpage"), ("redirects", "add_redirect")} <= group
+        assert ("redirects", "delete_redirect") in group
