@@ -102,7 +102,7 @@ def test_publisher_schedules_with_an_unpublish_time(publisher_client):
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status_label == "Scheduled"
-    assert draft.unpublish_at.date() == end.date()
+    assert timezone.localtime(draft.unpublish_at).date() == end.date()
 
 
 def test_scheduling_without_a_future_date_is_a_form_error_that_keeps_the_input(publisher_client):
