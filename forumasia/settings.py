@@ -90,6 +90,8 @@ THIRD_PARTY_APPS = [
     "csp",
     # Login guard: counts failed logins per account and per client (Auth section below).
     "axes",
+    # Revisions of publications, members and editorial pages (forumasia/history.py).
+    "reversion",
 ]
 LOCAL_APPS = [
     "forumasia",

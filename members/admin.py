@@ -2,9 +2,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 
+from forumasia.history_admin import HistoryAdminMixin
+from forumasia.redirects import show_address
+
+from . import services
 from .forms import MemberImportForm
 from .models import Country, MemberOrganisation
 from .services import import_members
@@ -20,7 +24,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(MemberOrganisation)
-class MemberOrganisationAdmin(admin.ModelAdmin):
+class MemberOrganisationAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "logo_thumbnail", "acronym", "country", "year_joined", "is_active"]
     list_display_links = ["name"]
     list_filter = [
@@ -45,6 +49,39 @@ class MemberOrganisationAdmin(admin.ModelAdmin):
             {"fields": ["website", "contact_email", "facebook_url", "x_url", "linkedin_url"]},
         ),
     ]
+
+    history_fields = [
+        "name",
+        "acronym",
+        "slug",
+        "is_active",
+        "country",
+        "city",
+        "description",
+        "focus_areas",
+        "year_joined",
+        "logo",
+        "website",
+        "contact_email",
+        "facebook_url",
+        "x_url",
+        "linkedin_url",
+    ]
+    history_html_fields = ["description"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return show_address(
+            form,
+            address_of=lambda slug: reverse("members:member-detail", kwargs={"slug": slug}),
+            slug=obj and obj.slug,
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.save_member(member=obj, user=request.user)
+
+    def restore_version(self, request, version):
+        return services.restore_version(version=version, user=request.user)
 
     @admin.display(description="Logo")
     def logo_thumbnail(self, obj):
@@ -77,7 +114,9 @@ class MemberOrganisationAdmin(admin.ModelAdmin):
         form = MemberImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             report = import_members(
-                data=form.cleaned_data["file"].read(), dry_run=form.cleaned_data["dry_run"]
+                data=form.cleaned_data["file"].read(),
+                dry_run=form.cleaned_data["dry_run"],
+                user=request.user,
             )
             if report.written:
                 messages.success(request, report.summary())

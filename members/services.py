@@ -1,4 +1,5 @@
-"""Writes that span rows: the CSV import of the Secretariat's member spreadsheet.
+"""Writes that span rows: saving a member (its history and old address), restoring one of its
+versions, and the CSV import of the Secretariat's member spreadsheet.
 
 `import_members` is the one implementation behind both the admin's "Import CSV" page and
 `manage.py import_members FILE`. It is all-or-nothing: every row is validated (and saved in
@@ -11,11 +12,52 @@ import io
 import unicodedata
 from dataclasses import dataclass, field
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 
+from forumasia import history, redirects
+
 from .models import Country, MemberOrganisation
+
+
+@transaction.atomic
+def save_member(*, member: MemberOrganisation, user, comment: str = "") -> MemberOrganisation:
+    """Save `member` as one revision; a changed slug leaves a 301 from the old address (every
+    member, current or former, has a public page)."""
+    stored = MemberOrganisation.objects.filter(pk=member.pk).first() if member.pk else None
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(comment or ("Changed" if stored else "Added"))
+        member.save()
+        keep_address(member, stored)
+    return member
+
+
+def keep_address(member, stored):
+    if stored is not None and stored.slug != member.slug:
+        redirects.moved(old_path=stored.get_absolute_url(), new_path=member.get_absolute_url())
+    elif stored is None:
+        redirects.claimed(path=member.get_absolute_url())
+
+
+@transaction.atomic
+def restore_version(*, version, user) -> history.Restored:
+    """Write an older version of a member back, as a new revision."""
+    stored = MemberOrganisation.objects.get(pk=version.object_id)
+    shown = date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(f"Restored the version of {shown}")
+        restored = history.restore(version=version, keep=("created_at",))
+        restored.obj.validate_unique()
+        restored.obj.save()
+        keep_address(restored.obj, stored)
+    return restored
+
 
 REQUIRED_COLUMNS = ("name", "slug", "country")
 OPTIONAL_COLUMNS = (
@@ -97,7 +139,7 @@ class _Rollback(Exception):
     pass
 
 
-def import_members(*, data: bytes, dry_run: bool = False) -> ImportReport:
+def import_members(*, data: bytes, dry_run: bool = False, user=None) -> ImportReport:
     """Create or update member organisations (matched by slug) from CSV bytes.
 
     The file must be UTF-8 (a byte-order mark, as Excel writes it, is fine). Columns:
@@ -112,7 +154,9 @@ def import_members(*, data: bytes, dry_run: bool = False) -> ImportReport:
     existing = {member.slug: member for member in MemberOrganisation.objects.all()}
     first_line_of_slug = {}
     try:
-        with transaction.atomic():
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_user(user)
+            reversion.set_comment("Imported from the member spreadsheet")
             for line, row in rows:
                 _import_row(line, row, countries, existing, first_line_of_slug, report)
             if not report.ok or dry_run:

@@ -5,6 +5,7 @@ from django.contrib.flatpages.admin import FlatPageAdmin as DjangoFlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 
+from forumasia.history_admin import HistoryAdminMixin
 from publications.admin import NewsroomEditorWidget
 
 
@@ -16,8 +17,10 @@ class EditorialPageForm(FlatpageForm):
         }
 
 
-class EditorialPageAdmin(DjangoFlatPageAdmin):
+class EditorialPageAdmin(HistoryAdminMixin, DjangoFlatPageAdmin):
     form = EditorialPageForm
+    history_fields = ["url", "title", "content", "sites"]
+    history_html_fields = ["content"]
     list_display = ["url", "title"]
     # Templates other than flatpages/default.html and login-only pages are not part of the
     # site's design; only the fields editors need are shown.

@@ -16,6 +16,7 @@ class PagesConfig(AppConfig):
     verbose_name = "Pages"
 
     def ready(self):
+        from forumasia import history
         from forumasia.cache import register_public_content
 
         editorial_page = apps.get_model("flatpages", "FlatPage")
@@ -23,3 +24,4 @@ class PagesConfig(AppConfig):
             sanitise_editorial_page, sender=editorial_page, dispatch_uid="sanitise-editorial-page"
         )
         register_public_content(editorial_page)
+        history.register(editorial_page)

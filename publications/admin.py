@@ -1,8 +1,12 @@
-"""The editors' workspace: write, schedule, publish and preview publications."""
+"""The editors' workspace: write, schedule, publish and preview publications.
+
+The workflow (buttons, who may publish, list actions) is in admin_workflow.py; history,
+comparing and restoring versions, and the edit-conflict check in forumasia/history_admin.py.
+"""
 
 from ckeditor.widgets import CKEditorWidget
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import filesizeformat
@@ -11,8 +15,10 @@ from django.utils.html import format_html
 from taggit.models import Tag, TaggedItem
 
 from forumasia.admin_filters import UsedRelatedFieldListFilter
+from forumasia.history_admin import HistoryAdminMixin
 
 from . import services
+from .admin_workflow import StatusFilter, WorkflowAdminMixin, WorkflowForm
 from .models import Attachment, GalleryImage, Publication, Signature
 
 
@@ -29,7 +35,7 @@ class NewsroomEditorWidget(CKEditorWidget):
         self.config["filebrowserImageUploadUrl"] = upload_url
 
 
-class PublicationAdminForm(forms.ModelForm):
+class PublicationAdminForm(WorkflowForm):
     class Meta:
         model = Publication
         fields = [
@@ -38,8 +44,8 @@ class PublicationAdminForm(forms.ModelForm):
             "slug",
             "standfirst",
             "body",
-            "status",
             "publish_at",
+            "unpublish_at",
             "is_featured",
             "featured_image",
             "featured_image_alt",
@@ -59,23 +65,6 @@ class PublicationAdminForm(forms.ModelForm):
             "co_signers": forms.Textarea(attrs={"rows": 4}),
             "media_contact": forms.Textarea(attrs={"rows": 3}),
         }
-
-
-class StatusFilter(admin.SimpleListFilter):
-    title = "status"
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "draft":
-            return queryset.drafts()
-        if self.value() == "scheduled":
-            return queryset.scheduled()
-        if self.value() == "published":
-            return queryset.published()
-        return queryset
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -140,7 +129,7 @@ class GalleryImageInline(admin.StackedInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     form = PublicationAdminForm
     list_display = ["title", "type", "status_badge", "publish_at", "is_featured", "preview_link"]
     list_display_links = ["title"]
@@ -157,7 +146,14 @@ class PublicationAdmin(admin.ModelAdmin):
     search_fields = ["title", "standfirst", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["countries", "translation_of"]
-    readonly_fields = ["preview_link", "created_at", "created_by", "updated_at", "updated_by"]
+    readonly_fields = [
+        "status_badge",
+        "preview_link",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+    ]
     inlines = [SignatureInline, AttachmentInline, GalleryImageInline]
     actions = ["publish_now", "unpublish"]
     save_on_top = True
@@ -169,11 +165,18 @@ class PublicationAdmin(admin.ModelAdmin):
         (
             "Publishing",
             {
-                "fields": ["status", "publish_at", "is_featured", "preview_link"],
+                "fields": [
+                    "status_badge",
+                    "publish_at",
+                    "unpublish_at",
+                    "is_featured",
+                    "preview_link",
+                ],
                 "description": (
-                    "Times are in Asia/Bangkok (UTC+7). A publication is public once its "
-                    "status is Published and its publish date has passed: set a future date "
-                    "to schedule it. Use Preview to see a draft as it will appear."
+                    "Times are in Asia/Bangkok (UTC+7). The buttons at the bottom save and "
+                    "move the publication on: Submit for review, then a publisher publishes "
+                    "it now or schedules it for its publish date. With an unpublish date it "
+                    "leaves the public site by itself. Use Preview to see it as it will appear."
                 ),
             },
         ),
@@ -218,11 +221,6 @@ class PublicationAdmin(admin.ModelAdmin):
             queryset = queryset.filter(translation_of__isnull=True)
         return queryset, may_have_duplicates
 
-    @admin.display(description="status", ordering="status")
-    def status_badge(self, obj):
-        label = obj.status_label
-        return format_html('<span class="pub-badge pub-badge--{}">{}</span>', label.lower(), label)
-
     @admin.display(description="preview")
     def preview_link(self, obj):
         if not obj or not obj.pk:
@@ -231,12 +229,6 @@ class PublicationAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), text
         )
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -255,17 +247,3 @@ class PublicationAdmin(admin.ModelAdmin):
                     continue
                 if "image" in inline_form.changed_data or not image.renditions:
                     services.refresh_gallery_renditions(image)
-
-    @admin.action(description="Publish now", permissions=["change"])
-    def publish_now(self, request, queryset):
-        count = services.publish(queryset, user=request.user)
-        self.message_user(
-            request, f"{count} publication(s) published; they are public now.", messages.SUCCESS
-        )
-
-    @admin.action(description="Unpublish (back to draft)", permissions=["change"])
-    def unpublish(self, request, queryset):
-        count = services.unpublish(queryset, user=request.user)
-        self.message_user(
-            request, f"{count} publication(s) taken off the public site.", messages.SUCCESS
-        )

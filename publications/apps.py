@@ -34,6 +34,7 @@ class PublicationsConfig(AppConfig):
     verbose_name = "Publications"
 
     def ready(self):
+        from forumasia import history
         from forumasia.cache import register_next_change, register_public_content
 
         from .models import Attachment, GalleryImage, Publication, Signature
@@ -41,8 +42,20 @@ class PublicationsConfig(AppConfig):
         register_public_content(
             Publication, Signature, Attachment, GalleryImage, apps.get_model("taggit", "Tag")
         )
-        # A scheduled publication goes public by the clock alone: cached pages end there.
+        # A publication goes public and leaves by the clock alone: cached pages end there.
         register_next_change(Publication.objects.next_publish_at)
+        register_next_change(Publication.objects.next_unpublish_at)
+
+        # Each revision of a publication holds its signatures (their order), attachments,
+        # gallery and themes; countries are in its own row's data.
+        tag_link = apps.get_model("taggit", "TaggedItem")
+        for follow_up in (Signature, Attachment, GalleryImage, tag_link):
+            history.register(follow_up)
+        history.register(
+            Publication,
+            follow=("signatures", "attachments", "gallery_images", "tag_links"),
+            exclude=("search_vector", "tags", "signatories"),
+        )
 
         m2m_changed.connect(
             refresh_vector_after_m2m,

@@ -1,8 +1,9 @@
 """Publications: statements, open letters, reports and multimedia stories.
 
-`Publication.objects.published()` is the single definition of "public": status published and
-`publish_at <= now`. Every public surface (lists, detail, related, feeds, sitemap, search,
-member and country pages, home) reaches publications through it.
+`Publication.objects.published()` is the single definition of "public": status published,
+`publish_at <= now` and, when set, `now < unpublish_at`. Every public surface (lists, detail,
+related, feeds, sitemap, search, member and country pages, home) reaches publications through
+it.
 """
 
 import contextlib
@@ -10,6 +11,7 @@ import re
 from urllib.parse import parse_qs, quote, urlsplit
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -207,9 +209,13 @@ class PublicationQuerySet(models.QuerySet):
     """
 
     def published(self, now=None):
-        """The public ones: status published and publish time reached (the one definition)."""
+        """The public ones: status published, publish time reached and unpublish time (when
+        set) not reached. The one definition."""
+        now = now or timezone.now()
         return self.filter(
-            status=Publication.Status.PUBLISHED, publish_at__lte=now or timezone.now()
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+            status=Publication.Status.PUBLISHED,
+            publish_at__lte=now,
         )
 
     def scheduled(self, now=None):
@@ -218,14 +224,42 @@ class PublicationQuerySet(models.QuerySet):
             status=Publication.Status.PUBLISHED, publish_at__gt=now or timezone.now()
         )
 
+    def released(self):
+        """Status Published, whatever the clock says (live, scheduled or expired): what only
+        publishers may change."""
+        return self.filter(status=Publication.Status.PUBLISHED)
+
     def drafts(self):
         return self.filter(status=Publication.Status.DRAFT)
 
+    def in_review(self):
+        """Submitted by an editor, waiting for a publisher."""
+        return self.filter(status=Publication.Status.REVIEW)
+
+    def unpublished(self, now=None):
+        """Taken down: by a publisher (status Unpublished) or by the clock (unpublish time
+        passed)."""
+        return self.filter(
+            Q(status=Publication.Status.UNPUBLISHED)
+            | Q(status=Publication.Status.PUBLISHED, unpublish_at__lte=now or timezone.now())
+        )
+
     def next_publish_at(self, now=None):
         """The publish time of the next scheduled publication (None if nothing is scheduled):
-        the moment public pages next change by the clock alone."""
+        a moment public pages change by the clock alone."""
         return (
             self.scheduled(now).order_by("publish_at").values_list("publish_at", flat=True).first()
+        )
+
+    def next_unpublish_at(self, now=None):
+        """The next unpublish time still to come of a published publication (None if none): the
+        other moment public pages change by the clock alone."""
+        now = now or timezone.now()
+        return (
+            self.filter(status=Publication.Status.PUBLISHED, unpublish_at__gt=now)
+            .order_by("unpublish_at")
+            .values_list("unpublish_at", flat=True)
+            .first()
         )
 
     def of_type(self, type_value):
@@ -307,15 +341,23 @@ class Publication(models.Model):
             }[self.value]
 
     class Status(models.TextChoices):
+        """What an editor or publisher last decided. What a visitor sees also depends on the
+        clock: `state_at()` (Scheduled, and Unpublished once `unpublish_at` has passed)."""
+
         DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
 
     type = models.CharField(max_length=20, choices=Type.choices, default=Type.STATEMENT)
     title = models.CharField(max_length=255)
     slug = models.SlugField(
         max_length=255,
         unique=True,
-        help_text="The address: /publications/<slug>/. Do not change it once published.",
+        help_text=(
+            "The last part of the address. Changing it once public leaves a permanent "
+            "redirect from the old address."
+        ),
     )
     standfirst = models.TextField(
         max_length=600,
@@ -343,13 +385,24 @@ class Publication(models.Model):
     featured_image_credit = models.CharField("credit", max_length=200, blank=True)
     featured_image_renditions = models.JSONField(default=list, blank=True, editable=False)
 
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
     publish_at = models.DateTimeField(
         "publish date",
         default=timezone.now,
         help_text=(
-            "Time zone Asia/Bangkok (UTC+7). The publication is public when its status is "
-            "Published and this time has passed; a future time schedules it."
+            "Time zone Asia/Bangkok (UTC+7). A published publication is public from this time "
+            "on; a future time schedules it."
+        ),
+    )
+    unpublish_at = models.DateTimeField(
+        "unpublish date",
+        null=True,
+        blank=True,
+        help_text=(
+            "Optional, Asia/Bangkok (UTC+7): the publication leaves the public site at this "
+            "time by itself (the end of an embargo, an appeal with a deadline)."
         ),
     )
     is_featured = models.BooleanField(
@@ -383,6 +436,8 @@ class Publication(models.Model):
     )
 
     language = models.CharField(max_length=10, choices=LANGUAGES, default="en")
+    # The links to its themes, so its revisions carry them (publications/history.py).
+    tag_links = GenericRelation(TaggedItem)
     translation_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -418,14 +473,26 @@ class Publication(models.Model):
                 name="pub_status_featured_publish",
             ),
             GinIndex(fields=["search_vector"], name="pub_search_vector"),
+            # The page cache's next unpublish time: the few rows that have one.
+            models.Index(
+                fields=["unpublish_at"],
+                condition=Q(unpublish_at__isnull=False),
+                name="pub_unpublish_at",
+            ),
         ]
+        permissions = [("publish_publication", "Can publish, schedule and unpublish")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(type__in=["statement", "letter", "report", "story"]),
                 name="publication_type_valid",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "published"]), name="publication_status_valid"
+                condition=Q(status__in=["draft", "review", "published", "unpublished"]),
+                name="publication_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=models.F("publish_at")),
+                name="publication_unpublished_after_published",
             ),
             models.CheckConstraint(
                 condition=~Q(translation_of=models.F("pk")),
@@ -461,6 +528,8 @@ class Publication(models.Model):
         errors = {}
         if self.featured_image and not self.featured_image_alt.strip():
             errors["featured_image_alt"] = "Describe the image for people who cannot see it."
+        if self.unpublish_at and self.publish_at and self.unpublish_at <= self.publish_at:
+            errors["unpublish_at"] = "The unpublish date must be after the publish date."
         if self.translation_of_id:
             if self.pk and self.translation_of_id == self.pk:
                 errors["translation_of"] = "A publication cannot be a translation of itself."
@@ -474,20 +543,30 @@ class Publication(models.Model):
     # --- state ---
 
     def is_public_at(self, now):
-        return self.status == self.Status.PUBLISHED and self.publish_at <= now
+        """The same rule as `published()`, for one object already in hand."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at <= now
+            and (self.unpublish_at is None or now < self.unpublish_at)
+        )
 
     @property
     def is_public(self):
-        """The same rule as `published()`, for one object already in hand."""
         return self.is_public_at(timezone.now())
+
+    def state_at(self, now):
+        """Draft, In review, Scheduled, Published or Unpublished: the same words, by the same
+        rules, as the queryset's drafts(), in_review(), scheduled(), published(), unpublished()."""
+        if self.status != self.Status.PUBLISHED:
+            return self.Status(self.status).label
+        if now < self.publish_at:
+            return "Scheduled"
+        return "Published" if self.is_public_at(now) else self.Status.UNPUBLISHED.label
 
     @property
     def status_label(self):
-        """Draft, Scheduled or Published: what an editor needs to see (a published one that
-        is not public yet is scheduled)."""
-        if self.status != self.Status.PUBLISHED:
-            return "Draft"
-        return "Published" if self.is_public else "Scheduled"
+        """What the list and the form show (see state_at)."""
+        return self.state_at(timezone.now())
 
     # --- display helpers ---
 

@@ -29,6 +29,25 @@ class SuperUserFactory(UserFactory):
     is_superuser = True
 
 
+def staff_in(group_name, **kwargs):
+    """A staff account in a group made by the migrations ("Editors", "Publishers")."""
+    from django.contrib.auth.models import Group
+
+    user = StaffUserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def editor(**kwargs):
+    """May draft and submit publications for review."""
+    return staff_in("Editors", **kwargs)
+
+
+def publisher(**kwargs):
+    """May also publish, schedule and unpublish."""
+    return staff_in("Publishers", **kwargs)
+
+
 # --- Members ----------------------------------------------------------------------------------
 
 

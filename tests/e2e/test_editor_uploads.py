@@ -180,8 +180,8 @@ def test_pasted_and_dropped_photos_upload_stripped_and_appear_in_the_body(
 
     # The images are kept in the saved body.
     page.fill("#id_title", "Release the defenders")
-    page.locator("input[name=_save]").first.click()
-    assert "was added successfully" in page.locator(".messagelist").inner_text()
+    page.locator("button[value=draft]").first.click()
+    assert "is saved: Draft" in page.locator(".messagelist").inner_text()
     body = Publication.objects.get().body
     assert all(f'src="{src}"' in body for src in sources)
 

@@ -33,11 +33,11 @@ def pick_autocomplete(page, select_id, text):
     page.locator(".select2-results__option", has_text=text).first.click()
 
 
-def test_editor_publishes_a_statement_and_a_visitor_finds_it_by_country(
+def test_publisher_publishes_a_statement_and_a_visitor_finds_it_by_country(
     page, live_server, tmp_path, csp_violations, third_party_requests, screenshot
 ):
     editor = UserFactory(username="editor", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name="Publishers"))
     MemberOrganisationFactory(name="Sample Khmer Rights League", country=country("KH"))
     PublicationFactory(title="An older sample statement", countries=[country("KH")])
 
@@ -54,15 +54,14 @@ def test_editor_publishes_a_statement_and_a_visitor_finds_it_by_country(
     page.fill("#id_standfirst", "Sample: the network calls for the release of five defenders.")
     page.frame_locator("iframe.cke_wysiwyg_frame").locator("body").click()
     page.keyboard.type("We call on the authorities to release the five land defenders.")
-    page.select_option("#id_status", "published")
     page.set_input_files("#id_featured_image", str(photo(tmp_path)))
     page.fill("#id_featured_image_alt", "Villagers marching with banners")
     pick_autocomplete(page, "id_countries", "Cambodia")
     page.fill("#id_tags", "Land rights")
     page.get_by_text(re.compile("Add another signatory", re.I)).click()
     pick_autocomplete(page, "id_signatures-0-member", "Sample Khmer Rights League")
-    page.locator("input[name=_save]").first.click()
-    assert "was added successfully" in page.locator(".messagelist").inner_text()
+    page.locator("button[value=publish]").first.click()
+    assert "is saved: Published" in page.locator(".messagelist").inner_text()
     assert page.locator(".pub-badge--published").first.is_visible()
     assert csp_violations == []
 

@@ -20,6 +20,7 @@ from tests.factories import (
     StaffUserFactory,
     SuperUserFactory,
     country,
+    publisher,
 )
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_a_cached_list_shows_a_publication_as_soon_as_it_is_published(client, co
     assert "A fresh statement" not in client.get("/publications/").content.decode()
     assert client.get("/publications/")["X-Page-Cache"] == "hit"
 
-    services.publish([draft])
+    services.publish(publications=[draft], user=publisher())
 
     response = client.get("/publications/")
     assert response["X-Page-Cache"] == "miss"
@@ -109,7 +110,7 @@ def test_a_drafts_404_is_not_cached_and_staff_previews_bypass_the_cache(client, 
     assert "X-Page-Cache" not in preview
     assert "private" in preview["Cache-Control"] and "no-cache" in preview["Cache-Control"]
 
-    services.publish([draft])
+    services.publish(publications=[draft], user=publisher())
     client.logout()
     assert client.get(url).status_code == 200
 
@@ -342,7 +343,7 @@ def test_unpublishing_and_editing_remove_the_old_content_at_once(client):
     publication.save()
     assert "Corrected title" in html(client.get("/"))
 
-    services.unpublish([publication])
+    services.unpublish(publications=[publication], user=publisher())
     assert "Corrected title" not in html(client.get("/"))
 
 
@@ -391,3 +392,37 @@ def test_a_visitor_with_a_waiting_message_gets_a_fresh_page(client):
     client.cookies["messages"] = "anything"
 
     assert "X-Page-Cache" not in client.get("/")
+
+
+# Every public surface that lists a publication, and its own page.
+SURFACES = ["/publications/", "/statements/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml"]
+
+
+@pytest.mark.parametrize("cached", [True, False], ids=["cached", "uncached"])
+def test_an_item_disappears_at_its_unpublish_second_from_every_page(client, settings, cached):
+    settings.PAGE_CACHE_ENABLED = cached
+    end = (timezone.now() + timedelta(hours=1)).replace(microsecond=0)
+    publication = PublicationFactory(
+        title="Embargoed appeal", slug="embargoed-appeal", unpublish_at=end
+    )
+    pages = [*SURFACES, "/sitemap-publications.xml", publication.get_absolute_url()]
+
+    with time_machine.travel(end - timedelta(seconds=1), tick=False) as clock:
+        before = {page: client.get(page) for page in pages}
+        again = {page: client.get(page) for page in pages}
+        clock.move_to(end)
+        after = {page: client.get(page) for page in pages}
+
+    def shows(response, page):
+        # The sitemap lists addresses; the other pages the title.
+        mark = "/embargoed-appeal/" if "sitemap" in page else "Embargoed appeal"
+        return response.status_code == 200 and mark in html(response)
+
+    for page in pages:
+        if page != "/sitemap.xml":
+            assert shows(before[page], page) and shows(again[page], page), page
+            assert not shows(after[page], page), page
+        if cached:
+            assert again[page]["X-Page-Cache"] == "hit", page
+            assert after[page].get("X-Page-Cache") != "hit", page
+    assert after[publication.get_absolute_url()].status_code == 404

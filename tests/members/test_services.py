@@ -187,3 +187,16 @@ def test_import_members_command_fails_and_lists_rejected_rows(tmp_path):
     assert "line 2 (bad): REJECTED — Unknown country code" in err.getvalue()
 
     assert MemberOrganisation.objects.count() == 0
+
+
+def test_an_import_is_one_revision_of_every_member_it_wrote_and_a_refused_one_is_none():
+    from forumasia import history
+    from tests.factories import editor
+
+    importer = editor()
+    import_members(data=csv_bytes("Nepal Law Society,nls,NP,,,,"), user=importer)
+    import_members(data=csv_bytes("Nepal Law Society,nls,NP,,,,", "Bad row,BAD SLUG,NP,,,,"))
+
+    version = history.versions_of(MemberOrganisation.objects.get(slug="nls")).get()
+    assert version.revision.user == importer
+    assert version.revision.comment == "Imported from the member spreadsheet"

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from publications import services
-from tests.factories import MemberOrganisationFactory, PublicationFactory, country
+from tests.factories import MemberOrganisationFactory, PublicationFactory, country, publisher
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,6 @@ def test_sitemap_is_cached_but_drops_an_unpublished_item_at_once(client):
     assert any("short-lived" in loc for loc in locations(client, "/sitemap-publications.xml"))
     assert client.get("/sitemap-publications.xml")["X-Page-Cache"] == "hit"
 
-    services.unpublish([publication])
+    services.unpublish(publications=[publication], user=publisher())
 
     assert not any("short-lived" in loc for loc in locations(client, "/sitemap-publications.xml"))

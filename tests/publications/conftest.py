@@ -2,9 +2,10 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 from PIL import Image
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, publisher
 
 
 @pytest.fixture
@@ -18,6 +19,13 @@ def editor(db):
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def publisher_client(db):
+    client = Client()
+    client.force_login(publisher())
     return client
 
 

@@ -12,7 +12,12 @@ from django.utils import timezone
 from PIL import Image
 
 from publications.models import GalleryImage, Publication
-from tests.factories import MemberOrganisationFactory, PublicationFactory, UserFactory, country
+from tests.factories import (
+    MemberOrganisationFactory,
+    PublicationFactory,
+    UserFactory,
+    country,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -167,30 +172,39 @@ def test_gallery_images_are_stripped_and_get_renditions(editor_client):
     assert [item["width"] for item in image.renditions] == [400, 800, 1000]
 
 
-def test_publish_now_and_unpublish_actions(editor_client):
+def test_publish_now_and_unpublish_actions(publisher_client):
     draft = PublicationFactory(status="draft", publish_at=timezone.now() - timedelta(days=9))
     scheduled = PublicationFactory(publish_at=timezone.now() + timedelta(days=9))
 
-    editor_client.post(
+    publisher_client.post(
         CHANGELIST,
         {"action": "publish_now", "_selected_action": [draft.pk, scheduled.pk]},
     )
     assert set(Publication.objects.published()) == {draft, scheduled}
 
-    editor_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [draft.pk]})
+    publisher_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [draft.pk]})
     assert list(Publication.objects.published()) == [scheduled]
 
 
 def test_changelist_shows_status_badges_and_time_zone(editor_client):
     PublicationFactory(title="Live one")
     PublicationFactory(title="Draft one", status="draft")
+    PublicationFactory(title="Waiting one", status="review")
     PublicationFactory(title="Later one", publish_at=timezone.now() + timedelta(days=1))
+    PublicationFactory(title="Gone one", status="unpublished")
+    PublicationFactory(
+        title="Expired one",
+        publish_at=timezone.now() - timedelta(days=2),
+        unpublish_at=timezone.now() - timedelta(days=1),
+    )
 
     html = editor_client.get(CHANGELIST).content.decode()
 
     assert 'pub-badge--published">Published' in html
     assert 'pub-badge--draft">Draft' in html
+    assert 'pub-badge--in-review">In review' in html
     assert 'pub-badge--scheduled">Scheduled' in html
+    assert html.count('pub-badge--unpublished">Unpublished') == 2
     assert "Asia/Bangkok" in editor_client.get(ADD).content.decode()
 
 
@@ -229,7 +243,7 @@ def test_staff_without_permission_cannot_use_the_publications_admin():
     assert publication.status == "draft"
 
 
-def test_editors_group_has_publication_and_member_rights_but_no_newsletter_access():
+def test_editors_group_has_publication_and_member_rights_but_no_newsletter_access_nor_publishing():
     codenames = set(
         Group.objects.get(name="Editors").permissions.values_list(
             "content_type__app_label", "codename"
@@ -241,3 +255,20 @@ def test_editors_group_has_publication_and_member_rights_but_no_newsletter_acces
     assert ("members", "change_memberorganisation") in codenames
     assert ("taggit", "add_tag") in codenames
     assert not any(app == "newsletter" for app, _ in codenames)
+    assert ("publications", "publish_publication") not in codenames
+
+
+def test_publishers_have_what_editors_have_and_may_publish_both_manage_pages_and_redirects():
+    def codenames(name):
+        return set(
+            Group.objects.get(name=name).permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        )
+
+    editors, publishers = codenames("Editors"), codenames("Publishers")
+
+    assert publishers - editors == {("publications", "publish_publication")}
+    for group in (editors, publishers):
+        assert {("flatpages", "change_flatpage"), ("redirects", "add_redirect")} <= group
+        assert ("redirects", "delete_redirect") in group

@@ -233,7 +233,16 @@ def test_check_constraint_refuses_an_unknown_type_at_the_database():
 
 # The fields behind the queryset's words. Newsletter is not read: its models have a status of
 # their own and it may not reach publications at all (tests/test_app_dependencies.py).
-RULE_FIELDS = {"status", "publish_at", "type", "tags", "countries", "signatories", "signatures"}
+RULE_FIELDS = {
+    "status",
+    "publish_at",
+    "unpublish_at",
+    "type",
+    "tags",
+    "countries",
+    "signatories",
+    "signatures",
+}
 QUERYING_APPS = ["forumasia", "pages", "publications", "members", "wordpress"]
 
 
@@ -272,3 +281,79 @@ def test_next_publish_at_is_the_earliest_scheduled_publication():
     PublicationFactory(status="draft", publish_at=now + timedelta(minutes=1))
 
     assert Publication.objects.next_publish_at(now) == soon.publish_at
+
+
+# --- Unpublish time and the states editors see --------------------------------------------------
+
+
+def test_an_item_leaves_the_public_site_at_its_unpublish_time_to_the_second(frozen_now):
+    publication = PublicationFactory(
+        publish_at=frozen_now - timedelta(days=1), unpublish_at=frozen_now + timedelta(seconds=1)
+    )
+
+    assert list(Publication.objects.published()) == [publication]
+    assert Publication.objects.published(frozen_now + timedelta(seconds=1)).count() == 0
+    assert not publication.is_public_at(frozen_now + timedelta(seconds=1))
+    assert publication.state_at(frozen_now + timedelta(seconds=1)) == "Unpublished"
+
+
+def test_the_unpublish_date_must_come_after_the_publish_date():
+    publication = PublicationFactory.build(
+        publish_at=timezone.now(), unpublish_at=timezone.now() - timedelta(hours=1)
+    )
+
+    with pytest.raises(ValidationError) as error:
+        publication.full_clean()
+
+    assert "unpublish_at" in error.value.message_dict
+
+
+def test_the_database_refuses_an_unpublish_date_before_the_publish_date():
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PublicationFactory(unpublish_at=timezone.now() - timedelta(days=2))
+
+
+def test_next_unpublish_at_is_the_earliest_unpublish_time_still_to_come():
+    now = timezone.now()
+    PublicationFactory(publish_at=now - timedelta(days=3), unpublish_at=now - timedelta(days=1))
+    soon = PublicationFactory(unpublish_at=now + timedelta(hours=2))
+    PublicationFactory(unpublish_at=now + timedelta(days=2))
+    PublicationFactory(status="unpublished", unpublish_at=now + timedelta(minutes=5))
+
+    assert Publication.objects.next_unpublish_at(now) == soon.unpublish_at
+
+
+STATE_QUERIES = {
+    "Draft": lambda qs, now: qs.drafts(),
+    "In review": lambda qs, now: qs.in_review(),
+    "Scheduled": lambda qs, now: qs.scheduled(now),
+    "Published": lambda qs, now: qs.published(now),
+    "Unpublished": lambda qs, now: qs.unpublished(now),
+}
+
+
+# (publish, unpublish) in days from now: every order of the two times and now.
+TIMES = [(-2, None), (-2, -1), (-2, 2), (1, None), (1, 2)]
+
+
+@pytest.mark.parametrize("status", ["draft", "review", "published", "unpublished"])
+@pytest.mark.parametrize(("publish_in", "unpublish_in"), TIMES)
+def test_every_publication_is_in_exactly_the_state_its_label_says(status, publish_in, unpublish_in):
+    """The list filter (queryset) and the badge (state_at) agree, for every status and every
+    order of now, publish and unpublish times."""
+    now = timezone.now()
+    publication = PublicationFactory(
+        status=status,
+        publish_at=now + timedelta(days=publish_in),
+        unpublish_at=None if unpublish_in is None else now + timedelta(days=unpublish_in),
+    )
+
+    matching = [
+        label
+        for label, query in STATE_QUERIES.items()
+        if query(Publication.objects.all(), now).filter(pk=publication.pk).exists()
+    ]
+
+    assert matching == [publication.state_at(now)]

