@@ -16,7 +16,8 @@ LISTEN = """() => {
         const top = window.top;
         top.__cspViolations = top.__cspViolations || [];
         top.__cspViolations.push(
-            `${event.violatedDirective} ${event.blockedURI} ${event.sample} (${event.sourceFile}:${event.lineNumber})`
+            `${event.violatedDirective} ${event.blockedURI} ${event.sample} ` +
+            `(${event.sourceFile}:${event.lineNumber})`
         );
     });
 }"""
