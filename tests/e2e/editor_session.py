@@ -43,6 +43,16 @@ def wait_for_editor(page, field="id_body"):
     )
 
 
+def open_new_publication(page, live_server, text):
+    """A logged-in editor on the add form, `text` typed into the body."""
+    log_in_as_editor(page, live_server)
+    page.goto(live_server.url + "/admin/publications/publication/add/")
+    wait_for_editor(page)
+    page.frame_locator("iframe.cke_wysiwyg_frame").locator("body").click()
+    page.keyboard.type(text)
+    return page
+
+
 class CSPReports:
     """Every Content-Security-Policy violation in the page and its frames, from three
     witnesses: `securitypolicyviolation` events, console errors, and Chromium's own issue

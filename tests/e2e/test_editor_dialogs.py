@@ -9,7 +9,7 @@ this test would be refused the first time an editor does).
 
 import pytest
 
-from tests.e2e.editor_session import CSPReports, log_in_as_editor, wait_for_editor
+from tests.e2e.editor_session import CSPReports, open_new_publication
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -43,12 +43,7 @@ def reports(page):
 
 @pytest.fixture
 def editor(page, live_server, reports):
-    log_in_as_editor(page, live_server)
-    page.goto(live_server.url + "/admin/publications/publication/add/")
-    wait_for_editor(page)
-    page.frame_locator(BODY).locator("body").click()
-    page.keyboard.type("Defenders at risk")
-    return page
+    return open_new_publication(page, live_server, "Defenders at risk")
 
 
 def test_format_list_link_and_image_dialogs_run_without_a_csp_violation(editor, reports):

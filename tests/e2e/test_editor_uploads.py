@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from publications.models import Publication
-from tests.e2e.editor_session import log_in_as_editor, wait_for_editor
+from tests.e2e.editor_session import open_new_publication
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -113,12 +113,9 @@ def uploads(page):
 
 @pytest.fixture
 def editor_page(page, live_server):
-    log_in_as_editor(page, live_server)
-    page.goto(live_server.url + "/admin/publications/publication/add/")
-    wait_for_editor(page)
-    page.frame_locator(BODY).locator("body").click()
-    page.keyboard.type("The network calls for the release of the defenders.")
-    return page
+    return open_new_publication(
+        page, live_server, "The network calls for the release of the defenders."
+    )
 
 
 def body_images(page):
