@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 
-from .forms import MemberImportForm
+from .forms import MemberImportForm, MemberOrganisationAdminForm
 from .models import Country, MemberOrganisation
 from .services import import_members
 
@@ -21,6 +21,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 @admin.register(MemberOrganisation)
 class MemberOrganisationAdmin(admin.ModelAdmin):
+    form = MemberOrganisationAdminForm
     list_display = ["name", "logo_thumbnail", "acronym", "country", "year_joined", "is_active"]
     list_display_links = ["name"]
     list_filter = [

@@ -13,6 +13,7 @@ from taggit.models import Tag, TaggedItem
 from forumasia.admin_filters import UsedRelatedFieldListFilter
 
 from . import services
+from .forms import PublicationBodyMixin
 from .models import Attachment, GalleryImage, Publication, Signature
 
 
@@ -29,7 +30,7 @@ class NewsroomEditorWidget(CKEditorWidget):
         self.config["filebrowserImageUploadUrl"] = upload_url
 
 
-class PublicationAdminForm(forms.ModelForm):
+class PublicationAdminForm(PublicationBodyMixin, forms.ModelForm):
     class Meta:
         model = Publication
         fields = [
@@ -203,7 +204,12 @@ class PublicationAdmin(admin.ModelAdmin):
 
     class Media:
         # ckeditor-csp.js must run before CKEditor renders; Media js precede widget media.
-        js = ["publications/ckeditor-csp.js", "publications/ckeditor-csrf.js"]
+        js = [
+            "publications/ckeditor-csp.js",
+            "publications/ckeditor-each.js",
+            "publications/ckeditor-csrf.js",
+            "publications/ckeditor-notices.js",
+        ]
         css = {"all": ["publications/admin.css"]}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
