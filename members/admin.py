@@ -9,7 +9,7 @@ from forumasia.history_admin import HistoryAdminMixin
 from forumasia.redirects import show_address
 
 from . import services
-from .forms import MemberImportForm
+from .forms import MemberImportForm, MemberOrganisationAdminForm
 from .models import Country, MemberOrganisation
 from .services import import_members
 
@@ -25,6 +25,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 @admin.register(MemberOrganisation)
 class MemberOrganisationAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    form = MemberOrganisationAdminForm
     list_display = ["name", "logo_thumbnail", "acronym", "country", "year_joined", "is_active"]
     list_display_links = ["name"]
     list_filter = [

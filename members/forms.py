@@ -1,11 +1,19 @@
 from django import forms
 
 from forumasia.forms import QueryForm, TextParameter
+from forumasia.sanitise import RichTextFormMixin, RichTextValidator
 
 from .models import SubRegion
 from .services import COLUMNS, REQUIRED_COLUMNS
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+class MemberOrganisationAdminForm(RichTextFormMixin, forms.ModelForm):
+    """The description is HTML on the member's page, typed in a plain text box: refused with a
+    message when cleaning it would lose something (forumasia/sanitise.py)."""
+
+    rich_text_fields = {"description": RichTextValidator(in_editor=False)}
 
 
 class MemberImportForm(forms.Form):

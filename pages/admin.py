@@ -6,15 +6,15 @@ from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 
 from forumasia.history_admin import HistoryAdminMixin
+from forumasia.sanitise import RichTextFormMixin, RichTextValidator
 from publications.admin import NewsroomEditorWidget
 
 
-class EditorialPageForm(FlatpageForm):
+class EditorialPageForm(RichTextFormMixin, FlatpageForm):
+    rich_text_fields = {"content": RichTextValidator()}
+
     class Meta(FlatpageForm.Meta):
         widgets = {"content": NewsroomEditorWidget(config_name="default")}
-        help_texts = {
-            "content": "Cleaned on save: scripts, styles, embeds and unsafe links are removed."
-        }
 
 
 class EditorialPageAdmin(HistoryAdminMixin, DjangoFlatPageAdmin):
@@ -28,7 +28,12 @@ class EditorialPageAdmin(HistoryAdminMixin, DjangoFlatPageAdmin):
 
     class Media:
         # Same as the publication admin: CKEditor under the admin's CSP (no inline script).
-        js = ["publications/ckeditor-csp.js", "publications/ckeditor-csrf.js"]
+        js = [
+            "publications/ckeditor-csp.js",
+            "publications/ckeditor-each.js",
+            "publications/ckeditor-csrf.js",
+            "publications/ckeditor-notices.js",
+        ]
         css = {"all": ["publications/admin.css"]}
 
 

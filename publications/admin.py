@@ -19,6 +19,7 @@ from forumasia.history_admin import HistoryAdminMixin
 
 from . import services
 from .admin_workflow import StatusFilter, WorkflowAdminMixin, WorkflowForm
+from .forms import PublicationBodyMixin
 from .models import Attachment, GalleryImage, Publication, Signature
 
 
@@ -35,7 +36,7 @@ class NewsroomEditorWidget(CKEditorWidget):
         self.config["filebrowserImageUploadUrl"] = upload_url
 
 
-class PublicationAdminForm(WorkflowForm):
+class PublicationAdminForm(PublicationBodyMixin, WorkflowForm):
     class Meta:
         model = Publication
         fields = [
@@ -206,7 +207,12 @@ class PublicationAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
 
     class Media:
         # ckeditor-csp.js must run before CKEditor renders; Media js precede widget media.
-        js = ["publications/ckeditor-csp.js", "publications/ckeditor-csrf.js"]
+        js = [
+            "publications/ckeditor-csp.js",
+            "publications/ckeditor-each.js",
+            "publications/ckeditor-csrf.js",
+            "publications/ckeditor-notices.js",
+        ]
         css = {"all": ["publications/admin.css"]}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

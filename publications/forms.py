@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django import forms
 
 from forumasia.forms import MAX_PAGE, NumberParameter, QueryForm, TextParameter
+from forumasia.sanitise import RichTextFormMixin, RichTextValidator
 
 from .models import Publication
 from .queries import public_country, public_tag
@@ -98,3 +99,17 @@ class FeedFilterForm(PublicationFilterForm):
     year = None
     q = None
     page = None
+
+
+class PublicationBodyMixin(RichTextFormMixin):
+    """The publication form's body: refused with a message when cleaning it would lose
+    something (forumasia/sanitise.py); a player belongs in the video or audio link."""
+
+    rich_text_fields = {
+        "body": RichTextValidator(
+            embed_advice=(
+                "A YouTube, Vimeo or SoundCloud video or audio goes in the “video or audio "
+                "link” field instead (under “Video or audio”); remove it from the text."
+            )
+        )
+    }

@@ -10,15 +10,13 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth.models import Group
 from PIL import Image
 
 from publications.models import Publication
-from tests.factories import UserFactory
+from tests.e2e.editor_session import open_new_publication
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"
 GPS_IFD = 0x8825
 BODY = "iframe.cke_wysiwyg_frame"
 
@@ -115,22 +113,9 @@ def uploads(page):
 
 @pytest.fixture
 def editor_page(page, live_server):
-    editor = UserFactory(username="editor", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    page.goto(live_server.url + "/admin/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.goto(live_server.url + "/admin/publications/publication/add/")
-    # A function, not an expression: Playwright polls expressions with eval(), which the
-    # admin's CSP refuses.
-    page.wait_for_function(
-        "() => window.CKEDITOR && CKEDITOR.instances.id_body "
-        "&& CKEDITOR.instances.id_body.status === 'ready'"
+    return open_new_publication(
+        page, live_server, "The network calls for the release of the defenders."
     )
-    page.frame_locator(BODY).locator("body").click()
-    page.keyboard.type("The network calls for the release of the defenders.")
-    return page
 
 
 def body_images(page):

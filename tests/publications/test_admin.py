@@ -58,7 +58,7 @@ def form_data(**overrides):
         "title": "Release the detained students",
         "slug": "release-the-detained-students",
         "standfirst": "The network calls for release.",
-        "body": "<p>Text</p><script>alert(1)</script>",
+        "body": '<p><span style="color:red">Text</span></p>',
         "status": "draft",
         "publish_at_0": now.strftime("%Y-%m-%d"),
         "publish_at_1": now.strftime("%H:%M:%S"),

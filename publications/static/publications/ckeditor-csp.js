@@ -6,6 +6,13 @@
    loaded before CKEditor, rewrites those attributes *before the HTML reaches the DOM* into
    data-cke-on<event> attributes and runs them from one delegated listener per event type.
 
+   Frames CKEditor writes itself (the editing area, floating panels such as the Format list
+   and context menus, the Image dialog's file field) are written through the same rewrite; the
+   inline scripts and the body onload they carry to say "loaded" are taken out and their calls
+   made from here. The buttons' href="javascript:void(...)" are never followed: every one has a
+   handler that returns false or a listener that prevents the default
+   (tests/e2e/test_editor_dialogs.py clicks each kind).
+
    It never evaluates code: only CKEditor's own small handler vocabulary is understood
    (CKEDITOR.tools.callFunction with numbers, strings, null, this and event; `return false`;
    the left-mouse-button guard). Any other inline handler is left as it is, so the CSP still
@@ -79,6 +86,17 @@
   // editor the frame has loaded; the CSP refuses it, so the editor would never become ready.
   // Take the script out and make the same call once the frame's document is written.
   var ACTSCRIPT = /<script id="cke_actscrpt"[^>]*>[\s\S]*?callFunction\((\d+),window\)[\s\S]*?<\/script>/;
+  // Floating panels (the Format list, context menus) are frames written with
+  // <body onload="window.parent.CKEDITOR.tools.callFunction(N);">, which tells the panel it is
+  // ready. The handler is taken out of the HTML and called when the frame has loaded.
+  var BODY_ONLOAD = /(<body\b[^>]*?)\sonload="window\.parent\.CKEDITOR\.tools\.callFunction\((\d+)\);"/;
+  function callOnLoad(frameWindow, handler) {
+    function call() {
+      window.CKEDITOR.tools.callFunction(handler);
+    }
+    if (frameWindow.document.readyState === "complete") window.setTimeout(call, 0);
+    else frameWindow.addEventListener("load", call, { once: true });
+  }
   function patchWrite() {
     if (!window.CKEDITOR || !window.CKEDITOR.dom || !window.CKEDITOR.dom.document) {
       window.setTimeout(patchWrite, 5);
@@ -87,19 +105,22 @@
     var proto = window.CKEDITOR.dom.document.prototype;
     var write = proto.write;
     proto.write = function (html) {
-      var match = typeof html === "string" ? ACTSCRIPT.exec(html) : null;
       var frameWindow = this.$.defaultView;
-      if (!match) {
-        write.call(this, rewrite(html));
+      if (typeof html !== "string") {
+        write.call(this, html);
         install(frameWindow);
         return undefined;
       }
-      write.call(this, rewrite(html.replace(ACTSCRIPT, "")));
+      var actscript = ACTSCRIPT.exec(html);
+      var onload = BODY_ONLOAD.exec(html);
+      write.call(this, rewrite(html.replace(ACTSCRIPT, "").replace(BODY_ONLOAD, "$1")));
       install(frameWindow);
-      var handler = Number(match[1]);
-      window.setTimeout(function () {
-        window.CKEDITOR.tools.callFunction(handler, frameWindow);
-      }, 0);
+      if (onload) callOnLoad(frameWindow, Number(onload[2]));
+      if (actscript) {
+        window.setTimeout(function () {
+          window.CKEDITOR.tools.callFunction(Number(actscript[1]), frameWindow);
+        }, 0);
+      }
       return undefined;
     };
   }

@@ -20,22 +20,7 @@
     xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
   }
 
-  function watch(editor) {
-    if (editor.__csrfWatched) return;
-    editor.__csrfWatched = true;
+  window.forumasiaEachEditor(function (editor) {
     editor.on("fileUploadRequest", addToken, null, null, 10);
-  }
-
-  function wire() {
-    if (!window.CKEDITOR) {
-      window.setTimeout(wire, 20);
-      return;
-    }
-    window.CKEDITOR.on("instanceCreated", function (event) { watch(event.editor); });
-    Object.keys(window.CKEDITOR.instances).forEach(function (name) {
-      watch(window.CKEDITOR.instances[name]);
-    });
-  }
-
-  wire();
+  });
 })();
