@@ -13,7 +13,10 @@ from taggit.models import Tag, TaggedItem
 from forumasia.admin_filters import UsedRelatedFieldListFilter
 
 from . import services
-from .models import Attachment, GalleryImage, Publication, Signature
+from .admin_signatures import SignatoryFilter, SignatureInline
+from .admin_translations import TranslationAdminMixin
+from .models import Attachment, GalleryImage, Publication
+from .search import RANKED_WINDOW, is_postgres
 
 
 class NewsroomEditorWidget(CKEditorWidget):
@@ -53,12 +56,25 @@ class PublicationAdminForm(forms.ModelForm):
             "language",
             "translation_of",
         ]
+        help_texts = {
+            "slug": (
+                "The address: /publications/…/. Do not change it once published. Left empty, "
+                "it is made on save: a translation's from its original's and its language "
+                "(…-th), any other from the title in Latin letters, whatever its script."
+            )
+        }
         widgets = {
             "body": NewsroomEditorWidget(config_name="default"),
             "standfirst": forms.Textarea(attrs={"rows": 3}),
             "co_signers": forms.Textarea(attrs={"rows": 4}),
             "media_contact": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An empty slug is made on save (Publication.made_slug): titles in Thai, Khmer... leave
+        # the admin's slug script nothing to fill in.
+        self.fields["slug"].required = False
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -98,14 +114,6 @@ class TagFilter(admin.SimpleListFilter):
         return queryset.tagged(tag) if tag else queryset.none()
 
 
-class SignatureInline(admin.TabularInline):
-    model = Signature
-    autocomplete_fields = ["member"]
-    extra = 0
-    verbose_name = "signatory (member organisation)"
-    verbose_name_plural = "signatories — member organisations, in the order they are listed"
-
-
 class AttachmentForm(forms.ModelForm):
     class Meta:
         model = Attachment
@@ -140,7 +148,7 @@ class GalleryImageInline(admin.StackedInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(TranslationAdminMixin, admin.ModelAdmin):
     form = PublicationAdminForm
     list_display = ["title", "type", "status_badge", "publish_at", "is_featured", "preview_link"]
     list_display_links = ["title"]
@@ -150,14 +158,24 @@ class PublicationAdmin(admin.ModelAdmin):
         "is_featured",
         ("countries", UsedRelatedFieldListFilter),
         TagFilter,
+        SignatoryFilter,
         "language",
     ]
     list_select_related = False
     date_hierarchy = "publish_at"
-    search_fields = ["title", "standfirst", "slug"]
+    # Shows the search box; get_search_results searches the full-text index instead.
+    search_fields = ["title"]
+    search_help_text = "Words from the title, summary, body, themes, countries or signatories."
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["countries", "translation_of"]
-    readonly_fields = ["preview_link", "created_at", "created_by", "updated_at", "updated_by"]
+    readonly_fields = [
+        "preview_link",
+        "translation_links",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+    ]
     inlines = [SignatureInline, AttachmentInline, GalleryImageInline]
     actions = ["publish_now", "unpublish"]
     save_on_top = True
@@ -189,9 +207,8 @@ class PublicationAdmin(admin.ModelAdmin):
             },
         ),
         ("Countries and themes", {"fields": ["countries", "tags"]}),
-        ("Co-signers and contact", {"fields": ["co_signers", "media_contact"]}),
         ("Video or audio (stories)", {"fields": ["video_url"]}),
-        ("Language", {"fields": ["language", "translation_of"]}),
+        ("Language", {"fields": ["language", "translation_of", "translation_links"]}),
         (
             "History",
             {
@@ -199,6 +216,8 @@ class PublicationAdmin(admin.ModelAdmin):
                 "classes": ["collapse"],
             },
         ),
+        # Last, so the signatories inline (the first inline) follows it directly.
+        ("Media contact and other co-signers", {"fields": ["media_contact", "co_signers"]}),
     ]
 
     class Media:
@@ -212,11 +231,28 @@ class PublicationAdmin(admin.ModelAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
-        # The autocomplete for "translation of" offers originals only, never translations.
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        """The public search's full-text index (title, summary, body, themes, countries,
+        signatories; typo-tolerant on PostgreSQL): Publication.objects.search(). The
+        changelist then orders the matches its own way (newest first)."""
+        results = queryset.search(search_term, headlines=False)
         if request.path.endswith("/autocomplete/"):
-            queryset = queryset.filter(translation_of__isnull=True)
-        return queryset, may_have_duplicates
+            # "Translation of" offers originals only, never translations.
+            return results.filter(translation_of__isnull=True), False
+        if results.search_correction:
+            self.message_user(
+                request,
+                f"Nothing matches “{search_term}”: showing matches for "
+                f"“{results.search_correction}”.",
+                messages.INFO,
+            )
+        if results is not queryset and is_postgres() and results.count() > RANKED_WINDOW:
+            self.message_user(
+                request,
+                f"More than {RANKED_WINDOW} publications match: the newest {RANKED_WINDOW} are "
+                "listed. Add words or filters to narrow the search.",
+                messages.WARNING,
+            )
+        return results, False
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
