@@ -39,10 +39,15 @@ def test_publication_rows_give_every_field_without_a_default_and_vary():
 def test_rows_follow_the_models_fields_defaults_and_all():
     fields = datagen.copy_fields(Signature, numbered=False)
 
-    assert [field.attname for field in fields] == ["publication_id", "member_id", "order"]
-    assert datagen.model_row(fields, {"publication_id": 1, "member_id": 2}) == [1, 2, 0]
-    with pytest.raises(ValueError, match="Signature.member_id needs a value"):
-        datagen.model_row(fields, {"publication_id": 1})
+    assert [field.attname for field in fields] == [
+        "publication_id",
+        "member_id",
+        "partner_id",
+        "order",
+    ]
+    assert datagen.model_row(fields, {"publication_id": 1, "member_id": 2}) == [1, 2, None, 0]
+    with pytest.raises(ValueError, match="Signature.publication_id needs a value"):
+        datagen.model_row(fields, {"member_id": 2})
     with pytest.raises(ValueError, match="no such field: signer_id"):
         datagen.model_row(fields, {"publication_id": 1, "member_id": 2, "signer_id": 3})
 
