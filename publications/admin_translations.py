@@ -65,7 +65,10 @@ class TranslationAdminMixin:
     def get_changeform_initial_data(self, request):
         original = original_to_translate(request)
         if original is None:
-            return super().get_changeform_initial_data(request)
+            initial = super().get_changeform_initial_data(request)
+            # Not a publication's id: a plain add form (the widget would look the value up).
+            initial.pop(TRANSLATION_PARAMETER, None)
+            return initial
         return services.translation_initial(original)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -94,7 +97,7 @@ class TranslationAdminMixin:
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         # Shown on the form only: sent back, the rows are new data like any other, and saved.
-        if inline.model is Signature and obj is None:
+        if inline.model is Signature and obj.pk is None:
             kwargs["initial"] = prefilled_signatures(request)
         return kwargs
 

@@ -1,11 +1,32 @@
+"""Partner organisations (co-signers outside the network) and signatures that name a member or
+a partner. Editors manage partners like the rest of the publications app."""
+
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+
+def editors_manage_partners(apps, schema_editor):
+    app_config = apps.get_app_config("publications")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    editors = apps.get_model("auth", "Group").objects.filter(name="Editors").first()
+    if editors is not None:
+        editors.permissions.add(
+            *apps.get_model("auth", "Permission").objects.filter(
+                content_type__app_label="publications",
+                content_type__model="partnerorganisation",
+            )
+        )
 
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
         ("members", "0003_logo_validation_and_member_constraints"),
         ("publications", "0005_home_lead_index"),
     ]
@@ -97,4 +118,5 @@ class Migration(migrations.Migration):
                 violation_error_message="Choose a member organisation or a partner, not both.",
             ),
         ),
+        migrations.RunPython(editors_manage_partners, migrations.RunPython.noop),
     ]
