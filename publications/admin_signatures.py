@@ -10,6 +10,7 @@ the row heading this inline leaves out, and its move buttons are not reachable b
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db.models import Q
 
 from members.models import MemberOrganisation
@@ -40,6 +41,17 @@ class SignatureInline(admin.TabularInline):
 
     class Media:
         js = ["publications/signature-order.js"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        wrapper = getattr(formfield, "widget", None)
+        if isinstance(wrapper, RelatedFieldWidgetWrapper):
+            # One line a row: no change/view links; "+" only for a partner not yet known
+            # (members are added with their full details in their own admin).
+            wrapper.can_change_related = wrapper.can_view_related = False
+            wrapper.can_delete_related = False
+            wrapper.can_add_related = wrapper.can_add_related and db_field.name == "partner"
+        return formfield
 
     def get_extra(self, request, obj=None, **kwargs):
         # The add form of a translation shows the original's signatories as new rows.

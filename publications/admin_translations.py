@@ -79,9 +79,29 @@ class TranslationAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
-        if obj is None and original_to_translate(request) is not None:
-            fieldsets.append(
-                ("From the original", {"fields": ["reuse_featured_image", "copy_gallery"]})
+        if obj is not None:
+            return fieldsets
+        # A new publication has no translations to list yet.
+        fieldsets = [
+            (
+                name,
+                {**options, "fields": [f for f in options["fields"] if f != "translation_links"]},
+            )
+            for name, options in fieldsets
+        ]
+        if original_to_translate(request) is not None:
+            # Beside the featured image's own fields.
+            position = next(
+                (
+                    index + 1
+                    for index, (_, options) in enumerate(fieldsets)
+                    if "featured_image" in options["fields"]
+                ),
+                len(fieldsets),
+            )
+            fieldsets.insert(
+                position,
+                ("From the original", {"fields": ["reuse_featured_image", "copy_gallery"]}),
             )
         return fieldsets
 
@@ -115,8 +135,6 @@ class TranslationAdminMixin:
     @admin.display(description="translations")
     def translation_links(self, obj):
         """The group's other languages, each linked to its change form, and "Add translation"."""
-        if obj is None or obj.pk is None:
-            return "Save first to add translations."
         original = obj.translation_of or obj
         members = [original, *original.translations.order_by("language")]
         others = [member for member in members if member.pk != obj.pk]

@@ -503,11 +503,19 @@ class Publication(models.Model):
     class Meta:
         ordering = ["-publish_at", "-pk"]
         # The list order is (-publish_at, -pk): with the id in the index PostgreSQL reads a
-        # page, a deep OFFSET or the newest N ids from the index alone, without sorting.
+        # page, a deep OFFSET or the newest N ids from the index alone, without sorting. The
+        # translation group and language ride along (INCLUDE), so one_per_group() keeps those
+        # index-only reads (capped counts, deep pages); SQLite ignores INCLUDE.
         indexes = [
-            models.Index(fields=["status", "-publish_at", "-id"], name="pub_status_publish_id"),
             models.Index(
-                fields=["type", "status", "-publish_at", "-id"], name="pub_type_status_publish_id"
+                fields=["status", "-publish_at", "-id"],
+                include=["translation_of", "language"],
+                name="pub_status_publish_id",
+            ),
+            models.Index(
+                fields=["type", "status", "-publish_at", "-id"],
+                include=["translation_of", "language"],
+                name="pub_type_status_publish_id",
             ),
             # The admin changelist (all statuses, newest first) and its date hierarchy.
             models.Index(fields=["-publish_at", "-id"], name="pub_publish_at_id"),
@@ -517,8 +525,13 @@ class Publication(models.Model):
                 name="pub_status_featured_publish",
             ),
             GinIndex(fields=["search_vector"], name="pub_search_vector"),
-            # One card per translation group (one_per_group, in_groups_of): a probe per row.
-            models.Index(translation_group(), name="pub_translation_group"),
+            # One card per translation group (one_per_group, in_groups_of): a probe per row,
+            # answered from the index alone (what the probe compares is included).
+            models.Index(
+                translation_group(),
+                include=["id", "status", "publish_at", "language", "translation_of"],
+                name="pub_translation_group",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
