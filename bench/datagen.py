@@ -292,6 +292,40 @@ def publication_row(pid: int, rng: random.Random, text: TextMaker, now: datetime
     }
 
 
+# About one original in TRANSLATED_SHARE has translations (one or two), published with it.
+TRANSLATED_SHARE = 0.08
+TRANSLATION_LANGUAGES = ["th", "my", "km", "id", "zh-hant", "ne", "bn", "vi"]
+PARTNERS = 200
+
+
+def translation_row(pid: int, rng: random.Random, original: dict, taken: set[str]) -> dict:
+    """A translation of the `original` row (same type, status, image), a few hours after it,
+    in a language the group does not have yet (`taken`, updated)."""
+    language = rng.choice([code for code in TRANSLATION_LANGUAGES if code not in taken])
+    taken.add(language)
+    return {
+        **original,
+        "id": pid,
+        "slug": f"{original['slug']}-{language}",
+        "title": f"[{language}] {original['title']}"[:250],
+        "publish_at": original["publish_at"] + timedelta(hours=rng.randint(1, 48)),
+        "language": language,
+        "translation_of_id": original["id"],
+        "is_featured": False,
+    }
+
+
+def translations_wanted(rng: random.Random) -> int:
+    return 0 if rng.random() >= TRANSLATED_SHARE else rng.choice((1, 1, 2))
+
+
+def pick_partners(rng: random.Random, kind: str, partner_ids: list[int]) -> list[int]:
+    """0-3 partner co-signers for a fifth of statements and letters."""
+    if kind not in ("statement", "letter") or rng.random() >= 0.2 or not partner_ids:
+        return []
+    return rng.sample(partner_ids, rng.randint(1, 3))
+
+
 def pick_tags(rng: random.Random, tag_ids: list[int]) -> list[int]:
     """1-4 distinct tags per publication, popular tags much more often (Zipf)."""
     weights = _zipf_weights(len(tag_ids), 0.9)

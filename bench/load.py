@@ -1,7 +1,7 @@
 """Build the benchmark data set in its own PostgreSQL database, fast (COPY, not the ORM).
 
-Runs inside the harness process after `django.setup()`, against the `forumasia_bench`
-database that bench/run.py points DATABASE_URL at.
+Runs inside the harness process after `django.setup()`, against the bench database
+(`forumasia_bench`, or `--database`) that bench/run.py points DATABASE_URL at.
 """
 
 import io
@@ -23,7 +23,7 @@ from members import demo as members_demo
 from members.models import Country, MemberOrganisation
 from newsletter.models import MailingList, Subscriber, Subscription
 from publications import search
-from publications.models import Attachment, Publication, Signature
+from publications.models import Attachment, PartnerOrganisation, Publication, Signature
 
 from . import datagen
 
@@ -123,6 +123,10 @@ def load_base(subscribers: int) -> dict:
         Tag.objects.bulk_create(
             Tag(name=name, slug=datagen.slugify_ascii(name)) for name in datagen.TAG_NAMES
         )
+        PartnerOrganisation.objects.bulk_create(
+            PartnerOrganisation(name=f"Partner organisation {number}")
+            for number in range(1, datagen.PARTNERS + 1)
+        )
         image = _bench_image()
         user_model = get_user_model()
         user_model.objects.filter(username=BENCH_USER).delete()
@@ -191,15 +195,28 @@ def load_publications(upto: int, image) -> None:
     main = list(Country.objects.filter(code__in=member_codes).values_list("pk", flat=True))
     other = list(Country.objects.exclude(code__in=member_codes).values_list("pk", flat=True))
     member_ids = list(MemberOrganisation.objects.active().values_list("pk", flat=True))
+    partner_ids = list(PartnerOrganisation.objects.values_list("pk", flat=True))
     tag_ids = list(Tag.objects.order_by("pk").values_list("pk", flat=True))
     content_type = ContentType.objects.get_for_model(Publication).pk
     tagged, countries, signatures, attachments = [], [], [], []
+    # The original the next rows translate, and how many translations it still gets.
+    group = {"original": None, "wanted": 0, "languages": set()}
 
     def rows():
         for pid in range(start, upto + 1):
-            values = datagen.publication_row(pid, rng, text, now, image)
+            if group["wanted"] and pid != DETAIL_ID:
+                values = datagen.translation_row(pid, rng, group["original"], group["languages"])
+                group["wanted"] -= 1
+            else:
+                values = datagen.publication_row(pid, rng, text, now, image)
+                group.update(
+                    original=values,
+                    wanted=datagen.translations_wanted(rng),
+                    languages={values["language"]},
+                )
             if pid == DETAIL_ID:
                 values = _detail_values(values, now, image)
+                group["original"] = values
             else:
                 for tag in datagen.pick_tags(rng, tag_ids):
                     tagged.append(
@@ -212,6 +229,12 @@ def load_publications(upto: int, image) -> None:
                 ):
                     signatures.append(
                         link_line(SIGNATURES, publication_id=pid, member_id=member, order=order)
+                    )
+                for order, partner in enumerate(
+                    datagen.pick_partners(rng, values["type"], partner_ids), start=100
+                ):
+                    signatures.append(
+                        link_line(SIGNATURES, publication_id=pid, partner_id=partner, order=order)
                     )
                 if values["type"] == "report":
                     attachments.append(

@@ -28,7 +28,6 @@ if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
 DB_NAME = "forumasia_bench"
-DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 MEDIA_ROOT = "/tmp/forumasia-bench-media"
 REDIS_DB = 12
 RESULTS_DIR = BASE_DIR / "bench" / "results"
@@ -54,7 +53,16 @@ def parse_args(argv):
     parser.add_argument("--no-export", action="store_true")
     parser.add_argument("--no-weight", action="store_true")
     parser.add_argument("--output", default=str(BASE_DIR / "BENCHMARKS.md"))
+    parser.add_argument(
+        "--database",
+        default=DB_NAME,
+        help="the bench database (dropped and recreated; its name must contain 'bench'), so "
+        "two checkouts on one machine can each run their own",
+    )
+    parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="the cached run's Redis db")
     args = parser.parse_args(argv)
+    if "bench" not in args.database:
+        parser.error("--database must name a bench database (its name contains 'bench')")
     if args.quick:
         args.publications = min(args.publications, 2_000)
         args.subscribers = min(args.subscribers, 20_000)
@@ -74,15 +82,19 @@ def recreate_database(name: str) -> None:
     conn.close()
 
 
-def base_env():
+def media_root(database):
+    return MEDIA_ROOT if database == DB_NAME else f"/tmp/{database}-media"
+
+
+def base_env(database=DB_NAME):
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
     env.update(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="0",
-        DATABASE_URL=DB_URL,
-        MEDIA_ROOT=MEDIA_ROOT,
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
+        MEDIA_ROOT=media_root(database),
         DJANGO_LOG_LEVEL="WARNING",
         PYTHONDONTWRITEBYTECODE="1",
     )
@@ -106,7 +118,7 @@ def check_tools():
 def main(argv=None):
     args = parse_args(argv if argv is not None else sys.argv[1:])
     check_tools()
-    env = base_env()
+    env = base_env(args.database)
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_uncached"
     os.environ.pop("REDIS_URL", None)
@@ -146,11 +158,12 @@ def run(args, env):
         "started": datetime.now().astimezone().isoformat(timespec="seconds"),
         "loadavg_start": os.getloadavg(),
     }
+    media = media_root(args.database)
     if not args.skip_load:
-        print(f"[load] recreating database {DB_NAME}", flush=True)
-        recreate_database(DB_NAME)
-        shutil.rmtree(MEDIA_ROOT, ignore_errors=True)
-    Path(MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+        print(f"[load] recreating database {args.database}", flush=True)
+        recreate_database(args.database)
+        shutil.rmtree(media, ignore_errors=True)
+    Path(media).mkdir(parents=True, exist_ok=True)
 
     import django
 
@@ -212,7 +225,7 @@ def run(args, env):
         "cached": {
             **env,
             "DJANGO_SETTINGS_MODULE": "forumasia.settings",
-            "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+            "REDIS_URL": f"redis://127.0.0.1:6379/{args.redis_db}",
         },
     }
     if not server.ensure_redis():
@@ -221,7 +234,7 @@ def run(args, env):
     results["runs"] = {}
     for mode, mode_env in modes.items():
         if mode == "cached":
-            server.redis_flushdb(REDIS_DB)
+            server.redis_flushdb(args.redis_db)
         with server.Gunicorn(mode_env, workers=args.workers) as gunicorn:
             results["server"] = gunicorn.describe()
             run_results = {}
@@ -243,7 +256,7 @@ def run(args, env):
 
         results["export"] = measure.measure_exports(
             env=modes["uncached"],
-            db_name=DB_NAME,
+            db_name=args.database,
             session_cookie=session_cookie(),
             expected_rows=args.subscribers,
         )
@@ -340,13 +353,28 @@ def session_cookie():
 
 
 def measure_admin(gunicorn):
-    from bench import measure
-    from bench.datagen import COMMON_WORD
-    from bench.load import bench_user
+    from urllib.parse import quote
 
+    from bench import measure
+    from bench.datagen import COMMON_WORD, RARE_WORD, TYPO_WORD
+    from bench.load import bench_user
+    from members.models import MemberOrganisation
+
+    # A member's name (signatories are in the search index and the signatory filter).
+    member = MemberOrganisation.objects.active().order_by("pk").first().name
     paths = [
         ("publications", "/admin/publications/publication/"),
         ("publications, search", f"/admin/publications/publication/?q={COMMON_WORD}"),
+        ("publications, search a body word", f"/admin/publications/publication/?q={RARE_WORD}"),
+        ("publications, search a typo", f"/admin/publications/publication/?q={TYPO_WORD}"),
+        (
+            "publications, search a signatory",
+            f"/admin/publications/publication/?q={quote(member)}",
+        ),
+        (
+            "publications, signatory filter",
+            f"/admin/publications/publication/?signatory={quote(member)}",
+        ),
         ("publications, type filter", "/admin/publications/publication/?type__exact=report"),
         ("subscribers", "/admin/newsletter/subscriber/"),
         ("subscribers, confirmed", "/admin/newsletter/subscriber/?status__exact=confirmed"),

@@ -139,18 +139,15 @@ class HistoryAdminMixin:
             reversion.add_to_revision(form.instance)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        # A mixin before this one may bring its own form (a translation's add form).
+        base = kwargs.pop("form", self.form)
+        if not issubclass(base, OpenedVersionForm):
+            base = type(base.__name__, (OpenedVersionForm, base), {})
         # A fresh class each call (modelform_factory): per-request attributes are safe on it.
-        form = super().get_form(
-            request, obj, change=change, form=self._form_with_opened_version(), **kwargs
-        )
+        form = super().get_form(request, obj, change=change, form=base, **kwargs)
         form.history_object = obj
         form.history_links = staticmethod(self.history_links_for(obj))
         return form
-
-    def _form_with_opened_version(self):
-        if not issubclass(self.form, OpenedVersionForm):
-            self.form = type(self.form.__name__, (OpenedVersionForm, self.form), {})
-        return self.form
 
     # --- URLs ---
 

@@ -22,7 +22,7 @@ from forumasia.forms import PageForm
 from forumasia.sanitise import clean_html
 from forumasia.text import is_searchable
 from members.models import Country, MemberOrganisation
-from publications.models import Publication
+from publications.models import Publication, attach_other_languages
 from publications.views import PublicationListView
 
 from .sitemaps import SitemapPageForm
@@ -41,13 +41,17 @@ class HomeView(TemplateView):
         now = timezone.now()
         public = Publication.objects.published(now).for_cards()
         # The newest featured publication leads; without one, the newest publication.
-        lead = public.order_by("-is_featured", "-publish_at", "-pk").first()
+        lead = public.one_per_group().order_by("-is_featured", "-publish_at", "-pk").first()
         sections = {}
         for type_value, count in HOME_LATEST.items():
             items = public.of_type(type_value)
             if lead is not None:
-                items = items.exclude(pk=lead.pk)
-            sections[type_value] = list(items[:count])
+                items = items.outside_group_of(lead)
+            sections[type_value] = list(items.one_per_group()[:count])
+        attach_other_languages(
+            [card for cards in sections.values() for card in cards] + [lead] * bool(lead),
+            now=now,
+        )
         year = timezone.localdate(now).year
         countries = list(Country.objects.with_member_counts())
         member_countries = [country for country in countries if country.member_count]
@@ -61,7 +65,7 @@ class HomeView(TemplateView):
             network={
                 "members": sum(country.member_count for country in member_countries),
                 "countries": len(member_countries),
-                "publications_this_year": public.in_year(year).count(),
+                "publications_this_year": public.in_year(year).one_per_group().count(),
                 "year": year,
             },
         )
@@ -127,10 +131,13 @@ class PublicationPagesMixin(AnonymousPageCacheMixin):
     def publication_page(self, publications):
         """A page of the public `publications`, newest first. No valid page number: the first
         page; beyond the last: the last (Paginator.get_page)."""
-        queryset = publications.published().for_cards().order_by("-publish_at", "-pk")
+        queryset = (
+            publications.published().for_cards().one_per_group().order_by("-publish_at", "-pk")
+        )
         page = Paginator(queryset, PUBLICATIONS_PER_PAGE).get_page(
             self.page_form.canonical.get("page")
         )
+        page.object_list = attach_other_languages(page.object_list)
         # The page is the only parameter these pages read: pagination links carry nothing else.
         return {"page_obj": page, "querystring_without_page": ""}
 

@@ -6,7 +6,7 @@ comparing and restoring versions, and the edit-conflict check in forumasia/histo
 
 from ckeditor.widgets import CKEditorWidget
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import filesizeformat
@@ -18,9 +18,12 @@ from forumasia.admin_filters import UsedRelatedFieldListFilter
 from forumasia.history_admin import HistoryAdminMixin
 
 from . import services
+from .admin_signatures import SignatoryFilter, SignatureInline
+from .admin_translations import TranslationAdminMixin
 from .admin_workflow import StatusFilter, WorkflowAdminMixin, WorkflowForm
 from .forms import PublicationBodyMixin
-from .models import Attachment, GalleryImage, Publication, Signature
+from .models import Attachment, GalleryImage, Publication
+from .search import RANKED_WINDOW, is_postgres
 
 
 class NewsroomEditorWidget(CKEditorWidget):
@@ -60,12 +63,26 @@ class PublicationAdminForm(PublicationBodyMixin, WorkflowForm):
             "language",
             "translation_of",
         ]
+        help_texts = {
+            "slug": (
+                "The address: /publications/…/. Do not change it once published. Left empty, "
+                "it is made on save: a translation's from its original's and its language "
+                "(…-th), any other from the title in Latin letters, whatever its script."
+            )
+        }
         widgets = {
             "body": NewsroomEditorWidget(config_name="default"),
             "standfirst": forms.Textarea(attrs={"rows": 3}),
             "co_signers": forms.Textarea(attrs={"rows": 4}),
             "media_contact": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An empty slug is made on save (Publication.made_slug): titles in Thai, Khmer... leave
+        # the admin's slug script nothing to fill in. (No slug field when shown read-only.)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -86,14 +103,6 @@ class TagFilter(admin.SimpleListFilter):
             return queryset
         tag = Tag.objects.filter(slug=self.value()).first()
         return queryset.tagged(tag) if tag else queryset.none()
-
-
-class SignatureInline(admin.TabularInline):
-    model = Signature
-    autocomplete_fields = ["member"]
-    extra = 0
-    verbose_name = "signatory (member organisation)"
-    verbose_name_plural = "signatories — member organisations, in the order they are listed"
 
 
 class AttachmentForm(forms.ModelForm):
@@ -130,7 +139,9 @@ class GalleryImageInline(admin.StackedInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
+class PublicationAdmin(
+    TranslationAdminMixin, WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin
+):
     form = PublicationAdminForm
     list_display = ["title", "type", "status_badge", "publish_at", "is_featured", "preview_link"]
     list_display_links = ["title"]
@@ -140,16 +151,20 @@ class PublicationAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
         "is_featured",
         ("countries", UsedRelatedFieldListFilter),
         TagFilter,
+        SignatoryFilter,
         "language",
     ]
     list_select_related = False
     date_hierarchy = "publish_at"
-    search_fields = ["title", "standfirst", "slug"]
+    # Shows the search box; get_search_results searches the full-text index instead.
+    search_fields = ["title"]
+    search_help_text = "Words from the title, summary, body, themes, countries or signatories."
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["countries", "translation_of"]
     readonly_fields = [
         "status_badge",
         "preview_link",
+        "translation_links",
         "created_at",
         "created_by",
         "updated_at",
@@ -193,9 +208,8 @@ class PublicationAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
             },
         ),
         ("Countries and themes", {"fields": ["countries", "tags"]}),
-        ("Co-signers and contact", {"fields": ["co_signers", "media_contact"]}),
         ("Video or audio (stories)", {"fields": ["video_url"]}),
-        ("Language", {"fields": ["language", "translation_of"]}),
+        ("Language", {"fields": ["language", "translation_of", "translation_links"]}),
         (
             "History",
             {
@@ -203,6 +217,8 @@ class PublicationAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
                 "classes": ["collapse"],
             },
         ),
+        # Last, so the signatories inline (the first inline) follows it directly.
+        ("Media contact and other co-signers", {"fields": ["media_contact", "co_signers"]}),
     ]
 
     class Media:
@@ -221,11 +237,28 @@ class PublicationAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
-        # The autocomplete for "translation of" offers originals only, never translations.
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        """The public search's full-text index (title, summary, body, themes, countries,
+        signatories; typo-tolerant on PostgreSQL): Publication.objects.search(). The
+        changelist then orders the matches its own way (newest first)."""
+        results = queryset.search(search_term, headlines=False)
         if request.path.endswith("/autocomplete/"):
-            queryset = queryset.filter(translation_of__isnull=True)
-        return queryset, may_have_duplicates
+            # "Translation of" offers originals only, never translations.
+            return results.filter(translation_of__isnull=True), False
+        if results.search_correction:
+            self.message_user(
+                request,
+                f"Nothing matches “{search_term}”: showing matches for "
+                f"“{results.search_correction}”.",
+                messages.INFO,
+            )
+        if results is not queryset and is_postgres() and results.count() > RANKED_WINDOW:
+            self.message_user(
+                request,
+                f"More than {RANKED_WINDOW} publications match: the newest {RANKED_WINDOW} are "
+                "listed. Add words or filters to narrow the search.",
+                messages.WARNING,
+            )
+        return results, False
 
     @admin.display(description="preview")
     def preview_link(self, obj):

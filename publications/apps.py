@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 def refresh_vector_after_m2m(sender, instance, action, reverse, pk_set, **kwargs):
@@ -17,7 +17,8 @@ def refresh_vector_after_m2m(sender, instance, action, reverse, pk_set, **kwargs
 
 
 def refresh_vectors_after_rename(sender, instance, created, **kwargs):
-    """A renamed country or tag: rewrite the vectors of its publications (one UPDATE)."""
+    """A renamed country, tag, member or partner: rewrite the vectors of its publications (one
+    UPDATE)."""
     if created:
         return
     from .models import Publication
@@ -25,8 +26,18 @@ def refresh_vectors_after_rename(sender, instance, created, **kwargs):
 
     if sender._meta.label == "members.Country":
         refresh_search_vectors(Publication.objects.about_country(instance))
-    else:
+    elif sender._meta.label == "taggit.Tag":
         refresh_search_vectors(Publication.objects.tagged(instance))
+    else:
+        refresh_search_vectors(Publication.objects.signed_by(instance))
+
+
+def refresh_vector_after_signature(sender, instance, **kwargs):
+    """Signatories' names are part of the search vector; signatures are saved after the row."""
+    from .models import Publication
+    from .search import refresh_search_vectors
+
+    refresh_search_vectors(Publication.objects.filter(pk=instance.publication_id))
 
 
 class PublicationsConfig(AppConfig):
@@ -37,10 +48,15 @@ class PublicationsConfig(AppConfig):
         from forumasia import history
         from forumasia.cache import register_next_change, register_public_content
 
-        from .models import Attachment, GalleryImage, Publication, Signature
+        from .models import Attachment, GalleryImage, PartnerOrganisation, Publication, Signature
 
         register_public_content(
-            Publication, Signature, Attachment, GalleryImage, apps.get_model("taggit", "Tag")
+            Publication,
+            Signature,
+            PartnerOrganisation,
+            Attachment,
+            GalleryImage,
+            apps.get_model("taggit", "Tag"),
         )
         # A publication goes public and leaves by the clock alone: cached pages end there.
         register_next_change(Publication.objects.next_publish_at)
@@ -67,7 +83,18 @@ class PublicationsConfig(AppConfig):
             sender=apps.get_model("taggit", "TaggedItem"),
             dispatch_uid="publication-tags-vector",
         )
-        for label in ("members.Country", "taggit.Tag"):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                refresh_vector_after_signature,
+                sender=Signature,
+                dispatch_uid=f"vector-signature-{signal is post_save}",
+            )
+        for label in (
+            "members.Country",
+            "taggit.Tag",
+            "members.MemberOrganisation",
+            "publications.PartnerOrganisation",
+        ):
             post_save.connect(
                 refresh_vectors_after_rename,
                 sender=apps.get_model(label),

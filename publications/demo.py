@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 from members.models import Country, MemberOrganisation
 
 from . import services
-from .models import Attachment, GalleryImage, Publication, Signature
+from .models import Attachment, GalleryImage, PartnerOrganisation, Publication, Signature
 
 SAMPLE_NOTE = (
     "<p><em>Sample content: this publication is fictional demo text, not a real "
@@ -170,7 +170,8 @@ def load(stdout):
                 else ""
             ),
             co_signers=(
-                "Sample Solidarity Network (outside the network)\nExample Lawyers Collective"
+                "CIVICUS\nSample Solidarity Network (outside the network)\n"
+                "Example Lawyers Collective"
                 if kind == "statement" and index % 2 == 0
                 else ""
             ),
@@ -242,4 +243,10 @@ def load(stdout):
         )
         translation.countries.set(original.countries.all())
         created += 1
+    # A real partner outside the network: the "CIVICUS" lines above become partner signatures
+    # (the rule the partners' data migration applies); the sample names stay free text.
+    civicus, _ = PartnerOrganisation.objects.get_or_create(
+        name="CIVICUS", defaults={"website": "https://www.civicus.org/"}
+    )
+    services.link_co_signers(civicus)
     stdout.write(f"Publications: {created} sample publications created.")

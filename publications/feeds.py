@@ -84,7 +84,7 @@ class LatestPublicationsFeed(Feed):
     def get_object(self, request):
         form = FeedFilterForm(request.GET)
         # Filtering looks up the country and theme (the channel's title names them).
-        publications = form.filter(Publication.objects.published().for_cards())
+        publications = form.filter(Publication.objects.published().for_cards()).one_per_group()
         return {"form": form, "filters": form.filters, "publications": publications}
 
     # --- the channel ---
@@ -130,8 +130,8 @@ class LatestPublicationsFeed(Feed):
                 "tags",
                 Prefetch(
                     "signatures",
-                    queryset=Signature.objects.select_related("member").only(
-                        "publication_id", "order", "member__name"
+                    queryset=Signature.objects.select_related("member", "partner").only(
+                        "publication_id", "order", "member__name", "partner__name"
                     ),
                 ),
             )[:FEED_SIZE]
@@ -155,7 +155,7 @@ class LatestPublicationsFeed(Feed):
         return [tag.name for tag in item.tags.all()]
 
     def item_author_name(self, item):
-        names = [signature.member.name for signature in item.signatures.all()]
+        names = [signature.signatory.name for signature in item.signatures.all()]
         return ", ".join(names) if names else settings.SITE_NAME
 
     def item_guid(self, item):

@@ -4,10 +4,14 @@
 `publish_at <= now` and, when set, `now < unpublish_at`. Every public surface (lists, detail,
 related, feeds, sitemap, search, member and country pages, home) reaches publications through
 it.
+
+A publication and its translations are one translation group (the original's id): lists show
+one card per group (`one_per_group()`) and link the other languages (`attach_other_languages`).
 """
 
 import contextlib
 import re
+from collections import defaultdict
 from urllib.parse import parse_qs, quote, urlsplit
 
 from django.conf import settings
@@ -18,7 +22,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower
+from django.db.models.lookups import Exact, IsNull
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -29,8 +35,10 @@ from taggit.models import Tag, TaggedItem
 from forumasia.images import strip_uploaded_image, validate_image_file
 from forumasia.sanitise import clean_html
 from forumasia.text import clean_text
+from members.models import http_url
 
 from .documents import is_pdf, strip_pdf_metadata, strip_uploaded_document
+from .slugs import unique_slug
 
 LANGUAGES = [
     ("en", "English"),
@@ -59,6 +67,38 @@ LANGUAGES = [
     ("ur", "Urdu"),
     ("vi", "Vietnamese"),
 ]
+# How each language names itself: a link to a translation must be recognisable to its readers.
+LANGUAGE_AUTONYMS = {
+    "en": "English",
+    "bn": "বাংলা",
+    "my": "မြန်မာ",
+    "zh-hans": "简体中文",
+    "zh-hant": "繁體中文",
+    "fil": "Filipino",
+    "fr": "Français",
+    "hi": "हिन्दी",
+    "id": "Bahasa Indonesia",
+    "ja": "日本語",
+    "km": "ខ្មែរ",
+    "ko": "한국어",
+    "ky": "Кыргызча",
+    "lo": "ລາວ",
+    "ms": "Bahasa Melayu",
+    "mn": "Монгол",
+    "ne": "नेपाली",
+    "ps": "پښتو",
+    "fa": "دری",
+    "si": "සිංහල",
+    "ta": "தமிழ்",
+    "tet": "Tetun",
+    "th": "ไทย",
+    "ur": "اردو",
+    "vi": "Tiếng Việt",
+}
+# The language a card shows when its translation group has it: the public pages are cached per
+# URL, so the card language cannot follow a visitor's Accept-Language (a page cached for one
+# visitor's header would be served to all); the other languages are linked on the card instead.
+CARD_LANGUAGE = "en"
 
 ATTACHMENT_EXTENSIONS = [
     "pdf",
@@ -185,6 +225,25 @@ def primary_keys(objects):
     return [getattr(item, "pk", item) for item in objects]
 
 
+def translation_group(reference=F):
+    """The translation group of a publication: its original's id (a translation's
+    `translation_of`, an original's own id). `reference=OuterRef` names the outer row's."""
+    return Coalesce(reference("translation_of"), reference("id"))
+
+
+def card_rank(reference=F):
+    """How a group's member ranks for its card, lowest first: in CARD_LANGUAGE (0) before
+    others (2), then the original (0) before translations (1)."""
+    if reference is F:
+        in_card_language, is_original = Q(language=CARD_LANGUAGE), Q(translation_of__isnull=True)
+    else:
+        in_card_language = Exact(reference("language"), CARD_LANGUAGE)
+        is_original = IsNull(reference("translation_of"), True)
+    return Case(When(in_card_language, then=Value(0)), default=Value(2)) + Case(
+        When(is_original, then=Value(0)), default=Value(1)
+    )
+
+
 def editor_field():
     """An account that wrote a publication, set by the admin; kept as NULL when the account is
     deleted."""
@@ -291,25 +350,65 @@ class PublicationQuerySet(models.QuerySet):
             )
         )
 
-    def signed_by(self, member):
-        """Signed by the member organisation `member` (an object or an id)."""
+    def signed_by(self, *signatories):
+        """Signed by any of `signatories`: member organisations (objects or ids) and partner
+        organisations (PartnerOrganisation objects)."""
+        partners = [item for item in signatories if isinstance(item, PartnerOrganisation)]
+        members = [item for item in signatories if not isinstance(item, PartnerOrganisation)]
         return self.filter(
             Exists(
-                Signature.objects.filter(
-                    publication_id=OuterRef("pk"), member_id=getattr(member, "pk", member)
+                Signature.objects.filter(publication_id=OuterRef("pk")).filter(
+                    Q(member_id__in=primary_keys(members))
+                    | Q(partner_id__in=primary_keys(partners))
                 )
             )
         )
 
-    def search(self, query):
+    def one_per_group(self):
+        """One publication per translation group among these: the member in CARD_LANGUAGE,
+        else the original, else the earliest translation.
+
+        Call it last, after every filter: a member is left out only when a better member of
+        its group passes the same filters (the same queryset, as NOT EXISTS), so a search in
+        Thai still finds the Thai translation of an English statement. The NOT EXISTS probes
+        the translation-group index once per row (EXPLAIN in BENCHMARKS.md), so pages, capped
+        counts and deep pages keep their plans.
+        """
+        rank, outer_rank = card_rank(), card_rank(OuterRef)
+        better = (
+            self.order_by()
+            .alias(group_of_better=translation_group(), rank_of_better=rank)
+            .filter(group_of_better=translation_group(OuterRef))
+            .filter(
+                Q(rank_of_better__lt=outer_rank)
+                | Q(rank_of_better=outer_rank, pk__lt=OuterRef("pk"))
+            )
+        )
+        return self.filter(~Exists(better))
+
+    def in_groups_of(self, *publications):
+        """The members of the translation groups of `publications` (objects), themselves
+        included, each with `group` annotated."""
+        groups = {publication.translation_of_id or publication.pk for publication in publications}
+        return self.annotate(group=translation_group()).filter(group__in=groups)
+
+    def outside_group_of(self, publication):
+        """All but `publication` and its translations (or its original and their other
+        translations)."""
+        return self.alias(group=translation_group()).exclude(
+            group=publication.translation_of_id or publication.pk
+        )
+
+    def search(self, query, *, headlines=True):
         """Publications matching the visitor's `q`, best match first. The one place `q` is
         interpreted (publications/search.py): full text on PostgreSQL, with `search_title`
-        and `search_snippet` headlines and typo correction (`search_correction` is set on the
-        result when the words were corrected); a plain contains search on SQLite. A query
-        with nothing to search for leaves the queryset as it is."""
+        and `search_snippet` headlines (unless `headlines` is False) and typo correction
+        (`search_correction` is set on the result when the words were corrected); a plain
+        contains search on SQLite. A query with nothing to search for leaves the queryset as
+        it is."""
         from .search import apply_search
 
-        return apply_search(self, query)
+        return apply_search(self, query, headlines=headlines)
 
     search_correction = None
 
@@ -459,11 +558,19 @@ class Publication(models.Model):
     class Meta:
         ordering = ["-publish_at", "-pk"]
         # The list order is (-publish_at, -pk): with the id in the index PostgreSQL reads a
-        # page, a deep OFFSET or the newest N ids from the index alone, without sorting.
+        # page, a deep OFFSET or the newest N ids from the index alone, without sorting. The
+        # translation group and language ride along (INCLUDE), so one_per_group() keeps those
+        # index-only reads (capped counts, deep pages); SQLite ignores INCLUDE.
         indexes = [
-            models.Index(fields=["status", "-publish_at", "-id"], name="pub_status_publish_id"),
             models.Index(
-                fields=["type", "status", "-publish_at", "-id"], name="pub_type_status_publish_id"
+                fields=["status", "-publish_at", "-id"],
+                include=["translation_of", "language"],
+                name="pub_status_publish_id",
+            ),
+            models.Index(
+                fields=["type", "status", "-publish_at", "-id"],
+                include=["translation_of", "language"],
+                name="pub_type_status_publish_id",
             ),
             # The admin changelist (all statuses, newest first) and its date hierarchy.
             models.Index(fields=["-publish_at", "-id"], name="pub_publish_at_id"),
@@ -478,6 +585,20 @@ class Publication(models.Model):
                 fields=["unpublish_at"],
                 condition=Q(unpublish_at__isnull=False),
                 name="pub_unpublish_at",
+            ),
+            # One card per translation group (one_per_group, in_groups_of): a probe per row,
+            # answered from the index alone (what the probe compares is included).
+            models.Index(
+                translation_group(),
+                include=[
+                    "id",
+                    "status",
+                    "publish_at",
+                    "unpublish_at",
+                    "language",
+                    "translation_of",
+                ],
+                name="pub_translation_group",
             ),
         ]
         permissions = [("publish_publication", "Can publish, schedule and unpublish")]
@@ -498,7 +619,15 @@ class Publication(models.Model):
                 condition=~Q(translation_of=models.F("pk")),
                 name="publication_not_translation_of_itself",
             ),
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                name="publication_one_translation_per_language",
+                violation_error_message="The original already has a translation in this language.",
+            ),
         ]
+
+    # The other public languages of its translation group, set by attach_other_languages().
+    other_languages = ()
 
     def __str__(self):
         return self.title
@@ -511,9 +640,13 @@ class Publication(models.Model):
         strip_uploaded_image(self.featured_image)
         if not self.featured_image:
             self.featured_image_renditions = []
+        if not self.slug:
+            self.slug = self.made_slug()
         super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or {"title", "standfirst", "body"} & set(update_fields):
+        if update_fields is None or {"title", "standfirst", "body", "co_signers"} & set(
+            update_fields
+        ):
             # Countries and tags are written after this save; they refresh it again
             # (publications/apps.py). One UPDATE, PostgreSQL only.
             from .search import refresh_search_vectors
@@ -522,6 +655,23 @@ class Publication(models.Model):
 
     def get_absolute_url(self):
         return reverse("publications:publication-detail", kwargs={"slug": self.slug})
+
+    def made_slug(self):
+        """A free slug for this publication: a translation's is its original's with the
+        language code, any other's its title in Latin letters (publications/slugs.py)."""
+        taken = Publication.objects.exclude(pk=self.pk).values_list("slug", flat=True)
+        if self.translation_of_id:
+            original_slug = (
+                Publication.objects.filter(pk=self.translation_of_id)
+                .values_list("slug", flat=True)
+                .first()
+            )
+            return unique_slug(f"{original_slug}-{self.language}", taken=taken)
+        return unique_slug(self.title, taken=taken, fallback=self.type)
+
+    @property
+    def language_autonym(self):
+        return LANGUAGE_AUTONYMS.get(self.language, self.get_language_display())
 
     def clean(self):
         super().clean()
@@ -533,9 +683,18 @@ class Publication(models.Model):
         if self.translation_of_id:
             if self.pk and self.translation_of_id == self.pk:
                 errors["translation_of"] = "A publication cannot be a translation of itself."
-            elif self.translation_of and self.translation_of.language == self.language:
+            elif self.translation_of.translation_of_id:
+                errors["translation_of"] = (
+                    "Choose the original: this publication is itself a translation of "
+                    f"“{self.translation_of.translation_of}”."
+                )
+            elif self.translation_of.language == self.language:
                 errors["translation_of"] = (
                     "A translation must be in another language than its original."
+                )
+            elif self.pk and self.translations.exists():
+                errors["translation_of"] = (
+                    "This publication has translations of its own: it stays their original."
                 )
         if errors:
             raise ValidationError(errors)
@@ -583,14 +742,86 @@ class Publication(models.Model):
         return media_embed(self.video_url)
 
 
+def attach_other_languages(publications, *, now=None):
+    """Set `other_languages` on each of `publications`: the other public members of its
+    translation group, in the order of LANGUAGES. One query for all of them."""
+    publications = list(publications)
+    if not publications:
+        return publications
+    members = defaultdict(list)
+    found = (
+        Publication.objects.published(now)
+        .in_groups_of(*publications)
+        .only("pk", "slug", "title", "language", "translation_of_id")
+    )
+    for member in found:
+        members[member.group].append(member)
+    order = {code: index for index, (code, _) in enumerate(LANGUAGES)}
+    for publication in publications:
+        group = publication.translation_of_id or publication.pk
+        publication.other_languages = sorted(
+            (member for member in members[group] if member.pk != publication.pk),
+            key=lambda member: order.get(member.language, len(order)),
+        )
+    return publications
+
+
+class PartnerOrganisation(models.Model):
+    """An organisation outside the network that co-signs publications."""
+
+    name = models.CharField(max_length=255, help_text="As it signs, e.g. CIVICUS.")
+    website = models.URLField(
+        blank=True, validators=[http_url], help_text="Linked from the publications it signs."
+    )
+    country = models.ForeignKey(
+        "members.Country",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Where it is based; empty for international organisations.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "partner organisation"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="partner_name_unique_ignoring_case",
+                violation_error_message="A partner organisation with this name exists already.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = clean_text(self.name).strip()
+        super().save(*args, **kwargs)
+
+
 class Signature(models.Model):
-    """A member organisation signing a publication, in the order the editor gives."""
+    """An organisation signing a publication: a member of the network or a partner outside
+    it, in the order the editor gives. Pages list the members first, then the partners."""
 
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="signatures"
     )
     member = models.ForeignKey(
-        "members.MemberOrganisation", on_delete=models.CASCADE, related_name="signatures"
+        "members.MemberOrganisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signatures",
+    )
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name="or partner",
     )
     order = models.PositiveIntegerField(default=0)
 
@@ -599,11 +830,30 @@ class Signature(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["publication", "member"], name="signature_unique_per_publication"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["publication", "partner"], name="signature_unique_partner_per_publication"
+            ),
+            models.CheckConstraint(
+                condition=Q(member__isnull=True, partner__isnull=False)
+                | Q(member__isnull=False, partner__isnull=True),
+                name="signature_member_or_partner",
+                violation_error_message="Choose a member organisation or a partner, not both.",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.member} signed {self.publication}"
+        # Short: inline rows and history list signatures by it.
+        return str(self.signatory or "")
+
+    @property
+    def signatory(self):
+        return self.member or self.partner
+
+    def clean(self):
+        super().clean()
+        if not self.member_id and not self.partner_id:
+            raise ValidationError("Choose a member organisation or a partner.")
 
 
 def attachment_upload_to(instance, filename):

@@ -5,11 +5,13 @@ the list view sizes its paginator with `is_postgres()` and RANKED_WINDOW, the se
 template filters show the matches (`highlight`, `mark_words`), and saves call
 `refresh_search_vectors()`.
 
-- The stored `search_vector` holds title (weight A), standfirst, tags and country names (B)
-  and the body with its HTML stripped (C). `refresh_search_vectors()` writes it after a save
-  that changes the title, standfirst or body (Publication.save), after every change of a
-  publication's countries or tags and every rename of a country or tag (publications/apps.py),
-  and for all rows in `manage.py rebuild_search_index`.
+- The stored `search_vector` holds title (weight A), standfirst, tags, country names and the
+  signatories' names (members' names and acronyms, partners, other co-signers) (B) and the
+  body with its HTML stripped (C). `refresh_search_vectors()` writes it after a save that
+  changes the title, standfirst, body or co-signers (Publication.save), after every change of
+  a publication's countries, tags or signatures and every rename of a country, tag, member or
+  partner (publications/apps.py), and for all rows in `manage.py rebuild_search_index`. The
+  admin's changelist searches the same index (publications/admin_search.py).
 - Text search configuration 'simple' (lower-casing, no stemming, no stop words), chosen
   deliberately: publications are in English and 24 Asian languages, and most searches are for
   names of people, places and organisations. English stemming would mangle those and the
@@ -41,8 +43,8 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import F, Func, OuterRef, Q, Subquery, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -86,7 +88,7 @@ class StripTags(Func):
 def vector_expression():
     from taggit.models import TaggedItem
 
-    from .models import Publication
+    from .models import Publication, Signature
 
     tag_names = (
         TaggedItem.objects.filter(
@@ -104,12 +106,30 @@ def vector_expression():
         .annotate(names=StringAgg("country__name", " "))
         .values("names")
     )
+    signatory_names = (
+        Signature.objects.filter(publication=OuterRef("pk"))
+        .values("publication")
+        .annotate(
+            names=StringAgg(
+                Concat(
+                    Coalesce("member__name", "partner__name"),
+                    Value(" "),
+                    Coalesce("member__acronym", Value("")),
+                    output_field=TextField(),
+                ),
+                " ",
+            )
+        )
+        .values("names")
+    )
     return (
         SearchVector("title", weight="A", config=CONFIG)
         + SearchVector(
             "standfirst",
             Subquery(tag_names, output_field=TextField()),
             Subquery(country_names, output_field=TextField()),
+            Subquery(signatory_names, output_field=TextField()),
+            "co_signers",
             weight="B",
             config=CONFIG,
         )
@@ -133,6 +153,7 @@ def known_word(word):
     theme only drafts use."""
     from members.models import Country, MemberOrganisation
 
+    from .models import PartnerOrganisation
     from .queries import public_tags
 
     if len(word) < 4:
@@ -145,6 +166,9 @@ def known_word(word):
             MemberOrganisation.objects.active()
             .filter(name__trigram_word_similar=word)
             .values_list("name", flat=True),
+            PartnerOrganisation.objects.filter(name__trigram_word_similar=word).values_list(
+                "name", flat=True
+            ),
         )
     )
     candidates = {candidate for name in names for candidate in search_terms(name)}
@@ -152,24 +176,25 @@ def known_word(word):
     return best[0] if best and best[0] != word else None
 
 
-def apply_search(queryset, query):
-    """`queryset` narrowed to `query`, best first, with `search_title`/`search_snippet`."""
+def apply_search(queryset, query, *, headlines=True):
+    """`queryset` narrowed to `query`, best first, with `search_title`/`search_snippet` (unless
+    `headlines` is False: the admin lists titles only)."""
     if not is_searchable(query):
         return queryset
     words = search_terms(query)
     if not is_postgres():
         return fallback_search(queryset, words)
 
-    results = full_text(queryset, words)
+    results = full_text(queryset, words, headlines=headlines)
     if not results.exists():
         corrected = [known_word(word) or word for word in words]
         if corrected != words:
-            results = full_text(queryset, corrected)
+            results = full_text(queryset, corrected, headlines=headlines)
             results.search_correction = " ".join(corrected)
     return results
 
 
-def full_text(queryset, words):
+def full_text(queryset, words, *, headlines=True):
     search_query = SearchQuery(tsquery_text(words), search_type="raw", config=CONFIG)
     matches = Q(search_vector=search_query)
     if any(ord(char) > 0x24F for word in words for char in word):
@@ -184,39 +209,51 @@ def full_text(queryset, words):
     candidates = (
         queryset.filter(matches).order_by("-publish_at", "-pk").values("pk")[: RANKED_WINDOW + 1]
     )
-    return (
-        queryset.filter(pk__in=candidates)
-        .annotate(
-            search_rank=SearchRank(F("search_vector"), search_query),
-            search_title=SearchHeadline(
-                "title",
-                search_query,
-                config=CONFIG,
-                start_sel=START,
-                stop_sel=STOP,
-                highlight_all=True,
-            ),
-            search_snippet=SearchHeadline(
-                Concat("standfirst", Value(" "), StripTags("body"), output_field=TextField()),
-                search_query,
-                config=CONFIG,
-                start_sel=START,
-                stop_sel=STOP,
-                max_words=40,
-                min_words=20,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        )
-        .order_by("-search_rank", "-publish_at", "-pk")
+    ranked = queryset.filter(pk__in=candidates).annotate(
+        search_rank=SearchRank(F("search_vector"), search_query)
     )
+    if not headlines:
+        return ranked.order_by("-search_rank", "-publish_at", "-pk")
+    return ranked.annotate(
+        search_title=SearchHeadline(
+            "title",
+            search_query,
+            config=CONFIG,
+            start_sel=START,
+            stop_sel=STOP,
+            highlight_all=True,
+        ),
+        search_snippet=SearchHeadline(
+            Concat("standfirst", Value(" "), StripTags("body"), output_field=TextField()),
+            search_query,
+            config=CONFIG,
+            start_sel=START,
+            stop_sel=STOP,
+            max_words=40,
+            min_words=20,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        ),
+    ).order_by("-search_rank", "-publish_at", "-pk")
 
 
 def fallback_search(queryset, words):
-    """SQLite (the zero-set-up default): every word in the title, summary or body."""
+    """SQLite (the zero-set-up default): every word in the title, summary, body or a
+    signatory's name."""
+    from .models import Signature
+
     for word in words:
+        signatory = Signature.objects.filter(publication=OuterRef("pk")).filter(
+            Q(member__name__icontains=word)
+            | Q(member__acronym__icontains=word)
+            | Q(partner__name__icontains=word)
+        )
         queryset = queryset.filter(
-            Q(title__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
+            Q(title__icontains=word)
+            | Q(standfirst__icontains=word)
+            | Q(body__icontains=word)
+            | Q(co_signers__icontains=word)
+            | Exists(signatory)
         )
     return queryset
 

@@ -26,7 +26,8 @@ from django.utils.formats import date_format
 from forumasia import history, redirects
 from forumasia.images import make_renditions
 
-from .models import GalleryImage, Publication
+from .co_signers import move_co_signers_to_partners
+from .models import GalleryImage, PartnerOrganisation, Publication, Signature
 
 PUBLISH_PERMISSION = "publications.publish_publication"
 
@@ -245,3 +246,74 @@ def refresh_featured_renditions(publication: Publication) -> None:
 def refresh_gallery_renditions(image: GalleryImage) -> None:
     image.renditions = make_renditions(image.image)
     GalleryImage.objects.filter(pk=image.pk).update(renditions=image.renditions)
+
+
+def link_co_signers(partner: PartnerOrganisation) -> int:
+    """Turn every "Other co-signers" line that names `partner` (exactly, ignoring case) into a
+    partner signature; return how many publications changed (publications/co_signers.py).
+    Called when an editor adds or renames a partner."""
+    with transaction.atomic():
+        return move_co_signers_to_partners(
+            partners=[partner],
+            publications=Publication.objects.filter(co_signers__icontains=partner.name.strip()),
+            signature_model=Signature,
+        )
+
+
+# --- Translations -------------------------------------------------------------------------------
+
+
+def translation_initial(original: Publication) -> dict:
+    """What the add form of a translation of `original` starts with: everything that does not
+    change with the language. Title, summary and body are left to the translator. Attachments
+    are not taken: each is a document in one language (Attachment.language); the translation
+    gets its own, or none."""
+    return {
+        "translation_of": original.pk,
+        "language": "",
+        "type": original.type,
+        "countries": [country.pk for country in original.countries.all()],
+        "tags": list(original.tags.all()),
+        "featured_image_alt": original.featured_image_alt,
+        "featured_image_caption": original.featured_image_caption,
+        "featured_image_credit": original.featured_image_credit,
+        "co_signers": original.co_signers,
+        "media_contact": original.media_contact,
+        "video_url": original.video_url,
+    }
+
+
+def translation_signatures(original: Publication) -> list[dict]:
+    """The signature rows of `original` (members and partners, in order) for the add form."""
+    return [
+        {"member": signature.member_id, "partner": signature.partner_id, "order": signature.order}
+        for signature in original.signatures.all()
+    ]
+
+
+def reuse_featured_image(translation: Publication, original: Publication) -> None:
+    """Give the unsaved `translation` the featured image of `original` (the same stored file
+    and renditions), unless an image was uploaded for it."""
+    if translation.featured_image or not original.featured_image:
+        return
+    translation.featured_image = original.featured_image.name
+    translation.featured_image_renditions = original.featured_image_renditions
+
+
+def copy_gallery(*, original: Publication, translation: Publication) -> int:
+    """Add the gallery of `original` (the same stored files and renditions, alt texts,
+    captions, credits and order) after the translation's own images."""
+    images = [
+        GalleryImage(
+            publication=translation,
+            image=image.image.name,
+            alt_text=image.alt_text,
+            caption=image.caption,
+            credit=image.credit,
+            renditions=image.renditions,
+            order=image.order,
+        )
+        for image in original.gallery_images.all()
+    ]
+    GalleryImage.objects.bulk_create(images)
+    return len(images)

@@ -16,7 +16,6 @@ from django.db.models import (
     Max,
     Min,
     Prefetch,
-    Q,
     Subquery,
 )
 from django.http import Http404
@@ -29,7 +28,12 @@ from forumasia.cache import AnonymousPageCacheMixin, content_version, is_cacheab
 
 from . import search
 from .forms import PublicationFilterForm
-from .models import Publication, Signature, publication_content_type_id
+from .models import (
+    Publication,
+    Signature,
+    attach_other_languages,
+    publication_content_type_id,
+)
 from .pagination import CappedPaginator
 from .queries import public_countries
 
@@ -142,7 +146,7 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
             Publication.objects.published().for_cards(),
             known_countries=self.facets["countries"],
             known_tags=self.facets["tags"],
-        )
+        ).one_per_group()
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
         if "q" in self.filters and search.is_postgres():
@@ -169,6 +173,7 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
             # The chosen theme stays selectable even when it is not among the popular ones.
             tag_options = [*tag_options, tag]
         paginator = context["paginator"]
+        attach_other_languages(context["publications"])
         context.update(
             filters=filters,
             fixed_type=self.fixed_type,
@@ -242,7 +247,9 @@ class PublicationDetailView(AnonymousPageCacheMixin, PublicationVisibilityMixin,
             .get_queryset()
             .select_related("translation_of")
             .prefetch_related(
-                Prefetch("signatures", queryset=Signature.objects.select_related("member")),
+                Prefetch(
+                    "signatures", queryset=Signature.objects.select_related("member", "partner")
+                ),
                 "countries",
                 "tags",
                 "attachments",
@@ -254,27 +261,24 @@ class PublicationDetailView(AnonymousPageCacheMixin, PublicationVisibilityMixin,
         context = super().get_context_data(**kwargs)
         publication = self.object
         now = timezone.now()
-        public = Publication.objects.published(now).for_cards()
-        root_id = publication.translation_of_id or publication.pk
-        translations = (
-            public.filter(Q(pk=root_id) | Q(translation_of_id=root_id))
-            .exclude(pk=publication.pk)
-            .only("pk", "slug", "title", "language", "publish_at")
-            .order_by("language")
-        )
         related = related_publications(
             publication,
             tag_ids=[tag.pk for tag in publication.tags.all()],
             country_ids=[country.pk for country in publication.countries.all()],
             now=now,
         )
+        # The other languages of the page and of its related cards, in one query.
+        attach_other_languages([publication, *related], now=now)
+        signatures = list(publication.signatures.all())
         context.update(
             is_preview=not publication.is_public_at(now),
-            translations=list(translations),
+            translations=publication.other_languages,
             related=related,
             share_links=share_links(publication),
             absolute_url=settings.SITE_URL + publication.get_absolute_url(),
-            signatures=list(publication.signatures.all()),
+            signatures=signatures,
+            member_signatures=[signature for signature in signatures if signature.member_id],
+            partner_signatures=[signature for signature in signatures if signature.partner_id],
         )
         return context
 
@@ -288,19 +292,20 @@ class PublicationDetailView(AnonymousPageCacheMixin, PublicationVisibilityMixin,
 
 
 def related_publications(publication, *, tag_ids, country_ids, now, limit=RELATED_COUNT):
-    """The newest `limit` public publications sharing a theme or a country with `publication`.
+    """The newest `limit` public publications sharing a theme or a country with `publication`,
+    one per translation group, never one of its own translations (nor its original).
 
     Two small queries, each "newest first, LIMIT `limit`" walking the publish-time index and
     probing one link table, merged here: the same result as one query with `tag OR country`,
     which PostgreSQL can only answer by first collecting every publication sharing either
     (most of the archive for a popular theme)."""
-    public = Publication.objects.published(now).for_cards().exclude(pk=publication.pk)
+    public = Publication.objects.published(now).for_cards().outside_group_of(publication)
     sharing = [public.tagged(*tag_ids)] if tag_ids else []
     if country_ids:
         sharing.append(public.about_country(*country_ids))
     candidates = {}
     for publications in sharing:
-        for item in publications[:limit]:
+        for item in publications.one_per_group()[:limit]:
             candidates[item.pk] = item
     newest = sorted(candidates.values(), key=lambda p: (p.publish_at, p.pk), reverse=True)
     return newest[:limit]

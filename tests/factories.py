@@ -117,9 +117,21 @@ class PublicationFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def signatories(self, create, extracted, **kwargs):
+        """Members and partners, in the order given."""
+        from publications.models import PartnerOrganisation
+
         if create and extracted:
-            for order, member in enumerate(extracted):
-                self.signatures.create(member=member, order=order)
+            for order, signatory in enumerate(extracted):
+                kind = "partner" if isinstance(signatory, PartnerOrganisation) else "member"
+                self.signatures.create(**{kind: signatory}, order=order)
+
+
+class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "publications.PartnerOrganisation"
+
+    name = factory.Sequence(lambda n: f"Solidarity Alliance {n}")
+    website = factory.Sequence(lambda n: f"https://alliance{n}.example.org/")
 
 
 class AttachmentFactory(factory.django.DjangoModelFactory):

@@ -24,9 +24,12 @@ PERMISSIONS = [
 
 def create_group(apps, schema_editor):
     app_config = apps.get_app_config("newsletter")
-    app_config.models_module = True
+    # create_permissions() skips an app without a models module (as in migrations); the
+    # browser tests call this with the real registry, whose module must be put back.
+    models_module = getattr(app_config, "models_module", None)
+    app_config.models_module = models_module or True
     create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=GROUP)

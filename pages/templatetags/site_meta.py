@@ -60,14 +60,21 @@ def organisation_json_ld():
     return json_ld_script({"@context": "https://schema.org", **network_data()})
 
 
+def signatory_url(signature):
+    """{"url": ...} of a signatory: a member's page here, a partner's own website if known."""
+    if signature.member_id:
+        return {"url": absolute(signature.member.get_absolute_url())}
+    return {"url": signature.partner.website} if signature.partner.website else {}
+
+
 @register.simple_tag
 def publication_json_ld(publication, signatures=()):
     network = network_data()
     authors = [
         {
             "@type": "Organization",
-            "name": signature.member.name,
-            "url": absolute(signature.member.get_absolute_url()),
+            "name": signature.signatory.name,
+            **signatory_url(signature),
         }
         for signature in signatures
     ] or [network]

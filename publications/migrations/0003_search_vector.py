@@ -24,11 +24,13 @@ class AddPostgresIndex(migrations.AddIndex):
 
 
 def fill_search_vectors(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
+    Publication = apps.get_model("publications", "Publication")
+    # The vector is today's (it names tables later migrations add): nothing to write on an
+    # empty table, such as every new database's.
+    if schema_editor.connection.vendor != "postgresql" or not Publication.objects.exists():
         return
     from publications.search import vector_expression
 
-    Publication = apps.get_model("publications", "Publication")
     Publication.objects.update(search_vector=vector_expression())
 
 

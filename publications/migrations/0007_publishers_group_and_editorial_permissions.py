@@ -22,9 +22,12 @@ EDITORIAL_APPS = ("flatpages", "redirects")
 def set_up_groups(apps, schema_editor):
     for app_label in ("publications", *EDITORIAL_APPS):
         app_config = apps.get_app_config(app_label)
-        app_config.models_module = True
+        # create_permissions() skips an app without a models module (as in migrations); the
+        # browser tests call this with the real registry, whose module must be put back.
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     publish = Permission.objects.get(content_type__app_label=PUBLISH[0], codename=PUBLISH[1])

@@ -36,13 +36,34 @@ def test_publication_rows_give_every_field_without_a_default_and_vary():
     assert any(row["featured_image"] for row in rows)
 
 
+def test_translation_rows_join_their_originals_group_once_per_language():
+    rng = random.Random(3)
+    text = datagen.TextMaker(random.Random(3), paragraph_pool=20)
+    original = datagen.publication_row(10, rng, text, NOW)
+    languages = {original["language"]}
+
+    translations = [datagen.translation_row(11 + n, rng, original, languages) for n in range(3)]
+
+    assert all(row["translation_of_id"] == 10 for row in translations)
+    assert len({row["language"] for row in translations} | {original["language"]}) == 4
+    assert len({row["slug"] for row in [original, *translations]}) == 4
+    assert all(row["type"] == original["type"] for row in translations)
+    fields = datagen.copy_fields(Publication)
+    assert all(len(datagen.model_row(fields, row)) == len(fields) for row in translations)
+
+
 def test_rows_follow_the_models_fields_defaults_and_all():
     fields = datagen.copy_fields(Signature, numbered=False)
 
-    assert [field.attname for field in fields] == ["publication_id", "member_id", "order"]
-    assert datagen.model_row(fields, {"publication_id": 1, "member_id": 2}) == [1, 2, 0]
-    with pytest.raises(ValueError, match="Signature.member_id needs a value"):
-        datagen.model_row(fields, {"publication_id": 1})
+    assert [field.attname for field in fields] == [
+        "publication_id",
+        "member_id",
+        "partner_id",
+        "order",
+    ]
+    assert datagen.model_row(fields, {"publication_id": 1, "member_id": 2}) == [1, 2, None, 0]
+    with pytest.raises(ValueError, match="Signature.publication_id needs a value"):
+        datagen.model_row(fields, {"member_id": 2})
     with pytest.raises(ValueError, match="no such field: signer_id"):
         datagen.model_row(fields, {"publication_id": 1, "member_id": 2, "signer_id": 3})
 

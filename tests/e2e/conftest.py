@@ -35,6 +35,7 @@ DATA_MIGRATIONS = [
     ("members.migrations.0002_load_asian_countries", "load_countries"),
     ("publications.migrations.0002_editors_group", "create_editors"),
     ("publications.migrations.0007_publishers_group_and_editorial_permissions", "set_up_groups"),
+    ("publications.migrations.0008_partner_organisations", "editors_manage_partners"),
     ("newsletter.migrations.0002_communications_staff_group", "create_group"),
     ("forumasia.migrations.0001_editorial_pages", "create_pages"),
 ]

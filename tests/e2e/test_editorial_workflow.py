@@ -16,7 +16,13 @@ from django.utils import timezone
 from forumasia import history
 from publications import services
 from publications.models import Publication
-from tests.factories import MemberOrganisationFactory, PublicationFactory, editor, publisher
+from tests.factories import (
+    MemberOrganisationFactory,
+    PartnerOrganisationFactory,
+    PublicationFactory,
+    editor,
+    publisher,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -148,12 +154,13 @@ def test_editor_submits_publisher_schedules_and_visitors_see_it_come_and_go(
         assert browser.new_context().new_page().goto(live_server.url + detail).status == 404
 
 
-def test_publisher_creates_and_publishes_a_statement_with_three_signatories(
+def test_publisher_creates_and_publishes_a_statement_with_three_signatories_and_a_partner(
     browser, live_server, capsys
 ):
     names = ["Informal Sector Service Centre", "Cambodian League", "Thai Lawyers for Rights"]
     for name in names:
         MemberOrganisationFactory(name=name)
+    PartnerOrganisationFactory(name="CIVICUS", website="https://www.civicus.org/")
     page = signed_in(browser, live_server, publisher(username="reviewer"))
     clicks = Clicks(page)
 
@@ -161,19 +168,26 @@ def test_publisher_creates_and_publishes_a_statement_with_three_signatories(
     page.fill("#id_title", "Joint statement on civic space")
     type_in_body(page, "We, the undersigned, call for the release of the defenders.")
     for row, name in enumerate(names):
-        clicks.click("text=Add another signatory (member organisation)")
-        clicks.click(f"#signatures-{row} .select2-selection")
+        clicks.click("text=Add another Signatory")
+        clicks.click(f"#signatures-{row} td.field-member .select2-selection")
         page.keyboard.type(name.split()[0])
         clicks.click(f".select2-results__option:has-text('{name}')")
+    clicks.click("text=Add another Signatory")
+    clicks.click("#signatures-3 td.field-partner .select2-selection")
+    page.keyboard.type("CIV")
+    clicks.click(".select2-results__option:has-text('CIVICUS')")
     clicks.click("button[value=publish] >> nth=-1")
 
     assert "is saved: Published" in message(page)
     publication = Publication.objects.get()
     assert publication.is_public
-    assert [s.member.name for s in publication.signatures.all()] == names
+    assert [s.signatory.name for s in publication.signatures.all()] == [*names, "CIVICUS"]
     with capsys.disabled():
-        print(f"\nclicks to create and publish a statement with 3 signatories: {clicks.count}")
-    assert clicks.count == 11
+        print(
+            "\nclicks to create and publish a statement with 3 signatories and a partner: "
+            f"{clicks.count}"
+        )
+    assert clicks.count == 14
 
 
 def test_a_slug_change_leaves_a_working_301(browser, live_server):

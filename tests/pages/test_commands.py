@@ -33,3 +33,15 @@ def test_load_demo_builds_85_current_members_in_23_countries():
     assert Country.objects.with_members().count() == 23
     assert all(m.logo for m in MemberOrganisation.objects.all())
     assert "fictional" in MemberOrganisation.objects.first().description
+
+
+def test_load_demo_links_civicus_as_a_partner_and_leaves_sample_names_as_free_text():
+    from publications.models import PartnerOrganisation
+
+    call_command("load_demo", stdout=io.StringIO())
+
+    civicus = PartnerOrganisation.objects.get(name="CIVICUS")
+    signed = Publication.objects.signed_by(civicus)
+    assert signed.exists()
+    assert all("CIVICUS" not in publication.co_signers for publication in signed)
+    assert all("Sample Solidarity Network" in publication.co_signers for publication in signed)

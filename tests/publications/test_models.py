@@ -8,8 +8,19 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from taggit.models import Tag
 
-from publications.models import Publication, media_embed
-from tests.factories import MemberOrganisationFactory, PublicationFactory, country
+from publications.models import (
+    PartnerOrganisation,
+    Publication,
+    Signature,
+    attach_other_languages,
+    media_embed,
+)
+from tests.factories import (
+    MemberOrganisationFactory,
+    PartnerOrganisationFactory,
+    PublicationFactory,
+    country,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -357,3 +368,133 @@ def test_every_publication_is_in_exactly_the_state_its_label_says(status, publis
     ]
 
     assert matching == [publication.state_at(now)]
+
+
+# --- Translation groups ---------------------------------------------------------------------
+
+
+def cards(queryset=None):
+    """Titles of the public cards, one per translation group."""
+    queryset = Publication.objects.published() if queryset is None else queryset
+    return sorted(queryset.one_per_group().values_list("title", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("original_language", "public", "card"),
+    [
+        ("en", {"original", "th", "km"}, "original"),
+        ("th", {"original", "en", "km"}, "en"),
+        ("th", {"original", "km"}, "original"),
+        ("en", {"th", "km"}, "th"),  # the original is a draft: the earliest public translation
+        ("en", {"km"}, "km"),
+        ("en", set(), None),
+    ],
+)
+def test_one_card_per_group_in_english_else_the_original_else_the_first_translation(
+    original_language, public, card
+):
+    def status(name):
+        return "published" if name in public else "draft"
+
+    original = PublicationFactory(
+        title="original", language=original_language, status=status("original")
+    )
+    for language in [code for code in ("en", "th", "km") if code != original_language]:
+        PublicationFactory(
+            title=language, language=language, translation_of=original, status=status(language)
+        )
+    PublicationFactory(title="alone")
+
+    assert cards() == sorted(["alone", *([card] if card else [])])
+
+
+def test_a_group_member_drops_out_only_for_a_better_one_matching_the_same_filters():
+    original = PublicationFactory(title="Crackdown on defenders", language="en")
+    PublicationFactory(title="การปราบปรามนักปกป้อง", language="th", translation_of=original)
+
+    assert cards(Publication.objects.published().search("การปราบปราม")) == ["การปราบปรามนักปกป้อง"]
+    assert cards(Publication.objects.published().search("crackdown")) == ["Crackdown on defenders"]
+
+
+def test_other_languages_are_the_groups_other_public_members_in_one_query(
+    django_assert_num_queries,
+):
+    original = PublicationFactory(language="en")
+    thai = PublicationFactory(language="th", translation_of=original)
+    khmer = PublicationFactory(language="km", translation_of=original)
+    PublicationFactory(language="my", translation_of=original, status="draft")
+    alone = PublicationFactory()
+
+    with django_assert_num_queries(1):
+        attach_other_languages([original, thai, alone])
+
+    assert original.other_languages == [khmer, thai]  # in the order of LANGUAGES
+    assert thai.other_languages == [original, khmer]
+    assert alone.other_languages == []
+    assert [member.language_autonym for member in original.other_languages] == ["ខ្មែរ", "ไทย"]
+
+
+def test_outside_group_of_leaves_out_the_whole_group():
+    original = PublicationFactory(title="original")
+    thai = PublicationFactory(title="thai", language="th", translation_of=original)
+    PublicationFactory(title="other")
+
+    for member in (original, thai):
+        assert cards(Publication.objects.published().outside_group_of(member)) == ["other"]
+
+
+def test_a_translation_translates_an_original_never_a_translation():
+    original = PublicationFactory(language="en")
+    thai = PublicationFactory(language="th", translation_of=original)
+
+    with pytest.raises(ValidationError, match="Choose the original"):
+        PublicationFactory.build(language="km", translation_of=thai).clean()
+    original.translation_of = PublicationFactory(language="fr")
+    with pytest.raises(ValidationError, match="has translations of its own"):
+        original.clean()
+
+
+def test_an_original_has_at_most_one_translation_per_language():
+    from django.db import IntegrityError, transaction
+
+    original = PublicationFactory(language="en")
+    PublicationFactory(language="th", translation_of=original)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PublicationFactory(language="th", translation_of=original)
+
+
+# --- Signatories: members and partners -------------------------------------------------------
+
+
+def test_signed_by_finds_members_and_partners():
+    member, partner = MemberOrganisationFactory(), PartnerOrganisationFactory()
+    by_member = PublicationFactory(title="by member", signatories=[member])
+    by_partner = PublicationFactory(title="by partner", signatories=[partner])
+    PublicationFactory(title="by nobody")
+
+    assert list(Publication.objects.signed_by(member)) == [by_member]
+    assert list(Publication.objects.signed_by(partner)) == [by_partner]
+    assert set(Publication.objects.signed_by(member, partner)) == {by_member, by_partner}
+
+
+def test_a_signature_is_a_member_or_a_partner_never_both_nor_neither():
+    from django.db import IntegrityError, transaction
+
+    publication = PublicationFactory()
+    member, partner = MemberOrganisationFactory(), PartnerOrganisationFactory()
+
+    for kwargs in ({}, {"member": member, "partner": partner}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Signature.objects.create(publication=publication, **kwargs)
+    assert str(Signature(publication=publication, partner=partner)) == partner.name
+
+
+def test_partner_names_are_unique_ignoring_case_and_websites_are_web_addresses():
+    PartnerOrganisationFactory(name="CIVICUS")
+
+    with pytest.raises(ValidationError) as error:
+        PartnerOrganisation(name="Civicus", website="ftp://civicus.example").full_clean()
+
+    assert "exists already" in str(error.value)
+    assert "website" in error.value.message_dict

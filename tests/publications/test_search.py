@@ -7,7 +7,12 @@ from django.db import connection
 
 from publications.models import Publication
 from publications.search import highlight, tsquery_text
-from tests.factories import PublicationFactory, country
+from tests.factories import (
+    MemberOrganisationFactory,
+    PartnerOrganisationFactory,
+    PublicationFactory,
+    country,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +124,39 @@ def test_tags_and_country_names_are_searchable_after_they_are_added():
 
     publication.tags.clear()
     assert search("assembly") == []
+
+
+def test_signatories_names_acronyms_partners_and_other_co_signers_are_searchable():
+    """Both databases: the vector on PostgreSQL, the contains fallback on SQLite."""
+    lawyers = MemberOrganisationFactory(name="Thai Lawyers for Rights", acronym="TLHR")
+    partner = PartnerOrganisationFactory(name="CIVICUS")
+    publication = PublicationFactory(title="A statement", standfirst="", body="")
+    assert search("Lawyers") == []
+
+    publication.signatures.create(member=lawyers, order=1)
+    publication.signatures.create(partner=partner, order=2)
+    publication.co_signers = "Quetzal Solidarity Circle"
+    publication.save()
+
+    for words in ("thai lawyers", "TLHR", "civicus", "quetzal solidarity"):
+        assert search(words) == [publication], words
+    publication.signatures.filter(partner=partner).delete()
+    assert search("civicus") == []
+
+
+@postgres_only
+def test_renaming_a_member_or_a_partner_updates_the_vectors_of_what_they_signed():
+    member = MemberOrganisationFactory(name="Old Name Centre")
+    partner = PartnerOrganisationFactory(name="Old Alliance")
+    publication = PublicationFactory(title="A statement", signatories=[member, partner])
+
+    member.name = "Renamed Legal Aid Centre"
+    member.save()
+    partner.name = "Brandnew Alliance"
+    partner.save()
+
+    assert search("Renamed Legal") == [publication]
+    assert search("Brandnew") == [publication]
 
 
 @postgres_only

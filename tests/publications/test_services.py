@@ -1,6 +1,6 @@
 """The editorial workflow's rules, at the service every route goes through: which transition
 gives which status and date, who may make it, the revision each save is, the 301 a changed
-slug leaves, and restoring a version."""
+slug leaves, restoring a version, and partners linked where Other co-signers named them."""
 
 from datetime import timedelta
 
@@ -16,6 +16,7 @@ from publications.models import Publication
 from publications.services import Transition
 from tests.factories import (
     MemberOrganisationFactory,
+    PartnerOrganisationFactory,
     PublicationFactory,
     SuperUserFactory,
     country,
@@ -364,3 +365,24 @@ def test_restoring_an_address_another_publication_took_since_is_refused_not_a_50
         services.restore_version(version=version, user=editor())
 
     assert Version.objects.get_for_object(publication).count() == 2
+
+
+# --- Partners named in Other co-signers ---------------------------------------------------------
+
+
+def test_linking_a_partner_moves_exact_lines_only_and_appends_it_once():
+    member = MemberOrganisationFactory()
+    partner = PartnerOrganisationFactory(name="CIVICUS")
+    named = PublicationFactory(co_signers="CIVICUS\nCIVICUS members in Asia", signatories=[member])
+    already = PublicationFactory(co_signers="civicus", signatories=[partner])
+    unnamed = PublicationFactory(co_signers="Friends of CIVICUS")
+
+    assert services.link_co_signers(partner) == 2
+
+    named.refresh_from_db()
+    already.refresh_from_db()
+    unnamed.refresh_from_db()
+    assert named.co_signers == "CIVICUS members in Asia"
+    assert [s.signatory for s in named.signatures.all()] == [member, partner]
+    assert already.co_signers == "" and already.signatures.count() == 1
+    assert unnamed.co_signers == "Friends of CIVICUS" and not unnamed.signatures.exists()

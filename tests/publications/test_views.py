@@ -13,6 +13,7 @@ from tests.factories import (
     AttachmentFactory,
     GalleryImageFactory,
     MemberOrganisationFactory,
+    PartnerOrganisationFactory,
     PublicationFactory,
     UserFactory,
     country,
@@ -343,8 +344,11 @@ def test_translations_link_both_ways_and_only_when_public(client):
 
     assert original_page.context["translations"] == [khmer]
     assert khmer_page.context["translations"] == [original]
-    assert f'href="{khmer.get_absolute_url()}"' in original_page.content.decode()
-    assert "Khmer" in original_page.content.decode()
+    # Each language is named in itself, so its readers recognise it.
+    assert (
+        f'<a href="{khmer.get_absolute_url()}" hreflang="km" lang="km">ខ្មែរ</a>'
+        in original_page.content.decode()
+    )
 
 
 def test_detail_query_budget_holds_however_much_is_attached(client, django_assert_max_num_queries):
@@ -570,3 +574,112 @@ def test_the_theme_facet_counts_only_the_latest_window(monkeypatch, client):
     assert chosen.context["result_count"] == 5
     assert all(p.publish_at < now - timedelta(days=29) for p in chosen.context["publications"])
     assert Publication.objects.count() == 8
+
+
+# --- Translation groups and partners on public pages -------------------------------------------
+
+
+@pytest.fixture
+def statement_in_two_languages():
+    """A public English statement about Nepal, signed by a member, and its Thai translation."""
+    signer = MemberOrganisationFactory(name="Informal Sector Service Centre", slug="insec")
+    original = PublicationFactory(
+        title="Quetzal crackdown",
+        slug="quetzal-crackdown",
+        countries=[country("NP")],
+        tags=["Civic space"],
+        signatories=[signer],
+        publish_at=days_ago(2),
+    )
+    thai = PublicationFactory(
+        title="Quetzal การปราบปราม",
+        slug="quetzal-crackdown-th",
+        language="th",
+        translation_of=original,
+        countries=[country("NP")],
+        tags=["Civic space"],
+        signatories=[signer],
+        publish_at=days_ago(1),
+    )
+    return original, thai
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        LIST,
+        "/statements/",
+        "/publications/?country=np&tag=civic-space",
+        "/search/?q=quetzal",
+        "/members/insec/",
+        "/countries/np/",
+        "/feeds/rss/",
+        "/feeds/atom/?country=np",
+    ],
+)
+def test_every_public_list_shows_one_card_per_group_with_the_other_language_linked(
+    client, statement_in_two_languages, url
+):
+    original, thai = statement_in_two_languages
+
+    page = client.get(url).content.decode()
+
+    assert original.get_absolute_url() in page
+    assert thai.title not in page
+    if "/feeds/" not in url:  # a feed has no cards: one entry per group
+        assert f'<a href="{thai.get_absolute_url()}" hreflang="th" lang="th">ไทย</a>' in page
+
+
+def test_related_never_shows_the_pages_own_translations(client, statement_in_two_languages):
+    original, thai = statement_in_two_languages
+    other = PublicationFactory(title="Other on civic space", tags=["Civic space"])
+
+    for page in (original, thai):
+        related = client.get(page.get_absolute_url()).context["related"]
+        assert related == [other]
+
+
+def test_partners_follow_members_as_external_links(client):
+    signer = MemberOrganisationFactory(name="Thai Lawyers for Rights")
+    linked = PartnerOrganisationFactory(name="CIVICUS", website="https://www.civicus.org/")
+    unlinked = PartnerOrganisationFactory(name="Quiet Partner", website="")
+    publication = PublicationFactory(
+        signatories=[linked, signer, unlinked], co_signers="A local collective"
+    )
+
+    page = client.get(publication.get_absolute_url()).content.decode()
+
+    section = page.split('id="signatories-heading"')[1].split("</section>")[0]
+    assert section.index("Thai Lawyers for Rights") < section.index("CIVICUS")
+    assert (
+        '<a href="https://www.civicus.org/" rel="noopener noreferrer nofollow">CIVICUS</a>'
+        in section
+    )
+    assert "<li>Quiet Partner</li>" in section and "<li>A local collective</li>" in section
+    assert '"url": "https://www.civicus.org/"' in page  # JSON-LD author
+
+
+def test_query_budgets_hold_with_translation_groups_and_partners(
+    client, django_assert_max_num_queries
+):
+    member = MemberOrganisationFactory()
+    partner = PartnerOrganisationFactory()
+    for number in range(25):
+        original = PublicationFactory(
+            countries=[country("TH")], tags=["Civic space"], signatories=[member, partner]
+        )
+        for language in ("th", "km")[: number % 3]:
+            PublicationFactory(language=language, translation_of=original, tags=["Civic space"])
+    original = Publication.objects.filter(translations__isnull=False).last()
+
+    with django_assert_max_num_queries(8):
+        response = client.get(LIST, {"tag": "civic-space"})
+    with django_assert_max_num_queries(8):
+        client.get("/search/?q=sample")
+    with django_assert_max_num_queries(10):
+        detail = client.get(original.get_absolute_url())
+
+    assert len(response.context["publications"]) == 20
+    assert sum(bool(card.other_languages) for card in response.context["publications"]) > 5
+    assert len(detail.context["translations"]) in (1, 2)
