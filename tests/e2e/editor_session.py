@@ -1,10 +1,32 @@
 """An editor logged in to the admin in Chromium, and what the browser reports about CSP."""
 
+import io
+
 from django.contrib.auth.models import Group
+from PIL import Image
 
 from tests.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"
+GPS_IFD = 0x8825
+
+# Builds a File in the editing frame and hands it to the body as a paste or a drop, the way
+# the browser does when an editor pastes a screenshot or drags a photo from their desktop.
+SEND_FILE = """([kind, name, type, b64]) => {
+    const frame = document.querySelector("iframe.cke_wysiwyg_frame");
+    const win = frame.contentWindow, doc = frame.contentDocument;
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const transfer = new win.DataTransfer();
+    transfer.items.add(new win.File([bytes], name, {type}));
+    doc.body.focus();
+    const box = doc.body.lastElementChild.getBoundingClientRect();
+    const init = {bubbles: true, cancelable: true};
+    const event = kind === "paste"
+        ? new win.ClipboardEvent("paste", {...init, clipboardData: transfer})
+        : new win.DragEvent("drop", {...init, dataTransfer: transfer,
+            clientX: box.right - 2, clientY: box.top + 4});
+    doc.body.dispatchEvent(event);
+}"""
 
 # Registered in every document as it is created (Playwright's init scripts bypass the CSP).
 # A frame CKEditor writes with document.open() loses its listeners, so `listen_in_frames`
@@ -92,3 +114,27 @@ class CSPReports:
 
     def none(self):
         return self.all() == {"events": [], "console": [], "issues": []}
+
+
+def photo_with_gps(colour):
+    image = Image.new("RGB", (640, 400), colour)
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(GPS_IFD).update({1: "N", 2: (13.0, 45.0, 0.0), 3: "E", 4: (100.0, 30.0, 0.0)})
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def wait_for_uploaded_images(page, count):
+    page.wait_for_function(
+        """(count) => {
+            const doc = document.querySelector("iframe.cke_wysiwyg_frame").contentDocument;
+            const done = [...doc.querySelectorAll("img")].filter(
+                (img) => img.getAttribute("src").startsWith("/media/uploads/") && img.naturalWidth
+            );
+            return done.length === count;
+        }""",
+        arg=count,
+        timeout=15_000,
+    )

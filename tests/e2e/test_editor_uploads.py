@@ -13,30 +13,17 @@ import pytest
 from PIL import Image
 
 from publications.models import Publication
-from tests.e2e.editor_session import open_new_publication
+from tests.e2e.editor_session import (
+    GPS_IFD,
+    SEND_FILE,
+    open_new_publication,
+    photo_with_gps,
+    wait_for_uploaded_images,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-GPS_IFD = 0x8825
 BODY = "iframe.cke_wysiwyg_frame"
-
-# Builds a File in the editing frame and hands it to the body as a paste or a drop, the way
-# the browser does when an editor pastes a screenshot or drags a photo from their desktop.
-SEND_FILE = """([kind, name, type, b64]) => {
-    const frame = document.querySelector("iframe.cke_wysiwyg_frame");
-    const win = frame.contentWindow, doc = frame.contentDocument;
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const transfer = new win.DataTransfer();
-    transfer.items.add(new win.File([bytes], name, {type}));
-    doc.body.focus();
-    const box = doc.body.lastElementChild.getBoundingClientRect();
-    const init = {bubbles: true, cancelable: true};
-    const event = kind === "paste"
-        ? new win.ClipboardEvent("paste", {...init, clipboardData: transfer})
-        : new win.DragEvent("drop", {...init, dataTransfer: transfer,
-            clientX: box.right - 2, clientY: box.top + 4});
-    doc.body.dispatchEvent(event);
-}"""
 
 PASTE_HTML = """(html) => {
     const frame = document.querySelector("iframe.cke_wysiwyg_frame");
@@ -61,16 +48,6 @@ space<o:p></o:p></p>
 <span style='font-family:Symbol'>·<span style='font:7.0pt "Times New Roman"'>&nbsp;</span></span>
 <![endif]>Release the defenders<o:p></o:p></p>
 <!--EndFragment--></body></html>"""
-
-
-def photo_with_gps(colour):
-    image = Image.new("RGB", (640, 400), colour)
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"
-    exif.get_ifd(GPS_IFD).update({1: "N", 2: (13.0, 45.0, 0.0), 3: "E", 4: (100.0, 30.0, 0.0)})
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", exif=exif)
-    return buffer.getvalue()
 
 
 def stored_without_metadata(media_root, url):
@@ -120,20 +97,6 @@ def editor_page(page, live_server):
 
 def body_images(page):
     return page.frame_locator(BODY).locator("img")
-
-
-def wait_for_uploaded_images(page, count):
-    page.wait_for_function(
-        """(count) => {
-            const doc = document.querySelector("iframe.cke_wysiwyg_frame").contentDocument;
-            const done = [...doc.querySelectorAll("img")].filter(
-                (img) => img.getAttribute("src").startsWith("/media/uploads/") && img.naturalWidth
-            );
-            return done.length === count;
-        }""",
-        arg=count,
-        timeout=15_000,
-    )
 
 
 def test_pasted_and_dropped_photos_upload_stripped_and_appear_in_the_body(

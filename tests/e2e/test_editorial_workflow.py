@@ -7,15 +7,20 @@ Clicks are counted where the issue asks for them (creating and publishing a stat
 three signatories, restoring a version): typing is not a click.
 """
 
+import re
+from base64 import b64encode
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.files.storage import default_storage
 from django.utils import timezone
+from PIL import Image
 
 from forumasia import history
 from publications import services
 from publications.models import Publication
+from tests.e2e.editor_session import SEND_FILE, photo_with_gps, wait_for_uploaded_images
 from tests.factories import (
     MemberOrganisationFactory,
     PartnerOrganisationFactory,
@@ -96,8 +101,15 @@ def test_editor_submits_publisher_schedules_and_visitors_see_it_come_and_go(
     page.goto(live_server.url + CHANGELIST + "add/")
     page.fill("#id_title", "Release the land defenders")
     type_in_body(page, "The army must release them.")
+    page.evaluate(
+        SEND_FILE, ["paste", "march.jpg", "image/jpeg", b64encode(photo_with_gps("red")).decode()]
+    )
+    wait_for_uploaded_images(page, 1)
     page.click("button[value=draft] >> nth=-1")
     assert "is saved: Draft" in message(page)
+    [pasted] = re.findall(r'<img src="/media/(uploads/[^"]+)"', Publication.objects.get().body)
+    with default_storage.open(pasted) as stored, Image.open(stored) as photo:
+        assert not photo.getexif()
     type_in_body(page, "The police must release them now.")
     page.click("button[value=review] >> nth=-1")
     assert "is saved: In review" in message(page)
