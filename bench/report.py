@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+from bench.production import table as production_table
+
 BEGIN = "<!-- bench:begin (written by bench/run.py; edit outside these markers) -->"
 END = "<!-- bench:end -->"
 
@@ -336,6 +338,10 @@ def render(results):
 ### Export
 
 {export_table(results)}
+
+### Production: task queue and two app hosts
+
+{production_table(results)}
 
 ### Page weight
 

@@ -29,6 +29,7 @@ if str(BASE_DIR) not in sys.path:
 
 DB_NAME = "forumasia_bench"
 MEDIA_ROOT = "/tmp/forumasia-bench-media"
+PRIVATE_ROOT = "/tmp/forumasia-bench-private"
 REDIS_DB = 12
 RESULTS_DIR = BASE_DIR / "bench" / "results"
 GROWTH_STEPS = (1_000, 10_000, 100_000)
@@ -51,6 +52,9 @@ def parse_args(argv):
         "--skip-load", action="store_true", help="reuse the existing bench database (no growth)"
     )
     parser.add_argument("--no-export", action="store_true")
+    parser.add_argument(
+        "--signups", type=int, default=200, help="sign-up requests timed, one at a time"
+    )
     parser.add_argument("--no-weight", action="store_true")
     parser.add_argument("--output", default=str(BASE_DIR / "BENCHMARKS.md"))
     parser.add_argument(
@@ -66,6 +70,7 @@ def parse_args(argv):
     if args.quick:
         args.publications = min(args.publications, 2_000)
         args.subscribers = min(args.subscribers, 20_000)
+        args.signups = min(args.signups, 30)
         args.seconds = min(args.seconds, 2)
         args.latency_seconds = min(args.latency_seconds, 1)
     return args
@@ -95,7 +100,11 @@ def base_env(database=DB_NAME):
         DJANGO_SECURE_SSL_REDIRECT="0",
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
         MEDIA_ROOT=media_root(database),
+        PRIVATE_ROOT=PRIVATE_ROOT,
         DJANGO_LOG_LEVEL="WARNING",
+        # The harness's own work (the search-index rebuild after loading) runs at once; the
+        # queue is measured on its own (bench/production.py).
+        DJANGO_TASKS_BACKEND="immediate",
         PYTHONDONTWRITEBYTECODE="1",
     )
     return env
@@ -262,7 +271,30 @@ def run(args, env):
         )
     if not args.no_weight:
         results["weight"] = measure_weight(env, pages)
+    results["production"] = measure_production(args, modes, pages)
     results["loadavg_end"] = os.getloadavg()
+    return results
+
+
+def measure_production(args, modes, pages):
+    """The task queue and two app hosts (bench/production.py)."""
+    from bench import production
+
+    results = {"signup": production.measure_signup(modes["uncached"], count=args.signups)}
+    if not args.no_export:
+        results["export_task"] = production.measure_export_task(
+            modes["uncached"], expected_rows=args.subscribers
+        )
+    results["hosts"] = {
+        mode: production.measure_hosts(
+            mode_env,
+            pages["list"],
+            workers=args.workers,
+            seconds=args.seconds,
+            connections=args.connections,
+        )
+        for mode, mode_env in modes.items()
+    }
     return results
 
 
@@ -388,11 +420,14 @@ def measure_weight(env, pages):
     from bench import server
 
     chosen = {k: pages[k] for k in ("home", "list", "detail")}
+    # The browser loads the pages' images too: the app serves the uploads itself, as a small
+    # install does (DJANGO_SERVE_MEDIA); in production a web server or object storage does.
     weight_env = {
         **env,
         "DJANGO_SETTINGS_MODULE": "bench.settings_uncached",
+        "DJANGO_SERVE_MEDIA": "1",
     }
-    with server.Gunicorn(weight_env, app="bench.wsgi:application", workers=2) as gunicorn:
+    with server.Gunicorn(weight_env, workers=2) as gunicorn:
         result = subprocess.run(
             [sys.executable, "-m", "bench.weight", gunicorn.url, json.dumps(chosen)],
             cwd=BASE_DIR, env=weight_env, capture_output=True, text=True, timeout=300,

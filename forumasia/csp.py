@@ -1,4 +1,5 @@
 from csp.middleware import CSPMiddleware
+from django.conf import settings
 
 # CKEditor 4 writes inline styles and loads its skin and plugins from our own static files; it
 # needs neither inline script nor eval. Images may come from blob:/data: while editing.
@@ -23,5 +24,9 @@ class SiteCSPMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and request.path_info.startswith(("/admin/", "/ckeditor/")):
-            parts.config = ADMIN_POLICY
+            # Images in the editor and the admin's previews come from the media origin too.
+            parts.config = {
+                **ADMIN_POLICY,
+                "img-src": [*ADMIN_POLICY["img-src"], *settings.MEDIA_ORIGINS],
+            }
         return parts

@@ -8,6 +8,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -52,6 +53,9 @@ if not SECRET_KEY:
     SECRET_KEY = debug_secret_key(BASE_DIR / ".secret-key")
 elif not DEBUG and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 characters long.")
+# Rotating the key (README, "Rotate the secret key"): the old key goes here, comma-separated,
+# so sessions and signed links made with it stay valid until they expire; then remove it.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
@@ -92,6 +96,9 @@ THIRD_PARTY_APPS = [
     "axes",
     # Revisions of publications, members and editorial pages (forumasia/history.py).
     "reversion",
+    # Background work (Tasks section below): the tasks API and its database queue.
+    "django_tasks",
+    "django_tasks_db",
 ]
 LOCAL_APPS = [
     "forumasia",
@@ -109,6 +116,9 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Serves static files (already compressed, far-future Cache-Control) before anything below.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Uploads under MEDIA_URL, only when DJANGO_SERVE_MEDIA is on (forumasia/media.py); above
+    # GZip, which would compress images and PDFs again for nothing.
+    "forumasia.media.MediaFilesMiddleware",
     # HTML compressed on the way out; above everything that reads or writes the body. Since
     # Django 4.2 it pads each response with up to 100 random bytes (the "Heal the Breach"
     # mitigation, `max_random_bytes` in django/middleware/gzip.py) and CSRF tokens are masked
@@ -157,6 +167,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
+        env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
@@ -178,6 +189,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "forumasia",
+            # A Redis that stops answering fails requests (and /healthz) in seconds instead of
+            # holding every worker thread until the load balancer gives up.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }
 elif DEBUG:
@@ -241,25 +255,110 @@ USE_TZ = True
 # --- Static and media -------------------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` writes (and WhiteNoise or the web server reads) the static files.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # The apps' static folders without CKEditor's demo and test HTML pages (forumasia/staticfiles.py).
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "forumasia.staticfiles.AppDirectoriesFinder",
 ]
-MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+# Files only staff may fetch, through a permission-checked view: WordPress exports waiting to
+# be imported, subscriber exports waiting to be downloaded. Never under MEDIA_ROOT.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
+STATICFILES_STORAGE_BACKEND = (
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+    if DEBUG
+    else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+)
+
+# One switch: DJANGO_MEDIA_STORAGE=s3 keeps uploads in an S3-compatible bucket (AWS S3, MinIO,
+# Ceph, ...) that every app host shares, configured under django-storages' own names; the
+# default is the local disk (MEDIA_ROOT and PRIVATE_ROOT).
+MEDIA_STORAGE = os.environ.get("DJANGO_MEDIA_STORAGE", "local").strip().lower() or "local"
+if MEDIA_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE must be 'local' (the default) or 's3'.")
+
+if MEDIA_STORAGE == "s3":
+    AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "").rstrip("/") or None
+    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip("/") or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    # Unset: boto3 finds credentials itself (an instance role, ~/.aws): nothing in the env file.
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID") or None
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY") or None
+    AWS_S3_URL_PROTOCOL = os.environ.get("AWS_S3_URL_PROTOCOL", "https:")
+    # Path style (https://endpoint/bucket/key) works on every S3-compatible service; AWS
+    # itself also serves virtual-hosted names (https://bucket.endpoint/key).
+    AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE", "path")
+    # None: the bucket's policy decides who may read (README: the bucket policy in deploy/).
+    AWS_DEFAULT_ACL = os.environ.get("AWS_DEFAULT_ACL") or None
+    # Public uploads live under AWS_LOCATION, private files under "private/": the bucket
+    # policy makes only the first readable by anyone.
+    AWS_LOCATION = os.environ.get("AWS_LOCATION", "media").strip("/")
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    if not (AWS_S3_ENDPOINT_URL or AWS_S3_CUSTOM_DOMAIN):
+        raise ImproperlyConfigured(
+            "DJANGO_MEDIA_STORAGE=s3 needs AWS_S3_ENDPOINT_URL (e.g. "
+            "https://s3.eu-west-1.amazonaws.com) or AWS_S3_CUSTOM_DOMAIN (a CDN's name)."
         )
-    },
-}
+    if not AWS_LOCATION or AWS_LOCATION == "private" or AWS_LOCATION.startswith("private/"):
+        raise ImproperlyConfigured("AWS_LOCATION must be a folder other than private/.")
+    # Plain, stable URLs: cacheable by browsers and a CDN, the same on every page render.
+    AWS_QUERYSTRING_AUTH = False
+    # Django's own rule, which the code relies on: a new file never replaces another one.
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=86400"}
+    if AWS_S3_CUSTOM_DOMAIN:
+        MEDIA_ORIGIN = f"{AWS_S3_URL_PROTOCOL}//{AWS_S3_CUSTOM_DOMAIN.split('/')[0]}"
+        MEDIA_URL = f"{AWS_S3_URL_PROTOCOL}//{AWS_S3_CUSTOM_DOMAIN}/{AWS_LOCATION}/"
+    else:
+        endpoint = urlsplit(AWS_S3_ENDPOINT_URL)
+        if AWS_S3_ADDRESSING_STYLE == "virtual":
+            MEDIA_ORIGIN = f"{endpoint.scheme}://{AWS_STORAGE_BUCKET_NAME}.{endpoint.netloc}"
+            MEDIA_URL = f"{MEDIA_ORIGIN}/{AWS_LOCATION}/"
+        else:
+            MEDIA_ORIGIN = f"{endpoint.scheme}://{endpoint.netloc}"
+            MEDIA_URL = f"{MEDIA_ORIGIN}/{AWS_STORAGE_BUCKET_NAME}/{AWS_LOCATION}/"
+    STORAGES = {
+        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "location": "private",
+                "default_acl": "private",
+                "custom_domain": None,
+                "object_parameters": {"CacheControl": "private, no-store"},
+            },
+        },
+        "staticfiles": {"BACKEND": STATICFILES_STORAGE_BACKEND},
+    }
+else:
+    # Local disk: the same origin as the pages (served by the web server in front, or by the
+    # app itself with DJANGO_SERVE_MEDIA=1, or by runserver in debug).
+    MEDIA_ORIGIN = ""
+    MEDIA_URL = "/media/"
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": PRIVATE_ROOT,
+                "base_url": None,
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+            },
+        },
+        "staticfiles": {"BACKEND": STATICFILES_STORAGE_BACKEND},
+    }
+
+# For small installs on one box without a web server configured for /media/: the app serves
+# public uploads itself (forumasia/media.py), never private files or folder listings. A web
+# server (deploy/nginx.conf) or object storage does it better; debug serves them anyway.
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
+
 # Hashed static names never change content, so browsers and CDNs may keep them a year.
 WHITENOISE_MAX_AGE = 31536000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -285,6 +384,29 @@ EMAIL_TIMEOUT = 10
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "private" / "sent-emails"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "FORUM-ASIA <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Tasks ------------------------------------------------------------------------------------
+
+# Work that must not hold a visitor's or an editor's request (emails, renditions, search-index
+# rebuilds, exports, imports) runs as tasks through django-tasks, the backport of Django 6's
+# django.tasks. In production they wait in a database table (nothing beyond PostgreSQL) for
+# `manage.py db_worker`, on any number of hosts; in debug (`make run`) and in the unit tests
+# each task runs at once, in-process, so nothing extra has to run. Every app keeps its tasks in
+# its own tasks.py; failures are retried with a growing delay (forumasia/retries.py).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = os.environ.get("DJANGO_TASKS_BACKEND", "immediate" if DEBUG else "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"DJANGO_TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)} (not {TASKS_BACKEND!r})."
+    )
+# "default" for short work people wait for (emails, renditions); "bulk" for long jobs (exports,
+# imports, index rebuilds), so a long import never delays a confirmation email when each queue
+# has its own worker (deploy/forumasia-worker@.service).
+TASK_QUEUES = ["default", "bulk"]
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
 
 # --- Rich text --------------------------------------------------------------------------------
 
@@ -378,6 +500,7 @@ PERMISSIONS_POLICY = {
     "xr-spatial-tracking": [],
 }
 
+MEDIA_ORIGINS = [MEDIA_ORIGIN] if MEDIA_ORIGIN else []
 # Public pages: only our own origin, no inline script. The admin gets its own policy in
 # forumasia/csp.py (CKEditor 4 needs inline styles, never eval).
 CONTENT_SECURITY_POLICY = {
@@ -385,10 +508,12 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # Uploads come from the media origin when they live in object storage or behind a CDN:
+        # the site's own files, on another host.
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "media-src": ["'self'"],
+        "media-src": ["'self'", *MEDIA_ORIGINS],
         "frame-src": MEDIA_PLAYERS,
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
@@ -415,16 +540,14 @@ NEWSLETTER_UNSUBSCRIBE_LINK_DAYS = int(os.environ.get("NEWSLETTER_UNSUBSCRIBE_LI
 # Requests that send an email (sign-ups, fresh links) one client may make per window
 # (newsletter/ratelimit.py): enough for an office or a workshop behind one NAT address, too few
 # to mail-bomb a list of addresses through the form.
+# Hours a subscriber export prepared as a file stays in private storage for staff to download;
+# `manage.py delete_expired_exports` (deploy/systemd/forumasia-cleanup.timer) deletes it then.
+NEWSLETTER_EXPORT_HOURS = int(os.environ.get("NEWSLETTER_EXPORT_HOURS", "24"))
 NEWSLETTER_SIGNUP_LIMIT = int(os.environ.get("NEWSLETTER_SIGNUP_LIMIT", "20"))
 NEWSLETTER_SIGNUP_WINDOW_SECONDS = int(os.environ.get("NEWSLETTER_SIGNUP_WINDOW_SECONDS", "600"))
 
 # --- WordPress import -----------------------------------------------------------------------
 
-# Exports uploaded in the admin wait here until imported, then are deleted. Never under
-# MEDIA_ROOT: an export holds drafts and private posts. Several app hosts must share it.
-WORDPRESS_EXPORTS_DIR = Path(
-    os.environ.get("WORDPRESS_EXPORTS_DIR", BASE_DIR / "private" / "wordpress-exports")
-)
 # A copy of the old site's wp-content/uploads, for imports started in the admin (optional).
 WORDPRESS_MEDIA_DIR = os.environ.get("WORDPRESS_MEDIA_DIR", "")
 

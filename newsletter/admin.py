@@ -1,16 +1,28 @@
 """Admin for Communications staff: subscribers (read-only here), exports that honour the
-changelist's filters, data-protection tools, and the export and erasure logs."""
+changelist's filters (streamed at once, or prepared as a file by a task for large lists),
+data-protection tools, and the export and erasure logs."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
-from django.http import Http404, JsonResponse, StreamingHttpResponse
-from django.shortcuts import redirect
+from django.core.files.storage import storages
+from django.db.models import Prefetch, QuerySet
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponseNotAllowed,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.test import RequestFactory
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.html import format_html
 
 from forumasia.admin_filters import UsedRelatedFieldListFilter
 
@@ -156,6 +168,11 @@ class SubscriberAdmin(ReadOnlyAdmin):
                 self.admin_site.admin_view(self.export_view),
                 name="newsletter_subscriber_export",
             ),
+            path(
+                "export/<str:fmt>/file/",
+                self.admin_site.admin_view(self.export_file_view),
+                name="newsletter_subscriber_export_file",
+            ),
             *super().get_urls(),
         ]
 
@@ -181,6 +198,29 @@ class SubscriberAdmin(ReadOnlyAdmin):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="subscribers-{stamp}.csv"'
         return response
+
+    def export_file_view(self, request, fmt):
+        """Queue the same export as a file staff download when it is ready (large lists)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_view_permission(request) and self.has_export_permission(request)):
+            raise PermissionDenied
+        if fmt not in exports.CSV_FORMATS:
+            raise Http404("Unknown export format")
+        try:
+            self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            messages.error(request, "Those filters are not valid; nothing was exported.")
+            return redirect("admin:newsletter_subscriber_changelist")
+        exports.request_export_file(
+            filters=dict(request.GET.items()), fmt=fmt, user_id=request.user.pk
+        )
+        messages.success(
+            request,
+            "The export file is being prepared. It appears here, ready to download, when it is "
+            f"done, and is deleted {settings.NEWSLETTER_EXPORT_HOURS} hours later.",
+        )
+        return redirect("admin:newsletter_subscriberexport_changelist")
 
     def export_view(self, request, fmt):
         """Everything the changelist shows for the same filters and search, all pages."""
@@ -254,12 +294,64 @@ class SubscriberAdmin(ReadOnlyAdmin):
         )
 
 
+def subscribers_matching(params: dict, *, user) -> QuerySet:
+    """The subscribers the changelist shows `user` for the query string `params` (filters,
+    search), as a task rebuilds them for an export file. Refuses a user who may no longer
+    export."""
+    if user is None or not (user.is_active and user.has_perm(EXPORT_PERMISSION)):
+        raise PermissionDenied("The export's requester may no longer export subscribers.")
+    request = RequestFactory().get(reverse("admin:newsletter_subscriber_changelist"), params)
+    request.user = user
+    return admin.site.get_model_admin(Subscriber).get_changelist_instance(request).queryset
+
+
 @admin.register(SubscriberExport)
 class SubscriberExportAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "user", "via", "format", "row_count", "filters"]
-    list_filter = ["via", "format", "created_at"]
+    list_display = ["created_at", "file", "user", "via", "format", "row_count", "filters"]
+    list_filter = ["via", "format", "file_state", "created_at"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="newsletter_subscriberexport_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="file")
+    def file(self, obj):
+        if obj.file_state == SubscriberExport.FileState.READY:
+            url = reverse("admin:newsletter_subscriberexport_download", args=[obj.pk])
+            return format_html('<a href="{}">Download</a>', url)
+        return obj.get_file_state_display() if obj.file_state else "—"
+
+    def changelist_view(self, request, extra_context=None):
+        # While a file is being prepared the page reloads itself (no script: the admin's CSP).
+        preparing = SubscriberExport.objects.filter(
+            file_state=SubscriberExport.FileState.PREPARING
+        ).exists()
+        context = {"refresh_seconds": 5 if preparing else None, **(extra_context or {})}
+        return super().changelist_view(request, extra_context=context)
+
+    def download_view(self, request, pk):
+        """The file of a ready export, to staff who may export subscribers, never cached."""
+        if not (self.has_view_permission(request) and request.user.has_perm(EXPORT_PERMISSION)):
+            raise PermissionDenied
+        export = get_object_or_404(
+            SubscriberExport, pk=pk, file_state=SubscriberExport.FileState.READY
+        )
+        response = FileResponse(
+            storages["private"].open(export.stored_name, "rb"),
+            as_attachment=True,
+            filename=export.stored_name.rsplit("/", 1)[-1],
+            content_type="text/csv; charset=utf-8",
+        )
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 @admin.register(Erasure)

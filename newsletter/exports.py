@@ -4,19 +4,25 @@ An export is counted and logged once, before its first row goes out (an export i
 half-way has still handed out data and must be on record), then streamed in constant memory:
 plain tuples through a server-side cursor, one CSV chunk per EXPORT_CHUNK_SIZE rows, every text
 cell neutralised so that a spreadsheet shows it and never runs it. The admin streams the chunks
-as the response; the command writes them to a file only its owner can read, or to stdout.
+as the response, or has a task write them to a file in private storage that staff download
+when it is ready (a large export holds no web worker); the command writes them to a file only
+its owner can read, or to stdout.
 """
 
 import csv
 import io
 import itertools
+import logging
 import os
+import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.contrib.postgres.aggregates import StringAgg
+from django.core.files import File
+from django.core.files.storage import storages
 from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -285,3 +291,74 @@ def export_to_file(
     )
     with open_private(path) as handle:
         return export.write_to(handle.write, on_progress=on_progress)
+
+
+# --- Exports prepared as files by a task -------------------------------------------------------
+
+EXPORTS_FOLDER = "subscriber-exports"
+logger = logging.getLogger(__name__)
+
+
+def request_export_file(*, filters: dict, fmt: str, user_id: int) -> SubscriberExport:
+    """Log an export of the subscribers the admin's `filters` (its query string) select, to be
+    written to a file by a task (newsletter/tasks.py), and queue that task."""
+    from .tasks import write_export_file
+
+    if fmt not in CSV_FORMATS:
+        raise ValueError(f"Unknown export format {fmt!r}")
+    export = SubscriberExport.objects.create(
+        user_id=user_id,
+        via="admin",
+        filters=filters,
+        row_count=0,
+        format=fmt,
+        file_state=SubscriberExport.FileState.PREPARING,
+    )
+    write_export_file.enqueue(export_id=export.pk)
+    return export
+
+
+def write_export_file(*, export_id: int, select: Callable[[SubscriberExport], QuerySet]) -> None:
+    """Write the export `export_id` of the subscribers `select(export)` returns to private
+    storage, in constant memory (chunks to a temporary file, which the storage then takes: a
+    multipart upload to S3). The count is on record before the first row is written; a failure
+    (the requester may no longer export, say) is recorded on the export too."""
+    export = SubscriberExport.objects.select_related("user").get(pk=export_id)
+    if export.file_state != SubscriberExport.FileState.PREPARING:
+        return
+    try:
+        queryset = select(export)
+        export.row_count = queryset.count()
+        export.save(update_fields=["row_count"])
+        rows = Export(
+            queryset=queryset,
+            bom=export.format == SubscriberExport.Format.CSV_BOM,
+            row_count=export.row_count,
+        )
+        stamp = timezone.localtime(export.created_at).strftime("%Y%m%d-%H%M")
+        with tempfile.TemporaryFile() as temporary:
+            rows.write_to(lambda chunk: temporary.write(chunk.encode("utf-8")))
+            temporary.seek(0)
+            name = f"{EXPORTS_FOLDER}/subscribers-{stamp}-{export.pk}.csv"
+            export.stored_name = storages["private"].save(name, File(temporary, name=name))
+    except Exception:
+        logger.exception("Subscriber export %s failed", export.pk)
+        export.file_state = SubscriberExport.FileState.FAILED
+        export.finished_at = timezone.now()
+        export.save(update_fields=["file_state", "finished_at"])
+        raise
+    export.file_state = SubscriberExport.FileState.READY
+    export.finished_at = timezone.now()
+    export.save(update_fields=["stored_name", "file_state", "finished_at"])
+
+
+def delete_expired_files(*, now=None) -> int:
+    """Delete the files of exports ready for longer than NEWSLETTER_EXPORT_HOURS; how many."""
+    deleted = 0
+    for export in SubscriberExport.objects.expired(now):
+        storages["private"].delete(export.stored_name)
+        export.file_state = SubscriberExport.FileState.DELETED
+        export.stored_name = ""
+        export.save(update_fields=["file_state", "stored_name"])
+        deleted += 1
+    return deleted

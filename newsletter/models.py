@@ -6,10 +6,13 @@ case, one default list) and the querysets name what staff ask for ("on a list", 
 subscribers"), each rule written once.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 def active_subscription(through: str = "") -> Q:
@@ -211,13 +214,32 @@ class Subscription(models.Model):
         return self.unsubscribed_at is None
 
 
+class SubscriberExportQuerySet(models.QuerySet):
+    def expired(self, now=None):
+        """Files ready to download for longer than NEWSLETTER_EXPORT_HOURS: to be deleted."""
+        now = now or timezone.now()
+        limit = now - timedelta(hours=settings.NEWSLETTER_EXPORT_HOURS)
+        return self.filter(file_state=SubscriberExport.FileState.READY, finished_at__lte=limit)
+
+
 class SubscriberExport(models.Model):
-    """Who exported which subscribers, when and how many: the audit log staff must keep."""
+    """Who exported which subscribers, when and how many: the audit log staff must keep.
+
+    A large export is prepared as a file by a task (newsletter/tasks.py) and kept in private
+    storage until staff download it, for NEWSLETTER_EXPORT_HOURS; `file_state` follows it.
+    Exports streamed to the browser or written by the command keep no file."""
 
     class Format(models.TextChoices):
         CSV_BOM = "csv-bom", "CSV for spreadsheets (UTF-8 with BOM)"
         CSV = "csv", "CSV (UTF-8, no BOM)"
         JSON = "json", "JSON (one subscriber's data)"
+
+    class FileState(models.TextChoices):
+        NONE = "", "No file kept"
+        PREPARING = "preparing", "Being prepared"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Failed"
+        DELETED = "deleted", "Deleted after its time"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -227,6 +249,13 @@ class SubscriberExport(models.Model):
     filters = models.JSONField(default=dict, blank=True)
     row_count = models.PositiveIntegerField()
     format = models.CharField(max_length=10, choices=Format.choices)
+    file_state = models.CharField(
+        "file", max_length=10, choices=FileState.choices, default=FileState.NONE, blank=True
+    )
+    stored_name = models.CharField(max_length=255, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubscriberExportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

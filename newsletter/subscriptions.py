@@ -2,10 +2,11 @@
 unsubscribing and reminders. Views and commands change subscribers only through these
 functions (erasure: newsletter/data_protection.py).
 
-Emails are sent once the function's own transaction has ended, never inside it, so a mail
-server that is down never rolls back a sign-up: the subscriber stays pending and a later
-sign-up or `resend_confirmations` sends again. Each kind of email goes out through one function
-taking plain keyword arguments (ids and times), so it can be handed to a task queue as it is.
+Emails are never sent inside a visitor's request: each is a task (newsletter/tasks.py) queued
+once the function's own transaction has ended, from plain ids and times. A mail server that is
+down never rolls back a sign-up and never changes the visitor's answer: the subscriber stays
+pending while the task is tried again later; when it gives up, the address may be mailed again
+by a later sign-up or `resend_confirmations`.
 """
 
 import functools
@@ -43,7 +44,39 @@ REMINDER_WINDOW = tokens.CONFIRMATION_MAX_AGE
 @dataclass(frozen=True)
 class SignupResult:
     subscriber: Subscriber
-    send_failed: bool
+
+
+class EmailNotSent(OSError):
+    """The mail server could not take an email now (down, unreachable, a 4xx answer): worth
+    trying again. Its message holds the kind of failure and the SMTP code, never the address
+    (the original exception, which may name it, is not kept)."""
+
+
+class EmailRefused(Exception):
+    """The mail server refused the recipient for good (a 5xx answer): not worth retrying."""
+
+
+def _sent(send, subscriber_id: int) -> None:
+    """Call `send`; a failure becomes EmailNotSent or EmailRefused without the address."""
+    try:
+        send()
+    except Exception as error:
+        # SMTP errors come as several exception types (socket, smtplib, SSL); any of them
+        # means the same: not sent. Logged by row id, type and SMTP code only: the exception's
+        # text and traceback may hold the address (a 550 names the refused recipient).
+        failure = _failure_without_addresses(error)
+        logger.error(
+            "Newsletter email to subscriber %s could not be sent: %s", subscriber_id, failure
+        )
+        if _refused_for_good(error):
+            raise EmailRefused(failure) from None
+        raise EmailNotSent(failure) from None
+
+
+def _refused_for_good(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
 
 def _locked_subscriber(address: str) -> tuple[Subscriber, bool]:
@@ -86,14 +119,13 @@ def send_signup_email(
     *,
     subscriber_id: int,
     signup_request_id: int | None,
-    sent_at: datetime,
-    previous_sent_at: datetime | None,
-) -> bool:
+    sent_at: str,
+    previous_sent_at: str | None,
+) -> None:
     """Mail what a sign-up calls for: the confirmation link of sign-up request
     `signup_request_id`, or with none (the address is confirmed already) a link to manage its
-    lists. `sent_at` is the time recorded for this email. False, and logged, when it fails:
-    the subscriber's last-sent time goes back to `previous_sent_at` (unless another email has
-    been recorded since), so that a retry is not held back."""
+    lists. Raises EmailNotSent (try again later) or EmailRefused. `sent_at` and
+    `previous_sent_at` (ISO times) are for signup_email_abandoned."""
     if signup_request_id is None:
         subscriber = Subscriber.objects.get(pk=subscriber_id)
         send = functools.partial(emails.send_already_subscribed, subscriber)
@@ -102,22 +134,35 @@ def send_signup_email(
             pk=signup_request_id
         )
         send = functools.partial(emails.send_confirmation, signup_request)
-    try:
-        send()
-    except Exception as error:
-        # SMTP errors come as several exception types (socket, smtplib, SSL); any of them
-        # means the same: not sent. Logged by row id, type and SMTP code only: the exception's
-        # text and traceback may hold the address (a 550 names the refused recipient).
-        logger.error(
-            "Newsletter email to subscriber %s could not be sent: %s",
-            subscriber_id,
-            _failure_without_addresses(error),
-        )
-        Subscriber.objects.filter(pk=subscriber_id, confirmation_sent_at=sent_at).update(
-            confirmation_sent_at=previous_sent_at
-        )
-        return False
-    return True
+    _sent(send, subscriber_id)
+
+
+def signup_email_abandoned(
+    *,
+    subscriber_id: int,
+    signup_request_id: int | None,
+    sent_at: str,
+    previous_sent_at: str | None,
+) -> None:
+    """The sign-up email will not be sent: the subscriber's last-sent time goes back to
+    `previous_sent_at` (unless another email has been recorded since), so that the next
+    sign-up or reminder is not held back."""
+    Subscriber.objects.filter(
+        pk=subscriber_id, confirmation_sent_at=datetime.fromisoformat(sent_at)
+    ).update(
+        confirmation_sent_at=datetime.fromisoformat(previous_sent_at) if previous_sent_at else None
+    )
+
+
+def _queue_signup_email(*, subscriber, signup_request, sent_at, previous_sent_at):
+    from .tasks import send_signup_email as task
+
+    task.enqueue(
+        subscriber_id=subscriber.pk,
+        signup_request_id=signup_request.pk if signup_request else None,
+        sent_at=sent_at.isoformat(),
+        previous_sent_at=previous_sent_at.isoformat() if previous_sent_at else None,
+    )
 
 
 def subscribe(
@@ -130,7 +175,7 @@ def subscribe(
     country: Country | None = None,
     source_page: str = "",
 ) -> SignupResult:
-    """Record a sign-up and send the email its address's state calls for.
+    """Record a sign-up and queue the email its address's state calls for.
 
     A confirmed address is left as it is (whoever typed it may not own it) and is sent a link
     to manage its lists instead. Any other address (new, pending, unsubscribed) gets a
@@ -171,13 +216,14 @@ def subscribe(
             subscriber.save(
                 update_fields=["confirmation_round", "confirmation_sent_at", "updated_at"]
             )
-    sent = not should_send or send_signup_email(
-        subscriber_id=subscriber.pk,
-        signup_request_id=signup_request.pk if signup_request else None,
-        sent_at=now,
-        previous_sent_at=previous_sent_at,
-    )
-    return SignupResult(subscriber=subscriber, send_failed=not sent)
+    if should_send:
+        _queue_signup_email(
+            subscriber=subscriber,
+            signup_request=signup_request,
+            sent_at=now,
+            previous_sent_at=previous_sent_at,
+        )
+    return SignupResult(subscriber=subscriber)
 
 
 def confirm(*, token: str) -> Subscriber:
@@ -249,24 +295,28 @@ def subscriber_from_manage_token(token: str, *, purpose: str = "manage") -> Subs
     return subscriber
 
 
-def send_fresh_manage_link(*, subscriber_id: int) -> bool:
-    """Mail a new manage link to the subscriber's own stored address, at most once per
-    RESEND_INTERVAL whoever asks. False only when the mail server failed."""
-    key = f"newsletter:fresh-link:{subscriber_id}"
-    if not cache.add(key, True, timeout=int(RESEND_INTERVAL.total_seconds())):
-        return True  # one is on its way already; the asker sees the same answer
+def _fresh_link_key(subscriber_id: int) -> str:
+    return f"newsletter:fresh-link:{subscriber_id}"
+
+
+def send_fresh_manage_link(*, subscriber_id: int) -> None:
+    """Queue a new manage link to the subscriber's own stored address, at most once per
+    RESEND_INTERVAL whoever asks."""
+    from .tasks import send_manage_link as task
+
+    if cache.add(_fresh_link_key(subscriber_id), True, timeout=RESEND_INTERVAL.total_seconds()):
+        task.enqueue(subscriber_id=subscriber_id)
+
+
+def send_manage_link(*, subscriber_id: int) -> None:
+    """Mail the manage link; raises EmailNotSent (try again later) or EmailRefused."""
     subscriber = Subscriber.objects.get(pk=subscriber_id)
-    try:
-        emails.send_manage_link(subscriber)
-    except Exception as error:
-        logger.error(
-            "Fresh manage link for subscriber %s could not be sent: %s",
-            subscriber_id,
-            _failure_without_addresses(error),
-        )
-        cache.delete(key)
-        return False
-    return True
+    _sent(functools.partial(emails.send_manage_link, subscriber), subscriber_id)
+
+
+def manage_link_abandoned(*, subscriber_id: int) -> None:
+    """The fresh link will not be sent: the subscriber may ask for one again at once."""
+    cache.delete(_fresh_link_key(subscriber_id))
 
 
 def unsubscribe(*, subscriber: Subscriber) -> Subscriber:
@@ -335,15 +385,15 @@ def _reminders_due(*, now: datetime, older_than: timedelta) -> QuerySet:
     )
 
 
-def resend_confirmations(*, older_than: timedelta) -> tuple[int, int]:
-    """Remind the latest unconfirmed sign-up of each address, once it is older than
-    `older_than`, at most once a day.
+def resend_confirmations(*, older_than: timedelta) -> int:
+    """Queue a reminder for the latest unconfirmed sign-up of each address, once it is older
+    than `older_than`, at most once a day; return how many were queued.
 
-    Returns (sent, failed). Sign-ups older than a confirmation link's lifetime are left alone.
+    Sign-ups older than a confirmation link's lifetime are left alone.
     """
     now = timezone.now()
     due = _reminders_due(now=now, older_than=older_than).values_list("pk", "subscriber_id")
-    sent = failed = 0
+    queued = 0
     for request_pk, subscriber_pk in list(due):
         with transaction.atomic():
             subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_pk).first()
@@ -353,13 +403,11 @@ def resend_confirmations(*, older_than: timedelta) -> tuple[int, int]:
             previous_sent_at = subscriber.confirmation_sent_at
             subscriber.confirmation_sent_at = now
             subscriber.save(update_fields=["confirmation_sent_at"])
-        if send_signup_email(
-            subscriber_id=subscriber_pk,
-            signup_request_id=request_pk,
+        _queue_signup_email(
+            subscriber=subscriber,
+            signup_request=SignupRequest(pk=request_pk),
             sent_at=now,
             previous_sent_at=previous_sent_at,
-        ):
-            sent += 1
-        else:
-            failed += 1
-    return sent, failed
+        )
+        queued += 1
+    return queued

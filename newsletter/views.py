@@ -45,8 +45,7 @@ def _link_expired(request, token):
 def _send_fresh_link(request, subscriber):
     if not allow_mail_request(request):
         return render(request, "newsletter/rate_limited.html", status=429)
-    if not subscriptions.send_fresh_manage_link(subscriber_id=subscriber.pk):
-        return render(request, "newsletter/send_failed.html", {"fresh_link": True}, status=503)
+    subscriptions.send_fresh_manage_link(subscriber_id=subscriber.pk)
     return render(request, "newsletter/fresh_link_sent.html")
 
 
@@ -84,8 +83,6 @@ class SubscribeView(View):
         except ValidationError as error:
             form.add_error(None, error)
             return render(request, self.template_name, {"form": form}, status=400)
-        if result.send_failed:
-            return render(request, "newsletter/send_failed.html", status=503)
         # The same page whatever the address's state: it must not tell anyone who subscribes.
         return render(request, "newsletter/check_inbox.html", {"email": result.subscriber.email})
 

@@ -30,6 +30,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    # Browsers and crawlers ask for /favicon.ico whatever the page says; answer, don't 404.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", include(members_section)),
     # /search/ is cached like the list it extends (PublicationListView's query parameters).
     path("search/", views.SearchView.as_view(), name="search"),

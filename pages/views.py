@@ -7,16 +7,23 @@ from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
-from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, JsonResponse, QueryDict
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
+from forumasia import health
 from forumasia.cache import AnonymousPageCacheMixin, cache_anonymous_page
 from forumasia.forms import PageForm
 from forumasia.sanitise import clean_html
@@ -214,15 +221,12 @@ def flatpage(request, url):
 
 
 @require_GET
+@never_cache
 def healthz(request):
-    """200 when the database answers, 503 otherwise: what a load balancer needs to know."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
+    """200 while this host can serve (database, cache, storage), 503 otherwise: what a load
+    balancer needs to know; plus how far behind the task queue is (forumasia/health.py)."""
+    healthy, body = health.report()
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 @require_GET
@@ -237,3 +241,9 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

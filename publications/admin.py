@@ -17,7 +17,7 @@ from taggit.models import Tag, TaggedItem
 from forumasia.admin_filters import UsedRelatedFieldListFilter
 from forumasia.history_admin import HistoryAdminMixin
 
-from . import services
+from . import tasks
 from .admin_signatures import SignatoryFilter, SignatureInline
 from .admin_translations import TranslationAdminMixin
 from .admin_workflow import StatusFilter, WorkflowAdminMixin, WorkflowForm
@@ -272,11 +272,12 @@ class PublicationAdmin(
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         publication = form.instance
-        # Renditions are written here, in the upload path, once per new image.
+        # Renditions are made by a task (publications/tasks.py), once per new image: the save
+        # does not wait for Pillow; the page shows the image once they are there.
         if "featured_image" in form.changed_data or (
             publication.featured_image and not publication.featured_image_renditions
         ):
-            services.refresh_featured_renditions(publication)
+            tasks.make_featured_renditions.enqueue(publication.pk)
         for formset in formsets:
             if formset.model is not GalleryImage:
                 continue
@@ -285,4 +286,4 @@ class PublicationAdmin(
                 if not image.pk or inline_form in formset.deleted_forms:
                     continue
                 if "image" in inline_form.changed_data or not image.renditions:
-                    services.refresh_gallery_renditions(image)
+                    tasks.make_gallery_renditions.enqueue(image.pk)

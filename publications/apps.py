@@ -47,8 +47,16 @@ class PublicationsConfig(AppConfig):
     def ready(self):
         from forumasia import history
         from forumasia.cache import register_next_change, register_public_content
+        from forumasia.media import serve_extensions
 
-        from .models import Attachment, GalleryImage, PartnerOrganisation, Publication, Signature
+        from .models import (
+            ATTACHMENT_EXTENSIONS,
+            Attachment,
+            GalleryImage,
+            PartnerOrganisation,
+            Publication,
+            Signature,
+        )
 
         register_public_content(
             Publication,
@@ -72,6 +80,8 @@ class PublicationsConfig(AppConfig):
             follow=("signatures", "attachments", "gallery_images", "tag_links"),
             exclude=("search_vector", "tags", "signatories"),
         )
+        # Attachments are public files too, where the app serves uploads itself.
+        serve_extensions(*ATTACHMENT_EXTENSIONS)
 
         m2m_changed.connect(
             refresh_vector_after_m2m,

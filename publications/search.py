@@ -144,6 +144,27 @@ def refresh_search_vectors(publications):
     return publications.update(search_vector=vector_expression())
 
 
+REBUILD_BATCH_SIZE = 5000
+
+
+def rebuild_search_index(*, batch_size: int = REBUILD_BATCH_SIZE) -> int:
+    """Rewrite the vector of every publication, `batch_size` rows by primary key per UPDATE;
+    return how many (0 on SQLite, which has no vectors)."""
+    from .models import Publication  # models import this module
+
+    if not is_postgres():
+        return 0
+    batch_size = batch_size if batch_size >= 1 else REBUILD_BATCH_SIZE
+    ids = Publication.objects.order_by("pk").values_list("pk", flat=True)
+    total = last = 0
+    while batch := list(ids.filter(pk__gt=last)[:batch_size]):
+        total += refresh_search_vectors(
+            Publication.objects.filter(pk__gte=batch[0], pk__lte=batch[-1])
+        )
+        last = batch[-1]
+    return total
+
+
 # --- searching ---------------------------------------------------------------------------------
 
 

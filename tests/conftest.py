@@ -56,8 +56,18 @@ def suite_clock():
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    """Uploads go to a fresh temporary folder, never the developer's media/."""
+    """Uploads go to a fresh temporary folder, never the developer's media/; private files
+    (exports waiting for staff) to another one, never the developer's private/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
+    private = settings.STORAGES["private"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            **private,
+            "OPTIONS": {**private["OPTIONS"], "location": settings.PRIVATE_ROOT},
+        },
+    }
     return settings.MEDIA_ROOT
 
 
@@ -93,3 +103,56 @@ def network(db):
     member("Cambodian League", "KH", acronym="LICADHO", city="Phnom Penh")
     member("Thai Lawyers for Rights", "TH", city="Bangkok")
     member("Gone Away Centre", "TH", is_active=False)
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """moto's S3 server on a free loopback port, for the whole run (tests/s3.py)."""
+    from tests.s3 import S3Server
+
+    server = S3Server(tmp_path_factory.mktemp("moto") / "moto.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(settings, s3_server):
+    """A fresh bucket on the S3 server, and the site's uploads switched to it."""
+    from tests.s3 import use_bucket
+
+    bucket = s3_server.create_bucket()
+    use_bucket(settings, s3_server, bucket)
+    return bucket
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """Static files collected once (production settings), as every install does before it
+    serves; for tests that run the site in processes of its own."""
+    from tests.integration.hosts import manage, site_environment
+
+    root = tmp_path_factory.mktemp("static")
+    manage(site_environment(STATIC_ROOT=str(root)), "collectstatic", "--noinput", "-v", "0")
+    return root
+
+
+DATA_MIGRATIONS = [
+    ("members.migrations.0002_load_asian_countries", "load_countries"),
+    ("publications.migrations.0002_editors_group", "create_editors"),
+    ("publications.migrations.0007_publishers_group_and_editorial_permissions", "set_up_groups"),
+    ("publications.migrations.0008_partner_organisations", "editors_manage_partners"),
+    ("newsletter.migrations.0002_communications_staff_group", "create_group"),
+    ("forumasia.migrations.0001_editorial_pages", "create_pages"),
+]
+
+
+@pytest.fixture
+def migration_data(transactional_db):
+    """What the data migrations made (countries, groups, editorial pages), put back with the
+    migrations' own idempotent functions: a transactional test's flush empties every table."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function in DATA_MIGRATIONS:
+        getattr(import_module(module), function)(apps, None)

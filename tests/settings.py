@@ -1,7 +1,7 @@
 """The test profile: the real settings module, read with a test environment.
 
 Only what a test run needs differs: a throwaway secret, no HTTPS redirect or secure-only
-cookies (the live server speaks plain HTTP), a fast password hasher.
+cookies (the live server speaks plain HTTP), a fast password hasher, tasks run in-process.
 """
 
 import os
@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+# Tasks run at once, in the test's process (the database queue has tests of its own).
+os.environ.setdefault("DJANGO_TASKS_BACKEND", "immediate")
 
 from forumasia.settings import *  # noqa: E402,F403
 

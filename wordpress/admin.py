@@ -1,6 +1,6 @@
 """The WordPress import in the admin, for superusers only: upload an export, read the dry
-run's report, then import it (or discard it). Each step is one call to a function of
-wordpress/services.py that takes the run's id, so it can move onto the task queue."""
+run's report, then import it (or discard it). The dry run and the import run as tasks
+(wordpress/tasks.py); the run's page refreshes itself until the report is there."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -13,7 +13,11 @@ from django.views.decorators.http import require_POST
 from .forms import ExportUploadForm
 from .models import ImportRun
 from .report import Report
-from .services import discard_run, import_run, upload_export
+from .services import discard_run, start_import, upload_export
+
+# How often the page of a run being checked or imported reloads itself (a meta refresh: no
+# script, so the admin's Content-Security-Policy is untouched).
+REFRESH_SECONDS = 3
 
 
 @admin.register(ImportRun)
@@ -82,19 +86,28 @@ class ImportRunAdmin(admin.ModelAdmin):
             "report": report,
             "report_lines": report.lines() if report else [],
             "can_import": run.state == ImportRun.State.CHECKED and bool(run.stored_name),
+            "working": run.state in ImportRun.WORKING,
+            "refresh_seconds": REFRESH_SECONDS,
         }
         return TemplateResponse(request, "admin/wordpress/importrun/run.html", context)
 
     def import_view(self, request, pk):
         self._check(request)
         run = get_object_or_404(ImportRun, pk=pk)
-        if run.state != ImportRun.State.CHECKED or not run.stored_name:
-            messages.error(request, "This export cannot be imported any more: upload it again.")
+        if not start_import(run.pk):
+            messages.error(
+                request,
+                "This export cannot be imported now: it is being imported already, or it has "
+                "been imported or discarded (upload it again).",
+            )
             return redirect("admin:wordpress_importrun_change", run.pk)
-        import_run(run.pk)
         run.refresh_from_db()
         if run.state == ImportRun.State.IMPORTED:
             messages.success(request, "Imported. The uploaded export has been deleted.")
+        elif run.state == ImportRun.State.IMPORTING:
+            messages.info(
+                request, "The import has started. This page shows its report when it is done."
+            )
         else:
             messages.error(request, run.error)
         return redirect("admin:wordpress_importrun_change", run.pk)

@@ -96,20 +96,26 @@ class ImportedMedia(models.Model):
 
 
 class ImportRun(models.Model):
-    """An export uploaded in the admin: checked by a dry run, then imported (or discarded).
+    """An export uploaded in the admin: checked by a dry run, then imported (or discarded);
+    both run as tasks, outside the request.
 
     The uploaded file lives in private storage (wordpress/uploads.py), never under MEDIA_URL,
     and is deleted once the import has run or the upload is discarded."""
 
     class State(models.TextChoices):
+        CHECKING = "checking", "Being checked by a dry run"
         CHECKED = "checked", "Checked by a dry run"
+        IMPORTING = "importing", "Being imported"
         IMPORTED = "imported", "Imported"
         FAILED = "failed", "Failed"
         DISCARDED = "discarded", "Discarded"
 
+    # Work in progress on the task queue (wordpress/tasks.py): the admin page refreshes itself.
+    WORKING = (State.CHECKING, State.IMPORTING)
+
     original_name = models.CharField(max_length=255)
     stored_name = models.CharField(max_length=255, blank=True)
-    state = models.CharField(max_length=20, choices=State.choices, default=State.CHECKED)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.CHECKING)
     error = models.TextField(blank=True)
     type_map = models.TextField(blank=True, help_text="The CSV of extra type rules, if any.")
     report = models.JSONField(default=dict, blank=True)

@@ -48,7 +48,7 @@ from .content import convert_body
 from .media import MediaLibrary, MediaProblem, site_hosts_of, uploads_path
 from .models import ImportedItem, ImportedMedia, ImportedTerm, ImportRun
 from .report import Report
-from .storage import export_storage
+from .storage import EXPORTS_FOLDER, export_storage
 
 logger = logging.getLogger(__name__)
 
@@ -749,21 +749,36 @@ def import_export(
 
 
 # --- Imports started in the admin -------------------------------------------------------------
-# Each step takes the run's id and nothing else, so it can be handed to the task queue as is.
+# Each step takes the run's id and nothing else: the task queue runs them (wordpress/tasks.py).
 
 
 def upload_export(*, upload, type_map_text="", user=None) -> ImportRun:
-    """Keep an uploaded export in private storage and check it with a dry run."""
-    stored_name = export_storage().save("export.xml", upload)
+    """Keep an uploaded export in private storage and queue its dry run."""
+    from .tasks import check_export
+
+    stored_name = export_storage().save(f"{EXPORTS_FOLDER}/export.xml", upload)
     run = ImportRun.objects.create(
         original_name=Path(upload.name).name[:255],
         stored_name=stored_name,
         type_map=type_map_text,
         uploaded_by=user,
     )
-    check_run(run.pk)
+    check_export.enqueue(run.pk)
     run.refresh_from_db()
     return run
+
+
+def start_import(run_id: int) -> bool:
+    """Queue the import of a checked export; False when it is not (or no longer) importable,
+    e.g. a second click while the first import is already queued."""
+    from .tasks import import_export
+
+    started = ImportRun.objects.filter(
+        pk=run_id, state=ImportRun.State.CHECKED, stored_name__gt=""
+    ).update(state=ImportRun.State.IMPORTING)
+    if started:
+        import_export.enqueue(run_id)
+    return bool(started)
 
 
 def _run_import(run, *, dry_run):
@@ -790,12 +805,20 @@ def check_run(run_id: int) -> None:
     """The dry run of an uploaded export: its report, or the one-line reason it cannot be
     imported (the upload is then deleted at once)."""
     run = ImportRun.objects.get(pk=run_id)
+    if run.state != ImportRun.State.CHECKING:
+        return
     try:
         report, report_csv = _run_import(run, dry_run=True)
     except wxr.WXRError as exc:
         _forget_export(run)
         run.state, run.error = ImportRun.State.FAILED, str(exc)
+    except Exception as exc:
+        # Recorded on the run, or the admin page would wait for it for ever.
+        logger.exception("WordPress dry run %s failed", run.pk)
+        _forget_export(run)
+        run.state, run.error = ImportRun.State.FAILED, f"The check failed: {exc}"
     else:
+        run.state = ImportRun.State.CHECKED
         run.report, run.report_csv = report.as_dict(), report_csv
     run.save()
 
@@ -803,7 +826,7 @@ def check_run(run_id: int) -> None:
 def import_run(run_id: int) -> None:
     """Import a checked export for real, then delete the uploaded file."""
     run = ImportRun.objects.get(pk=run_id)
-    if run.state != ImportRun.State.CHECKED or not run.stored_name:
+    if run.state != ImportRun.State.IMPORTING or not run.stored_name:
         return
     try:
         report, report_csv = _run_import(run, dry_run=False)

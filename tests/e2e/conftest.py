@@ -2,7 +2,7 @@
 
 Every module marks itself `django_db(transaction=True)`: the live server needs committed data.
 The flush after each such test also empties what data migrations created; `migration_data`
-puts it back with the migrations' own (idempotent) functions.
+(tests/conftest.py) puts it back with the migrations' own (idempotent) functions.
 
 No browser is ever downloaded: we point Playwright at the system `chromium`. Without one the
 journeys skip with a reason, unless REQUIRE_BROWSER=1 (CI), when a missing browser fails.
@@ -10,7 +10,6 @@ journeys skip with a reason, unless REQUIRE_BROWSER=1 (CI), when a missing brows
 
 import os
 import shutil
-from importlib import import_module
 from urllib.parse import urlsplit
 
 import pytest
@@ -28,16 +27,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     # Stops Chromium's own background look-ups of Google hosts; the site must make none.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
-
-
-DATA_MIGRATIONS = [
-    ("members.migrations.0002_load_asian_countries", "load_countries"),
-    ("publications.migrations.0002_editors_group", "create_editors"),
-    ("publications.migrations.0007_publishers_group_and_editorial_permissions", "set_up_groups"),
-    ("publications.migrations.0008_partner_organisations", "editors_manage_partners"),
-    ("newsletter.migrations.0002_communications_staff_group", "create_group"),
-    ("forumasia.migrations.0001_editorial_pages", "create_pages"),
 ]
 
 
@@ -60,13 +49,17 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def third_party_requests(page, live_server):
-    """Every request the page makes to a host other than the live server."""
-    ours = urlsplit(live_server.url).netloc
+    """Every request the page makes to a host other than the live server and the configured
+    media origin (object storage or its CDN: the site's own files, on another host)."""
+    from django.conf import settings
+
+    site = urlsplit(live_server.url).netloc
     seen = []
 
     def record(request):
         parts = urlsplit(request.url)
-        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != ours:
+        ours = {site, urlsplit(settings.MEDIA_ORIGIN).netloc} - {""}
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc not in ours:
             seen.append(request.url)
 
     page.on("request", record)
@@ -92,11 +85,8 @@ def screenshot(page, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def migration_data(transactional_db):
-    from django.apps import apps
-
-    for module, function in DATA_MIGRATIONS:
-        getattr(import_module(module), function)(apps, None)
+def _migration_data(migration_data):
+    """Every journey starts with what the data migrations made (tests/conftest.py)."""
 
 
 @pytest.fixture
@@ -113,19 +103,28 @@ def csp_violations(page):
 
 
 @pytest.fixture(autouse=True)
-def serve_media(request, media_root):
-    """Uploaded files, served to the browser from the test's MEDIA_ROOT (in production a web
-    server or object storage serves them; the live server does not)."""
-    if "page" not in request.fixturenames:
-        return
-    page = request.getfixturevalue("page")
-    live_server = request.getfixturevalue("live_server")
+def serve_media(settings, media_root):
+    """Uploaded files, served to the browser from the test's MEDIA_ROOT by the app itself
+    (DJANGO_SERVE_MEDIA, forumasia/media.py), as on a small install without a web server for
+    /media/; the live server would serve nothing there otherwise."""
+    settings.SERVE_MEDIA = True
 
-    def fulfil(route):
-        path = media_root / route.request.url.split("/media/", 1)[1].split("?")[0]
-        if path.is_file():
-            route.fulfill(path=str(path))
-        else:
-            route.fulfill(status=404)
 
-    page.route(f"{live_server.url}/media/**", fulfil)
+@pytest.fixture
+def editor_page(page, live_server):
+    """An editor logged in, on a new publication with some body text."""
+    from tests.e2e.editor_session import open_new_publication
+
+    return open_new_publication(
+        page, live_server, "The network calls for the release of the defenders."
+    )
+
+
+@pytest.fixture
+def publisher_page(page, live_server):
+    """A publisher logged in, on a new publication with some body text."""
+    from tests.e2e.editor_session import open_new_publication
+
+    return open_new_publication(
+        page, live_server, "The network calls for the release of the defenders.", "Publishers"
+    )

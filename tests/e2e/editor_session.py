@@ -45,9 +45,9 @@ LISTEN = """() => {
 }"""
 
 
-def log_in_as_editor(page, live_server):
+def log_in_as_editor(page, live_server, group="Editors"):
     editor = UserFactory(username="editor", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name=group))
     page.goto(live_server.url + "/admin/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", PASSWORD)
@@ -65,9 +65,9 @@ def wait_for_editor(page, field="id_body"):
     )
 
 
-def open_new_publication(page, live_server, text):
-    """A logged-in editor on the add form, `text` typed into the body."""
-    log_in_as_editor(page, live_server)
+def open_new_publication(page, live_server, text, group="Editors"):
+    """A logged-in member of `group` on the add form, `text` typed into the body."""
+    log_in_as_editor(page, live_server, group)
     page.goto(live_server.url + "/admin/publications/publication/add/")
     wait_for_editor(page)
     page.frame_locator("iframe.cke_wysiwyg_frame").locator("body").click()

@@ -16,7 +16,6 @@ from publications.models import Publication
 from tests.e2e.editor_session import (
     GPS_IFD,
     SEND_FILE,
-    open_new_publication,
     photo_with_gps,
     wait_for_uploaded_images,
 )
@@ -86,13 +85,6 @@ def uploads(page):
 
     page.on("response", record)
     return seen
-
-
-@pytest.fixture
-def editor_page(page, live_server):
-    return open_new_publication(
-        page, live_server, "The network calls for the release of the defenders."
-    )
 
 
 def body_images(page):

@@ -12,7 +12,7 @@ PRODUCTION_KEY = "a9Zq-" + "".join(chr(48 + i % 75) for i in range(60))
 
 
 # Variables the settings read that the developer's own shell may have set.
-SETTINGS_VARIABLES = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "NEWSLETTER_")
+SETTINGS_VARIABLES = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "NEWSLETTER_", "AWS_", "MEDIA_ROOT")
 
 
 def run_settings(printed="s.DEBUG, s.SECURE_SSL_REDIRECT", **env):

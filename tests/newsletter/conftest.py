@@ -94,3 +94,16 @@ def waiting_signup(monthly):
         return Subscriber.objects.get(pk=subscriber.pk)
 
     return make
+
+
+@pytest.fixture
+def comms(client):
+    """A member of the Communications staff group made by the data migration, logged in."""
+    from django.contrib.auth.models import Group
+
+    from tests.factories import StaffUserFactory
+
+    user = StaffUserFactory(username="comms")
+    user.groups.add(Group.objects.get(name="Communications staff"))
+    client.force_login(user)
+    return user

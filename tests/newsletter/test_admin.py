@@ -31,15 +31,6 @@ def export_url(fmt="csv", query=""):
 
 
 @pytest.fixture
-def comms(client):
-    """A member of the Communications staff group made by the data migration, logged in."""
-    user = StaffUserFactory(username="comms")
-    user.groups.add(Group.objects.get(name="Communications staff"))
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def editor(client):
     """Staff without newsletter permissions (a publications editor), logged in."""
     user = StaffUserFactory(username="editor")

@@ -167,18 +167,11 @@ def test_the_command_writes_the_same_bytes_the_admin_downloads(
     assert emails(downloaded.decode("utf-8")) == ["a@example.org", "b@example.org", "c@example.org"]
 
 
-def test_resend_confirmations_command_reports_what_it_sent(waiting_signup, mailoutbox):
+def test_resend_confirmations_command_reports_what_it_queued(waiting_signup, mailoutbox):
     waiting_signup(requested_ago=timedelta(hours=30))
     out = io.StringIO()
 
     call_command("resend_confirmations", "--older-than", "24", stdout=out)
 
-    assert "Sent 1 confirmation reminder(s); 0 failed." in out.getvalue()
-    assert len(mailoutbox) == 1
-
-
-def test_resend_confirmations_command_fails_loudly_when_mail_is_down(waiting_signup, smtp_down):
-    waiting_signup(requested_ago=timedelta(hours=30))
-
-    with pytest.raises(CommandError, match="could not be sent"):
-        call_command("resend_confirmations", stdout=io.StringIO())
+    assert "Queued 1 confirmation reminder(s)." in out.getvalue()
+    assert len(mailoutbox) == 1  # the immediate task backend of the tests sends it at once

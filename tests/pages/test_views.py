@@ -280,11 +280,18 @@ def test_unknown_member_or_country_gets_the_404_page(client, url):
 # --- health and robots ----------------------------------------------------------------------------
 
 
-def test_healthz_reports_ok_when_the_database_answers(client):
+def test_healthz_reports_ok_with_each_part_and_the_task_queue(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert json.loads(response.content) == {"status": "ok"}
+    assert json.loads(response.content) == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "storage": "ok",
+        "tasks": {"backend": "immediate", "waiting": 0, "oldest_waiting_seconds": 0, "late": False},
+    }
+    assert "no-cache" in response["Cache-Control"]  # a load balancer must see every change
 
 
 def test_healthz_reports_503_when_the_database_is_down(client, monkeypatch):
@@ -299,6 +306,23 @@ def test_healthz_reports_503_when_the_database_is_down(client, monkeypatch):
 
     assert response.status_code == 503
     assert json.loads(response.content)["status"] == "unavailable"
+    assert json.loads(response.content)["database"] == "down"
+
+
+def test_healthz_reports_503_when_the_cache_is_down(client, settings):
+    from tests.s3 import free_port
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        }
+    }
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert json.loads(response.content)["cache"] == "down"
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_admin(client):
@@ -388,3 +412,10 @@ def test_editors_keep_old_urls_alive_with_redirects(client):
 
     assert response.status_code == 301
     assert response["Location"] == "/statements/"
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")

@@ -363,8 +363,8 @@ def export_file(tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def private_exports(settings, tmp_path):
-    """Uploaded exports go to a fresh private folder, never the developer's."""
-    settings.WORDPRESS_EXPORTS_DIR = tmp_path / "private-exports"
+def private_exports(settings, media_root):
+    """Uploaded exports go to the test's private folder (tests/conftest.py), never the
+    developer's; the folder they are kept in."""
     settings.WORDPRESS_MEDIA_DIR = ""
-    return settings.WORDPRESS_EXPORTS_DIR
+    return settings.PRIVATE_ROOT / "wordpress-exports"

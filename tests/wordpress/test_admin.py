@@ -65,7 +65,7 @@ def test_import_writes_the_content_and_deletes_the_upload(superuser_client, priv
     csv_response = superuser_client.get(f"/admin/wordpress/importrun/{run.pk}/report.csv")
     assert b"redirect,101," in csv_response.content
     again = superuser_client.post(f"/admin/wordpress/importrun/{run.pk}/import/", follow=True)
-    assert "cannot be imported any more" in again.content.decode()
+    assert "cannot be imported now" in again.content.decode()
     assert Publication.objects.count() == 9
 
 

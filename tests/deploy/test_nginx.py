@@ -1,0 +1,246 @@
+"""deploy/nginx/forumasia.conf, run by a real nginx on loopback in front of a stand-in app:
+TLS and HSTS, the forwarded headers the app trusts, static files and media (only the kinds the
+site stores, never private files or listings), gzip, the cache that honours the app's
+Cache-Control and stays out of the way of logged-in staff, and the request size limit.
+
+The site file is used as shipped; only addresses, ports and paths are swapped for the test's.
+"""
+
+import gzip
+import http.client
+import json
+import os
+import shutil
+import ssl
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.s3 import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+if NGINX is None and os.environ.get("CI") == "true":
+    pytest.fail("CI needs nginx (apt-get install nginx-light)", pytrace=False)
+pytestmark = pytest.mark.skipif(NGINX is None, reason="no nginx (apt-get install nginx-light)")
+
+
+class StandInApp(BaseHTTPRequestHandler):
+    """Answers like the app: public pages with a max-age, staff pages private; echoes what it
+    was sent, and counts the requests that reached it."""
+
+    hits = {}
+
+    def do_GET(self):  # noqa: N802 - the http.server API
+        StandInApp.hits[self.path] = StandInApp.hits.get(self.path, 0) + 1
+        body = json.dumps(
+            {
+                "path": self.path,
+                "hits": StandInApp.hits[self.path],
+                "host": self.headers.get("Host"),
+                "forwarded_proto": self.headers.get("X-Forwarded-Proto"),
+                "forwarded_for": self.headers.get("X-Forwarded-For"),
+                "padding": "x" * 2000,
+            }
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header(
+            "Cache-Control",
+            "public, max-age=60" if self.path.startswith("/public") else "private, no-cache",
+        )
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self):  # noqa: N802
+        length = int(self.headers.get("Content-Length", 0))
+        self.rfile.read(length)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """nginx with the shipped site config; yields a function making HTTPS requests to it."""
+    tmp = tmp_path_factory.mktemp("nginx")
+    app = ThreadingHTTPServer(("127.0.0.1", 0), StandInApp)
+    threading.Thread(target=app.serve_forever, daemon=True).start()
+    http_port, https_port = free_port(), free_port()
+
+    media, static = tmp / "media", tmp / "static"
+    (media / "publications" / "images").mkdir(parents=True)
+    (media / "publications" / "images" / "photo.jpg").write_bytes(b"\xff\xd8\xff" + b"j" * 500)
+    (media / "uploads").mkdir()
+    (media / "uploads" / "page.html").write_text("<script>alert(1)</script>")
+    (media / "uploads" / ".hidden.jpg").write_bytes(b"\xff\xd8\xff")
+    (media / "private").mkdir()
+    (media / "private" / "subscribers.pdf").write_bytes(b"%PDF-1.7 secret")
+    (static / "css").mkdir(parents=True)
+    (static / "css" / "site.0123abcd.css").write_text("body { color: #222; }\n" * 200)
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=forum-asia.example", "-keyout", str(tmp / "key.pem")]
+        + ["-out", str(tmp / "cert.pem")],
+        check=True,
+        capture_output=True,
+    )
+
+    snippet = (ROOT / "deploy" / "nginx" / "forumasia-proxy.conf").read_text()
+    (tmp / "proxy.conf").write_text(snippet)
+    config = (ROOT / "deploy" / "nginx" / "forumasia.conf").read_text()
+    for shipped, here in [
+        ("server 127.0.0.1:8000", f"server 127.0.0.1:{app.server_port}"),
+        ("listen 80;", f"listen 127.0.0.1:{http_port};"),
+        ("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"),
+        ("/var/cache/nginx/forumasia", str(tmp / "cache")),
+        ("/etc/letsencrypt/live/forum-asia.example/fullchain.pem", str(tmp / "cert.pem")),
+        ("/etc/letsencrypt/live/forum-asia.example/privkey.pem", str(tmp / "key.pem")),
+        ("/etc/nginx/snippets/forumasia-proxy.conf", str(tmp / "proxy.conf")),
+        ("/srv/forumasia/app/staticfiles/", f"{static}/"),
+        ("/srv/forumasia/media/", f"{media}/"),
+    ]:
+        assert shipped in config, shipped
+        config = config.replace(shipped, here)
+    config = "\n".join(line for line in config.splitlines() if "listen [::]" not in line)
+    (tmp / "site.conf").write_text(config)
+    (tmp / "nginx.conf").write_text(
+        f"""
+user root;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {tmp}/site.conf;
+}}
+"""
+    )
+    checked = subprocess.run(
+        [NGINX, "-t", "-p", str(tmp), "-c", str(tmp / "nginx.conf")],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stderr
+    server = subprocess.Popen(
+        [NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
+        stderr=subprocess.PIPE,
+    )
+    context = ssl.create_default_context(cafile=str(tmp / "cert.pem"))
+    context.check_hostname = False
+
+    def request(path, method="GET", headers=None, body=None, tls=True):
+        if tls:
+            connection = http.client.HTTPSConnection(
+                "127.0.0.1", https_port, context=context, timeout=10
+            )
+        else:
+            connection = http.client.HTTPConnection("127.0.0.1", http_port, timeout=10)
+        connection.request(
+            method, path, body=body, headers={"Host": "forum-asia.example", **(headers or {})}
+        )
+        response = connection.getresponse()
+        response.data = response.read()
+        connection.close()
+        return response
+
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            request("/static/css/site.0123abcd.css")
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise
+            time.sleep(0.1)
+    yield request
+    server.terminate()
+    server.wait(timeout=10)
+    app.shutdown()
+
+
+def test_plain_http_is_sent_to_https(site):
+    response = site("/publications/?page=2", tls=False)
+
+    assert response.status == 301
+    assert response.getheader("Location") == "https://forum-asia.example/publications/?page=2"
+
+
+def test_the_app_is_told_the_scheme_and_the_visitors_address(site):
+    response = site("/members/")
+
+    sent = json.loads(response.data)
+    assert sent["forwarded_proto"] == "https"
+    assert sent["forwarded_for"] == "127.0.0.1"  # one address: DJANGO_TRUSTED_PROXIES=1
+    assert sent["host"] == "forum-asia.example"
+
+
+def test_an_uploaded_image_is_served_from_disk_with_its_type_and_security_headers(site):
+    response = site("/media/publications/images/photo.jpg")
+
+    assert response.status == 200
+    assert response.getheader("Content-Type") == "image/jpeg"
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert response.getheader("Strict-Transport-Security").startswith("max-age=31536000")
+    assert response.data.startswith(b"\xff\xd8\xff")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/",
+        "/media/uploads/",
+        "/media/uploads/page.html",
+        "/media/uploads/.hidden.jpg",
+        "/media/private/subscribers.pdf",
+        "/media/publications/../private/subscribers.pdf",
+    ],
+)
+def test_listings_hidden_and_private_files_and_odd_types_are_not_served(site, path):
+    response = site(path)
+
+    assert response.status in (400, 404)
+    assert b"alert(1)" not in response.data and b"secret" not in response.data
+
+
+def test_static_files_are_served_compressed_for_a_year(site):
+    response = site("/static/css/site.0123abcd.css", headers={"Accept-Encoding": "gzip"})
+
+    assert response.status == 200
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert gzip.decompress(response.data).startswith(b"body { color: #222; }")
+    assert "immutable" in response.getheader("Cache-Control")
+
+
+def test_public_pages_are_cached_for_their_max_age_and_private_ones_never(site):
+    first, second = site("/public-page/"), site("/public-page/")
+    assert json.loads(first.data)["hits"] == json.loads(second.data)["hits"] == 1
+    assert second.getheader("X-Cache-Status") == "HIT"
+
+    staff = site("/public-page/", headers={"Cookie": "sessionid=abc"})
+    assert json.loads(staff.data)["hits"] == 2  # staff always reach the app
+
+    private = [json.loads(site("/admin/").data)["hits"] for _ in range(2)]
+    assert private == [1, 2]
+
+
+def test_an_oversized_request_is_refused_before_it_reaches_the_app(site):
+    response = site("/newsletter/", method="POST", body=b"x" * (26 * 1024 * 1024))
+
+    assert response.status == 413
