@@ -5,6 +5,7 @@ The bucket is on moto's S3 server on loopback (tests/s3.py), reached over HTTP b
 django-storages exactly as AWS S3 or MinIO would be; nothing of boto3 is mocked.
 """
 
+import ast
 import io
 import urllib.error
 import urllib.request
@@ -266,3 +267,32 @@ def test_an_incomplete_storage_configuration_refuses_to_start(environment, messa
 
 def test_the_test_run_itself_keeps_uploads_on_local_disk():
     assert not settings.MEDIA_ORIGIN and settings.MEDIA_URL == "/media/"
+
+
+APPS = ("forumasia", "members", "newsletter", "pages", "publications", "wordpress")
+# Settings define the folders; the root URLconf serves MEDIA_ROOT with debug on only.
+MAY_NAME_THE_FOLDERS = {"forumasia/settings.py", "forumasia/urls.py"}
+
+
+def test_no_code_reaches_stored_files_but_through_the_storage_api():
+    """MEDIA_ROOT and PRIVATE_ROOT are disk folders that a bucket does not have, and a
+    storage's or a file's `.path` raises on S3: code using either works on one box and breaks
+    on two. Every module of every app is read (migrations and tests aside)."""
+    root = settings.BASE_DIR
+    found = []
+    for app in APPS:
+        for module in sorted((root / app).rglob("*.py")):
+            name = str(module.relative_to(root))
+            if "/migrations/" in name or name in MAY_NAME_THE_FOLDERS:
+                continue
+            for node in ast.walk(ast.parse(module.read_text())):
+                if isinstance(node, ast.Attribute | ast.Name):
+                    word = node.attr if isinstance(node, ast.Attribute) else node.id
+                    if word in {"MEDIA_ROOT", "PRIVATE_ROOT"}:
+                        found.append(f"{name}:{node.lineno} {word}")
+                if isinstance(node, ast.Attribute) and node.attr == "path":
+                    owner = ast.unparse(node.value)
+                    if owner.endswith(("storage", "file", "image", "attachment", "logo")):
+                        found.append(f"{name}:{node.lineno} {owner}.path")
+
+    assert found == []
