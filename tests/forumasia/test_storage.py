@@ -269,6 +269,41 @@ def test_the_test_run_itself_keeps_uploads_on_local_disk():
     assert not settings.MEDIA_ORIGIN and settings.MEDIA_URL == "/media/"
 
 
+def test_a_member_logo_uploaded_in_the_admin_lands_in_the_bucket_stripped(
+    client, s3_server, s3_bucket
+):
+    from django.contrib.auth.models import Permission
+
+    from members.models import Country, MemberOrganisation
+
+    user = UserFactory(is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="members",
+            codename__in=["add_memberorganisation", "change_memberorganisation", "view_country"],
+        )
+    )
+    client.force_login(user)
+
+    response = client.post(
+        "/admin/members/memberorganisation/add/",
+        {
+            "name": "Dili Justice Network",
+            "slug": "dili-justice-network",
+            "is_active": "on",
+            "country": Country.objects.get(code="TL").pk,
+            "website": "https://djn.example.org/",
+            "logo": jpeg("logo.jpg"),
+        },
+    )
+
+    assert response.status_code == 302
+    member = MemberOrganisation.objects.get(slug="dili-justice-network")
+    assert f"media/{member.logo.name}" in s3_server.keys(s3_bucket)
+    assert member.logo.url.startswith(f"{s3_server.endpoint}/{s3_bucket}/media/")
+    assert has_no_metadata(fetch(member.logo.url))
+
+
 APPS = ("forumasia", "members", "newsletter", "pages", "publications", "wordpress")
 # Settings define the folders; the root URLconf serves MEDIA_ROOT with debug on only.
 MAY_NAME_THE_FOLDERS = {"forumasia/settings.py", "forumasia/urls.py"}
