@@ -7,6 +7,7 @@ or altered; they carry only a subscriber id and a keyed digest, never the addres
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -29,8 +30,8 @@ class TokenExpired(TokenInvalid):
         self.digest = digest
 
 
-def _address_digest(email):
-    return salted_hmac(MANAGE_SALT, email.lower()).hexdigest()[:16]
+def _address_digest(email, secret=None):
+    return salted_hmac(MANAGE_SALT, email.lower(), secret=secret).hexdigest()[:16]
 
 
 def confirmation_token(signup_request):
@@ -78,4 +79,9 @@ def read_manage_token(token, *, max_age):
 
 
 def digest_matches(subscriber, digest):
-    return constant_time_compare(_address_digest(subscriber.email), digest)
+    # A link mailed before a key rotation carries a digest made with a key now among the
+    # fallbacks, as its signature is (django.core.signing reads those too).
+    return any(
+        constant_time_compare(_address_digest(subscriber.email, key), digest)
+        for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    )

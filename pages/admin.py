@@ -7,7 +7,7 @@ from django.contrib.flatpages.models import FlatPage
 
 from forumasia.history_admin import HistoryAdminMixin
 from forumasia.sanitise import RichTextFormMixin, RichTextValidator
-from publications.admin import NewsroomEditorWidget
+from publications.admin import NEWSROOM_EDITOR_CSS, NEWSROOM_EDITOR_JS, NewsroomEditorWidget
 
 
 class EditorialPageForm(RichTextFormMixin, FlatpageForm):
@@ -27,14 +27,8 @@ class EditorialPageAdmin(HistoryAdminMixin, DjangoFlatPageAdmin):
     fieldsets = [(None, {"fields": ["url", "title", "content", "sites"]})]
 
     class Media:
-        # Same as the publication admin: CKEditor under the admin's CSP (no inline script).
-        js = [
-            "publications/ckeditor-csp.js",
-            "publications/ckeditor-each.js",
-            "publications/ckeditor-csrf.js",
-            "publications/ckeditor-notices.js",
-        ]
-        css = {"all": ["publications/admin.css"]}
+        js = NEWSROOM_EDITOR_JS
+        css = NEWSROOM_EDITOR_CSS
 
 
 admin.site.unregister(FlatPage)

@@ -25,6 +25,16 @@ from .forms import PublicationBodyMixin
 from .models import Attachment, GalleryImage, Publication
 from .search import RANKED_WINDOW, is_postgres
 
+# The admin's own Media for every form with a NewsroomEditorWidget: ckeditor-csp.js must run
+# before CKEditor renders, and a ModelAdmin's Media come before its widgets' media.
+NEWSROOM_EDITOR_JS = [
+    "publications/ckeditor-csp.js",
+    "publications/ckeditor-each.js",
+    "publications/ckeditor-csrf.js",
+    "publications/ckeditor-notices.js",
+]
+NEWSROOM_EDITOR_CSS = {"all": ["publications/admin.css"]}
+
 
 class NewsroomEditorWidget(CKEditorWidget):
     """CKEditor whose every image upload goes to our own validated view
@@ -222,14 +232,8 @@ class PublicationAdmin(
     ]
 
     class Media:
-        # ckeditor-csp.js must run before CKEditor renders; Media js precede widget media.
-        js = [
-            "publications/ckeditor-csp.js",
-            "publications/ckeditor-each.js",
-            "publications/ckeditor-csrf.js",
-            "publications/ckeditor-notices.js",
-        ]
-        css = {"all": ["publications/admin.css"]}
+        js = NEWSROOM_EDITOR_JS
+        css = NEWSROOM_EDITOR_CSS
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "video_url":

@@ -21,7 +21,7 @@ from forumasia.history_admin import field_value
 from forumasia.redirects import show_address
 
 from . import services
-from .models import Publication
+from .models import PartnerOrganisation, Publication
 from .services import Transition
 
 BUTTONS = {
@@ -215,6 +215,18 @@ class WorkflowAdminMixin:
             (v.field_dict for v in follow_ups["signatures"]), key=lambda s: (s["order"], s["id"])
         )
         member_model = meta.get_field("signatories").related_model
+
+        def signatory_names():
+            # Revisions made before partners existed have no partner_id.
+            member_ids = [s["member_id"] for s in signatures if s["member_id"]]
+            partner_ids = [s["partner_id"] for s in signatures if s.get("partner_id")]
+            members = dict(zip(member_ids, names(member_model, member_ids), strict=True))
+            partners = dict(zip(partner_ids, names(PartnerOrganisation, partner_ids), strict=True))
+            return [
+                members[s["member_id"]] if s["member_id"] else partners[s["partner_id"]]
+                for s in signatures
+            ]
+
         tag_model = meta.get_field("tags").related_model
         country_model = meta.get_field("countries").related_model
         rows = [
@@ -226,7 +238,7 @@ class WorkflowAdminMixin:
             ("status", state_then(values, version.revision.date_created), "text"),
             ("publish date", text("publish_at"), "text"),
             ("unpublish date", text("unpublish_at"), "text"),
-            ("signatories", names(member_model, [s["member_id"] for s in signatures]), "list"),
+            ("signatories", signatory_names(), "list"),
             ("other co-signers", text("co_signers"), "text"),
             ("countries", sorted(names(country_model, values.get("countries") or [])), "list"),
             (

@@ -107,6 +107,7 @@ def site(tmp_path_factory):
         ("/etc/nginx/snippets/forumasia-proxy.conf", str(tmp / "proxy.conf")),
         ("/srv/forumasia/app/staticfiles/", f"{static}/"),
         ("/srv/forumasia/media/", f"{media}/"),
+        ("/var/log/nginx/forumasia.access.log", str(tmp / "access.log")),
     ]:
         assert shipped in config, shipped
         config = config.replace(shipped, here)
@@ -169,6 +170,7 @@ http {{
             if time.monotonic() > deadline or server.poll() is not None:
                 raise
             time.sleep(0.1)
+    request.access_log = tmp / "access.log"
     yield request
     server.terminate()
     server.wait(timeout=10)
@@ -244,3 +246,21 @@ def test_an_oversized_request_is_refused_before_it_reaches_the_app(site):
     response = site("/newsletter/", method="POST", body=b"x" * (26 * 1024 * 1024))
 
     assert response.status == 413
+
+
+def test_the_access_log_keeps_no_address_query_or_newsletter_token(site):
+    token = "MTIz:1w9Xyz:" + "s" * 43
+    site(f"/newsletter/confirm/{token}/")
+    site("/search/?q=someone%40example.org")
+    site(f"/newsletter/manage/{token}/", tls=False)
+
+    deadline = time.monotonic() + 5
+    while "/search/" not in site.access_log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    logged = site.access_log.read_text()
+
+    assert '"GET /newsletter/confirm/[token]/"' in logged
+    assert '"GET /newsletter/manage/[token]/"' in logged
+    assert '"GET /search/"' in logged
+    assert token not in logged and "someone" not in logged
+    assert "127.0.0.1" not in logged

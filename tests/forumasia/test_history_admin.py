@@ -11,9 +11,10 @@ from django.test import Client
 from forumasia import history
 from members.models import MemberOrganisation
 from publications import services
-from publications.models import Publication
+from publications.models import Publication, Signature
 from tests.factories import (
     MemberOrganisationFactory,
+    PartnerOrganisationFactory,
     PublicationFactory,
     SuperUserFactory,
     UserFactory,
@@ -76,6 +77,30 @@ def test_two_versions_compare_word_by_word_with_everything_escaped():
     assert "<ins>police</ins>" in html
     assert "<ins>them now &lt;script&gt;.</ins>" in html  # the text, escaped; no markup
     assert "<script>" not in html.split("</head>")[1]
+
+
+def test_a_compare_names_member_and_partner_signatories_in_their_order():
+    author = publisher()
+    publication = PublicationFactory(status="draft")
+    Signature.objects.create(
+        publication=publication, partner=PartnerOrganisationFactory(name="CIVICUS"), order=0
+    )
+    Signature.objects.create(
+        publication=publication, member=MemberOrganisationFactory(name="Odhikar"), order=1
+    )
+    services.save_publication(publication=publication, user=author)
+    publication.title = "A new title"
+    services.save_publication(publication=publication, user=author)
+    older, newer = history.versions_of(publication).order_by("pk")
+
+    html = (
+        logged_in(author)
+        .get(history_url(publication) + f"compare/?from={older.pk}&to={newer.pk}")
+        .content.decode()
+    )
+
+    assert "deleted, #" not in html
+    assert html.index("CIVICUS") < html.index("Odhikar")
 
 
 @pytest.mark.parametrize("bad", ["x", "", "99999999999999999999999", "-1"])

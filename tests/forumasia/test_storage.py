@@ -5,6 +5,7 @@ The bucket is on moto's S3 server on loopback (tests/s3.py), reached over HTTP b
 django-storages exactly as AWS S3 or MinIO would be; nothing of boto3 is mocked.
 """
 
+import ast
 import io
 import urllib.error
 import urllib.request
@@ -266,3 +267,67 @@ def test_an_incomplete_storage_configuration_refuses_to_start(environment, messa
 
 def test_the_test_run_itself_keeps_uploads_on_local_disk():
     assert not settings.MEDIA_ORIGIN and settings.MEDIA_URL == "/media/"
+
+
+def test_a_member_logo_uploaded_in_the_admin_lands_in_the_bucket_stripped(
+    client, s3_server, s3_bucket
+):
+    from django.contrib.auth.models import Permission
+
+    from members.models import Country, MemberOrganisation
+
+    user = UserFactory(is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="members",
+            codename__in=["add_memberorganisation", "change_memberorganisation", "view_country"],
+        )
+    )
+    client.force_login(user)
+
+    response = client.post(
+        "/admin/members/memberorganisation/add/",
+        {
+            "name": "Dili Justice Network",
+            "slug": "dili-justice-network",
+            "is_active": "on",
+            "country": Country.objects.get(code="TL").pk,
+            "website": "https://djn.example.org/",
+            "logo": jpeg("logo.jpg"),
+        },
+    )
+
+    assert response.status_code == 302
+    member = MemberOrganisation.objects.get(slug="dili-justice-network")
+    assert f"media/{member.logo.name}" in s3_server.keys(s3_bucket)
+    assert member.logo.url.startswith(f"{s3_server.endpoint}/{s3_bucket}/media/")
+    assert has_no_metadata(fetch(member.logo.url))
+
+
+APPS = ("forumasia", "members", "newsletter", "pages", "publications", "wordpress")
+# Settings define the folders; the root URLconf serves MEDIA_ROOT with debug on only.
+MAY_NAME_THE_FOLDERS = {"forumasia/settings.py", "forumasia/urls.py"}
+
+
+def test_no_code_reaches_stored_files_but_through_the_storage_api():
+    """MEDIA_ROOT and PRIVATE_ROOT are disk folders that a bucket does not have, and a
+    storage's or a file's `.path` raises on S3: code using either works on one box and breaks
+    on two. Every module of every app is read (migrations and tests aside)."""
+    root = settings.BASE_DIR
+    found = []
+    for app in APPS:
+        for module in sorted((root / app).rglob("*.py")):
+            name = str(module.relative_to(root))
+            if "/migrations/" in name or name in MAY_NAME_THE_FOLDERS:
+                continue
+            for node in ast.walk(ast.parse(module.read_text())):
+                if isinstance(node, ast.Attribute | ast.Name):
+                    word = node.attr if isinstance(node, ast.Attribute) else node.id
+                    if word in {"MEDIA_ROOT", "PRIVATE_ROOT"}:
+                        found.append(f"{name}:{node.lineno} {word}")
+                if isinstance(node, ast.Attribute) and node.attr == "path":
+                    owner = ast.unparse(node.value)
+                    if owner.endswith(("storage", "file", "image", "attachment", "logo")):
+                        found.append(f"{name}:{node.lineno} {owner}.path")
+
+    assert found == []
