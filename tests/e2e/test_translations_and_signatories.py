@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
 from publications.models import Publication
+from tests.e2e.test_editorial_workflow import Clicks
 from tests.e2e.test_publications import PASSWORD, pick_autocomplete
 from tests.factories import (
     MemberOrganisationFactory,
@@ -42,9 +43,10 @@ def signatory_names(page):
 
 
 def test_a_translation_added_from_the_original_shows_as_one_card_with_a_language_link(
-    editor_page, live_server, csp_violations, third_party_requests, screenshot
+    editor_page, live_server, csp_violations, third_party_requests, screenshot, capsys
 ):
     page = editor_page
+    clicks = Clicks(page)
     lawyers = MemberOrganisationFactory(name="Sample Thai Lawyers", country=country("TH"))
     partner = PartnerOrganisationFactory(name="CIVICUS", website="https://www.civicus.org/")
     original = PublicationFactory(
@@ -59,7 +61,7 @@ def test_a_translation_added_from_the_original_shows_as_one_card_with_a_language
     PublicationFactory(title="Sample: an older statement")
 
     page.goto(f"{live_server.url}/admin/publications/publication/{original.pk}/change/")
-    page.get_by_role("link", name="Add translation").first.click()
+    clicks.click("a:has-text('Add translation') >> nth=0")
     page.wait_for_selector("iframe.cke_wysiwyg_frame", timeout=15_000)
 
     # Pre-filled from the original: countries, themes, image text, signatories in order.
@@ -71,9 +73,13 @@ def test_a_translation_added_from_the_original_shows_as_one_card_with_a_language
     screenshot("admin-add-translation")
 
     page.select_option("#id_language", "th")
+    clicks.count += 1  # choosing the language from its list: one choice, as one click
     page.locator("#id_title").press_sequentially("ยุติการปราบปรามนักปกป้องที่ดิน")
-    page.locator("button[value=publish]").first.click()
+    clicks.click("button[value=publish] >> nth=0")
     assert "is saved: Published" in page.locator(".messagelist").inner_text()
+    with capsys.disabled():
+        print(f"\nclicks to add a translation from the original and publish it: {clicks.count}")
+    assert clicks.count == 3
     assert csp_violations == []
 
     thai = Publication.objects.get(language="th")
