@@ -40,7 +40,7 @@ from forumasia.cache import bump_content_version
 from forumasia.images import make_renditions
 from members.models import Country
 from publications.models import Attachment, GalleryImage, Publication
-from publications.search import refresh_search_vectors
+from publications.search import refresh_search_vectors_of
 
 from . import wxr
 from .classify import CountryIndex, TypeMap, classify, language_of
@@ -67,7 +67,8 @@ STATUS_MAP = {
     "publish": (Publication.Status.PUBLISHED, "published"),
     "future": (Publication.Status.PUBLISHED, "scheduled"),
     "draft": (Publication.Status.DRAFT, "draft"),
-    "pending": (Publication.Status.DRAFT, "draft"),
+    # WordPress's "Pending Review": waiting for an editor who may publish, as In review is.
+    "pending": (Publication.Status.REVIEW, "in review"),
 }
 SKIPPED_STATUSES = {
     "private": "private on the old site",
@@ -419,7 +420,8 @@ class _Importer:
             or not publication.featured_image_renditions
         )
         publication.featured_image.name = mapped.featured.name if mapped.featured else ""
-        publication.save()
+        # Its search vector is written with all the others at the end (refresh_touched).
+        publication.save(refresh_search_vector=False)
         self._link_countries_and_tags(publication, mapped, replace=current is not None)
         if new_image and not self.dry_run:
             self._renditions(publication.featured_image.name, publication, "featured_image")
@@ -470,9 +472,9 @@ class _Importer:
         return self.tags[name]
 
     def refresh_touched(self):
-        for start in range(0, len(self.touched), 1000):
-            ids = self.touched[start : start + 1000]
-            refresh_search_vectors(Publication.objects.filter(pk__in=ids))
+        """The search vectors of every publication this run wrote, in batched UPDATEs (saves
+        skip theirs), and one bump of the page cache."""
+        refresh_search_vectors_of(self.touched)
         if self.touched:
             bump_content_version()
 
