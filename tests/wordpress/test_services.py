@@ -1,6 +1,9 @@
+import io
 import re
+import uuid
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
+from unittest import mock
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -367,9 +370,6 @@ def test_a_failure_while_writing_rolls_everything_back_and_removes_stored_files(
     assert stored_files(media_root) == []
 
 
-# --- the site after an import -----------------------------------------------------------------
-
-
 # --- search vectors: written in bulk at the end, the same as a single save writes -----------
 
 
@@ -425,6 +425,39 @@ def test_vectors_refreshed_in_batches_are_the_vectors_of_single_saves(imported):
 
     assert refresh_search_vectors_of([*expected, *expected], batch_size=2) == len(expected)
     assert dict(Publication.objects.values_list("pk", "search_vector")) == expected
+
+
+def test_an_import_forgets_cached_pages_once_not_once_per_saved_row(export_file, media_dir):
+    with mock.patch("forumasia.cache.uuid.uuid4", wraps=uuid.uuid4) as new_version:
+        import_export(export_file(), media_dir=media_dir)
+    assert new_version.call_count == 1
+
+
+def test_statements_per_post_stay_few_and_constant(
+    export_file, media_dir, django_assert_max_num_queries
+):
+    # A slug check and the INSERT per post; the link and bookkeeping rows go in batches.
+    posts = 60
+    items = [
+        {
+            "wp_id": n,
+            "title": f"[Statement] Cambodia: number {n}",
+            "name": f"number-{n}",
+            "categories": [("Cambodia", "cambodia")],
+            "tags": [("Land rights", "land-rights")],
+            "content": "Text",
+        }
+        for n in range(1, posts + 1)
+    ]
+    with django_assert_max_num_queries(2 * posts + 40):
+        import_export(export_file(items), media_dir=media_dir, csv_stream=io.StringIO())
+    assert ImportedItem.objects.count() == posts
+    assert Publication.objects.filter(countries__code="KH", tags__name="Land rights").count() == (
+        posts
+    )
+
+
+# --- the site after an import -----------------------------------------------------------------
 
 
 def public_items():
