@@ -15,9 +15,9 @@ def run_row(posts, seconds, peak_mb, label="import"):
     }
 
 
-def test_it_imports_into_a_database_of_its_own_named_after_the_bench_database():
+def test_it_imports_into_a_database_of_its_own_named_after_the_bench_database(tmp_path):
     assert wordpress_import.database_for("wpfinish_bench") == "wpfinish_bench_wp"
-    env = wordpress_import.django_env("/tmp/media", "wpfinish_bench_wp")
+    env = wordpress_import.django_env(tmp_path, "wpfinish_bench_wp")
     assert env["DATABASE_URL"].endswith("/wpfinish_bench_wp")
     assert env["DJANGO_SETTINGS_MODULE"] == "forumasia.settings"
 
