@@ -184,7 +184,7 @@ class _Importer:
         self.tags = {}
         self.touched = []
         # Rows for new items, written FLUSH_EVERY posts at a time (flush()).
-        self.pending = {"countries": [], "tags": [], "items": []}
+        self.held_rows = {"countries": [], "tags": [], "items": []}
         self.publication_type = ContentType.objects.get_for_model(Publication)
         self.site = Site.objects.get_current()
         self.local_zone = ZoneInfo(settings.TIME_ZONE)
@@ -459,11 +459,11 @@ class _Importer:
             TaggedItem.objects.filter(
                 content_type=self.publication_type, object_id=publication.pk
             ).delete()
-        self.pending["countries"].extend(
+        self.held_rows["countries"].extend(
             countries(publication=publication, country=self.countries[code])
             for code in mapped.countries
         )
-        self.pending["tags"].extend(
+        self.held_rows["tags"].extend(
             TaggedItem(content_type=self.publication_type, object_id=publication.pk, tag=tag)
             for tag in {self.tag(name).pk: self.tag(name) for name in mapped.tags}.values()
         )
@@ -473,10 +473,10 @@ class _Importer:
         """Write the link and bookkeeping rows held back (FLUSH_EVERY at a time: three INSERTs
         for hundreds of posts instead of three a post). Nothing reads them during the run; the
         end of the run flushes what is left before the search vectors and redirects."""
-        Publication.countries.through.objects.bulk_create(self.pending["countries"])
-        TaggedItem.objects.bulk_create(self.pending["tags"])
-        ImportedItem.objects.bulk_create(self.pending["items"])
-        self.pending = {"countries": [], "tags": [], "items": []}
+        Publication.countries.through.objects.bulk_create(self.held_rows["countries"])
+        TaggedItem.objects.bulk_create(self.held_rows["tags"])
+        ImportedItem.objects.bulk_create(self.held_rows["items"])
+        self.held_rows = {"countries": [], "tags": [], "items": []}
 
     def tag(self, name):
         if name not in self.tags:
@@ -593,12 +593,12 @@ class _Importer:
             "imported_at": self.now,
         }
         if record is None:
-            self.pending["items"].append(
+            self.held_rows["items"].append(
                 ImportedItem(site_url=self.site_url, wp_id=item.wp_id, **values)
             )
         else:
             ImportedItem.objects.filter(pk=record.pk).update(**values)
-        if sum(len(rows) for rows in self.pending.values()) >= FLUSH_EVERY:
+        if sum(len(rows) for rows in self.held_rows.values()) >= FLUSH_EVERY:
             self.flush()
 
     def _report_item(self, item, decision, kind, type_label, status_label, target):
