@@ -44,11 +44,14 @@ def test_the_target_is_missed_when_too_slow_or_memory_grows():
     assert wordpress_import.target(None) is None
 
 
-def test_a_quick_run_is_judged_by_its_rate():
-    quick = {"runs": [run_row(50, 0.5, 110), run_row(500, 4, 111)]}
+def test_a_quick_run_is_judged_by_its_estimate_for_ten_thousand():
+    # 5.5 s of start-up and images (the 50-post run), then 10 ms a post: 5.5 + 9,950 x 0.01 s.
+    quick = {"runs": [run_row(50, 5.5, 110), run_row(500, 10, 111)]}
     _, measured, ok = wordpress_import.target(quick)
     assert ok
-    assert "10,000 in ~80 s at that rate" in measured
+    assert "10,000 estimated at ~105 s from the two runs" in measured
+    slow = {"runs": [run_row(50, 5.5, 110), run_row(500, 12, 111)]}
+    assert not wordpress_import.target(slow)[2]
 
 
 def test_the_report_has_the_target_row_and_the_table():
