@@ -4,6 +4,8 @@ import re
 from pathlib import Path
 
 from bench.production import table as production_table
+from bench.wordpress_import import table as wordpress_table
+from bench.wordpress_import import target as wordpress_target
 
 BEGIN = "<!-- bench:begin (written by bench/run.py; edit outside these markers) -->"
 END = "<!-- bench:end -->"
@@ -260,6 +262,10 @@ def targets(results):
                 verdict(item["total_bytes"] <= 100 * 1024 and (requests is None or requests <= 10)),
             )
         )
+    wordpress = wordpress_target(results.get("wordpress"))
+    if wordpress:
+        name, measured, ok = wordpress
+        rows.append((name, measured, verdict(ok)))
     for item in results.get("admin") or []:
         rows.append(
             (
@@ -342,6 +348,10 @@ def render(results):
 ### Production: task queue and two app hosts
 
 {production_table(results)}
+
+### WordPress import (bench/wordpress_import.py)
+
+{wordpress_table(results)}
 
 ### Page weight
 

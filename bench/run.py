@@ -2,7 +2,8 @@
 
 Builds a data set in its own PostgreSQL database (`forumasia_bench` on 127.0.0.1, dropped and
 recreated), serves it with gunicorn as production would (debug off, whitenoise,
-collectstatic), measures with wrk, and writes the results into BENCHMARKS.md between the
+collectstatic), measures with wrk, times the WordPress import (bench/wordpress_import.py, in a
+database of its own: `<database>_wp`), and writes the results into BENCHMARKS.md between the
 `bench:begin`/`bench:end` markers (anything outside them is kept). All traffic goes to
 127.0.0.1; every loop is bounded; servers are stopped on exit, Ctrl-C included.
 """
@@ -42,7 +43,8 @@ def parse_args(argv):
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="a small try-out: 2,000 publications, 20,000 subscribers, short wrk runs",
+        help="a small try-out: 2,000 publications, 20,000 subscribers, 500 WordPress posts, "
+        "short wrk runs",
     )
     parser.add_argument("--seconds", type=float, default=5, help="wrk duration at load")
     parser.add_argument("--latency-seconds", type=float, default=3, help="wrk at 1 connection")
@@ -56,6 +58,13 @@ def parse_args(argv):
         "--signups", type=int, default=200, help="sign-up requests timed, one at a time"
     )
     parser.add_argument("--no-weight", action="store_true")
+    parser.add_argument(
+        "--wordpress-posts",
+        type=int,
+        default=10_000,
+        help="posts in the WordPress import benchmark (bench/wordpress_import.py)",
+    )
+    parser.add_argument("--no-wordpress", action="store_true")
     parser.add_argument("--output", default=str(BASE_DIR / "BENCHMARKS.md"))
     parser.add_argument(
         "--database",
@@ -73,6 +82,7 @@ def parse_args(argv):
         args.signups = min(args.signups, 30)
         args.seconds = min(args.seconds, 2)
         args.latency_seconds = min(args.latency_seconds, 1)
+        args.wordpress_posts = min(args.wordpress_posts, 500)
     return args
 
 
@@ -272,6 +282,8 @@ def run(args, env):
     if not args.no_weight:
         results["weight"] = measure_weight(env, pages)
     results["production"] = measure_production(args, modes, pages)
+    if not args.no_wordpress:
+        results["wordpress"] = measure_wordpress(args)
     results["loadavg_end"] = os.getloadavg()
     return results
 
@@ -295,6 +307,25 @@ def measure_production(args, modes, pages):
         )
         for mode, mode_env in modes.items()
     }
+    return results
+
+
+def measure_wordpress(args):
+    """The WordPress import (bench/wordpress_import.py) in a database of its own, named after
+    the bench database and dropped afterwards; the main bench data is not touched."""
+    from bench import wordpress_import
+
+    database = wordpress_import.database_for(args.database)
+    print(f"[wordpress] importing {args.wordpress_posts:,} posts into {database}", flush=True)
+    results = wordpress_import.measure(
+        posts=args.wordpress_posts, database=database, rerun=True, keep=False
+    )
+    for run in results["runs"]:
+        print(
+            f"[wordpress] {run['label']}: {run['seconds']:.1f} s, "
+            f"{run['posts_per_s']:,.0f} posts/s, peak {run['peak_mb']:.0f} MB",
+            flush=True,
+        )
     return results
 
 

@@ -1,14 +1,18 @@
 """The WordPress import at scale: `python -m bench.wordpress_import [--posts 10000]`.
 
 Writes FORUM-ASIA-shaped exports (prefixed titles, country categories, tags, shortcodes, a
-featured image on one post in ten, PDFs) of two sizes to a temporary folder, with a matching
-`wp-content/uploads` copy, and imports each with `manage.py import_wordpress` into a fresh
-PostgreSQL database (`forumasia_bench_wordpress` on 127.0.0.1, dropped and recreated), with
-debug off as in production. Prints, per run: posts, file size, seconds, posts per second and
-the importing process's peak resident memory; then a second run of the large export
-(everything unchanged). Peak memory that stays the same for a file ten times larger is the
-streaming at work. `--scan-only-mb N` also reads an export of about N MB with the first pass
-alone (the parser's memory on a file as large as a real archive).
+featured image on one post in ten, PDFs) of two sizes (a tenth of `--posts`, then `--posts`)
+to a temporary folder, with a matching `wp-content/uploads` copy, and imports each with
+`manage.py import_wordpress` into a fresh PostgreSQL database on 127.0.0.1 (`--database`,
+dropped and recreated; its name must contain 'bench'), with debug off as in production.
+Prints, per run: posts, file size, seconds, posts per second and the importing process's peak
+resident memory; then a second run of the large export (everything unchanged). Peak memory
+that stays the same for a file ten times larger is the streaming at work. `--scan-only-mb N`
+also reads an export of about N MB with the first pass alone (the parser's memory on a file
+as large as a real archive).
+
+`make bench` runs it too (bench/run.py calls `measure()`), in a database of its own named
+after the bench database (`<database>_wp`), so it never touches the main bench data.
 """
 
 import argparse
@@ -26,9 +30,10 @@ from xml.sax.saxutils import escape
 import psycopg2
 from PIL import Image
 
+from bench.run import recreate_database
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DB_NAME = "forumasia_bench_wordpress"
-DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 SITE = "https://www.forum-asia.org"
 PREFIXES = ["Joint Statement", "Statement", "Open Letter", "Joint Press Release", "Report"]
 COUNTRIES = ["Cambodia", "Thailand", "Myanmar", "Nepal", "Sri Lanka", "Bangladesh", "Burma"]
@@ -127,22 +132,29 @@ def write_media(root):
         (folder / f"report-{image}.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
 
 
-def recreate_database():
+def database_for(bench_database):
+    """The import's own database beside the main bench database (never that one itself)."""
+    return f"{bench_database}_wp"
+
+
+def drop_database(name):
+    assert "bench" in name, "refusing to drop a database not named for the benchmark"
     connection = psycopg2.connect("postgresql://postgres@127.0.0.1:5432/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-        cursor.execute(f'CREATE DATABASE "{DB_NAME}"')
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     connection.close()
 
 
-def django_env(media_root):
+def django_env(media_root, database):
     return {
         **os.environ,
+        # Production settings, also under `make bench` (whose own process runs others).
+        "DJANGO_SETTINGS_MODULE": "forumasia.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
         "DJANGO_ALLOWED_HOSTS": "localhost",
-        "DATABASE_URL": DB_URL,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
         "MEDIA_ROOT": str(media_root),
         "REDIS_URL": "",
         "DJANGO_LOG_LEVEL": "WARNING",
@@ -171,48 +183,155 @@ def run_child(args, env, log):
     return seconds, usage.ru_maxrss / 1024, text
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--posts", type=int, default=10_000)
-    parser.add_argument("--scan-only-mb", type=int, default=0)
-    args = parser.parse_args(argv)
+def measure(*, posts=10_000, database=DB_NAME, rerun=True, scan_only_mb=0, keep=True):
+    """Import exports of posts // 10 and `posts` posts into `database` (recreated); return
+    {"runs": [{label, posts, file_mb, seconds, posts_per_s, peak_mb}], "report": first lines
+    of the large import's report}. `keep=False` drops the database afterwards."""
     with tempfile.TemporaryDirectory(prefix="forumasia-wp-bench-") as temp:
         temp = Path(temp)
         uploads = temp / "uploads"
         write_media(uploads)
-        env = django_env(temp / "media")
-        recreate_database()
+        env = django_env(temp / "media", database)
         log = temp / "out.log"
-        run_child(["migrate", "--noinput", "-v", "0"], env, log)
-        rows = []
-        small = max(args.posts // 10, 1)
-        for label, posts in (("small", small), ("large", args.posts)):
+        runs = []
+        small = max(posts // 10, 1)
+        for label, count in (("small", small), ("large", posts)):
             export = temp / f"{label}.xml"
-            size = write_export(export, posts)
-            if label == "large":
-                recreate_database()
-                run_child(["migrate", "--noinput", "-v", "0"], env, log)
-            seconds, peak, _ = run_child(
+            size = write_export(export, count)
+            recreate_database(database)
+            run_child(["migrate", "--noinput", "-v", "0"], env, log)
+            seconds, peak, output = run_child(
                 ["import_wordpress", str(export), "--media-dir", str(uploads)], env, log
             )
-            rows.append((f"import {posts:,} posts", size, posts, seconds, peak))
-        seconds, peak, output = run_child(
-            ["import_wordpress", str(temp / "large.xml"), "--media-dir", str(uploads)], env, log
-        )
-        rows.append((f"re-run {args.posts:,} (unchanged)", size, args.posts, seconds, peak))
-        if args.scan_only_mb:
-            big = temp / "big.xml"
-            posts = args.scan_only_mb * 1024 * 1024 // 4300
-            size = write_export(big, posts, paragraphs=20)
-            seconds, peak, _ = run_child(["shell", "-c", SCAN.format(path=big)], env, log)
-            rows.append(("first pass only", size, posts, seconds, peak))
-        print(f"{'run':<28} {'file MB':>8} {'posts':>8} {'s':>7} {'posts/s':>8} {'peak MB':>8}")
-        for label, size, posts, seconds, peak in rows:
-            print(
-                f"{label:<28} {size / 2**20:>8.1f} {posts:>8,} {seconds:>7.1f} "
-                f"{posts / seconds:>8.0f} {peak or 0:>8.0f}"
+            runs.append(_row(f"import {count:,} posts", size, count, seconds, peak))
+        report = output.splitlines()[:12]
+        if rerun:
+            seconds, peak, _ = run_child(
+                ["import_wordpress", str(temp / "large.xml"), "--media-dir", str(uploads)],
+                env,
+                log,
             )
-        print("\n".join(output.splitlines()[:12]))
+            runs.append(_row(f"re-run {posts:,} (unchanged)", size, posts, seconds, peak))
+        if scan_only_mb:
+            big = temp / "big.xml"
+            count = scan_only_mb * 1024 * 1024 // 4300
+            size = write_export(big, count, paragraphs=20)
+            seconds, peak, _ = run_child(["shell", "-c", SCAN.format(path=big)], env, log)
+            runs.append(_row("first pass only", size, count, seconds, peak))
+    if not keep:
+        drop_database(database)
+    return {"runs": runs, "report": report}
+
+
+def _row(label, size, posts, seconds, peak):
+    return {
+        "label": label,
+        "posts": posts,
+        "file_mb": size / 2**20,
+        "seconds": seconds,
+        "posts_per_s": posts / seconds,
+        "peak_mb": peak,
+    }
+
+
+# --- in `make bench` (bench/run.py, bench/report.py) --------------------------------------------
+
+TARGET_POSTS = 10_000
+TARGET_SECONDS = 120
+# "Flat": the large export's peak memory within this factor of the one ten times smaller.
+FLAT_FACTOR = 1.2
+
+
+def _imports(results):
+    """The first two runs of `measure()`: the small and the large import."""
+    runs = (results or {}).get("runs") or []
+    return runs[:2] if len(runs) >= 2 else None
+
+
+def estimated_seconds(small, large, posts=TARGET_POSTS):
+    """Seconds for `posts` posts from two runs of other sizes: the small run's time (start-up,
+    images, the fixed work) plus the per-post time between the two runs."""
+    if large["posts"] == posts:
+        return large["seconds"]
+    per_post = (large["seconds"] - small["seconds"]) / max(large["posts"] - small["posts"], 1)
+    return small["seconds"] + (posts - small["posts"]) * max(per_post, 0)
+
+
+def target(results):
+    """(target, measured, ok) for the benchmark's target table, or None when not measured.
+    A run of another size (--quick) is judged by its estimate for TARGET_POSTS."""
+    imports = _imports(results)
+    if imports is None:
+        return None
+    small, large = imports
+    seconds = estimated_seconds(small, large)
+    flat = bool(small["peak_mb"]) and large["peak_mb"] <= small["peak_mb"] * FLAT_FACTOR
+    measured = (
+        f"{large['posts']:,} posts in {large['seconds']:.1f} s ({large['posts_per_s']:,.0f} posts/s"
+    )
+    if large["posts"] != TARGET_POSTS:
+        measured += f"; {TARGET_POSTS:,} estimated at ~{seconds:.0f} s from the two runs"
+    measured += (
+        f"); peak RSS {small['peak_mb']:.0f} MB at {small['posts']:,} → "
+        f"{large['peak_mb']:.0f} MB at {large['posts']:,}"
+    )
+    return (
+        f"WordPress import: {TARGET_POSTS:,} posts < {TARGET_SECONDS} s, memory flat",
+        measured,
+        seconds < TARGET_SECONDS and flat,
+    )
+
+
+def table(results):
+    """The Markdown table of the runs, for BENCHMARKS.md."""
+    wordpress = results.get("wordpress")
+    if not wordpress:
+        return "_Not measured (--no-wordpress)._"
+    lines = [
+        "| `manage.py import_wordpress` (PostgreSQL, own database) | file MB | posts | seconds "
+        "| posts/s | peak RSS |",
+        "|---|---|---|---|---|---|",
+    ]
+    for run in wordpress["runs"]:
+        lines.append(
+            f"| {run['label']} | {run['file_mb']:.1f} | {run['posts']:,} | {run['seconds']:.1f} "
+            f"| {run['posts_per_s']:,.0f} | {run['peak_mb'] or 0:.0f} MB |"
+        )
+    return "\n".join(lines)
+
+
+def print_results(results):
+    print(f"{'run':<28} {'file MB':>8} {'posts':>8} {'s':>7} {'posts/s':>8} {'peak MB':>8}")
+    for run in results["runs"]:
+        print(
+            f"{run['label']:<28} {run['file_mb']:>8.1f} {run['posts']:>8,} "
+            f"{run['seconds']:>7.1f} {run['posts_per_s']:>8.0f} {run['peak_mb'] or 0:>8.0f}"
+        )
+    print("\n".join(results["report"]))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--scan-only-mb", type=int, default=0)
+    parser.add_argument(
+        "--database",
+        default=DB_NAME,
+        help="the database to import into (dropped and recreated; its name must contain "
+        f"'bench'; default {DB_NAME})",
+    )
+    parser.add_argument("--no-rerun", action="store_true", help="skip the unchanged re-run")
+    args = parser.parse_args(argv)
+    if "bench" not in args.database:
+        parser.error("--database must name a bench database (its name contains 'bench')")
+    print_results(
+        measure(
+            posts=args.posts,
+            database=args.database,
+            rerun=not args.no_rerun,
+            scan_only_mb=args.scan_only_mb,
+        )
+    )
 
 
 if __name__ == "__main__":

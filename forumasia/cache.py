@@ -56,6 +56,8 @@ A cached page is shared by every anonymous visitor, so it must hold nothing per 
 - Everything lives in Django's cache (Redis when several hosts run), never in process memory.
 """
 
+import contextlib
+import contextvars
 import functools
 import hashlib
 import math
@@ -108,9 +110,32 @@ def bump_content_version(**kwargs):
     Runs now and again after the current transaction commits, so a page rendered by another
     request while the transaction was still open cannot keep the old content.
     Accepts and ignores signal arguments so it can be connected to signals directly.
+    Inside `one_bump()` it is only noted, and made once when that block ends.
     """
+    held = _held_bumps.get()
+    if held is not None:
+        held.append(True)
+        return
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+_held_bumps = contextvars.ContextVar("held_bumps", default=None)
+
+
+@contextlib.contextmanager
+def one_bump():
+    """For bulk writers (the WordPress import: thousands of saves in one transaction): the
+    bumps of the saves inside the block are made as one when it ends (each is a cache write,
+    and another after the commit). Use it inside the writer's transaction."""
+    held = []
+    token = _held_bumps.set(held)
+    try:
+        yield
+    finally:
+        _held_bumps.reset(token)
+        if held:
+            bump_content_version()
 
 
 def bump_on_link_change(sender, instance, action, **kwargs):

@@ -632,7 +632,7 @@ class Publication(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, refresh_search_vector=True, **kwargs):
         # The model's own invariant, so the admin, commands and the ORM are all covered.
         self.body = clean_html(self.body)
         for name in PLAIN_TEXT_FIELDS:
@@ -644,6 +644,10 @@ class Publication(models.Model):
             self.slug = self.made_slug()
         super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
+        if not refresh_search_vector:
+            # A bulk writer (the WordPress import) refreshes its rows together afterwards
+            # (search.refresh_search_vectors_of).
+            return
         if update_fields is None or {"title", "standfirst", "body", "co_signers"} & set(
             update_fields
         ):

@@ -165,6 +165,23 @@ def rebuild_search_index(*, batch_size: int = REBUILD_BATCH_SIZE) -> int:
     return total
 
 
+def refresh_search_vectors_of(ids, *, batch_size: int = REBUILD_BATCH_SIZE) -> int:
+    """The bulk path: rewrite the vectors of the publications whose primary keys are `ids`,
+    `batch_size` rows per UPDATE, with the same expression as every save; for writers that
+    save many rows with `save(refresh_search_vector=False)` (the WordPress import). Returns
+    how many (0 on SQLite)."""
+    from .models import Publication  # models import this module
+
+    if not is_postgres():
+        return 0
+    ids = sorted(set(ids))
+    batch_size = batch_size if batch_size >= 1 else REBUILD_BATCH_SIZE
+    return sum(
+        refresh_search_vectors(Publication.objects.filter(pk__in=ids[start : start + batch_size]))
+        for start in range(0, len(ids), batch_size)
+    )
+
+
 # --- searching ---------------------------------------------------------------------------------
 
 
