@@ -15,7 +15,6 @@ from django.utils import timezone, translation
 from django.utils.dates import MONTHS_3
 
 from forumasia.fragments import render_many
-from forumasia.templatetags.html_dates import html_datetime
 
 from .models import Publication
 from .templatetags.publications import (
@@ -96,7 +95,7 @@ def card_context(publication, urls=None):
         "url": urls(publication),
         "title": publication.title,
         "standfirst": truncatewords(publication.standfirst, 30) if publication.standfirst else "",
-        "datetime": html_datetime(publication.publish_at),
+        "publish_at": publication.publish_at,
         "date": card_date(publication.publish_at),
         "renditions": bool(renditions),
         "picture": picture,
