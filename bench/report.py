@@ -27,6 +27,9 @@ LABELS = {
     "sitemap": "sitemap.xml",
 }
 SEARCH_PAGES = ("search_common", "search_rare", "search_typo")
+# Issue 15: the pages that must be fast cold and right after a publish.
+COLD_PAGES = ("home", "list", "detail", "member")
+AFTER_PUBLISH_TARGET_PAGES = ("home", "list", "detail")
 
 
 def _ms(value):
@@ -54,11 +57,13 @@ def _cell(run, floor_rps):
 def page_table(results):
     runs = results.get("runs", {})
     floors = {mode: (r.get("floor") or {}).get("rps") for mode, r in runs.items()}
+    after = "after_publish" in runs
     lines = [
         "| page | queries cold / warm | uncached p50 / p99 ms (1 conn) | uncached req/s "
         f"({results['args']['connections']} conn) | × floor | cached p50 / p99 ms | "
-        "cached req/s | × floor |",
-        "|---|---|---|---|---|---|---|---|",
+        "cached req/s | × floor |"
+        + (" after a publish p50 / p99 ms | after a publish req/s | × floor |" if after else ""),
+        "|---|---|---|---|---|---|---|---|" + ("---|---|---|" if after else ""),
     ]
     for name, path in results["pages"].items():
         q = results["queries"].get(name, {})
@@ -69,6 +74,8 @@ def page_table(results):
         row = [f"{LABELS.get(name, name)} `{path}`", queries]
         row += _cell(runs.get("uncached", {}).get(name), floors.get("uncached"))
         row += _cell(runs.get("cached", {}).get(name), floors.get("cached"))
+        if after:
+            row += _cell(runs["after_publish"].get(name), floors.get("after_publish"))
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
@@ -225,6 +232,7 @@ def targets(results):
             verdict(max(known) <= 50 if known else None),
         )
     )
+    rows += floor_targets(runs, verdict)
     floor = (cached.get("floor") or {}).get("rps")
     if floor:
         ratios = {n: r["rps"] / floor for n, r in cached.items() if n != "floor" and r.get("rps")}
@@ -279,6 +287,53 @@ def targets(results):
     return "\n".join(lines)
 
 
+def floor_targets(runs, verdict):
+    """Issue 15's targets, as shares of the floor's req/s measured by the same server."""
+    rows = []
+
+    def shares(mode, names):
+        run = runs.get(mode) or {}
+        floor = (run.get("floor") or {}).get("rps")
+        if not floor:
+            return None, {}
+        return floor, {n: run[n]["rps"] / floor for n in names if (run.get(n) or {}).get("rps")}
+
+    def row(label, mode, names, share):
+        floor, found = shares(mode, names)
+        if not found:
+            return
+        measured = ", ".join(f"{LABELS.get(n, n)} {found[n]:.0%}" for n in names if n in found)
+        rows.append(
+            (
+                label,
+                f"{measured} (floor {floor:,.0f} req/s)",
+                verdict(len(found) == len(names) and min(found.values()) >= share),
+            )
+        )
+
+    row("cold (uncached): home, list, detail, member ≥ 10% of floor req/s", "uncached",
+        COLD_PAGES, 0.10)  # fmt: skip
+    uncached = runs.get("uncached") or {}
+    p50s = {n: (uncached.get(n) or {}).get("p50") for n in COLD_PAGES}
+    if any(v is not None for v in p50s.values()):
+        rows.append(
+            (
+                "cold (uncached): home, list, detail, member p50 ≤ 15 ms",
+                ", ".join(f"{LABELS.get(n, n)} {_ms(v)} ms" for n, v in p50s.items()),
+                verdict(all(v is not None and v <= 15 for v in p50s.values())),
+            )
+        )
+    row("after a publish (page cache empty, fragments warm): home, list, detail ≥ 40% of floor "
+        "req/s", "after_publish", AFTER_PUBLISH_TARGET_PAGES, 0.40)  # fmt: skip
+    sitemap = uncached.get("sitemap") or {}
+    if sitemap.get("p50") is not None and not sitemap.get("rps"):
+        rows.append(("sitemap.xml ≤ 100 ms cold", "no request finished within wrk's run", "n/a"))
+    elif sitemap.get("p50") is not None:
+        p50 = sitemap["p50"]
+        rows.append(("sitemap.xml ≤ 100 ms cold", f"{_ms(p50)} ms", verdict(p50 <= 100)))
+    return rows
+
+
 def explains(results):
     parts = []
     for name, q in results.get("queries", {}).items():
@@ -316,7 +371,14 @@ def render(results):
 - **uncached** = `bench.settings_uncached`: production settings with Django's DummyCache, so
   every `cache.get()` misses (sitemap `cache_page`, the members map, any page cache) and each
   request does its full work. **cached** = production settings with
-  `REDIS_URL=redis://127.0.0.1:6379/12`, after 3 warm-up requests per page.
+  `REDIS_URL=redis://127.0.0.1:6379/{results["args"].get("redis_db", 12)}`, after 3 warm-up
+  requests per page. **after a publish** = `bench.settings_after_publish`: the same with the
+  page cache off, so every request renders its page as the first visitor after an editor's
+  save would, with the fragments that a publish leaves warm (cards, filter fields, network map;
+  forumasia/fragments.py) filled by the warm-up requests.
+- × floor: the page's req/s over `/robots.txt`'s (through the full middleware, no database)
+  measured by the same server in the same run: the machine's speed varies 2× from day to day,
+  the ratios much less.
 - Queries: counted in-process with `django.test.Client` + `CaptureQueriesContext` on the same
   database; cold = DummyCache, warm = second request with a local-memory cache.
 - Data: {counts["publications_publication"]:,} publications (~2% drafts, ~1% scheduled, 2000–now),

@@ -34,6 +34,9 @@ PRIVATE_ROOT = "/tmp/forumasia-bench-private"
 REDIS_DB = 12
 RESULTS_DIR = BASE_DIR / "bench" / "results"
 GROWTH_STEPS = (1_000, 10_000, 100_000)
+# The pages measured "after a publish" (bench/settings_after_publish.py), with the floor.
+AFTER_PUBLISH_PAGES = ("floor", "home", "list", "list_filtered", "list_page_500", "detail",
+                       "members", "member")  # fmt: skip
 
 
 def parse_args(argv):
@@ -247,17 +250,24 @@ def run(args, env):
             "REDIS_URL": f"redis://127.0.0.1:6379/{args.redis_db}",
         },
     }
+    modes["after_publish"] = {
+        **modes["cached"],
+        "DJANGO_SETTINGS_MODULE": "bench.settings_after_publish",
+    }
     if not server.ensure_redis():
-        print("[bench] Redis unavailable: the cached column is skipped", flush=True)
-        del modes["cached"]
+        print("[bench] Redis unavailable: the cached columns are skipped", flush=True)
+        del modes["cached"], modes["after_publish"]
     results["runs"] = {}
     for mode, mode_env in modes.items():
-        if mode == "cached":
+        if mode != "uncached":
+            # Empty: the page cache and the fragments are filled by the warm-up requests.
             server.redis_flushdb(args.redis_db)
         with server.Gunicorn(mode_env, workers=args.workers) as gunicorn:
             results["server"] = gunicorn.describe()
             run_results = {}
             for name, path in pages.items():
+                if mode == "after_publish" and name not in AFTER_PUBLISH_PAGES:
+                    continue
                 run_results[name] = measure.measure_page(
                     gunicorn.url,
                     path,
@@ -306,6 +316,7 @@ def measure_production(args, modes, pages):
             connections=args.connections,
         )
         for mode, mode_env in modes.items()
+        if mode != "after_publish"
     }
     return results
 

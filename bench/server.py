@@ -259,7 +259,7 @@ def wrk(url, *, seconds, connections, threads, headers=None) -> dict:
         raise ValueError("wrk only against 127.0.0.1")
     command = [
         "wrk", "--latency", "--timeout", "10s",
-        "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+        "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s",
     ]  # fmt: skip
     for key, value in (headers or {}).items():
         command += ["-H", f"{key}: {value}"]

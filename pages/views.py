@@ -29,6 +29,7 @@ from forumasia.forms import PageForm
 from forumasia.sanitise import clean_html
 from forumasia.text import is_searchable
 from members.models import Country, MemberOrganisation
+from publications.cards import attach_cards
 from publications.models import Publication, attach_other_languages
 from publications.views import PublicationListView
 
@@ -59,6 +60,7 @@ class HomeView(TemplateView):
             [card for cards in sections.values() for card in cards] + [lead] * bool(lead),
             now=now,
         )
+        attach_cards(sections["report"] + sections["story"])
         year = timezone.localdate(now).year
         countries = list(Country.objects.with_member_counts())
         member_countries = [country for country in countries if country.member_count]
@@ -92,6 +94,8 @@ class SearchView(PublicationListView):
     search for (forumasia/text.py) shows the prompt: no publication, no member."""
 
     template_name = "search/search.html"
+    # Results are shown with their highlighted headlines, not as cards.
+    shows_cards = False
 
     def get_queryset(self):
         publications = super().get_queryset()
@@ -144,7 +148,7 @@ class PublicationPagesMixin(AnonymousPageCacheMixin):
         page = Paginator(queryset, PUBLICATIONS_PER_PAGE).get_page(
             self.page_form.canonical.get("page")
         )
-        page.object_list = attach_other_languages(page.object_list)
+        page.object_list = attach_cards(attach_other_languages(page.object_list))
         # The page is the only parameter these pages read: pagination links carry nothing else.
         return {"page_obj": page, "querystring_without_page": ""}
 

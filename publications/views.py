@@ -27,6 +27,7 @@ from taggit.models import Tag, TaggedItem
 from forumasia.cache import AnonymousPageCacheMixin, content_version, is_cacheable_request
 
 from . import search
+from .cards import attach_cards
 from .forms import PublicationFilterForm
 from .models import (
     Publication,
@@ -127,6 +128,8 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
     context_object_name = "publications"
     paginate_by = 20
     fixed_type = None
+    # The page shows each publication as a card (`publication.card_html`, publications/cards.py).
+    shows_cards = True
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -174,6 +177,8 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
             tag_options = [*tag_options, tag]
         paginator = context["paginator"]
         attach_other_languages(context["publications"])
+        if self.shows_cards:
+            attach_cards(context["publications"])
         context.update(
             filters=filters,
             fixed_type=self.fixed_type,
@@ -269,6 +274,7 @@ class PublicationDetailView(AnonymousPageCacheMixin, PublicationVisibilityMixin,
         )
         # The other languages of the page and of its related cards, in one query.
         attach_other_languages([publication, *related], now=now)
+        attach_cards(related)
         signatures = list(publication.signatures.all())
         context.update(
             is_preview=not publication.is_public_at(now),

@@ -1,6 +1,9 @@
 from django import template
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.template.loader import get_template
+
+from forumasia.fragments import render_one
 
 register = template.Library()
 
@@ -38,3 +41,34 @@ def largest_rendition(renditions):
 def absolute_url(url):
     """A site-relative URL made absolute with SITE_URL (storage URLs may already be)."""
     return settings.SITE_URL + url if url.startswith("/") else url
+
+
+FILTERS_TEMPLATE = "publications/includes/filters.html"
+
+
+@register.simple_tag(takes_context=True)
+def filter_fields(context, prefix):
+    """The type, country, theme and year selects of the list and search pages
+    (publications/includes/filters.html), as a fragment keyed on the options and the choices
+    they show (forumasia/fragments.py): the same for every page of a filter combination, and
+    still there after a publish unless the options themselves changed."""
+    filters = context["filters"]
+    values = {
+        "prefix": prefix,
+        "fixed_type": context.get("fixed_type"),
+        "filters": {name: filters.get(name) for name in ("type", "country", "tag", "year")},
+        "type_choices": context.get("type_choices") or (),
+        "country_options": context.get("country_options") or (),
+        "tag_options": context.get("tag_options") or (),
+        "year_options": context.get("year_options") or (),
+    }
+    parts = (
+        prefix,
+        values["fixed_type"],
+        tuple(values["filters"].items()),
+        tuple(values["type_choices"]),
+        tuple((country.code, country.name) for country in values["country_options"]),
+        tuple((tag.slug, tag.name) for tag in values["tag_options"]),
+        tuple(values["year_options"]),
+    )
+    return render_one("filters", parts, lambda: get_template(FILTERS_TEMPLATE).render(values))

@@ -1,0 +1,112 @@
+"""Cards as cached fragments (publications/cards.py, forumasia/fragments.py): a page rendered
+after a publish takes its cards from the cache, and a card never shows stale content nor a
+publication the page's own query did not choose."""
+
+from datetime import timedelta
+
+import pytest
+from django.template.loader import get_template
+from django.utils import timezone
+
+from publications import cards
+from publications.models import Publication, attach_other_languages
+from tests.factories import PublicationFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/publications/"
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The publications whose card was rendered (not taken from the cache)."""
+    rendered = []
+    original = cards.render_card
+
+    def counting(publication, urls=None):
+        rendered.append(publication.pk)
+        return original(publication, urls)
+
+    monkeypatch.setattr(cards, "render_card", counting)
+    return rendered
+
+
+def test_a_page_rendered_again_takes_its_cards_from_the_cache(client, page_cache_off, renders):
+    first, second = PublicationFactory(), PublicationFactory()
+
+    client.get(LIST)
+    assert sorted(renders) == sorted([first.pk, second.pk])
+    renders.clear()
+    # A publish of another item: the page is rendered again, the two cards are not.
+    third = PublicationFactory(title="Just published")
+    response = client.get(LIST)
+
+    assert renders == [third.pk]
+    assert "Just published" in response.content.decode()
+    assert first.title in response.content.decode()
+
+
+def test_an_edited_title_shows_at_once_on_the_list(client, page_cache_off):
+    publication = PublicationFactory(title="The first title")
+    assert "The first title" in client.get(LIST).content.decode()
+
+    publication.title = "The corrected title"
+    publication.save()
+    html = client.get(LIST).content.decode()
+
+    assert "The corrected title" in html
+    assert "The first title" not in html
+
+
+def test_an_edit_through_the_page_cache_shows_at_once_too(client):
+    """With the page cache on as well (the content version moves on save)."""
+    publication = PublicationFactory(title="Before the edit")
+    client.get(LIST)
+    publication.title = "After the edit"
+    publication.save()
+
+    html = client.get(LIST).content.decode()
+    assert "After the edit" in html
+    assert "Before the edit" not in html
+
+
+def test_a_draft_never_appears_though_its_card_is_cached(client, page_cache_off):
+    shown = PublicationFactory(title="Public statement")
+    withdrawn = PublicationFactory(title="Withdrawn statement")
+    assert "Withdrawn statement" in client.get(LIST).content.decode()
+
+    withdrawn.status = Publication.Status.DRAFT
+    withdrawn.save()
+    PublicationFactory(title="Never public", status=Publication.Status.DRAFT)
+    PublicationFactory(title="Not yet", publish_at=timezone.now() + timedelta(days=1))
+
+    for path in (LIST, "/", shown.get_absolute_url()):
+        html = client.get(path).content.decode()
+        assert "Withdrawn statement" not in html
+        assert "Never public" not in html
+        assert "Not yet" not in html
+    assert "Public statement" in client.get(LIST).content.decode()
+
+
+def test_a_new_translation_changes_the_card(client, page_cache_off):
+    original = PublicationFactory(title="Original", language="en")
+    assert 'hreflang="th"' not in client.get(LIST).content.decode()
+
+    PublicationFactory(title="Thai version", language="th", translation_of=original)
+    html = client.get("/statements/").content.decode()
+
+    assert 'hreflang="th"' in html
+
+
+def test_the_card_is_the_same_as_the_template_renders_it(rf):
+    """The computed card context shows what the fields say (one card, no cache involved)."""
+    publication = PublicationFactory(
+        title="Rights & <wrongs>", standfirst="word " * 40, publish_at=timezone.now()
+    )
+    attach_other_languages([publication])
+    html = cards.render_card(publication)
+
+    assert "Rights &amp; &lt;wrongs&gt;" in html
+    assert f'href="{publication.get_absolute_url()}"' in html
+    assert "word " * 29 + "word …" in html
+    assert get_template(cards.CARD_TEMPLATE)
