@@ -36,6 +36,7 @@ import difflib
 import re
 
 from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -43,7 +44,18 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -246,13 +258,25 @@ def matching_ids(queryset, words):
     )
 
 
+class IsAnyOf(Func):
+    """`expression = ANY(%s)`, the values sent as one array parameter: 501 ids compile as one
+    parameter instead of 501 (`pk__in`), in each query that repeats the filter."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
 def full_text(queryset, words, ids, *, headlines=True):
     """The publications `ids` (matching_ids()) of `queryset`, best match first, with their
     headlines unless `headlines` is False."""
     tsquery = search_query(words)
-    ranked = queryset.filter(pk__in=ids).annotate(
-        search_rank=SearchRank(F("search_vector"), tsquery)
-    )
+    if ids:
+        found = IsAnyOf(F("pk"), Value(ids, output_field=ArrayField(BigIntegerField())))
+        queryset = queryset.filter(found)
+    else:
+        queryset = queryset.filter(pk__in=[])
+    ranked = queryset.annotate(search_rank=SearchRank(F("search_vector"), tsquery))
     if not headlines:
         return ranked.order_by("-search_rank", "-publish_at", "-pk")
     return ranked.annotate(
