@@ -54,6 +54,13 @@ A cached page is shared by every anonymous visitor, so it must hold nothing per 
 - Headers added later by middleware (Content-Security-Policy, security headers) are added again
   on every hit; the stored copy keeps only the view's own headers.
 - Everything lives in Django's cache (Redis when several hosts run), never in process memory.
+
+The Redis backend
+-----------------
+`RedisCache` is Django's own, except that it keeps its redis-py client instead of building a
+new one for every call: building one fills a table of about 170 reply parsers, which cost more
+CPU than the rest of a cache hit's own work (profile of a hit: 15%). The client holds no
+connection itself (the connection pool does, as before), so nothing else changes.
 """
 
 import contextlib
@@ -67,6 +74,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends import redis as django_redis
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -92,6 +100,33 @@ GZIP_MIN_LENGTH = 200
 # every process.
 PUBLIC_CONTENT = set()
 NEXT_CHANGE_SOURCES = []
+
+
+class ReusedClientRedisCacheClient(django_redis.RedisCacheClient):
+    """One redis-py client per connection pool, made on first use (see the module docstring)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(
+                    self._servers[index], **self._pool_options
+                )
+            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+        return client
+
+
+class RedisCache(django_redis.RedisCache):
+    """Django's Redis cache backend with a reused client (settings.CACHES when REDIS_URL)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
 
 
 def content_version():

@@ -186,7 +186,8 @@ DATABASE_CACHE_TABLE = "forumasia_cache"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, keeping its Redis client between calls (forumasia/cache.py).
+            "BACKEND": "forumasia.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "forumasia",
             # A Redis that stops answering fails requests (and /healthz) in seconds instead of

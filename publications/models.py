@@ -580,6 +580,15 @@ class Publication(models.Model):
                 name="pub_status_featured_publish",
             ),
             GinIndex(fields=["search_vector"], name="pub_search_vector"),
+            # The sitemap: a section page (public ones, newest first, OFFSET by 5,000) and its
+            # count read this index alone (what the filter and the address need ride along);
+            # the index's lastmod is the newest public updated_at, read from the next one.
+            models.Index(
+                fields=["status", "-publish_at", "-id"],
+                include=["unpublish_at", "slug", "updated_at"],
+                name="pub_sitemap",
+            ),
+            models.Index(fields=["-updated_at"], name="pub_updated_at"),
             # The page cache's next unpublish time: the few rows that have one.
             models.Index(
                 fields=["unpublish_at"],

@@ -36,6 +36,7 @@ import difflib
 import re
 
 from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -43,7 +44,18 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -223,39 +235,71 @@ def apply_search(queryset, query, *, headlines=True):
     if not is_postgres():
         return fallback_search(queryset, words)
 
-    results = full_text(queryset, words, headlines=headlines)
-    if not results.exists():
+    found = matching_ids(queryset, words)
+    correction = None
+    if not found:
         corrected = [known_word(word) or word for word in words]
         if corrected != words:
-            results = full_text(queryset, corrected, headlines=headlines)
-            results.search_correction = " ".join(corrected)
+            words, correction = corrected, " ".join(corrected)
+            found = matching_ids(queryset, words)
+    results = full_text(queryset, words, found, headlines=headlines)
+    if correction is not None:
+        results.search_correction = correction
     return results
 
 
-def full_text(queryset, words, *, headlines=True):
-    search_query = SearchQuery(tsquery_text(words), search_type="raw", config=CONFIG)
-    matches = Q(search_vector=search_query)
+def search_query(words):
+    return SearchQuery(tsquery_text(words), search_type="raw", config=CONFIG)
+
+
+def matching_ids(queryset, words):
+    """The ids of the newest RANKED_WINDOW + 1 publications of `queryset` matching `words`
+    (+1, so the page can say "more than"), newest first: one query.
+
+    Ranking reads every candidate's vector: for a word in most of the archive that is the
+    whole table (~400 ms at 100,000), so only these are ranked; they are found newest first
+    along the publish-time index for a common word, through the GIN index for a rare one.
+    Read once here, as a list, they serve the typo check (none found), the capped count and
+    the page without the search being run again in each of those queries (and again in
+    one_per_group()'s NOT EXISTS, which repeats the queryset's filters)."""
+    matches = Q(search_vector=search_query(words))
     if any(ord(char) > 0x24F for word in words for char in word):
         # Scripts written without spaces between words (Thai, Khmer, Burmese, Chinese...) are
         # indexed in long runs; a title containing the text also counts.
         phrase = " ".join(words)
         matches |= Q(title__icontains=phrase)
-    # Ranking reads every candidate's vector: for a word in most of the archive that is the
-    # whole table (~400 ms at 100,000). Only the newest RANKED_WINDOW matches (+1, so the page
-    # can say "more than") are ranked: found newest first along the publish-time index for a
-    # common word, through the GIN index for a rare one.
-    candidates = (
-        queryset.filter(matches).order_by("-publish_at", "-pk").values("pk")[: RANKED_WINDOW + 1]
+    return list(
+        queryset.filter(matches)
+        .order_by("-publish_at", "-pk")
+        .values_list("pk", flat=True)[: RANKED_WINDOW + 1]
     )
-    ranked = queryset.filter(pk__in=candidates).annotate(
-        search_rank=SearchRank(F("search_vector"), search_query)
-    )
+
+
+class IsAnyOf(Func):
+    """`expression = ANY(%s)`, the values sent as one array parameter: 501 ids compile as one
+    parameter instead of 501 (`pk__in`), in each query that repeats the filter."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+def full_text(queryset, words, ids, *, headlines=True):
+    """The publications `ids` (matching_ids()) of `queryset`, best match first, with their
+    headlines unless `headlines` is False."""
+    tsquery = search_query(words)
+    if ids:
+        found = IsAnyOf(F("pk"), Value(ids, output_field=ArrayField(BigIntegerField())))
+        queryset = queryset.filter(found)
+    else:
+        queryset = queryset.filter(pk__in=[])
+    ranked = queryset.annotate(search_rank=SearchRank(F("search_vector"), tsquery))
     if not headlines:
         return ranked.order_by("-search_rank", "-publish_at", "-pk")
     return ranked.annotate(
         search_title=SearchHeadline(
             "title",
-            search_query,
+            tsquery,
             config=CONFIG,
             start_sel=START,
             stop_sel=STOP,
@@ -263,7 +307,7 @@ def full_text(queryset, words, *, headlines=True):
         ),
         search_snippet=SearchHeadline(
             Concat("standfirst", Value(" "), StripTags("body"), output_field=TextField()),
-            search_query,
+            tsquery,
             config=CONFIG,
             start_sel=START,
             stop_sel=STOP,

@@ -111,7 +111,7 @@ def test_production_without_redis_shares_one_database_cache_between_workers():
 
 def test_redis_url_upgrades_the_production_cache():
     assert production_settings(CACHE, REDIS_URL="redis://127.0.0.1:6379/5") == [
-        "django.core.cache.backends.redis.RedisCache",
+        "forumasia.cache.RedisCache",
         "redis://127.0.0.1:6379/5",
     ]
 

@@ -64,3 +64,117 @@ def test_sitemap_is_cached_but_drops_an_unpublished_item_at_once(client):
     services.unpublish(publications=[publication], user=publisher())
 
     assert not any("short-lived" in loc for loc in locations(client, "/sitemap-publications.xml"))
+
+
+# --- written without the template, the same bytes as Django's own sitemap -------------------------
+
+
+def test_the_written_urlset_is_what_djangos_template_renders(settings):
+    from datetime import UTC, date, datetime
+
+    from django.template.loader import render_to_string
+
+    from pages.sitemaps import render_urlset
+
+    urls = [
+        {
+            "location": "http://127.0.0.1:8000/publications/a-b/?x=1&y=<2>",
+            # 20:00 UTC is the next day in Bangkok: the date shown is the Secretariat's.
+            "lastmod": datetime(2026, 1, 31, 20, 0, tzinfo=UTC),
+            "changefreq": "monthly",
+            "priority": "0.8",
+            "alternates": [],
+        },
+        {
+            "location": "http://127.0.0.1:8000/members/x/",
+            "lastmod": date(2025, 12, 1),
+            "changefreq": None,
+            "priority": "",
+            "alternates": [{"location": "http://127.0.0.1:8000/th/x/", "lang_code": "th"}],
+        },
+        {
+            "location": "http://127.0.0.1:8000/",
+            "lastmod": None,
+            "changefreq": "daily",
+            "priority": "0.6",
+            "alternates": [],
+        },
+    ]
+
+    for urlset in (urls, urls[:1], []):
+        assert render_urlset(urlset) == render_to_string("sitemap.xml", {"urlset": urlset})
+    assert "<lastmod>2026-02-01</lastmod>" in render_urlset(urls)
+
+
+def stock_publication_sitemap():
+    """The publications section as Django's own Sitemap would build it: model instances,
+    get_absolute_url(), the lastmod of every item."""
+    from django.contrib.sitemaps import Sitemap
+
+    from publications.models import Publication
+
+    class Stock(Sitemap):
+        changefreq = "monthly"
+        priority = 0.8
+        limit = 2
+
+        def items(self):
+            return Publication.objects.published()
+
+        def lastmod(self, publication):
+            return publication.updated_at
+
+    return Stock
+
+
+def test_the_publication_sections_and_index_equal_djangos_stock_sitemap(client, monkeypatch):
+    from django.contrib.sitemaps import views as stock_views
+    from django.test import RequestFactory
+
+    from pages.sitemaps import sitemaps
+    from publications.sitemaps import PublicationSitemap
+
+    monkeypatch.setattr(PublicationSitemap, "limit", 2)
+    now = timezone.now()
+    for number in range(5):
+        PublicationFactory(slug=f"item-{number}", publish_at=now - timedelta(days=number))
+    PublicationFactory(slug="draft-item", status="draft")
+    stock = {**sitemaps, "publications": stock_publication_sitemap()}
+    factory = RequestFactory(HTTP_HOST="127.0.0.1:8000")
+
+    for page in (1, 2, 3):
+        ours = client.get("/sitemap-publications.xml", {"p": page}, HTTP_HOST="127.0.0.1:8000")
+        theirs = stock_views.sitemap(
+            factory.get("/sitemap-publications.xml", {"p": page}), stock, section="publications"
+        )
+        theirs.render()
+        assert ours.status_code == 200
+        assert ours.content == theirs.content
+        assert ours["Last-Modified"] == theirs["Last-Modified"]
+        assert ours["X-Robots-Tag"] == theirs["X-Robots-Tag"]
+    assert client.get("/sitemap-publications.xml", {"p": 4}).status_code == 404
+
+    ours = client.get("/sitemap.xml", HTTP_HOST="127.0.0.1:8000")
+    theirs = stock_views.index(
+        factory.get("/sitemap.xml"), stock, sitemap_url_name="sitemap-section"
+    )
+    theirs.render()
+    assert ours.content == theirs.content
+
+
+def test_an_address_is_what_get_absolute_url_returns():
+    from publications.models import Publication
+    from publications.sitemaps import PublicationSitemap
+
+    sitemap = PublicationSitemap()
+    for slug in ("plain-slug_1", "A-2026", "x"):
+        assert sitemap.location((slug, None)) == Publication(slug=slug).get_absolute_url()
+
+
+def test_sitemap_query_budgets_are_constant(client, django_assert_max_num_queries):
+    PublicationFactory.create_batch(12)
+
+    with django_assert_max_num_queries(8):
+        assert client.get("/sitemap.xml").status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get("/sitemap-publications.xml").status_code == 200

@@ -314,3 +314,25 @@ def test_a_search_ranks_the_newest_window_of_matches_and_says_more_than(client, 
     assert response.context["result_count_capped"] is True
     assert "more than 3 results" in response.content.decode()
     assert set(response.context["publications"]) <= set(items[:4])
+
+
+@postgres_only
+def test_a_search_page_matches_the_words_once_and_a_typo_twice(client):
+    """The matching ids are read in one query and reused by the count, the page and the one
+    card per translation group; a typo adds only the corrected search."""
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(3):
+        PublicationFactory(title=f"Detention report {number}", countries=[country("KH")])
+
+    def matching_queries(query):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/search/", {"q": query})
+        assert response.status_code == 200
+        return response, [q for q in captured.captured_queries if "@@" in q["sql"]]
+
+    response, queries = matching_queries("detention")
+    assert len(queries) == 1 and response.context["result_count"] == 3
+    response, queries = matching_queries("Cambodja")
+    assert len(queries) == 2 and response.context["result_count"] == 3
+    assert response.context["search_correction"] == "cambodia"
