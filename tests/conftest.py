@@ -156,3 +156,15 @@ def migration_data(transactional_db):
 
     for module, function in DATA_MIGRATIONS:
         getattr(import_module(module), function)(apps, None)
+
+
+@pytest.fixture
+def publisher_client(db):
+    """A client logged in as a Publisher (may publish, schedule and unpublish)."""
+    from django.test import Client
+
+    from tests.factories import publisher
+
+    client = Client()
+    client.force_login(publisher())
+    return client

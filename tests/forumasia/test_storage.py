@@ -31,16 +31,6 @@ pytestmark = pytest.mark.django_db
 GPS_IFD = 0x8825
 
 
-@pytest.fixture
-def publisher_client(client):
-    from django.contrib.auth.models import Group
-
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name="Publishers"))
-    client.force_login(user)
-    return client
-
-
 def fetch(url):
     """What a browser gets for `url`: the bytes, straight from the S3 server."""
     with urllib.request.urlopen(url, timeout=10) as response:

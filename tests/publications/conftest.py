@@ -2,10 +2,9 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 from PIL import Image
 
-from tests.factories import UserFactory, publisher
+from tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -19,13 +18,6 @@ def editor(db):
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def publisher_client(db):
-    client = Client()
-    client.force_login(publisher())
     return client
 
 

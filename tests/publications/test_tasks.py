@@ -5,14 +5,13 @@ included), and search-index rebuilds run on a worker."""
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from publications.models import GalleryImage, Publication
-from tests.factories import PublicationFactory, UserFactory
+from tests.factories import PublicationFactory
 from tests.forumasia.test_retries import DATABASE_QUEUE, run_worker
 from tests.publications.test_admin import ADD, form_data, jpeg
 
@@ -24,14 +23,6 @@ HERO = 'class="pub-hero-image"'
 @pytest.fixture(autouse=True)
 def database_queue(settings, migration_data):
     settings.TASKS = DATABASE_QUEUE
-
-
-@pytest.fixture
-def publisher_client(client):
-    editor = UserFactory(is_staff=True)
-    editor.groups.add(Group.objects.get(name="Publishers"))
-    client.force_login(editor)
-    return client
 
 
 def test_the_save_queues_renditions_and_the_page_shows_the_image_once_they_are_made(
