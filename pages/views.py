@@ -73,7 +73,7 @@ class HomeView(TemplateView):
             network={
                 "members": sum(country.member_count for country in member_countries),
                 "countries": len(member_countries),
-                "publications_this_year": public.in_year(year).one_per_group().count(),
+                "publications_this_year": public.in_year(year).count_groups(),
                 "year": year,
             },
         )
@@ -141,12 +141,13 @@ class PublicationPagesMixin(AnonymousPageCacheMixin):
     def publication_page(self, publications):
         """A page of the public `publications`, newest first. No valid page number: the first
         page; beyond the last: the last (Paginator.get_page)."""
-        queryset = (
-            publications.published().for_cards().one_per_group().order_by("-publish_at", "-pk")
+        public = publications.published().for_cards()
+        paginator = Paginator(
+            public.one_per_group().order_by("-publish_at", "-pk"), PUBLICATIONS_PER_PAGE
         )
-        page = Paginator(queryset, PUBLICATIONS_PER_PAGE).get_page(
-            self.page_form.canonical.get("page")
-        )
+        # The same number as counting the cards, without probing each row for a better card.
+        paginator.count = public.count_groups()
+        page = paginator.get_page(self.page_form.canonical.get("page"))
         page.object_list = attach_cards(attach_other_languages(page.object_list))
         # The page is the only parameter these pages read: pagination links carry nothing else.
         return {"page_obj": page, "querystring_without_page": ""}

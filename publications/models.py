@@ -22,7 +22,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import Exact, IsNull
 from django.db.models.signals import pre_save
@@ -385,6 +385,12 @@ class PublicationQuerySet(models.QuerySet):
             )
         )
         return self.filter(~Exists(better))
+
+    def count_groups(self):
+        """How many publications `one_per_group()` of these would give: the translation groups
+        with a member among them. One `COUNT(DISTINCT group)`, without the per-row probe of
+        one_per_group()'s NOT EXISTS (BENCHMARKS.md, "Counting groups")."""
+        return self.order_by().aggregate(groups=Count(translation_group(), distinct=True))["groups"]
 
     def in_groups_of(self, *publications):
         """The members of the translation groups of `publications` (objects), themselves

@@ -5,7 +5,11 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from taggit.models import Tag
 
 from publications.models import (
@@ -414,6 +418,39 @@ def test_a_group_member_drops_out_only_for_a_better_one_matching_the_same_filter
 
     assert cards(Publication.objects.published().search("การปราบปราม")) == ["การปราบปรามนักปกป้อง"]
     assert cards(Publication.objects.published().search("crackdown")) == ["Crackdown on defenders"]
+
+
+LANGUAGES_OF_GROUPS = ["en", "th", "km"]
+groups_of_publications = st.lists(
+    st.tuples(
+        st.permutations(LANGUAGES_OF_GROUPS),
+        st.integers(min_value=1, max_value=3),
+        st.lists(st.sampled_from(["published", "draft"]), min_size=3, max_size=3),
+        st.lists(st.sampled_from(["statement", "report"]), min_size=3, max_size=3),
+    ),
+    max_size=5,
+)
+
+
+@hypothesis_settings(max_examples=25, deadline=None)
+@given(groups=groups_of_publications)
+def test_counting_groups_gives_as_many_as_there_are_cards(groups):
+    with transaction.atomic():
+        for codes, size, statuses, types in groups:
+            codes = codes[:size]
+            original = PublicationFactory(language=codes[0], status=statuses[0], type=types[0])
+            for code, status, type_value in zip(codes[1:], statuses[1:], types[1:], strict=False):
+                PublicationFactory(
+                    language=code, status=status, type=type_value, translation_of=original
+                )
+        for queryset in (
+            Publication.objects.all(),
+            Publication.objects.published(),
+            Publication.objects.published().of_type("report"),
+            Publication.objects.filter(language="th"),
+        ):
+            assert queryset.count_groups() == len(queryset.one_per_group())
+        transaction.set_rollback(True)
 
 
 def test_other_languages_are_the_groups_other_public_members_in_one_query(
