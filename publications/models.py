@@ -372,7 +372,8 @@ class PublicationQuerySet(models.QuerySet):
         its group passes the same filters (the same queryset, as NOT EXISTS), so a search in
         Thai still finds the Thai translation of an English statement. The NOT EXISTS probes
         the translation-group index once per row (EXPLAIN in BENCHMARKS.md), so pages, capped
-        counts and deep pages keep their plans.
+        counts and deep pages keep their plans. An original in CARD_LANGUAGE ranks first in
+        its group by definition, so it is kept without the probe: most of the archive.
         """
         rank, outer_rank = card_rank(), card_rank(OuterRef)
         better = (
@@ -384,7 +385,7 @@ class PublicationQuerySet(models.QuerySet):
                 | Q(rank_of_better=outer_rank, pk__lt=OuterRef("pk"))
             )
         )
-        return self.filter(~Exists(better))
+        return self.filter(Q(translation_of__isnull=True, language=CARD_LANGUAGE) | ~Exists(better))
 
     def count_groups(self):
         """How many publications `one_per_group()` of these would give: the translation groups
@@ -417,10 +418,14 @@ class PublicationQuerySet(models.QuerySet):
         return apply_search(self, query, headlines=headlines)
 
     search_correction = None
+    # Set by search(): how many cards (translation groups) it found, so a paginator need not
+    # count them again.
+    search_card_count = None
 
     def _clone(self):
         clone = super()._clone()
         clone.search_correction = self.search_correction
+        clone.search_card_count = self.search_card_count
         return clone
 
     def for_cards(self):

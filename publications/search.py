@@ -242,9 +242,12 @@ def apply_search(queryset, query, *, headlines=True):
         if corrected != words:
             words, correction = corrected, " ".join(corrected)
             found = matching_ids(queryset, words)
-    results = full_text(queryset, words, found, headlines=headlines)
+    results = full_text(queryset, words, [pk for pk, _ in found], headlines=headlines)
     if correction is not None:
         results.search_correction = correction
+    # One card per translation group among them (one_per_group(), applied by the caller over
+    # the same ids): known here, so the page needs no count query.
+    results.search_card_count = len({group for _, group in found})
     return results
 
 
@@ -253,15 +256,17 @@ def search_query(words):
 
 
 def matching_ids(queryset, words):
-    """The ids of the newest RANKED_WINDOW + 1 publications of `queryset` matching `words`
-    (+1, so the page can say "more than"), newest first: one query.
+    """(id, translation group) of the newest RANKED_WINDOW + 1 publications of `queryset`
+    matching `words` (+1, so the page can say "more than"), newest first: one query.
 
     Ranking reads every candidate's vector: for a word in most of the archive that is the
     whole table (~400 ms at 100,000), so only these are ranked; they are found newest first
     along the publish-time index for a common word, through the GIN index for a rare one.
-    Read once here, as a list, they serve the typo check (none found), the capped count and
-    the page without the search being run again in each of those queries (and again in
-    one_per_group()'s NOT EXISTS, which repeats the queryset's filters)."""
+    Read once here, as a list, they serve the typo check (none found), the count of cards
+    (their groups) and the page without the search being run again in each of those queries
+    (and again in one_per_group()'s NOT EXISTS, which repeats the queryset's filters)."""
+    from .models import translation_group  # models import this module
+
     matches = Q(search_vector=search_query(words))
     if any(ord(char) > 0x24F for word in words for char in word):
         # Scripts written without spaces between words (Thai, Khmer, Burmese, Chinese...) are
@@ -271,7 +276,7 @@ def matching_ids(queryset, words):
     return list(
         queryset.filter(matches)
         .order_by("-publish_at", "-pk")
-        .values_list("pk", flat=True)[: RANKED_WINDOW + 1]
+        .values_list("pk", translation_group())[: RANKED_WINDOW + 1]
     )
 
 

@@ -155,7 +155,10 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
         if "q" in self.filters and search.is_postgres():
             # Full-text results are the newest RANKED_WINDOW matches, ranked (search.py).
             kw.setdefault("cap", search.RANKED_WINDOW)
-        return CappedPaginator(queryset, per_page, orphans, allow_empty_first_page, **kw)
+        paginator = CappedPaginator(queryset, per_page, orphans, allow_empty_first_page, **kw)
+        if queryset.search_card_count is not None:
+            paginator.count = queryset.search_card_count
+        return paginator
 
     def paginate_queryset(self, queryset, page_size):
         number = self.form.page_number

@@ -336,3 +336,19 @@ def test_a_search_page_matches_the_words_once_and_a_typo_twice(client):
     response, queries = matching_queries("Cambodja")
     assert len(queries) == 2 and response.context["result_count"] == 3
     assert response.context["search_correction"] == "cambodia"
+
+
+@postgres_only
+def test_a_search_counts_one_result_per_translation_group_without_counting_again(client):
+    from django.test.utils import CaptureQueriesContext
+
+    original = PublicationFactory(title="Detention report", language="en")
+    PublicationFactory(title="Detention report, Thai", language="th", translation_of=original)
+    PublicationFactory(title="Detention elsewhere", language="km")
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/search/", {"q": "detention"})
+
+    assert response.context["result_count"] == len(response.context["publications"]) == 2
+    assert "2 results" in response.content.decode()
+    assert not [q for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
