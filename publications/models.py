@@ -22,9 +22,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
-from django.db.models.lookups import Exact, IsNull
+from django.db.models.lookups import Exact
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -231,17 +231,42 @@ def translation_group(reference=F):
     return Coalesce(reference("translation_of"), reference("id"))
 
 
-def card_rank(reference=F):
-    """How a group's member ranks for its card, lowest first: in CARD_LANGUAGE (0) before
-    others (2), then the original (0) before translations (1)."""
-    if reference is F:
-        in_card_language, is_original = Q(language=CARD_LANGUAGE), Q(translation_of__isnull=True)
-    else:
-        in_card_language = Exact(reference("language"), CARD_LANGUAGE)
-        is_original = IsNull(reference("translation_of"), True)
-    return Case(When(in_card_language, then=Value(0)), default=Value(2)) + Case(
-        When(is_original, then=Value(0)), default=Value(1)
+class PrecedesInGroup(Func):
+    """True for a row whose card comes before the outer row's in a translation group: a
+    member in CARD_LANGUAGE before the others, then the original before translations, then
+    the lower id. One SQL row comparison, `(rank, id) < (outer rank, outer id)`: the same test
+    spelt with Case/When and Q objects cost the ORM more time to build and compile than the
+    database took to run the query (BENCHMARKS.md, "Building one_per_group()")."""
+
+    output_field = BooleanField()
+    RANK = (
+        "(CASE WHEN {language} = %s THEN 0 ELSE 2 END"
+        " + CASE WHEN {translation_of} IS NULL THEN 0 ELSE 1 END)"
     )
+
+    def __init__(self):
+        super().__init__(
+            F("language"),
+            F("translation_of"),
+            F("pk"),
+            OuterRef("language"),
+            OuterRef("translation_of"),
+            OuterRef("pk"),
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):
+        language, translation_of, pk, outer_language, outer_translation_of, outer_pk = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+
+        def rank(language, translation_of):
+            sql = self.RANK.format(language=language[0], translation_of=translation_of[0])
+            return sql, [*language[1], CARD_LANGUAGE, *translation_of[1]]
+
+        row, row_params = rank(language, translation_of)
+        outer_row, outer_params = rank(outer_language, outer_translation_of)
+        sql = f"({row}, {pk[0]}) < ({outer_row}, {outer_pk[0]})"
+        return sql, [*row_params, *pk[1], *outer_params, *outer_pk[1]]
 
 
 def editor_field():
@@ -375,15 +400,8 @@ class PublicationQuerySet(models.QuerySet):
         counts and deep pages keep their plans. An original in CARD_LANGUAGE ranks first in
         its group by definition, so it is kept without the probe: most of the archive.
         """
-        rank, outer_rank = card_rank(), card_rank(OuterRef)
-        better = (
-            self.order_by()
-            .alias(group_of_better=translation_group(), rank_of_better=rank)
-            .filter(group_of_better=translation_group(OuterRef))
-            .filter(
-                Q(rank_of_better__lt=outer_rank)
-                | Q(rank_of_better=outer_rank, pk__lt=OuterRef("pk"))
-            )
+        better = self.order_by().filter(
+            Exact(translation_group(), translation_group(OuterRef)), PrecedesInGroup()
         )
         return self.filter(Q(translation_of__isnull=True, language=CARD_LANGUAGE) | ~Exists(better))
 
