@@ -68,8 +68,14 @@ def heaviest(sql_list, n=2):
     return sorted(selects, key=lambda item: item[0], reverse=True)[:n]
 
 
-def measure_page(base_url, path, *, latency_seconds, load_seconds, connections, threads=2):
-    """wrk at one connection (latency) and at `connections` (throughput). None if not 200."""
+def measure_page(
+    base_url, path, *, latency_seconds, load_seconds, connections, threads=2, floor_path=None
+):
+    """wrk at one connection (latency) and at `connections` (throughput). None if not 200.
+
+    With `floor_path`, the floor's throughput is measured just before the page's (`floor_rps`):
+    the machine's speed drifts within a run (the floor moved from 360 to 760 req/s within a
+    minute on 2026-11-29), so a page is compared with the floor of the same moment."""
     url = base_url + path
     status = None
     for _ in range(3):  # warm-up: fills caches, opens the worker's database connection
@@ -80,9 +86,9 @@ def measure_page(base_url, path, *, latency_seconds, load_seconds, connections, 
     # compressed by the page cache); robots.txt, the floor, is too short to be.
     headers = BROWSER_HEADERS
     single = server.wrk(url, seconds=latency_seconds, connections=1, threads=1, headers=headers)
-    loaded = server.wrk(
-        url, seconds=load_seconds, connections=connections, threads=threads, headers=headers
-    )
+    load = {"seconds": load_seconds, "connections": connections, "threads": threads}
+    floor = server.wrk(base_url + floor_path, headers=headers, **load) if floor_path else {}
+    loaded = server.wrk(url, headers=headers, **load)
     return {
         "status": status,
         "p50": single["p50"],
@@ -90,6 +96,7 @@ def measure_page(base_url, path, *, latency_seconds, load_seconds, connections, 
         "load_p50": loaded["p50"],
         "load_p99": loaded["p99"],
         "rps": loaded["rps"],
+        "floor_rps": floor.get("rps"),
         "errors": single["errors"] + loaded["errors"],
     }
 

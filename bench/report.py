@@ -44,12 +44,19 @@ def _mb(value):
     return f"{value:.0f} MB"
 
 
+def floor_share(run, floor_rps):
+    """The page's req/s over the floor's measured just before it (else the mode's floor)."""
+    floor_rps = run.get("floor_rps") or floor_rps
+    return run["rps"] / floor_rps if floor_rps and run.get("rps") else None
+
+
 def _cell(run, floor_rps):
     if not run:
         return ["—", "—", "—"]
     if run.get("p50") is None:
         return [f"n/a ({run.get('status')})", "—", "—"]
-    ratio = f"{run['rps'] / floor_rps:.0%}" if floor_rps else "—"
+    share = floor_share(run, floor_rps)
+    ratio = f"{share:.0%}" if share is not None else "—"
     errors = f" ⚠{run['errors']} errors" if run.get("errors") else ""
     return [f"{_ms(run['p50'])} / {_ms(run['p99'])}", f"{_num(run['rps'])}{errors}", ratio]
 
@@ -235,7 +242,9 @@ def targets(results):
     rows += floor_targets(runs, verdict)
     floor = (cached.get("floor") or {}).get("rps")
     if floor:
-        ratios = {n: r["rps"] / floor for n, r in cached.items() if n != "floor" and r.get("rps")}
+        ratios = {
+            n: floor_share(r, floor) for n, r in cached.items() if n != "floor" and r.get("rps")
+        }
         worst = min(ratios, key=ratios.get)
         rows.append(
             (
@@ -296,7 +305,9 @@ def floor_targets(runs, verdict):
         floor = (run.get("floor") or {}).get("rps")
         if not floor:
             return None, {}
-        return floor, {n: run[n]["rps"] / floor for n in names if (run.get(n) or {}).get("rps")}
+        return floor, {
+            n: floor_share(run[n], floor) for n in names if (run.get(n) or {}).get("rps")
+        }
 
     def row(label, mode, names, share):
         floor, found = shares(mode, names)
@@ -377,8 +388,8 @@ def render(results):
   save would, with the fragments that a publish leaves warm (cards, filter fields, network map;
   forumasia/fragments.py) filled by the warm-up requests.
 - × floor: the page's req/s over `/robots.txt`'s (through the full middleware, no database)
-  measured by the same server in the same run: the machine's speed varies 2× from day to day,
-  the ratios much less.
+  measured by the same server just before the page (the floor row is its first measurement):
+  the machine's speed varies 2× from day to day and drifts within a run, the ratios much less.
 - Queries: counted in-process with `django.test.Client` + `CaptureQueriesContext` on the same
   database; cold = DummyCache, warm = second request with a local-memory cache.
 - Data: {counts["publications_publication"]:,} publications (~2% drafts, ~1% scheduled, 2000–now),

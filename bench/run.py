@@ -274,6 +274,7 @@ def run(args, env):
                     latency_seconds=args.latency_seconds,
                     load_seconds=args.seconds,
                     connections=args.connections,
+                    floor_path=None if name == "floor" else pages["floor"],
                 )
                 print(f"[{mode}] {name}: {short(run_results[name])}", flush=True)
             results["runs"][mode] = run_results
