@@ -19,6 +19,8 @@ How it works
   (`?utm_source=...`) are not in the key, so they can neither fill the cache with copies nor
   make one request's page be served for another. The scheme and host are in the key because
   feeds and sitemaps build absolute links from them (`X-Forwarded-Proto` behind a proxy).
+- Stamps (`register_stamp()`) are tokens like the content version, each moved by the models
+  an app names, for fragments that outlive a publish (forumasia/fragments.py).
 - Decorate a view with `@cache_anonymous_page()`, passing `query=` a function of the request
   returning those parameters (or None: do not cache this request) when it reads any.
   Class-based views use `AnonymousPageCacheMixin` and return them from `page_cache_query()`
@@ -100,6 +102,9 @@ GZIP_MIN_LENGTH = 200
 # every process.
 PUBLIC_CONTENT = set()
 NEXT_CHANGE_SOURCES = []
+STAMP_KEY = "content-stamp:{name}"
+# The stamps apps registered (register_stamp()), by name: their signal receivers.
+STAMPS = {}
 
 
 class ReusedClientRedisCacheClient(django_redis.RedisCacheClient):
@@ -129,30 +134,39 @@ class RedisCache(django_redis.RedisCache):
         self._class = ReusedClientRedisCacheClient
 
 
-def content_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
+def current_token(key):
+    """The token under `key` (made on first use): a content version or a stamp."""
+    token = cache.get(key)
+    if token is None:
+        token = uuid.uuid4().hex
         # add(), not set(): two processes starting at once agree on one token.
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY) or version
-    return version
+        if not cache.add(key, token, timeout=None):
+            token = cache.get(key) or token
+    return token
+
+
+def move_token(key):
+    """Replace the token under `key`, now and again after the current transaction commits, so
+    that something rendered by another request while the transaction was still open cannot
+    be kept under the new token. Inside `one_bump()` it is only noted, and made once when that
+    block ends."""
+    held = _held_bumps.get()
+    if held is not None:
+        held.add(key)
+        return
+    cache.set(key, uuid.uuid4().hex, timeout=None)
+    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, timeout=None))
+
+
+def content_version():
+    return current_token(VERSION_KEY)
 
 
 def bump_content_version(**kwargs):
-    """Forget every cached page (by moving to a new version). Cheap: one cache write.
-
-    Runs now and again after the current transaction commits, so a page rendered by another
-    request while the transaction was still open cannot keep the old content.
-    Accepts and ignores signal arguments so it can be connected to signals directly.
-    Inside `one_bump()` it is only noted, and made once when that block ends.
-    """
-    held = _held_bumps.get()
-    if held is not None:
-        held.append(True)
-        return
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    """Forget every cached page (by moving to a new version). Cheap: one cache write (and one
+    after the commit: `move_token()`). Accepts and ignores signal arguments so it can be
+    connected to signals directly."""
+    move_token(VERSION_KEY)
 
 
 _held_bumps = contextvars.ContextVar("held_bumps", default=None)
@@ -161,16 +175,17 @@ _held_bumps = contextvars.ContextVar("held_bumps", default=None)
 @contextlib.contextmanager
 def one_bump():
     """For bulk writers (the WordPress import: thousands of saves in one transaction): the
-    bumps of the saves inside the block are made as one when it ends (each is a cache write,
-    and another after the commit). Use it inside the writer's transaction."""
-    held = []
+    bumps of the saves inside the block (of the content version and of stamps) are made as one
+    each when it ends (each is a cache write, and another after the commit). Use it inside the
+    writer's transaction."""
+    held = set()
     token = _held_bumps.set(held)
     try:
         yield
     finally:
         _held_bumps.reset(token)
-        if held:
-            bump_content_version()
+        for key in sorted(held):
+            move_token(key)
 
 
 def bump_on_link_change(sender, instance, action, **kwargs):
@@ -189,6 +204,36 @@ def register_public_content(*models):
         post_save.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{label}")
         post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"bump-d-{label}")
     m2m_changed.connect(bump_on_link_change, dispatch_uid="bump-m2m")
+
+
+def stamp_key(name):
+    return STAMP_KEY.format(name=name)
+
+
+def bump_stamp(name):
+    """Move the stamp `name` (see `register_stamp()`)."""
+    move_token(stamp_key(name))
+
+
+def register_stamp(name, *models, links=()):
+    """A stamp is a token like the content version, for fragments that show rows they cannot
+    be keyed on (forumasia/fragments.py, `render_stamped()`): `name` moves when a row of
+    `models` is saved or deleted, or a link of `links` (many-to-many through models) is added
+    or removed. A publish moves the content version, not a stamp that does not name
+    publications. Called from the `ready()` of the app that shows them."""
+
+    def moved(**kwargs):
+        if kwargs.get("action", "post_add") in ("post_add", "post_remove", "post_clear"):
+            bump_stamp(name)
+
+    STAMPS[name] = moved  # signals hold their receivers weakly: kept here
+    for model in models:
+        label = model._meta.label
+        post_save.connect(moved, sender=model, dispatch_uid=f"stamp-{name}-{label}")
+        post_delete.connect(moved, sender=model, dispatch_uid=f"stamp-d-{name}-{label}")
+    for link in links:
+        label = link._meta.label
+        m2m_changed.connect(moved, sender=link, dispatch_uid=f"stamp-m2m-{name}-{label}")
 
 
 def register_next_change(source):

@@ -16,6 +16,12 @@ the content version, so:
 - right after a publish, a list page's queries run again but its cards come from one
   `get_many()` (one MGET on Redis) instead of twenty renders.
 
+A fragment that shows rows its key cannot name cheaply (a detail page's article: its
+signatories, attachments, gallery, countries, themes) is read with `render_stamped()`: it is
+kept with the *stamp* it was rendered under, a token like the content version that moves when
+any of those rows changes (forumasia/cache.py, `register_stamp()`), but not when a publication
+is published.
+
 Everything lives in Django's cache (Redis when several hosts run): no process memory. With
 DummyCache (bench's uncached mode) every fragment is rendered, as before.
 """
@@ -24,6 +30,8 @@ import hashlib
 
 from django.core.cache import cache
 from django.utils.safestring import mark_safe
+
+from .cache import current_token, stamp_key
 
 # Bump when a fragment's markup changes, so a deploy never serves the previous markup.
 FRAGMENT_VERSION = 1
@@ -63,3 +71,19 @@ def render_many(items, parts, render, *, kind, timeout=FRAGMENT_TIMEOUT):
 def render_one(kind, parts, render, *, timeout=FRAGMENT_TIMEOUT):
     """One fragment showing `parts`: from the cache, else `render()` (stored)."""
     return render_many([None], lambda _: parts, lambda _: render(), kind=kind, timeout=timeout)[0]
+
+
+def render_stamped(kind, parts, render, *, stamp, timeout):
+    """`render()`'s value (any picklable value: markup and what else the page needs with it)
+    for a fragment that shows rows its `parts` cannot name: kept under a key built from
+    `parts` and used while the stamp `stamp` (forumasia/cache.py, `register_stamp()`) has not
+    moved since it was rendered. The value and the stamp are read together (one MGET)."""
+    token_key, key = stamp_key(stamp), fragment_key(kind, parts)
+    found = cache.get_many([token_key, key])
+    token = found.get(token_key) or current_token(token_key)
+    entry = found.get(key)
+    if entry is not None and entry[0] == token:
+        return entry[1]
+    value = render()
+    cache.set(key, (token, value), timeout=timeout)
+    return value

@@ -24,8 +24,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from forumasia import history, redirects
+from forumasia.cache import bump_stamp
 from forumasia.images import make_renditions
 
+from .article import ARTICLE_STAMP
 from .co_signers import move_co_signers_to_partners
 from .models import GalleryImage, PartnerOrganisation, Publication, Signature
 
@@ -246,6 +248,8 @@ def refresh_featured_renditions(publication: Publication) -> None:
 def refresh_gallery_renditions(image: GalleryImage) -> None:
     image.renditions = make_renditions(image.image)
     GalleryImage.objects.filter(pk=image.pk).update(renditions=image.renditions)
+    # update() sends no signal: the articles kept with the image's earlier sizes are stale.
+    bump_stamp(ARTICLE_STAMP)
 
 
 def link_co_signers(partner: PartnerOrganisation) -> int:

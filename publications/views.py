@@ -15,7 +15,6 @@ from django.db.models import (
     Func,
     Max,
     Min,
-    Prefetch,
     Subquery,
 )
 from django.http import Http404
@@ -27,11 +26,11 @@ from taggit.models import Tag, TaggedItem
 from forumasia.cache import AnonymousPageCacheMixin, content_version, is_cacheable_request
 
 from . import search
+from .article import article
 from .cards import attach_cards
 from .forms import PublicationFilterForm
 from .models import (
     Publication,
-    Signature,
     attach_other_languages,
     publication_content_type_id,
 )
@@ -250,44 +249,28 @@ class PublicationDetailView(AnonymousPageCacheMixin, PublicationVisibilityMixin,
     context_object_name = "publication"
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("translation_of")
-            .prefetch_related(
-                Prefetch(
-                    "signatures", queryset=Signature.objects.select_related("member", "partner")
-                ),
-                "countries",
-                "tags",
-                "attachments",
-                "gallery_images",
-            )
-        )
+        # What hangs off the publication is read only when its article is rendered
+        # (publications/article.py): a detail page after a publish reads it from the cache.
+        return super().get_queryset().select_related("translation_of")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         publication = self.object
         now = timezone.now()
+        is_preview = not publication.is_public_at(now)
+        parts = article(publication, share_links=share_links(publication), is_preview=is_preview)
         related = related_publications(
-            publication,
-            tag_ids=[tag.pk for tag in publication.tags.all()],
-            country_ids=[country.pk for country in publication.countries.all()],
-            now=now,
+            publication, tag_ids=parts["tag_ids"], country_ids=parts["country_ids"], now=now
         )
         # The other languages of the page and of its related cards, in one query.
         attach_other_languages([publication, *related], now=now)
         attach_cards(related)
-        signatures = list(publication.signatures.all())
         context.update(
-            is_preview=not publication.is_public_at(now),
+            is_preview=is_preview,
             translations=publication.other_languages,
             related=related,
-            share_links=share_links(publication),
+            article=parts,
             absolute_url=settings.SITE_URL + publication.get_absolute_url(),
-            signatures=signatures,
-            member_signatures=[signature for signature in signatures if signature.member_id],
-            partner_signatures=[signature for signature in signatures if signature.partner_id],
         )
         return context
 

@@ -1,0 +1,141 @@
+"""The detail page's article as a fragment (publications/article.py): what changes it shows,
+what does not change it stays warm."""
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from taggit.models import Tag
+
+from publications import services
+from publications.models import Publication
+from tests.factories import (
+    AttachmentFactory,
+    GalleryImageFactory,
+    MemberOrganisationFactory,
+    PartnerOrganisationFactory,
+    PublicationFactory,
+    country,
+)
+
+pytestmark = pytest.mark.django_db
+
+NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# Rows only the article shows, read only when it is rendered (the Related section reads the
+# country and theme links itself).
+AROUND_TABLES = ("publications_signature", "publications_attachment", "publications_galleryimage")
+
+
+@pytest.fixture
+def story():
+    centre = MemberOrganisationFactory(name="Mekong Rights Centre", acronym="MRC")
+    alliance = PartnerOrganisationFactory(name="Coastal Alliance")
+    publication = PublicationFactory(
+        type="story",
+        title="Floods and land rights",
+        countries=[country("KH"), country("TH")],
+        tags=["Land rights"],
+        signatories=[centre, alliance],
+    )
+    AttachmentFactory(publication=publication, title="Field notes")
+    GalleryImageFactory(publication=publication, alt_text="A flooded village")
+    return publication
+
+
+def fresh_page(client, url):
+    with override_settings(CACHES=NO_CACHE):
+        return client.get(url).content.decode()
+
+
+def rename(instance, field, value):
+    setattr(instance, field, value)
+    instance.save()
+
+
+def sign(publication, name):
+    publication.signatures.create(member=MemberOrganisationFactory(name=name), order=5)
+
+
+CHANGES = {
+    "a signature added": (
+        lambda p: p.signatures.create(
+            member=MemberOrganisationFactory(name="Delta Watch"), order=9
+        ),
+        "Delta Watch",
+    ),
+    "a signatory member renamed": (
+        lambda p: rename(p.signatures.get(member__isnull=False).member, "name", "Mekong Watch"),
+        "Mekong Watch",
+    ),
+    "a partner renamed": (
+        lambda p: rename(p.signatures.get(partner__isnull=False).partner, "name", "Reef Alliance"),
+        "Reef Alliance",
+    ),
+    "an attachment retitled": (
+        lambda p: rename(p.attachments.get(), "title", "Revised field notes"),
+        "Revised field notes",
+    ),
+    "an attachment deleted": (lambda p: p.attachments.get().delete(), None),
+    "a gallery image added": (
+        lambda p: GalleryImageFactory(publication=p, alt_text="Sandbags on a dyke"),
+        "Sandbags on a dyke",
+    ),
+    "gallery renditions made": (
+        lambda p: services.refresh_gallery_renditions(p.gallery_images.get()),
+        "srcset",
+    ),
+    "a theme added": (lambda p: p.tags.add("Climate justice"), "Climate justice"),
+    "a theme renamed": (
+        lambda p: rename(Tag.objects.get(name="Land rights"), "name", "Land tenure"),
+        "Land tenure",
+    ),
+    "a country removed": (lambda p: p.countries.remove(country("TH")), None),
+    "a country renamed": (lambda p: rename(country("KH"), "name", "Kampuchea"), "Kampuchea"),
+    "the body edited": (
+        lambda p: rename(p, "body", "<p>Corrected account of the floods.</p>"),
+        "Corrected account of the floods.",
+    ),
+    "the media contact written without a save": (
+        lambda p: Publication.objects.filter(pk=p.pk).update(media_contact="press@example.org"),
+        "press@example.org",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
+def test_the_article_shows_every_change_of_what_it_shows(client, story, change):
+    url = story.get_absolute_url()
+    client.get(url)  # the article is kept
+    apply, shown = CHANGES[change]
+
+    apply(story)
+    # A write without a signal leaves whole pages cached (forumasia/cache.py, PAGE_TIMEOUT).
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        page = client.get(url).content.decode()
+
+    assert page == fresh_page(client, url)
+    if shown:
+        assert shown in page
+
+
+def test_a_detail_page_after_a_publish_takes_its_article_from_the_cache(client, story):
+    url = story.get_absolute_url()
+    first = client.get(url).content.decode()
+
+    PublicationFactory(title="Another statement, just published")
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(url).content.decode()
+
+    read = " ".join(query["sql"] for query in captured.captured_queries)
+    assert not [table for table in AROUND_TABLES if f'"{table}"' in read]
+    assert again == first == fresh_page(client, url)
+
+
+def test_a_staff_preview_of_a_draft_is_never_kept(admin_client):
+    draft = PublicationFactory(status="draft", body="<p>First draft.</p>")
+    url = draft.get_absolute_url()
+    admin_client.get(url)
+
+    Publication.objects.filter(pk=draft.pk).update(body="<p>Second draft.</p>")
+
+    assert "Second draft." in admin_client.get(url).content.decode()
