@@ -32,6 +32,9 @@ from forumasia.fragments import render_stamped
 from .models import Signature
 
 ARTICLE_STAMP = "publication-article"
+ARTICLE_TEMPLATE = "publications/includes/article.html"
+ARTICLE_TAGS_TEMPLATE = "publications/includes/article_tags.html"
+ARTICLE_JSON_LD_TEMPLATE = "publications/includes/article_json_ld.html"
 ARTICLE_TIMEOUT = PAGE_TIMEOUT
 # Columns of the publication the article does not show (large, or the index's).
 UNSHOWN_FIELDS = {"search_vector"}
@@ -88,7 +91,7 @@ def render_article(publication, *, share_links):
     )
     signatures = list(publication.signatures.all())
     tags, countries = list(publication.tags.all()), list(publication.countries.all())
-    grid = get_template("publications/includes/article.html").render(
+    grid = get_template(ARTICLE_TEMPLATE).render(
         {
             "publication": publication,
             "signatures": signatures,
@@ -99,11 +102,9 @@ def render_article(publication, *, share_links):
     )
     return {
         "grid": str(grid),
-        "tag_lines": str(
-            get_template("publications/includes/article_tags.html").render({"tags": tags})
-        ),
+        "tag_lines": str(get_template(ARTICLE_TAGS_TEMPLATE).render({"tags": tags})),
         "json_ld": str(
-            get_template("publications/includes/article_json_ld.html").render(
+            get_template(ARTICLE_JSON_LD_TEMPLATE).render(
                 {"publication": publication, "signatures": signatures}
             )
         ),
