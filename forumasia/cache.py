@@ -103,8 +103,8 @@ GZIP_MIN_LENGTH = 200
 PUBLIC_CONTENT = set()
 NEXT_CHANGE_SOURCES = []
 STAMP_KEY = "content-stamp:{name}"
-# The stamps apps registered (register_stamp()), by name: their signal receivers.
-STAMPS = {}
+# The m2m_changed actions after which a link has changed (not the pre_ ones).
+LINK_CHANGES = ("post_add", "post_remove", "post_clear")
 
 
 class ReusedClientRedisCacheClient(django_redis.RedisCacheClient):
@@ -190,8 +190,7 @@ def one_bump():
 
 def bump_on_link_change(sender, instance, action, **kwargs):
     """m2m_changed: the countries and tags of a publication, the sites of an editorial page..."""
-    changed = action in ("post_add", "post_remove", "post_clear")
-    if changed and instance._meta.concrete_model in PUBLIC_CONTENT:
+    if action in LINK_CHANGES and instance._meta.concrete_model in PUBLIC_CONTENT:
         bump_content_version()
 
 
@@ -223,17 +222,19 @@ def register_stamp(name, *models, links=()):
     publications. Called from the `ready()` of the app that shows them."""
 
     def moved(**kwargs):
-        if kwargs.get("action", "post_add") in ("post_add", "post_remove", "post_clear"):
+        if kwargs.get("action", LINK_CHANGES[0]) in LINK_CHANGES:
             bump_stamp(name)
 
-    STAMPS[name] = moved  # signals hold their receivers weakly: kept here
+    # weak=False: `moved` is made here, nothing else holds it.
     for model in models:
         label = model._meta.label
-        post_save.connect(moved, sender=model, dispatch_uid=f"stamp-{name}-{label}")
-        post_delete.connect(moved, sender=model, dispatch_uid=f"stamp-d-{name}-{label}")
+        for signal, uid in ((post_save, "stamp"), (post_delete, "stamp-d")):
+            signal.connect(moved, sender=model, weak=False, dispatch_uid=f"{uid}-{name}-{label}")
     for link in links:
         label = link._meta.label
-        m2m_changed.connect(moved, sender=link, dispatch_uid=f"stamp-m2m-{name}-{label}")
+        m2m_changed.connect(
+            moved, sender=link, weak=False, dispatch_uid=f"stamp-m2m-{name}-{label}"
+        )
 
 
 def register_next_change(source):
