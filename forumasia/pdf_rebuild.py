@@ -23,7 +23,8 @@ pipeline (`forumasia.images.strip_metadata`) and stays a JPEG; a JPEG 2000 image
 can carry XMP boxes, is decoded and stored as lossless (Flate) pixels through the same
 pipeline. Other image encodings (Flate, LZW, run-length, CCITT, JBIG2) hold nothing but
 pixels: their streams are kept and only their dictionaries are cut to the allow-list. ICC
-colour profiles are replaced by the device colour space of the same number of components. An
+colour profiles are replaced by the device colour space of the same number of components. A
+JPEG drawn inline in a page's instructions (BI … ID … EI, rare and small) refuses the PDF. An
 image the pipeline cannot read or refuses (too large, damaged) refuses the whole PDF:
 publishing the document without it would show readers something else than the author made,
 and keeping it would keep whatever it hides.
@@ -107,6 +108,10 @@ UNDRAWN_KEYS = (
     "/A",
     "/JS",
 )
+# An inline image's dictionary (between BI and ID) naming a JPEG or JPEG 2000 filter.
+INLINE_PHOTO = re.compile(
+    rb"(?:^|\s)BI\s(?:(?!\sID\s).){0,2000}?/(?:DCT|DCTDecode|JPX|JPXDecode)\b", re.DOTALL
+)
 DEVICE_SPACES = {1: Name.DeviceGray, 3: Name.DeviceRGB, 4: Name.DeviceCMYK}
 # JPEG markers: APP1 holds EXIF (with the orientation tag) and XMP.
 SOS, APP0, APP1, APP14 = 0xDA, 0xE0, 0xE1, 0xEE
@@ -149,6 +154,10 @@ def rebuild(data, *, max_pages):
     pages_kept = {page.obj.objgen for page in rebuilt.pages}
     for page in rebuilt.pages:
         _keep_links_to(page.obj, pages_kept)
+        contents = page.obj.get(Name.Contents)
+        for stream in contents if isinstance(contents, Array) else [contents]:
+            if isinstance(stream, Stream):
+                _refuse_inline_photos(stream.read_bytes())
     for obj in list(rebuilt.objects):
         _clean(obj)
     output = io.BytesIO()
@@ -264,10 +273,22 @@ def _clean(obj):
         _reencode_image(obj)
     elif isinstance(obj, Stream) and obj.get(Name.Subtype) == Name.Form:
         _keep_only(obj, FORM_KEYS)
+        _refuse_inline_photos(obj.read_bytes())
     elif isinstance(obj, (Dictionary, Stream)) and not _is_page(obj):
         _drop_undrawn(obj)
     if isinstance(obj, (Dictionary, Stream, Array)):
         _clean_inside(obj)
+
+
+def _refuse_inline_photos(content):
+    """A JPEG drawn inline in a content stream (BI … ID … EI) could carry EXIF like any
+    photo; such images are rare and small, so the PDF is refused rather than parsed apart."""
+    if INLINE_PHOTO.search(content):
+        raise Refused(
+            "This PDF has a photo stored inside a page's drawing instructions (an inline "
+            "image), which the site cannot clean. Export the PDF again from the program it was "
+            "made with and upload that copy."
+        )
 
 
 def _keep_only(obj, keys):

@@ -364,6 +364,28 @@ def test_a_photo_that_cannot_be_decoded_refuses_the_pdf_saying_why():
         clean_document(io.BytesIO(broken), name="report.pdf")
 
 
+def inline_image_pdf(dictionary, data):
+    pdf = pikepdf.new()
+    add_page(pdf, b"q 50 0 0 50 72 600 cm BI " + dictionary + b" ID " + data + b" EI Q")
+    return saved(pdf)
+
+
+def test_a_photo_drawn_inline_in_a_page_refuses_the_pdf_saying_why():
+    photo = inline_image_pdf(b"/W 64 /H 48 /CS /RGB /BPC 8 /F /DCT", jpeg_with_gps())
+
+    with pytest.raises(ValidationError, match="inline image"):
+        clean_document(io.BytesIO(photo), name="report.pdf")
+
+
+def test_inline_pixels_are_kept():
+    pixel = inline_image_pdf(b"/W 1 /H 1 /CS /G /BPC 8", b"\x80")
+
+    cleaned = clean_document(io.BytesIO(pixel), name="report.pdf").read()
+
+    with pikepdf.open(io.BytesIO(cleaned)) as pdf:
+        assert b"/BPC 8 ID \x80 EI" in pdf.pages[0].Contents.read_bytes()
+
+
 PLANTED = planted_pdf()
 
 
