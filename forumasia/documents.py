@@ -23,6 +23,7 @@ show it and commands report it; nothing here raises anything else for a bad file
 
 import json
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path, PurePosixPath
@@ -134,8 +135,14 @@ def _rebuilt_pdf(data):
         str(MAX_MEMORY),
     ]
     try:
+        # No environment: the child parses hostile files and needs none of the secrets.
         result = subprocess.run(
-            command, input=data, capture_output=True, timeout=MAX_SECONDS, cwd=PROJECT_ROOT
+            command,
+            input=data,
+            capture_output=True,
+            timeout=MAX_SECONDS,
+            cwd=PROJECT_ROOT,
+            env={"PATH": os.defpath},
         )
     except subprocess.TimeoutExpired as exc:
         raise ValidationError(TOO_SLOW, params={"seconds": MAX_SECONDS}) from exc

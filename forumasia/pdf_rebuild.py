@@ -121,6 +121,7 @@ DHT, DAC, DQT, DRI = 0xC4, 0xCC, 0xDB, 0xDD
 FRAME_HEADERS = set(range(0xC0, 0xD0)) - {DHT, 0xC8, DAC}
 BARE_JPEG_MARKERS = {APP0, APP14, DHT, DAC, DQT, DRI, *FRAME_HEADERS}
 JFIF_WITHOUT_THUMBNAIL = 16  # APP0 length: the JFIF header with a 0×0 thumbnail
+ADOBE_LENGTH = 14  # APP14 length: version, two flag words and the colour transform
 
 
 class Refused(Exception):
@@ -393,6 +394,10 @@ def _is_bare_jpeg(data):
             return False
         if marker == APP0 and (
             end - start - 2 != JFIF_WITHOUT_THUMBNAIL or data[start + 4 : start + 9] != b"JFIF\0"
+        ):
+            return False
+        if marker == APP14 and (
+            end - start - 2 != ADOBE_LENGTH or data[start + 4 : start + 9] != b"Adobe"
         ):
             return False
     scans = data[segments[-1][1] :].rstrip(b"\0\r\n ")
