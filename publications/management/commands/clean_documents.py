@@ -1,6 +1,7 @@
 from collections import Counter
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 
 from forumasia.documents import clean_document
@@ -51,7 +52,11 @@ class Command(BaseCommand):
         if cleaned.size == len(original) and cleaned.read() == original:
             return "clean"
         storage.delete(name)
-        saved = storage.save(name, cleaned)
+        try:
+            saved = storage.save(name, cleaned)
+        except Exception:
+            storage.save(name, ContentFile(original))  # e.g. a full disk: never lose the file
+            raise
         for sharing in Attachment.objects.filter(file=name):
             # save(), not update(): cached pages showing the file's size are refreshed.
             sharing.file.name = saved
