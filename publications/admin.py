@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from taggit.models import Tag, TaggedItem
 
+from forumasia import documents
 from forumasia.admin_filters import UsedRelatedFieldListFilter
 from forumasia.history_admin import HistoryAdminMixin
 
@@ -121,10 +122,13 @@ class AttachmentForm(forms.ModelForm):
         fields = ["title", "file", "language", "order"]
         help_texts = {
             "file": (
-                "PDF or another document (Word, OpenDocument, spreadsheet, EPUB). A PDF is "
-                "published without its document properties (author, dates, software): they "
-                "are removed on upload. Other formats keep theirs: remove them before "
-                "uploading (in Word: File › Info › Check for Issues › Inspect Document)."
+                "PDF, plain text or CSV. A PDF is published rebuilt with its pages only: "
+                "document properties (author, dates, software), XMP metadata, comments and "
+                "their authors, form fields, bookmarks, attached files, scripts and links "
+                "other than web and email links are removed, and its photos are re-encoded "
+                "without camera data or GPS position. Word, OpenDocument, spreadsheet, RTF and "
+                f"EPUB files are refused: save them as PDF. At most {documents.MAX_PAGES:,} "
+                f"pages and {documents.MAX_BYTES // 2**20} MB."
             )
         }
 

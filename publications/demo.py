@@ -63,7 +63,7 @@ VIDEO_URL = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"  # Big Buck Bunny, a f
 
 def _sample_pdf():
     """A minimal valid one-page PDF saying it is a sample, with its cross-reference table
-    (attachments are rewritten with pypdf on save, which needs one)."""
+    (attachments are rebuilt with pikepdf on save, which needs one)."""
     text = b"BT /F1 18 Tf 72 770 Td (Sample report - fictional demo content) Tj ET"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",

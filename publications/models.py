@@ -32,12 +32,12 @@ from django.utils import timezone
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag, TaggedItem
 
+from forumasia.documents import clean_uploaded_document
 from forumasia.images import strip_uploaded_image, validate_image_file
 from forumasia.sanitise import clean_html
 from forumasia.text import clean_text
 from members.models import http_url
 
-from .documents import is_pdf, strip_pdf_metadata, strip_uploaded_document
 from .slugs import unique_slug
 
 LANGUAGES = [
@@ -100,6 +100,9 @@ LANGUAGE_AUTONYMS = {
 # visitor's header would be served to all); the other languages are linked on the card instead.
 CARD_LANGUAGE = "en"
 
+# What attachments may be: new uploads are cleaned or refused by forumasia.documents (PDF,
+# plain text and CSV are accepted); the other kinds are older files of the archive, still
+# served.
 ATTACHMENT_EXTENSIONS = [
     "pdf",
     "doc",
@@ -910,7 +913,7 @@ class Attachment(models.Model):
     file = models.FileField(
         upload_to=attachment_upload_to,
         validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
-        help_text="PDF or another document (Word, OpenDocument, spreadsheet, EPUB).",
+        help_text="PDF, plain text or CSV; PDFs are rebuilt without their hidden data.",
     )
     language = models.CharField(max_length=10, choices=LANGUAGES, default="en")
     file_size = models.PositiveBigIntegerField(default=0, editable=False)
@@ -923,20 +926,20 @@ class Attachment(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        strip_uploaded_document(self.file)
+        clean_uploaded_document(self.file)
         if self.file:
             with contextlib.suppress(OSError, ValueError):
                 self.file_size = self.file.size
         super().save(*args, **kwargs)
 
     def clean(self):
-        # The same rewrite save() makes, so a PDF it cannot make is a form error, not a 500.
+        # The cleaning save() would do, done here once (save() keeps the cleaned copy), so a
+        # document it refuses is a form error, not a 500.
         super().clean()
-        if self.file and not self.file._committed and is_pdf(self.file.file):
-            try:
-                strip_pdf_metadata(self.file.file)
-            except ValidationError as exc:
-                raise ValidationError({"file": exc.messages}) from exc
+        try:
+            clean_uploaded_document(self.file)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
 
     @property
     def extension(self):

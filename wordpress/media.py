@@ -3,9 +3,11 @@
 Nothing is ever fetched over the network: a URL is only used to find a file under the media
 folder, and only when it points at the old site's uploads. Images go through the site's one
 image pipeline (`validate_image_file`, then `strip_metadata`: GPS and camera data never reach
-the new site); documents (PDF, Word, …) are copied as they are for publication attachments.
-Other files (audio, video, archives, HTML, SVG) are refused: they are not something our pages
-show, and some could run script from our domain.
+the new site); documents go through the site's document cleaning (`clean_document`: a PDF
+is rebuilt without its hidden data, plain text and CSV are checked, Word, OpenDocument and
+the like are refused and reported) and become publication attachments. Other files (audio,
+video, archives, HTML, SVG) are refused: they are not something our pages show, and some
+could run script from our domain.
 
 Stored names are fixed by the source path (`wordpress/<host>/<year>/<month>/<file>`), so a
 second run finds what the first one stored instead of writing copies.
@@ -20,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from django.core.exceptions import ValidationError
 from django.core.files import File
 
+from forumasia.documents import clean_document
 from forumasia.images import strip_metadata, validate_image_file
 from publications.models import ATTACHMENT_EXTENSIONS
 
@@ -147,14 +150,15 @@ class MediaLibrary:
             return StoredFile(source, name, kind, title)
         with path.open("rb") as handle:
             upload = File(handle, name=path.name)
-            if kind == "image":
-                try:
+            try:
+                if kind == "image":
                     validate_image_file(upload)
-                except ValidationError as exc:
-                    raise MediaProblem("not imported: " + " ".join(exc.messages)) from exc
-                content = None if self.dry_run else strip_metadata(upload)
-            else:
-                content = None if self.dry_run else upload
+                    content = None if self.dry_run else strip_metadata(upload)
+                else:
+                    # A dry run cleans too: a document that would be refused is reported.
+                    content = clean_document(upload, name=path.name)
+            except ValidationError as exc:
+                raise MediaProblem("not imported: " + " ".join(exc.messages)) from exc
             if not self.dry_run:
                 name = self.storage.save(name, content)
                 self.written.append(name)
