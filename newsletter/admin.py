@@ -29,7 +29,7 @@ EXPORT_PERMISSION = "newsletter.export_subscribers"
 # Every view that hands out subscribers' data answers a POST only (CSRF-protected, as every
 # admin POST is): a link or an image on another site would make a logged-in staff member's
 # browser fetch it with a GET.
-hands_out_data = method_decorator(require_POST)
+post_only = method_decorator(require_POST)
 # Erasing replaces deleting: it is the delete permission, exercised through
 # data_protection.erase().
 ERASE_PERMISSION = "newsletter.delete_subscriber"
@@ -199,7 +199,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
         response["Content-Disposition"] = f'attachment; filename="subscribers-{stamp}.csv"'
         return response
 
-    @hands_out_data
+    @post_only
     def export_file_view(self, request, fmt):
         """Queue the same export as a file staff download when it is ready (large lists)."""
         if not (self.has_view_permission(request) and self.has_export_permission(request)):
@@ -221,7 +221,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
         )
         return redirect("admin:newsletter_subscriberexport_changelist")
 
-    @hands_out_data
+    @post_only
     def export_view(self, request, fmt):
         """Everything the changelist shows for the same filters and search, all pages."""
         if not (self.has_view_permission(request) and self.has_export_permission(request)):
@@ -346,7 +346,7 @@ class SubscriberExportAdmin(ReadOnlyAdmin):
         context = {"refresh_seconds": 5 if preparing else None, **(extra_context or {})}
         return super().changelist_view(request, extra_context=context)
 
-    @hands_out_data
+    @post_only
     def download_view(self, request, pk):
         """The file of a ready export, to staff who may export subscribers, never cached."""
         if not (self.has_view_permission(request) and request.user.has_perm(EXPORT_PERMISSION)):

@@ -418,10 +418,15 @@ def write_export_file(*, export_id: int, select: Callable[[SubscriberExport], Qu
 
 
 def delete_expired_files(*, now=None) -> int:
-    """Delete the files of exports ready for longer than NEWSLETTER_EXPORT_HOURS; how many."""
+    """Delete the files of exports ready for longer than NEWSLETTER_EXPORT_HOURS; how many.
+    Each export is locked and read again first: an erasure may have just rewritten its file
+    under another name."""
     deleted = 0
-    with transaction.atomic():
-        for export in SubscriberExport.objects.expired(now).select_for_update():
+    for pk in SubscriberExport.objects.expired(now).values_list("pk", flat=True):
+        with transaction.atomic():
+            export = SubscriberExport.objects.expired(now).select_for_update().filter(pk=pk).first()
+            if export is None:
+                continue
             storages["private"].delete(export.stored_name)
             export.file_state = SubscriberExport.FileState.DELETED
             export.stored_name = ""

@@ -22,7 +22,7 @@ from .tokens import CONFIRMATION_MAX_AGE
 TYPED_TEXT_FIELDS = ("name", "organisation", "source_page")
 
 
-def _typed_text_cleaned(instance):
+def _clean_typed_text(instance):
     """The fields of TYPED_TEXT_FIELDS as one line each, without control characters: they reach
     CSV files, spreadsheets and terminals. The model's own invariant, whatever saves it."""
     for name in TYPED_TEXT_FIELDS:
@@ -151,7 +151,7 @@ class Subscriber(models.Model):
         return self.email
 
     def save(self, *args, **kwargs):
-        _typed_text_cleaned(self)
+        _clean_typed_text(self)
         super().save(*args, **kwargs)
 
     @property
@@ -205,7 +205,7 @@ class SignupRequest(models.Model):
         return f"Sign-up {self.round} of subscriber {self.subscriber_id}"
 
     def save(self, *args, **kwargs):
-        _typed_text_cleaned(self)
+        _clean_typed_text(self)
         super().save(*args, **kwargs)
 
     @property
