@@ -211,9 +211,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
         except IncorrectLookupParameters:
             messages.error(request, "Those filters are not valid; nothing was exported.")
             return redirect("admin:newsletter_subscriber_changelist")
-        exports.request_export_file(
-            filters=dict(request.GET.items()), fmt=fmt, user_id=request.user.pk
-        )
+        exports.request_export_file(query=request.GET.urlencode(), fmt=fmt, user_id=request.user.pk)
         messages.success(
             request,
             "The export file is being prepared. It appears here, ready to download, when it is "
@@ -293,13 +291,14 @@ class SubscriberAdmin(ReadOnlyAdmin):
         )
 
 
-def subscribers_matching(params: dict, *, user) -> QuerySet:
-    """The subscribers the changelist shows `user` for the query string `params` (filters,
-    search), as a task rebuilds them for an export file. Refuses a user who may no longer
-    export."""
+def subscribers_matching(query: str, *, user) -> QuerySet:
+    """The subscribers the changelist shows `user` for the query string `query` (filters,
+    search; URL-encoded), as a task rebuilds them for an export file. Refuses a user who may
+    no longer export."""
     if user is None or not (user.is_active and user.has_perm(EXPORT_PERMISSION)):
         raise PermissionDenied("The export's requester may no longer export subscribers.")
-    request = RequestFactory().get(reverse("admin:newsletter_subscriber_changelist"), params)
+    changelist = reverse("admin:newsletter_subscriber_changelist")
+    request = RequestFactory().get(f"{changelist}?{query}")
     request.user = user
     return admin.site.get_model_admin(Subscriber).get_changelist_instance(request).queryset
 

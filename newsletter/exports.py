@@ -24,6 +24,7 @@ from django.core.files import File
 from django.core.files.storage import storages
 from django.db import connection, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import QueryDict
 from django.utils import timezone
 
 from forumasia.private_files import open_private
@@ -345,10 +346,11 @@ EXPORTS_FOLDER = "subscriber-exports"
 logger = logging.getLogger(__name__)
 
 
-def request_export_file(*, filters: dict, fmt: str, user_id: int) -> SubscriberExport:
-    """Log an export of the subscribers the admin's `filters` (its query string) select, to be
-    written to a file by a task (newsletter/tasks.py), and queue that task. The query string
-    waits on the export as `pending_query` until the task has used it; the log keeps only its
+def request_export_file(*, query: str, fmt: str, user_id: int) -> SubscriberExport:
+    """Log an export of the subscribers the admin's changelist selects with `query` (its query
+    string, URL-encoded), to be written to a file by a task (newsletter/tasks.py), and queue
+    that task. The query string waits on the export as `pending_query` until the task has used
+    it (URL-encoded it stores whatever was typed, NUL included); the log keeps only its
     description."""
     from .tasks import write_export_file
 
@@ -357,8 +359,8 @@ def request_export_file(*, filters: dict, fmt: str, user_id: int) -> SubscriberE
     export = SubscriberExport.objects.create(
         user_id=user_id,
         via="admin",
-        filters=describe_filters(filters),
-        pending_query=filters,
+        filters=describe_filters(QueryDict(query)),
+        pending_query=query,
         row_count=0,
         format=fmt,
         file_state=SubscriberExport.FileState.PREPARING,
@@ -380,7 +382,7 @@ def _finish(export: SubscriberExport, state: str, **fields) -> bool:
         current = SubscriberExport.objects.select_for_update().get(pk=export.pk)
         if current.file_state != SubscriberExport.FileState.PREPARING:
             return False
-        fields = {"file_state": state, "finished_at": timezone.now(), "pending_query": {}, **fields}
+        fields = {"file_state": state, "finished_at": timezone.now(), "pending_query": "", **fields}
         SubscriberExport.objects.filter(pk=export.pk).update(**fields)
     return True
 
@@ -474,7 +476,7 @@ def forget_subscriber(*, email: str) -> None:
             if export.file_state == SubscriberExport.FileState.PREPARING:
                 export.file_state = SubscriberExport.FileState.CANCELLED
                 export.finished_at = timezone.now()
-                export.pending_query = {}
+                export.pending_query = ""
                 export.save(update_fields=["file_state", "finished_at", "pending_query"])
                 continue
             new_name = _rewrite_without(export, cell)

@@ -295,11 +295,11 @@ class SubscriberExport(models.Model):
         blank=True,
         help_text="The kinds of filter used and how many values each had; never what was typed.",
     )
-    pending_query = models.JSONField(
-        default=dict,
+    pending_query = models.TextField(
         blank=True,
-        help_text="The subscriber list's filters and search for a file being prepared; emptied "
-        "as soon as the file is written or the export ends otherwise.",
+        help_text="The subscriber list's query string (its filters and search, URL-encoded) "
+        "for a file being prepared; emptied as soon as the file is written or the export ends "
+        "otherwise.",
     )
     row_count = models.PositiveIntegerField()
     format = models.CharField(max_length=10, choices=Format.choices)

@@ -8,6 +8,8 @@ describe_filters is imported rather than copied: it is a plain function of its a
 copy here would drift from what new rows get.
 """
 
+from urllib.parse import urlencode
+
 from django.db import migrations
 
 from newsletter.exports import describe_filters
@@ -30,7 +32,7 @@ def describe_logged_filters(apps, schema_editor):
         if one_subscriber is not None:
             described["one subscriber's data"] = True
         if export.file_state == "preparing":
-            export.pending_query = logged
+            export.pending_query = urlencode(logged)
         export.filters = described
         export.save(update_fields=["filters", "pending_query"])
 
