@@ -383,8 +383,12 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
-# Where the file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend) writes
-# each message; it makes the folder.
+# Django's file backend writes files every local user may read; its subclass writes them for
+# the site's user only (forumasia/mail.py), so naming either gets the subclass.
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":
+    EMAIL_BACKEND = "forumasia.mail.PrivateFileEmailBackend"
+# Where the file backend writes each message (erasing a subscriber takes theirs out); it makes
+# the folder.
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "private" / "sent-emails"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "FORUM-ASIA <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -453,6 +457,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# The CSRF cookie lasts as long as the browser session (Django's default is a year): a reader
+# who once opened a form must not carry a stable identifier of ours for a year.
+CSRF_COOKIE_AGE = None
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

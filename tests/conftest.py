@@ -71,6 +71,15 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture
+def permissive_umask():
+    """The process's umask at 0, the worst a server may run with: a file is readable by every
+    local user unless the code that writes it says otherwise."""
+    previous = os.umask(0)
+    yield
+    os.umask(previous)
+
+
 @pytest.fixture(autouse=True)
 def clear_cache():
     cache.clear()

@@ -158,12 +158,9 @@ def newsletter_pages(client, settings):
     pages.append(("newsletter-check-inbox", checked))
 
     signup = SignupRequest.objects.get(subscriber__email="reader@example.org")
-    pages.append(
-        (
-            "newsletter-confirm",
-            client.get(f"/newsletter/confirm/{tokens.confirmation_token(signup)}/"),
-        )
-    )
+    confirm_path = f"/newsletter/confirm/{tokens.confirmation_token(signup)}/"
+    pages.append(("newsletter-confirm", client.get(confirm_path)))
+    pages.append(("newsletter-welcome", client.post(confirm_path)))
     subscriber = signup.subscriber
     token = tokens.manage_token(subscriber)
     pages.append(("newsletter-manage", client.get(f"/newsletter/manage/{token}/")))
