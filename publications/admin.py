@@ -1,6 +1,7 @@
 """The editors' workspace: write, schedule, publish and preview publications.
 
-The workflow (buttons, who may publish, list actions) is in admin_workflow.py; history,
+The workflow (buttons, who may publish, list actions) is forumasia/workflow_admin.py, with the
+publication's own services and History rows in admin_workflow.py; history,
 comparing and restoring versions, and the edit-conflict check in forumasia/history_admin.py.
 """
 
@@ -16,11 +17,15 @@ from taggit.models import Tag, TaggedItem
 
 from forumasia.admin_filters import UsedRelatedFieldListFilter
 from forumasia.history_admin import HistoryAdminMixin
+from forumasia.workflow_admin import StatusFilter, WorkflowForm
 
-from . import tasks
+from . import (
+    admin_themes,  # noqa: F401 (registers the themes' admin in place of taggit's)
+    tasks,
+)
 from .admin_signatures import SignatoryFilter, SignatureInline
 from .admin_translations import TranslationAdminMixin
-from .admin_workflow import StatusFilter, WorkflowAdminMixin, WorkflowForm
+from .admin_workflow import PublicationWorkflowAdminMixin
 from .forms import PublicationBodyMixin
 from .models import Attachment, GalleryImage, Publication
 from .search import RANKED_WINDOW, is_postgres
@@ -150,7 +155,7 @@ class GalleryImageInline(admin.StackedInline):
 
 @admin.register(Publication)
 class PublicationAdmin(
-    TranslationAdminMixin, WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin
+    TranslationAdminMixin, PublicationWorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin
 ):
     form = PublicationAdminForm
     list_display = ["title", "type", "status_badge", "publish_at", "is_featured", "preview_link"]
