@@ -14,11 +14,13 @@ a merge that is the publishers' and never fails.
   (services.merge_themes).
 """
 
+import re
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -37,8 +39,26 @@ STALE_SELECTION = (
 )
 
 
+class ThemeChoiceField(forms.ModelMultipleChoiceField):
+    """Theme ids as the list sends them. A number outside the id column's range is refused
+    like the id of a theme that no longer exists: Django's check sends it to the database,
+    which fails on it (SQLite: OverflowError)."""
+
+    def _check_values(self, value):
+        low, high = connection.ops.integer_field_range(Tag._meta.pk.get_internal_type())
+        for pk in value:
+            number = str(pk).strip()
+            if re.fullmatch(r"-?[0-9]+", number) and not low <= int(number) <= high:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
 class ThemeSelectionForm(forms.Form):
-    themes = forms.ModelMultipleChoiceField(
+    themes = ThemeChoiceField(
         queryset=Tag.objects.all(),
         widget=forms.MultipleHiddenInput,
         error_messages={
