@@ -63,12 +63,10 @@ def copy_flat_pages(apps, schema_editor):
         if Page.objects.filter(pk=flat_page.pk).exists():
             continue
         path = flat_page.url
-        free = not (shape_problem(path) or Page.objects.filter(path=path).exists())
-        public = (
-            free
-            and not reserved_problem(path)
-            and flat_page.sites.filter(pk=settings.SITE_ID).exists()
+        free = not (
+            shape_problem(path) or reserved_problem(path) or Page.objects.filter(path=path).exists()
         )
+        public = free and flat_page.sites.filter(pk=settings.SITE_ID).exists()
         Page.objects.create(
             pk=flat_page.pk,
             path=path if free else f"/pages/flatpage-{flat_page.pk}/",
