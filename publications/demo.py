@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 from members.models import Country, MemberOrganisation
 
 from . import services
+from .co_signers import move_co_signers_to_partners
 from .models import Attachment, GalleryImage, PartnerOrganisation, Publication, Signature
 
 SAMPLE_NOTE = (
@@ -251,5 +252,7 @@ def load(stdout):
     civicus, _ = PartnerOrganisation.objects.get_or_create(
         name="CIVICUS", defaults={"website": "https://www.civicus.org/"}
     )
-    services.link_co_signers(civicus)
+    move_co_signers_to_partners(
+        partners=[civicus], publications=Publication.objects.all(), signature_model=Signature
+    )
     stdout.write(f"Publications: {created} sample publications created.")
