@@ -268,3 +268,15 @@ def test_the_list_shows_each_pages_state_and_filters_by_it():
 
     assert 'pub-badge--in-review">In review' in html
     assert "Scheduled page" in scheduled and "Waiting page" not in scheduled
+
+
+def test_publishers_see_pages_waiting_for_review_on_the_admin_index():
+    author = editor(username="writer")
+    PageFactory(title="Annex for review", status="review", updated_by=author)
+    PageFactory(title="Still a draft page", status="draft")
+
+    html = logged_in(publisher()).get("/admin/").content.decode()
+
+    assert "Annex for review" in html and "by writer" in html
+    assert "Still a draft page" not in html
+    assert "Annex for review" not in logged_in(editor()).get("/admin/").content.decode()
