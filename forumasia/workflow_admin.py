@@ -187,6 +187,15 @@ class WorkflowAdminMixin:
         css = label.lower().replace(" ", "-")
         return format_html('<span class="pub-badge pub-badge--{}">{}</span>', css, label)
 
+    @admin.display(description="preview")
+    def preview_link(self, obj):
+        if not obj or not obj.pk:
+            return "Save first to preview."
+        text = "View on site" if obj.is_public else "Preview"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), text
+        )
+
     @admin.action(description="Publish now", permissions=["publish"])
     def publish_now(self, request, queryset):
         count = self.publish_selected(request, queryset)

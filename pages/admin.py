@@ -8,7 +8,6 @@ Django's flat pages, which went live on save with no review, are not in the admi
 from django import forms
 from django.contrib import admin
 from django.contrib.flatpages.models import FlatPage
-from django.utils.html import format_html
 
 from forumasia.history_admin import HistoryAdminMixin
 from forumasia.sanitise import RichTextFormMixin, RichTextValidator
@@ -84,18 +83,7 @@ class PageAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
             },
         ),
     ]
-    history_fields = [
-        "title",
-        "path",
-        "parent",
-        "introduction",
-        "body",
-        "publish_at",
-        "unpublish_at",
-        "hero_image",
-        "hero_image_alt",
-        "hero_image_credit",
-    ]
+    history_fields = PageAdminForm.Meta.fields
     history_html_fields = ["body"]
 
     class Media:
@@ -128,15 +116,6 @@ class PageAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
             page.hero_image and not page.hero_image_renditions
         ):
             tasks.make_hero_renditions.enqueue(page.pk)
-
-    @admin.display(description="preview")
-    def preview_link(self, obj):
-        if not obj or not obj.pk:
-            return "Save first to preview."
-        text = "View on site" if obj.is_public else "Preview"
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), text
-        )
 
 
 admin.site.unregister(FlatPage)

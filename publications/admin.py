@@ -12,7 +12,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils.html import format_html
 from taggit.models import Tag, TaggedItem
 
 from forumasia.admin_filters import UsedRelatedFieldListFilter
@@ -268,15 +267,6 @@ class PublicationAdmin(
                 messages.WARNING,
             )
         return results, False
-
-    @admin.display(description="preview")
-    def preview_link(self, obj):
-        if not obj or not obj.pk:
-            return "Save first to preview."
-        text = "View on site" if obj.is_public else "Preview"
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), text
-        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

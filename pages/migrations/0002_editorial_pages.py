@@ -3,7 +3,7 @@
 - `copy_flat_pages`: every flat page becomes a Page with the same id (the WordPress import's
   record of the pages it made keeps pointing at them: wordpress 0003), title and content
   (cleaned). One that was public (on this site) at an address a page may have keeps it and
-  stays published, dated now. Any other arrives as a draft for an editor to look at: a flat
+  stays published. Any other arrives as a draft for an editor to look at: a flat
   page of another site, or one at an address now refused (under an application's, such as
   /publications/<slug>/annex/, or with "//") or taken by an earlier flat page, which then lives
   at /pages/flatpage-<id>/ until an editor gives it an address. The flat pages' table keeps its
@@ -16,14 +16,18 @@
 Both are idempotent: the browser tests run create_sample_pages again after each flush.
 """
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.core.management.color import no_style
 from django.db import migrations
-from django.utils import timezone
 
 from forumasia.sanitise import clean_html
 from pages.paths import reserved_problem, shape_problem
 
+# Flat pages have no date: they and the sample pages count as public since long before any
+# clock a server (or a test) runs at, never as scheduled.
+PUBLIC_SINCE = datetime(2000, 1, 1, tzinfo=UTC)
 SAMPLE_NOTE = "<p><strong>Sample text — replace it in the admin (Editorial pages).</strong></p>"
 ABOUT = "/about/"
 SAMPLE_PAGES = [
@@ -58,7 +62,6 @@ SAMPLE_PAGES = [
 def copy_flat_pages(apps, schema_editor):
     FlatPage = apps.get_model("flatpages", "FlatPage")
     Page = apps.get_model("pages", "Page")
-    now = timezone.now()
     for flat_page in FlatPage.objects.order_by("pk"):
         if Page.objects.filter(pk=flat_page.pk).exists():
             continue
@@ -73,7 +76,7 @@ def copy_flat_pages(apps, schema_editor):
             title=flat_page.title[:200],
             body=clean_html(flat_page.content),
             status="published" if public else "draft",
-            publish_at=now,
+            publish_at=PUBLIC_SINCE,
         )
     # Rows written with their ids: the id sequence (PostgreSQL) continues after them.
     with schema_editor.connection.cursor() as cursor:
@@ -86,7 +89,6 @@ def create_sample_pages(apps, schema_editor):
     Page = apps.get_model("pages", "Page")
     if Page.objects.exists() or FlatPage.objects.exists():
         return
-    now = timezone.now()
     for path, title, parent_path, body in SAMPLE_PAGES:
         Page.objects.create(
             path=path,
@@ -94,7 +96,7 @@ def create_sample_pages(apps, schema_editor):
             parent=Page.objects.filter(path=parent_path).first(),
             body=clean_html(body),
             status="published",
-            publish_at=now,
+            publish_at=PUBLIC_SINCE,
         )
 
 
