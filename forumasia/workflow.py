@@ -317,14 +317,14 @@ def apply_transition(obj: Publishable, transition: Transition, *, now: datetime)
 
 
 def keep_address(obj: Publishable, stored: Publishable | None, *, now: datetime) -> None:
-    """A public row whose address changed: its old address redirects to the new one; a row
-    taking an address wins over a redirect from it."""
+    """A public row whose address changed: its old address redirects to the new one. A row
+    taking an address wins over a redirect from it once released: an editor's draft leaves
+    the redirects visitors follow as they are (no public change without a publisher)."""
     new_path = obj.get_absolute_url()
-    if stored is not None and stored.get_absolute_url() == new_path:
-        return
-    if stored is not None and stored.is_public_at(now):
-        redirects.moved(old_path=stored.get_absolute_url(), new_path=new_path)
-    else:
+    old_path = stored.get_absolute_url() if stored is not None else None
+    if old_path not in (None, new_path) and stored.is_public_at(now):
+        redirects.moved(old_path=old_path, new_path=new_path)
+    elif obj.status == Status.PUBLISHED:
         redirects.claimed(path=new_path)
 
 

@@ -160,7 +160,7 @@ def test_a_new_address_of_a_public_page_leaves_a_301_from_the_old_one_and_chains
     assert redirects() == {("/mandate/", "/mission/"), ("/our-mandate/", "/mission/")}
 
 
-def test_a_draft_moving_leaves_no_redirect_and_a_page_taking_an_address_wins_over_its_redirect():
+def test_a_draft_moving_leaves_no_redirect_nor_removes_one_until_a_publisher_releases_it():
     draft = PageFactory(path="/draft-address/", status="draft")
     draft.path = "/better-address/"
     save(draft, editor())
@@ -170,6 +170,8 @@ def test_a_draft_moving_leaves_no_redirect_and_a_page_taking_an_address_wins_ove
 
     newcomer = PageFactory.build(path="/left/", status="draft")
     save(newcomer, editor())
+    assert redirects() == {("/left/", "/new-home/")}
+    save(newcomer, publisher(), Transition.PUBLISH)
 
     assert redirects() == set()
 

@@ -280,12 +280,14 @@ def test_renaming_back_removes_the_redirect_that_would_loop():
     assert redirects() == {("/publications/b/", "/publications/a/")}
 
 
-def test_a_publication_taking_an_address_another_left_wins_over_its_redirect():
+def test_a_publication_taking_an_address_another_left_wins_over_its_redirect_once_released():
     moved = PublicationFactory(slug="a")
     rename(moved, "b")
 
     newcomer = PublicationFactory.build(slug="a", status="draft")
     save(newcomer, editor())
+    assert redirects() == {("/publications/a/", "/publications/b/")}  # an editor's draft
+    save(newcomer, publisher(), Transition.PUBLISH)
 
     assert redirects() == set()
 
