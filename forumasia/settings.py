@@ -65,7 +65,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "FORUM-ASIA"
 # The one Site row; its domain is kept equal to SITE_URL's host after every migrate
-# (forumasia/apps.py), so feeds, sitemaps and flatpages build the same absolute URLs.
+# (forumasia/apps.py), so feeds and sitemaps build the same absolute URLs.
 SITE_ID = 1
 
 # --- Applications -----------------------------------------------------------------------------
@@ -80,9 +80,13 @@ DJANGO_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
-    # Editorial pages (About, Our approach, ...) and old-URL redirects editors manage in the
-    # admin; both need the sites framework (SITE_ID below).
+    # Old-URL redirects, made by the services and by publishers in the admin; they need the
+    # sites framework (SITE_ID below).
     "django.contrib.sites",
+    # Unused: editorial pages were flat pages until their rows moved to pages.Page (pages
+    # 0002). Migrations every database has applied (publications 0007, wordpress 0001, pages
+    # 0002) name this app, so it stays installed, with no admin, URL or view, until a squash of
+    # those migrations lets it go (its table keeps the old rows meanwhile).
     "django.contrib.flatpages",
     "django.contrib.redirects",
 ]

@@ -150,8 +150,10 @@ DATA_MIGRATIONS = [
     ("publications.migrations.0002_editors_group", "create_editors"),
     ("publications.migrations.0007_publishers_group_and_editorial_permissions", "set_up_groups"),
     ("publications.migrations.0008_partner_organisations", "editors_manage_partners"),
+    ("publications.migrations.0014_editors_change_only_what_is_not_public", "restrict_editors"),
     ("newsletter.migrations.0002_communications_staff_group", "create_group"),
-    ("forumasia.migrations.0001_editorial_pages", "create_pages"),
+    ("pages.migrations.0002_editorial_pages", "create_sample_pages"),
+    ("pages.migrations.0003_page_rights", "give_page_rights"),
 ]
 
 

@@ -8,7 +8,7 @@ import publications.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("publications", "0012_sitemap_indexes"),
+        ("publications", "0014_editors_change_only_what_is_not_public"),
     ]
 
     operations = [
