@@ -578,5 +578,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # pikepdf announces its C++ logging bridge at INFO when first imported, which would
+        # come before every management command's own output.
+        "pikepdf": {"level": "WARNING"},
+    },
 }
