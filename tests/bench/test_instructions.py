@@ -2,12 +2,16 @@
 bench/report.py): reading cachegrind's files, the N/2N arithmetic, the requests it makes, the
 layout-only page it divides by, and what BENCHMARKS.md shows of it."""
 
+from pathlib import Path
+
 import pytest
 from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bench import instructions, report
+
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 # The start and the end of a real file written by
 # `valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=…`.
@@ -224,3 +228,10 @@ def test_the_database_side_counts_statements_that_could_not_be_explained_apart()
     assert "(load 1.5–1.5)" in lines[0]
     assert lines[2] == "| layout only: base.html, no query | 0 |"
     assert lines[3] == "| search, typo | 10 (+1 not explained), 11,000 + 11, 13.8 + 5.5 |"
+
+
+def test_benchmarks_md_keeps_the_latest_run_and_short_findings_within_300_lines():
+    text = (BASE_DIR / "BENCHMARKS.md").read_text()
+    assert len(text.splitlines()) <= 300
+    assert text.count(report.BEGIN) == 1
+    assert text.count(report.END) == 1
