@@ -105,7 +105,9 @@ def test_the_request_is_the_get_a_browser_sends_for_the_path_and_its_query():
     assert request.META["HTTP_ACCEPT_ENCODING"] == "gzip"
 
 
-@pytest.mark.django_db
+# Transactional: the application closes the database connection at the end of each request, as
+# under gunicorn (the test client keeps it open for the test's transaction).
+@pytest.mark.django_db(transaction=True)
 def test_a_request_goes_through_the_whole_application_and_gives_its_status():
     application = WSGIHandler()
     assert instructions.get(application, "/robots.txt") == 200
