@@ -1,6 +1,7 @@
-"""Instructions a request costs in the Django process, counted by Valgrind's cachegrind: a figure
-the machine's load does not move (on this shared 2-core machine the floor's req/s moved
-tenfold within one run; an instruction count moves by less than 1 %).
+"""Instructions a request costs in the Django process, counted by Valgrind's cachegrind.
+
+A figure the machine's load does not move: on this shared 2-core machine the floor's req/s
+moved tenfold within one run; an instruction count moves by less than 1 %.
 
 `make bench` runs it after the wrk measures; on its own, against a loaded bench database:
 
@@ -343,7 +344,9 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default=run.DB_NAME, help="a loaded bench database")
     parser.add_argument("--redis-db", type=int, default=run.REDIS_DB)
-    parser.add_argument("--requests", type=int, default=5, help="N: children make 0, N and 2N")
+    parser.add_argument(
+        "--requests", type=int, default=5, help="N: children make 0, 0, N and 2N requests"
+    )
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     parser.add_argument("--pages", nargs="+", choices=PAGES, default=list(PAGES))
     parser.add_argument("--worker", help=argparse.SUPPRESS)

@@ -71,7 +71,7 @@ def parse_args(argv):
         "--instruction-requests",
         type=int,
         default=5,
-        help="N of the instruction measure: requests 0, N and 2N after the warm-up",
+        help="N of the instruction measure: children make 0, 0, N and 2N requests",
     )
     parser.add_argument(
         "--wordpress-posts",
