@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db.models.signals import post_migrate, pre_migrate
+from django.db.models.signals import post_migrate, pre_migrate, pre_save
 
 
 def sync_site(using="default", **kwargs):
@@ -28,6 +28,13 @@ class ForumAsiaConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from .redirects import refuse_off_site_redirect
+
+        pre_save.connect(
+            refuse_off_site_redirect,
+            sender=apps.get_model("redirects", "Redirect"),
+            dispatch_uid="refuse-off-site-redirect",
+        )
         post_migrate.connect(sync_site, sender=apps.get_app_config("sites"), dispatch_uid="site")
         # Sent once for each app with models before a migrate; one of them is enough.
         pre_migrate.connect(

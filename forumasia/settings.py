@@ -136,10 +136,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "forumasia.csp.SiteCSPMiddleware",
+    # Every redirect made below (views, the two middlewares under it) stays on the site: one
+    # leading anywhere else becomes a 404 (forumasia/redirects.py). Below the header
+    # middlewares, so that 404 carries the same headers as any other.
+    "forumasia.redirects.OnSiteRedirectsMiddleware",
     # Old WordPress addresses: acts only on / with ?p= or ?page_id= and on a 404.
     "wordpress.middleware.WordPressRedirectMiddleware",
-    # Only acts on a 404: looks the path up in the editors' redirects (one query).
-    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # Only acts on a 404: looks the path up in the editors' redirects (one query); Django's
+    # RedirectFallbackMiddleware, answering with paths on this site only.
+    "forumasia.redirects.LocalRedirectFallbackMiddleware",
     # Last, as django-axes requires: turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
