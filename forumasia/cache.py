@@ -31,6 +31,11 @@ How it works
 - The page is stored as rendered and gzip-compressed once, so a hit never compresses again
   (the compressed copy is sent when the visitor accepts gzip). It carries a weak ETag computed
   once on store, so a browser or CDN revalidating gets a 304 (ConditionalGetMiddleware).
+- A hit and a miss answer with the same headers: whether someone else asked for the same page
+  a moment ago (searched the same words) is nobody's business. What the cache did is kept in
+  the process only (`response.page_cache`, "hit" or "miss", for tests and profiling), and
+  `max-age` counts down to the next change of content by the clock, never from when the copy
+  was stored.
 
 HTTP caching (browsers and a CDN)
 ---------------------------------
@@ -87,7 +92,8 @@ from django.utils.text import compress_string
 
 VERSION_KEY = "content-version"
 NEXT_CHANGE_KEY = "content-next-change:{version}"
-PAGE_KEY = "anon-page:{digest}"
+# The shape of a stored entry is part of the key: entries an older release stored are never read.
+PAGE_KEY = "anon-page-2:{digest}"
 # Upper bound for a cached page; writes that bypass the signals (queryset.update() in a shell)
 # are visible after at most this long.
 PAGE_TIMEOUT = 10 * 60
@@ -295,11 +301,13 @@ def page_key(request, query):
     return PAGE_KEY.format(digest=digest)
 
 
-def make_entry(response, version, fresh_until):
+def make_entry(response, version, fresh_until, changes_at):
     content = response.content
     return {
         "version": version,
         "fresh_until": fresh_until,
+        # When public content next changes by the clock: what max-age counts down to.
+        "changes_at": changes_at,
         "content": content,
         # Compressed once here, not on every hit. A stored page holds nothing secret or
         # per-visitor (no CSRF token, no session), so BREACH has nothing to recover from it;
@@ -309,7 +317,7 @@ def make_entry(response, version, fresh_until):
         "headers": [
             (name, value)
             for name, value in response.items()
-            if name.lower() not in ("set-cookie", "x-page-cache", "cache-control", "etag")
+            if name.lower() not in ("set-cookie", "cache-control", "etag")
         ],
     }
 
@@ -330,10 +338,10 @@ def response_from_entry(request, entry, now, state):
     patch_cache_control(
         response,
         public=True,
-        max_age=max(0, min(PUBLIC_MAX_AGE, math.floor(entry["fresh_until"] - now))),
+        max_age=max(0, min(PUBLIC_MAX_AGE, math.floor(entry["changes_at"] - now))),
         stale_while_revalidate=STALE_WHILE_REVALIDATE,
     )
-    response["X-Page-Cache"] = state
+    response.page_cache = state
     return response
 
 
@@ -356,14 +364,15 @@ def serve_anonymous_page(request, query, render):
     if not is_storable_response(request, response):
         return response
     moment = timezone.now()
-    fresh_until = min(now + PAGE_TIMEOUT, start_of_next_day(moment).timestamp())
+    changes_at = start_of_next_day(moment).timestamp()
     upcoming = next_scheduled_change(moment, version)
     if upcoming is not None:
-        fresh_until = min(fresh_until, upcoming)
+        changes_at = min(changes_at, upcoming)
+    fresh_until = min(now + PAGE_TIMEOUT, changes_at)
     seconds = math.ceil(fresh_until - now)
     if seconds <= 0:
         return response
-    entry = make_entry(response, version, fresh_until)
+    entry = make_entry(response, version, fresh_until, changes_at)
     cache.set(key, entry, timeout=seconds + 1)
     return response_from_entry(request, entry, now, "miss")
 

@@ -19,9 +19,6 @@ from django.utils.regex_helper import normalize
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pages.sitemaps import sitemaps
-from tests.factories import MemberOrganisationFactory, PublicationFactory, country
-
 pytestmark = pytest.mark.django_db
 
 SKIPPED_NAMESPACES = ("admin",)
@@ -92,22 +89,6 @@ parameter_names = st.one_of(
 query_strings = st.lists(st.tuples(parameter_names, query_values), max_size=6).map(
     lambda pairs: "&".join(f"{name}={value}" for name, value in pairs)
 )
-
-
-@pytest.fixture
-def existing():
-    """Objects whose addresses the generated paths may use."""
-    member = MemberOrganisationFactory(country=country("TH"))
-    publication = PublicationFactory(
-        countries=[country("TH")], tags=["Land rights"], signatories=[member]
-    )
-    return {
-        "slug": [publication.slug, member.slug],
-        "code": ["th", "TH", "kp"],
-        "section": list(sitemaps),
-        "url": ["about/", "our-approach/"],
-        "token": ["x"],
-    }
 
 
 def path_values(existing, name):
