@@ -4,6 +4,7 @@ Every variable is listed in README.md. With DJANGO_DEBUG off (the default) the s
 to start on an unsafe configuration instead of running with one.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -25,6 +26,18 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_networks(name, default=""):
+    """Comma-separated addresses or networks (`10.0.0.5`, `10.0.0.0/24`, `::1`), normalised."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            message = f"{name}: {item!r} is not an address or a network."
+            raise ImproperlyConfigured(message) from None
+    return networks
 
 
 def debug_secret_key(path):
@@ -470,6 +483,13 @@ X_FRAME_OPTIONS = "DENY"
 TRUSTED_PROXIES = int(
     os.environ.get("DJANGO_TRUSTED_PROXIES") or os.environ.get("NEWSLETTER_TRUSTED_PROXIES") or "0"
 )
+
+# /healthz (forumasia/health.py): the load balancer's addresses or networks (comma-separated;
+# the client address as TRUSTED_PROXIES reads it), or a request with
+# `Authorization: Bearer <DJANGO_HEALTH_TOKEN>`, get live checks and which part is down; anyone
+# else only the status of a check made a few seconds ago.
+HEALTH_ALLOWED_IPS = env_networks("DJANGO_HEALTH_ALLOWED_IPS", "127.0.0.1,::1")
+HEALTH_TOKEN = os.environ.get("DJANGO_HEALTH_TOKEN", "")
 
 # Powerful browser features no page of ours uses are switched off for the page and anything
 # embedded in it (django-permissions-policy). The players a visitor chooses to load (the same

@@ -296,3 +296,18 @@ def test_every_environment_variable_the_site_reads_is_in_the_readme_table():
 
     assert read - {"DJANGO_SETTINGS_MODULE"} <= documented
     assert {"DJANGO_LOG_LEVEL", "GUNICORN_FORWARDED_ALLOW_IPS"} <= read
+
+
+def test_health_addresses_are_read_as_networks_and_nonsense_is_refused():
+    (networks,) = production_settings(
+        "','.join(s.HEALTH_ALLOWED_IPS)", DJANGO_HEALTH_ALLOWED_IPS="10.0.0.7, 10.1.0.0/16,::1"
+    )
+    refused = run_settings(
+        DJANGO_SECRET_KEY=PRODUCTION_KEY,
+        DJANGO_ALLOWED_HOSTS="example.org",
+        DJANGO_HEALTH_ALLOWED_IPS="10.0.0.7,load-balancer.internal",
+    )
+
+    assert networks == "10.0.0.7/32,10.1.0.0/16,::1/128"
+    assert refused.returncode != 0
+    assert "DJANGO_HEALTH_ALLOWED_IPS: 'load-balancer.internal'" in refused.stderr
