@@ -6,6 +6,7 @@ to start on an unsafe configuration instead of running with one.
 
 import ipaddress
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -40,6 +41,37 @@ def env_networks(name, default=""):
     return networks
 
 
+# What marks a secret key as a template's placeholder rather than a secret: one of these words
+# (compared without case or separators; none is likely in a random key), fewer different
+# characters than a hexadecimal key has, or one short part repeated.
+PLACEHOLDER_WORDS = (
+    "changeme",
+    "replaceme",
+    "placeholder",
+    "example",
+    "secretkey",
+    "yoursecret",
+    "notsecret",
+    "insecure",
+    "dummy",
+)
+MIN_DISTINCT_CHARACTERS = 10
+KEY_ADVICE = "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+
+def placeholder_reason(key):
+    """Why `key` is a placeholder and not a secret ("" when nothing says so)."""
+    letters = re.sub(r"[^a-z0-9]", "", key.lower())
+    for word in PLACEHOLDER_WORDS:
+        if word in letters:
+            return f"it contains “{word}”"
+    if len(set(key)) < MIN_DISTINCT_CHARACTERS:
+        return f"it has only {len(set(key))} different characters"
+    if re.fullmatch(r"(.+?)\1+", key, flags=re.DOTALL):
+        return "it repeats one short part"
+    return ""
+
+
 def debug_secret_key(path):
     """The development key kept in `path`, or a fresh one for this process when there is none."""
     try:
@@ -57,8 +89,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. "
-            "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            f"DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. {KEY_ADVICE}"
         )
     # Development only: the key `make run` keeps in the git-ignored .secret-key (mode 0600), so
     # editors stay logged in across the development server's reloads; without that file, a key
@@ -69,6 +100,17 @@ elif not DEBUG and len(SECRET_KEY) < 50:
 # Rotating the key (README, "Rotate the secret key"): the old key goes here, comma-separated,
 # so sessions and signed links made with it stay valid until they expire; then remove it.
 SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
+# The env template's value, or any other obvious placeholder, signs sessions and newsletter
+# links as well as a real key would: anyone who read the template could forge them. A
+# placeholder among the fallbacks is refused too: it would still be accepted.
+if not DEBUG:
+    for name, key in [("DJANGO_SECRET_KEY", SECRET_KEY)] + [
+        ("DJANGO_SECRET_KEY_FALLBACKS", fallback) for fallback in SECRET_KEY_FALLBACKS
+    ]:
+        if reason := placeholder_reason(key):
+            raise ImproperlyConfigured(
+                f"{name} looks like a placeholder, not a secret ({reason}). {KEY_ADVICE}"
+            )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:

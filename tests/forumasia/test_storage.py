@@ -21,7 +21,12 @@ from pypdf import PdfReader
 from forumasia.images import make_renditions
 from publications.models import Attachment, GalleryImage, Publication
 from tests.factories import UserFactory
-from tests.forumasia.test_settings import production_settings, run_manage, run_settings
+from tests.forumasia.test_settings import (
+    PRODUCTION_KEY,
+    production_settings,
+    run_manage,
+    run_settings,
+)
 from tests.publications.conftest import image_bytes
 from tests.publications.test_admin import ADD, form_data, jpeg
 from tests.publications.test_documents import pdf_with_metadata
@@ -248,7 +253,7 @@ def test_the_configured_site_really_stores_and_links_files_in_the_bucket(s3_serv
 )
 def test_an_incomplete_storage_configuration_refuses_to_start(environment, message):
     result = run_settings(
-        DJANGO_SECRET_KEY="k" * 60, DJANGO_ALLOWED_HOSTS="example.org", **environment
+        DJANGO_SECRET_KEY=PRODUCTION_KEY, DJANGO_ALLOWED_HOSTS="example.org", **environment
     )
 
     assert result.returncode != 0
