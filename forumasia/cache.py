@@ -67,7 +67,9 @@ The Redis backend
 `RedisCache` is Django's own, except that it keeps its redis-py client instead of building a
 new one for every call: building one fills a table of about 170 reply parsers, which cost more
 CPU than the rest of a cache hit's own work (profile of a hit: 15%). The client holds no
-connection itself (the connection pool does, as before), so nothing else changes.
+connection itself (the connection pool does, as before), so nothing else changes. Its
+`clear()` deletes the site's own keys (KEY_PREFIX) instead of Django's FLUSHDB, which empties
+the whole Redis database, other applications' keys included (deploy/restore clears the cache).
 """
 
 import contextlib
@@ -75,6 +77,7 @@ import contextvars
 import functools
 import hashlib
 import math
+import re
 import uuid
 from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
@@ -109,6 +112,8 @@ GZIP_MIN_LENGTH = 200
 PUBLIC_CONTENT = set()
 NEXT_CHANGE_SOURCES = []
 STAMP_KEY = "content-stamp:{name}"
+# Keys asked for per SCAN and deleted per UNLINK when the Redis cache is cleared.
+CLEAR_BATCH = 500
 # The m2m_changed actions after which a link has changed (not the pre_ ones).
 LINK_CHANGES = ("post_add", "post_remove", "post_clear")
 
@@ -133,11 +138,29 @@ class ReusedClientRedisCacheClient(django_redis.RedisCacheClient):
 
 
 class RedisCache(django_redis.RedisCache):
-    """Django's Redis cache backend with a reused client (settings.CACHES when REDIS_URL)."""
+    """Django's Redis cache backend with a reused client (settings.CACHES when REDIS_URL), whose
+    `clear()` deletes the site's own keys only."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+
+    def clear(self):
+        """Delete every key this cache made (KEY_PREFIX, in Django's `prefix:version:key`
+        form), and nothing else: Django's own clear() is FLUSHDB, which also empties other
+        applications sharing the Redis database. SCAN and UNLINK in batches, so Redis is never
+        held by one long command."""
+        client = self._cache.get_client(write=True)
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*"
+        batch = []
+        for key in client.scan_iter(match=pattern, count=CLEAR_BATCH):
+            batch.append(key)
+            if len(batch) == CLEAR_BATCH:
+                client.unlink(*batch)
+                batch = []
+        if batch:
+            client.unlink(*batch)
+        return True
 
 
 def current_token(key):

@@ -5,7 +5,10 @@ cached; and a hit answers with the same headers as a miss, so nobody learns from
 others asked for."""
 
 import gzip
+import os
+import shlex
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -24,9 +27,12 @@ from tests.factories import (
     country,
     publisher,
 )
+from tests.forumasia.test_settings import run_manage
 from tests.forumasia.test_urls import ROUTES
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 PUBLIC_PAGES = [
     "/publications/",
@@ -500,3 +506,62 @@ def test_a_copy_about_to_expire_answers_like_a_fresh_one(client, content):
     assert (old_copy.page_cache, fresh.page_cache) == ("hit", "miss")
     assert old_copy["Cache-Control"] == fresh["Cache-Control"]
     assert old_copy["ETag"] == fresh["ETag"]
+
+
+# --- clearing the cache on a Redis other applications share ------------------------------------
+
+# Database 13 is this test's own (tests/integration uses 14).
+SHARED_REDIS = "redis://127.0.0.1:6379/13"
+
+
+@pytest.fixture
+def shared_redis():
+    import redis
+
+    server = redis.Redis.from_url(SHARED_REDIS)
+    try:
+        server.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs Redis on 127.0.0.1:6379")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    server.flushdb()
+    # Another application's keys, some looking almost like ours.
+    server.set("otherapp:session:1", "kept")
+    server.set("forumasia-staging:1:anon-page-2:x", "kept")
+    server.set(":1:content-version", "kept")
+    server.hset("forumasia", "field", "kept")
+    server.rpush("celery", "kept")
+    yield server
+    server.flushdb()
+
+
+def test_restore_clears_the_sites_keys_and_no_other_applications(shared_redis):
+    """deploy/restore's own command, run as on a server: every key of the site goes (more than
+    one batch of them), every other application's key stays."""
+    (line,) = [
+        line
+        for line in (ROOT / "deploy" / "restore").read_text().splitlines()
+        if "cache.clear()" in line
+    ]
+    words = shlex.split(line)
+    command = words[words.index("$app/manage.py") + 1 :]
+    fill = (
+        "from django.core.cache import cache; "
+        "cache.set_many({f'page-{n}': n for n in range(1200)}, timeout=None); "
+        "cache.set('stamp', 1, version=7)"
+    )
+    assert run_manage("shell", "--no-imports", "-c", fill, REDIS_URL=SHARED_REDIS).returncode == 0
+    assert len(shared_redis.keys("forumasia:*")) == 1201
+
+    result = run_manage(*command, REDIS_URL=SHARED_REDIS)
+
+    assert result.returncode == 0, result.stderr
+    assert shared_redis.keys("forumasia:*") == []
+    assert sorted(shared_redis.keys()) == [
+        b":1:content-version",
+        b"celery",
+        b"forumasia",
+        b"forumasia-staging:1:anon-page-2:x",
+        b"otherapp:session:1",
+    ]
