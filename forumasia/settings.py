@@ -424,7 +424,10 @@ SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
 WHITENOISE_MAX_AGE = 31536000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads are public files the web server in front reads, whatever the app's umask (the systemd
+# units' UMask=0077 makes everything else the app writes its own).
 FILE_UPLOAD_PERMISSIONS = 0o644
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 
 # --- Email ------------------------------------------------------------------------------------
 

@@ -7,12 +7,14 @@ django-storages exactly as AWS S3 or MinIO would be; nothing of boto3 is mocked.
 
 import ast
 import io
+import os
 import urllib.error
 import urllib.request
 
 import pytest
 from django.conf import settings
-from django.core.files.storage import default_storage, storages
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
@@ -326,3 +328,18 @@ def test_no_code_reaches_stored_files_but_through_the_storage_api():
                         found.append(f"{name}:{node.lineno} {owner}.path")
 
     assert found == []
+
+
+def test_uploads_stay_readable_by_the_web_server_under_the_units_umask(settings, tmp_path):
+    """The systemd units run the app with UMask=0077; nginx (another user) serves /media/ from
+    the disk, so uploads and the folders made for them are world-readable all the same."""
+    settings.MEDIA_ROOT = tmp_path
+    previous = os.umask(0o077)
+    try:
+        name = FileSystemStorage().save("publications/2031/07/a.jpg", ContentFile(b"jpeg"))
+    finally:
+        os.umask(previous)
+
+    assert (tmp_path / name).stat().st_mode & 0o777 == 0o644
+    for folder in ("publications", "publications/2031", "publications/2031/07"):
+        assert (tmp_path / folder).stat().st_mode & 0o777 == 0o755
