@@ -1,18 +1,20 @@
-"""The themes and countries the public may see named: the filter options of the lists, and the
-look-ups of a `?tag=` or `?country=` before publications are filtered by it.
+"""The themes, countries and partners the public may see named: the filter options of the lists,
+the look-ups of a `?tag=` or `?country=` before publications are filtered by it, and the names
+search corrects typos to (publications/search.py).
 
-A theme used only by drafts or scheduled items is not public: looking one up by its slug for
-display finds nothing, exactly as for a slug that does not exist, so no page reveals it.
+A theme or partner used only by drafts or scheduled items is not public: looking one up by its
+slug for display finds nothing, exactly as for a slug that does not exist, so no page reveals
+it.
 """
 
 import re
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from taggit.models import Tag, TaggedItem
 
-from members.models import Country
+from members.models import Country, MemberOrganisation
 
-from .models import Publication, publication_content_type_id
+from .models import PartnerOrganisation, Publication, Signature, publication_content_type_id
 
 COUNTRY_CODE = re.compile(r"[A-Z]{2}\Z")
 # taggit's slugs keep letters of every script (Thai, Khmer, ...), like Django's slug pattern.
@@ -39,6 +41,26 @@ def public_countries(now=None):
         Exists(
             Publication.countries.through.objects.filter(
                 country_id=OuterRef("pk"), publication__in=Publication.objects.published(now)
+            )
+        )
+    )
+
+
+def named_countries(now=None):
+    """Countries a public page names: about a public publication, or home to a current member
+    (the member directory)."""
+    return Country.objects.filter(
+        Q(Exists(public_countries(now).filter(pk=OuterRef("pk"))))
+        | Q(Exists(MemberOrganisation.objects.active().filter(country_id=OuterRef("pk"))))
+    )
+
+
+def public_partners(now=None):
+    """Partner organisations that signed at least one public publication."""
+    return PartnerOrganisation.objects.filter(
+        Exists(
+            Signature.objects.filter(
+                partner_id=OuterRef("pk"), publication__in=Publication.objects.published(now)
             )
         )
     )
