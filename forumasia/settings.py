@@ -126,7 +126,8 @@ SITE_ID = 1
 # --- Applications -----------------------------------------------------------------------------
 
 DJANGO_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with a repair every model admin gets (forumasia/admin_site.py).
+    "forumasia.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

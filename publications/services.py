@@ -230,8 +230,6 @@ def restore_version(*, version, user, now=None) -> history.Restored:
         )
         publication = restored.obj
         publication.updated_by = user
-        # Another publication may have taken its old address since: a form error, not a 500.
-        publication.validate_unique()
         publication.save()
         keep_address(publication, stored, now=now)
         reversion.add_to_revision(publication)
