@@ -265,7 +265,7 @@ CHANGELIST_QUERIES = [
     "_to_field=password",
     "nosuchfield=1",
 ]
-BAD_FILTER_VALUES = ["%00", "99999999999999999999", "%3Cx-h%3E"]
+BAD_FILTER_VALUES = ["%00", "9999", "99999999999999999999", "%3Cx-h%3E"]
 FORM_QUERIES = ["_popup=1", "_changelist_filters=%3Cx-h%3E", "_to_field=%3Cx-h%3E"]
 
 
