@@ -126,9 +126,11 @@ def is_on_site(target, *, request) -> bool:
     the media storage."""
     if _is_local_for(request, target) or is_media_url(target):
         return True
-    return bool(urlsplit(target).netloc) and url_has_allowed_host_and_scheme(
-        target, allowed_hosts=site_hosts(request)
-    )
+    try:
+        has_host = bool(urlsplit(target).netloc)
+    except ValueError:  # e.g. "//[::1": no address a browser could follow either
+        return False
+    return has_host and url_has_allowed_host_and_scheme(target, allowed_hosts=site_hosts(request))
 
 
 def _is_local_for(request, target):

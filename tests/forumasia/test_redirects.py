@@ -299,10 +299,11 @@ def test_an_old_upload_may_lead_to_the_media_storage_but_not_out_of_it(client, s
     assert not climbed.get("Location", "").startswith("https://media.example/")
 
 
-def test_any_view_redirecting_off_the_site_answers_404(client, caplog):
+@pytest.mark.parametrize("address", ["//evil.example/", "https://evil.example/", "//[::1]/"])
+def test_any_view_redirecting_off_the_site_answers_404(client, caplog, address):
     """The net under every redirect: the admin's "View on site" (Django's own view) for a page
     whose stored address names another host."""
-    page = FlatPage.objects.create(url="//evil.example/", title="Bad", content="")
+    page = FlatPage.objects.create(url=address, title="Bad", content="")
     content_type = ContentType.objects.get_for_model(FlatPage)
     client.force_login(publisher())
 
@@ -310,7 +311,7 @@ def test_any_view_redirecting_off_the_site_answers_404(client, caplog):
         response = client.get(f"/admin/r/{content_type.pk}/{page.pk}/")
 
     assert response.status_code == 404 and "Location" not in response
-    assert "'//evil.example/'" in caplog.text
+    assert repr(address) in caplog.text
 
 
 # --- The walk: every redirect the code can make is reviewed and exercised ----------------------
