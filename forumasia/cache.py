@@ -31,6 +31,11 @@ How it works
 - The page is stored as rendered and gzip-compressed once, so a hit never compresses again
   (the compressed copy is sent when the visitor accepts gzip). It carries a weak ETag computed
   once on store, so a browser or CDN revalidating gets a 304 (ConditionalGetMiddleware).
+- A hit and a miss answer with the same headers: whether someone else asked for the same page
+  a moment ago (searched the same words) is nobody's business. What the cache did is kept in
+  the process only (`response.page_cache`, "hit" or "miss", for tests and profiling), and
+  `max-age` counts down to the next change of content by the clock, never from when the copy
+  was stored.
 
 HTTP caching (browsers and a CDN)
 ---------------------------------
@@ -62,7 +67,9 @@ The Redis backend
 `RedisCache` is Django's own, except that it keeps its redis-py client instead of building a
 new one for every call: building one fills a table of about 170 reply parsers, which cost more
 CPU than the rest of a cache hit's own work (profile of a hit: 15%). The client holds no
-connection itself (the connection pool does, as before), so nothing else changes.
+connection itself (the connection pool does, as before), so nothing else changes. Its
+`clear()` deletes the site's own keys (KEY_PREFIX) instead of Django's FLUSHDB, which empties
+the whole Redis database, other applications' keys included (deploy/restore clears the cache).
 """
 
 import contextlib
@@ -70,6 +77,7 @@ import contextvars
 import functools
 import hashlib
 import math
+import re
 import uuid
 from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
@@ -87,7 +95,8 @@ from django.utils.text import compress_string
 
 VERSION_KEY = "content-version"
 NEXT_CHANGE_KEY = "content-next-change:{version}"
-PAGE_KEY = "anon-page:{digest}"
+# The shape of a stored entry is part of the key: entries an older release stored are never read.
+PAGE_KEY = "anon-page-2:{digest}"
 # Upper bound for a cached page; writes that bypass the signals (queryset.update() in a shell)
 # are visible after at most this long.
 PAGE_TIMEOUT = 10 * 60
@@ -103,6 +112,8 @@ GZIP_MIN_LENGTH = 200
 PUBLIC_CONTENT = set()
 NEXT_CHANGE_SOURCES = []
 STAMP_KEY = "content-stamp:{name}"
+# Keys asked for per SCAN and deleted per UNLINK when the Redis cache is cleared.
+CLEAR_BATCH = 500
 # The m2m_changed actions after which a link has changed (not the pre_ ones).
 LINK_CHANGES = ("post_add", "post_remove", "post_clear")
 
@@ -127,11 +138,29 @@ class ReusedClientRedisCacheClient(django_redis.RedisCacheClient):
 
 
 class RedisCache(django_redis.RedisCache):
-    """Django's Redis cache backend with a reused client (settings.CACHES when REDIS_URL)."""
+    """Django's Redis cache backend with a reused client (settings.CACHES when REDIS_URL), whose
+    `clear()` deletes the site's own keys only."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+
+    def clear(self):
+        """Delete every key this cache made (KEY_PREFIX, in Django's `prefix:version:key`
+        form), and nothing else: Django's own clear() is FLUSHDB, which also empties other
+        applications sharing the Redis database. SCAN and UNLINK in batches, so Redis is never
+        held by one long command."""
+        client = self._cache.get_client(write=True)
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*"
+        batch = []
+        for key in client.scan_iter(match=pattern, count=CLEAR_BATCH):
+            batch.append(key)
+            if len(batch) == CLEAR_BATCH:
+                client.unlink(*batch)
+                batch = []
+        if batch:
+            client.unlink(*batch)
+        return True
 
 
 def current_token(key):
@@ -295,11 +324,13 @@ def page_key(request, query):
     return PAGE_KEY.format(digest=digest)
 
 
-def make_entry(response, version, fresh_until):
+def make_entry(response, version, fresh_until, changes_at):
     content = response.content
     return {
         "version": version,
         "fresh_until": fresh_until,
+        # When public content next changes by the clock: what max-age counts down to.
+        "changes_at": changes_at,
         "content": content,
         # Compressed once here, not on every hit. A stored page holds nothing secret or
         # per-visitor (no CSRF token, no session), so BREACH has nothing to recover from it;
@@ -309,7 +340,7 @@ def make_entry(response, version, fresh_until):
         "headers": [
             (name, value)
             for name, value in response.items()
-            if name.lower() not in ("set-cookie", "x-page-cache", "cache-control", "etag")
+            if name.lower() not in ("set-cookie", "cache-control", "etag")
         ],
     }
 
@@ -330,10 +361,10 @@ def response_from_entry(request, entry, now, state):
     patch_cache_control(
         response,
         public=True,
-        max_age=max(0, min(PUBLIC_MAX_AGE, math.floor(entry["fresh_until"] - now))),
+        max_age=max(0, min(PUBLIC_MAX_AGE, math.floor(entry["changes_at"] - now))),
         stale_while_revalidate=STALE_WHILE_REVALIDATE,
     )
-    response["X-Page-Cache"] = state
+    response.page_cache = state
     return response
 
 
@@ -356,14 +387,15 @@ def serve_anonymous_page(request, query, render):
     if not is_storable_response(request, response):
         return response
     moment = timezone.now()
-    fresh_until = min(now + PAGE_TIMEOUT, start_of_next_day(moment).timestamp())
+    changes_at = start_of_next_day(moment).timestamp()
     upcoming = next_scheduled_change(moment, version)
     if upcoming is not None:
-        fresh_until = min(fresh_until, upcoming)
+        changes_at = min(changes_at, upcoming)
+    fresh_until = min(now + PAGE_TIMEOUT, changes_at)
     seconds = math.ceil(fresh_until - now)
     if seconds <= 0:
         return response
-    entry = make_entry(response, version, fresh_until)
+    entry = make_entry(response, version, fresh_until, changes_at)
     cache.set(key, entry, timeout=seconds + 1)
     return response_from_entry(request, entry, now, "miss")
 

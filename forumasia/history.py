@@ -7,6 +7,7 @@ its revisions. Saves go through the apps' services inside `reversion.create_revi
 - `follow_up_versions(version)`: the follow-ups stored with `version`, by follow name.
 - `restore(version=..., keep=...)`: writes a version back onto its object as a change: the
   object's fields (except `keep`) and its follow-ups as they were; rows added since are removed.
+  A version that breaks a uniqueness rule or constraint now is refused (ValidationError).
   The caller saves inside a new revision, so history is never rewritten. What the version names
   and no longer exists (a deleted member organisation, a deleted theme) is left out and
   reported.
@@ -135,6 +136,11 @@ def restore(*, version, keep=()):
     for name, value in values.items():
         if name not in keep and name != model._meta.pk.attname:
             setattr(obj, name, value)
+    # What was valid then may clash now (its address or its language taken since by another
+    # row): a ValidationError for the editor, raised before anything is written, not an
+    # IntegrityError on save.
+    obj.validate_unique()
+    obj.validate_constraints()
 
     for name, stored in follow_up_versions(version).items():
         kept_ids = {v.object_id for v in stored}

@@ -276,7 +276,6 @@ class HistoryAdminMixin:
                 f"Restored the version of {shown_time(version.revision.date_created)}"
             )
             restored = history.restore(version=version)
-            restored.obj.validate_unique()
             restored.obj.save()
             reversion.add_to_revision(restored.obj)
         return restored

@@ -4,7 +4,9 @@ Every variable is listed in README.md. With DJANGO_DEBUG off (the default) the s
 to start on an unsafe configuration instead of running with one.
 """
 
+import ipaddress
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -27,6 +29,49 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_networks(name, default=""):
+    """Comma-separated addresses or networks (`10.0.0.5`, `10.0.0.0/24`, `::1`), normalised."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            message = f"{name}: {item!r} is not an address or a network."
+            raise ImproperlyConfigured(message) from None
+    return networks
+
+
+# What marks a secret key as a template's placeholder rather than a secret: one of these words
+# (compared without case or separators; none is likely in a random key), fewer different
+# characters than a hexadecimal key has, or one short part repeated.
+PLACEHOLDER_WORDS = (
+    "changeme",
+    "replaceme",
+    "placeholder",
+    "example",
+    "secretkey",
+    "yoursecret",
+    "notsecret",
+    "insecure",
+    "dummy",
+)
+MIN_DISTINCT_CHARACTERS = 10
+KEY_ADVICE = "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+
+def placeholder_reason(key):
+    """Why `key` is a placeholder and not a secret ("" when nothing says so)."""
+    letters = re.sub(r"[^a-z0-9]", "", key.lower())
+    for word in PLACEHOLDER_WORDS:
+        if word in letters:
+            return f"it contains “{word}”"
+    if len(set(key)) < MIN_DISTINCT_CHARACTERS:
+        return f"it has only {len(set(key))} different characters"
+    if re.fullmatch(r"(.+?)\1+", key, flags=re.DOTALL):
+        return "it repeats one short part"
+    return ""
+
+
 def debug_secret_key(path):
     """The development key kept in `path`, or a fresh one for this process when there is none."""
     try:
@@ -44,8 +89,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. "
-            "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            f"DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. {KEY_ADVICE}"
         )
     # Development only: the key `make run` keeps in the git-ignored .secret-key (mode 0600), so
     # editors stay logged in across the development server's reloads; without that file, a key
@@ -56,6 +100,17 @@ elif not DEBUG and len(SECRET_KEY) < 50:
 # Rotating the key (README, "Rotate the secret key"): the old key goes here, comma-separated,
 # so sessions and signed links made with it stay valid until they expire; then remove it.
 SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
+# The env template's value, or any other obvious placeholder, signs sessions and newsletter
+# links as well as a real key would: anyone who read the template could forge them. A
+# placeholder among the fallbacks is refused too: it would still be accepted.
+if not DEBUG:
+    for name, key in [("DJANGO_SECRET_KEY", SECRET_KEY)] + [
+        ("DJANGO_SECRET_KEY_FALLBACKS", fallback) for fallback in SECRET_KEY_FALLBACKS
+    ]:
+        if reason := placeholder_reason(key):
+            raise ImproperlyConfigured(
+                f"{name} looks like a placeholder, not a secret ({reason}). {KEY_ADVICE}"
+            )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
@@ -71,7 +126,8 @@ SITE_ID = 1
 # --- Applications -----------------------------------------------------------------------------
 
 DJANGO_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with a repair every model admin gets (forumasia/admin_site.py).
+    "forumasia.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -140,10 +196,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "forumasia.csp.SiteCSPMiddleware",
+    # Every redirect made below (views, the two middlewares under it) stays on the site: one
+    # leading anywhere else becomes a 404 (forumasia/redirects.py). Below the header
+    # middlewares, so that 404 carries the same headers as any other.
+    "forumasia.redirects.OnSiteRedirectsMiddleware",
     # Old WordPress addresses: acts only on / with ?p= or ?page_id= and on a 404.
     "wordpress.middleware.WordPressRedirectMiddleware",
-    # Only acts on a 404: looks the path up in the editors' redirects (one query).
-    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # Only acts on a 404: looks the path up in the editors' redirects (one query); Django's
+    # RedirectFallbackMiddleware, answering with paths on this site only.
+    "forumasia.redirects.LocalRedirectFallbackMiddleware",
     # Last, as django-axes requires: turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -371,7 +432,10 @@ SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
 WHITENOISE_MAX_AGE = 31536000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads are public files the web server in front reads, whatever the app's umask (the systemd
+# units' UMask=0077 makes everything else the app writes its own).
 FILE_UPLOAD_PERMISSIONS = 0o644
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 
 # --- Email ------------------------------------------------------------------------------------
 
@@ -479,6 +543,13 @@ X_FRAME_OPTIONS = "DENY"
 TRUSTED_PROXIES = int(
     os.environ.get("DJANGO_TRUSTED_PROXIES") or os.environ.get("NEWSLETTER_TRUSTED_PROXIES") or "0"
 )
+
+# /healthz (forumasia/health.py): the load balancer's addresses or networks (comma-separated;
+# the client address as TRUSTED_PROXIES reads it), or a request with
+# `Authorization: Bearer <DJANGO_HEALTH_TOKEN>`, get live checks and which part is down; anyone
+# else only the status of a check made a few seconds ago.
+HEALTH_ALLOWED_IPS = env_networks("DJANGO_HEALTH_ALLOWED_IPS", "127.0.0.1,::1")
+HEALTH_TOKEN = os.environ.get("DJANGO_HEALTH_TOKEN", "")
 
 # Powerful browser features no page of ours uses are switched off for the page and anything
 # embedded in it (django-permissions-policy). The players a visitor chooses to load (the same

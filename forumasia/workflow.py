@@ -397,8 +397,6 @@ def restore(*, version, user, now: datetime | None = None) -> history.Restored:
         )
         obj = restored.obj
         obj.updated_by = user
-        # Another row may have taken its old address since: a form error, not a 500.
-        obj.validate_unique()
         obj.save()
         keep_address(obj, stored, now=now)
         reversion.add_to_revision(obj)

@@ -178,7 +178,11 @@ class MemberOrganisation(models.Model):
         ordering = ["name"]
         verbose_name = "member organisation"
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="member_name_unique_ci"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="member_name_unique_ci",
+                violation_error_message="A member organisation with this name already exists.",
+            ),
             models.CheckConstraint(
                 condition=Q(year_joined__isnull=True) | Q(year_joined__gte=1991),
                 name="member_year_joined_after_founding",

@@ -53,7 +53,6 @@ def restore_version(*, version, user) -> history.Restored:
         reversion.set_user(user)
         reversion.set_comment(f"Restored the version of {shown}")
         restored = history.restore(version=version, keep=("created_at",))
-        restored.obj.validate_unique()
         restored.obj.save()
         keep_address(restored.obj, stored)
     return restored

@@ -1,15 +1,17 @@
-"""The themes and countries the public may see named: the filter options of the lists, and the
-look-ups of a `?tag=` or `?country=` before publications are filtered by it.
+"""The themes, countries and partners the public may see named: the filter options of the lists,
+the look-ups of a `?tag=` or `?country=` before publications are filtered by it, and the names
+search corrects typos to (publications/search.py).
 
-A theme used only by drafts or scheduled items is not public: looking one up by its slug for
-display finds nothing, exactly as for a slug that does not exist, so no page reveals it.
+A theme or partner used only by drafts or scheduled items is not public: looking one up by its
+slug for display finds nothing, exactly as for a slug that does not exist, so no page reveals
+it.
 """
 
 import re
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
-from members.models import Country
+from members.models import Country, MemberOrganisation
 
 from .models import Publication
 
@@ -33,6 +35,20 @@ def public_countries(now=None):
             )
         )
     )
+
+
+def named_countries(now=None):
+    """Countries a public page names: about a public publication, or home to a current member
+    (the member directory)."""
+    return Country.objects.filter(
+        Q(Exists(public_countries(now).filter(pk=OuterRef("pk"))))
+        | Q(Exists(MemberOrganisation.objects.active().filter(country_id=OuterRef("pk"))))
+    )
+
+
+def public_partners(now=None):
+    """Partner organisations that signed at least one public publication."""
+    return Publication.objects.published(now).partners()
 
 
 def public_country(code, known=()):

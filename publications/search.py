@@ -22,8 +22,9 @@ template filters show the matches (`highlight`, `mark_words`), and saves call
   dropped; forumasia/text.py, the words member search uses too), each word is quoted, and the
   words are joined with &. Empty, one-character, 1,000-character and punctuation-only queries
   therefore cannot raise a syntax error.
-- Typos: when the words match nothing, each word is compared (pg_trgm) with the names the site
-  knows (countries, themes, members); "Cambodja" is searched as "Cambodia".
+- Typos: when the words match nothing, each word is compared (pg_trgm) with the names public
+  pages show (countries, themes, members, partners; `known_word()`); "Cambodja" is searched
+  as "Cambodia".
 - Bounded: a search ranks the newest RANKED_WINDOW matches only (best match first among them,
   "more than 500 results" beyond), so a word found in most of the archive costs the same as
   a rare one.
@@ -198,29 +199,28 @@ def refresh_search_vectors_of(ids, *, batch_size: int = REBUILD_BATCH_SIZE) -> i
 
 
 def known_word(word):
-    """The name word the site knows that is closest to `word` (pg_trgm, then difflib), or None.
-    Themes count only when a public publication carries them: a correction must not name a
-    theme only drafts use."""
-    from members.models import Country, MemberOrganisation
+    """The name word the public site shows that is closest to `word` (pg_trgm, then difflib),
+    or None. A correction ("Showing results for …") is itself a public answer, so its words
+    come from public rows only: countries, themes and partners named on a public page
+    (publications/queries.py), current members; never a name only drafts, scheduled or
+    withdrawn items know."""
+    from members.models import MemberOrganisation
 
-    from .models import PartnerOrganisation
-    from .queries import public_tags
+    from .queries import named_countries, public_partners, public_tags
 
     if len(word) < 4:
         return None
-    names = (
-        Country.objects.filter(name__trigram_word_similar=word)
-        .values_list("name", flat=True)
-        .union(
-            public_tags().filter(name__trigram_word_similar=word).values_list("name", flat=True),
-            MemberOrganisation.objects.active()
-            .filter(name__trigram_word_similar=word)
-            .values_list("name", flat=True),
-            PartnerOrganisation.objects.filter(name__trigram_word_similar=word).values_list(
-                "name", flat=True
-            ),
-        )
+    vocabularies = [
+        named_countries(),
+        public_tags(),
+        MemberOrganisation.objects.active(),
+        public_partners(),
+    ]
+    first, *others = (
+        names.filter(name__trigram_word_similar=word).values_list("name", flat=True)
+        for names in vocabularies
     )
+    names = first.union(*others)
     candidates = {candidate for name in names for candidate in search_terms(name)}
     best = difflib.get_close_matches(word, candidates, n=1, cutoff=0.75)
     return best[0] if best and best[0] != word else None

@@ -3,8 +3,9 @@ run's report, then import it (or discard it). The dry run and the import run as 
 (wordpress/tasks.py); the run's page refreshes itself until the report is there."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -76,7 +77,10 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self._check(request)
-        run = get_object_or_404(ImportRun, pk=object_id)
+        # The admin's own look-up: an id that is not a number is "no such run", not a 500.
+        run = self.get_object(request, unquote(object_id))
+        if run is None:
+            raise Http404("No such import.")
         report = Report.from_dict(run.report) if run.report else None
         context = {
             **self.admin_site.each_context(request),

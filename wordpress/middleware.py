@@ -1,4 +1,4 @@
-from django.http import HttpResponsePermanentRedirect
+from forumasia.redirects import local_redirect
 
 from .redirects import find_new_url, url_for_wordpress_id
 
@@ -12,6 +12,10 @@ class WordPressRedirectMiddleware:
     without `p`) never answers them — and on responses that are a 404. Every other request
     passes through untouched, without a query. Listed above Django's redirects middleware, so
     a redirect an editor made in the admin wins over an automatic one.
+
+    Targets are stored addresses (an imported page's, a term's): only a path on this site (or a
+    file in the media storage) is answered; anything else leaves the request as it was (the
+    home page, the 404), logged (forumasia/redirects.py).
     """
 
     def __init__(self, get_response):
@@ -22,11 +26,17 @@ class WordPressRedirectMiddleware:
             for name in WORDPRESS_QUERY:
                 if name in request.GET:
                     target = url_for_wordpress_id(request.GET[name], host=request.get_host())
-                    if target:
-                        return HttpResponsePermanentRedirect(target)
+                    redirect = target and self.redirect(request, target)
+                    if redirect:
+                        return redirect
         response = self.get_response(request)
         if response.status_code == 404 and request.method in ("GET", "HEAD"):
             target = find_new_url(request.path, host=request.get_host())
-            if target:
-                return HttpResponsePermanentRedirect(target)
+            redirect = target and self.redirect(request, target)
+            if redirect:
+                return redirect
         return response
+
+    @staticmethod
+    def redirect(request, target):
+        return local_redirect(request, target, source="old WordPress address", media=True)

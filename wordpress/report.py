@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 CSV_HEADER = ["section", "wordpress_id", "title", "detail", "new_url"]
 # Sections of rows the summary lists one by one (the others are counted).
-PROBLEM_SECTIONS = ("skipped", "kept", "missing media", "warning")
+PROBLEM_SECTIONS = ("not public", "skipped", "kept", "missing media", "warning")
 OUTCOMES = ("created", "updated", "unchanged", "kept", "deleted")
 NOT_IMPORTED_NOTE = (
     "Not imported by design: comments, authors, navigation menus, and the old site's theme "
@@ -65,6 +65,10 @@ class Report:
         self.outcomes[outcome] += 1
         self.add(outcome, wp_id, title, f"{kind}, {type_label}, {status}", new_url)
 
+    def withhold(self, wp_id, title, reason):
+        """A post public here only after an editor's review: not public on the old site."""
+        self.add("not public", wp_id, title, f"{reason}: imported as a draft")
+
     def skip(self, wp_id, title, reason):
         self.outcomes["skipped"] += 1
         self.add("skipped", wp_id, title, reason)
@@ -114,6 +118,7 @@ class Report:
             )
         lines.append(NOT_IMPORTED_NOTE)
         for name, heading in (
+            ("not public", "Not public on the old site (imported as drafts, to review)"),
             ("skipped", "Skipped"),
             ("kept", "Changed on the new site since the last import (not overwritten)"),
             ("missing media", "Missing media (the import went on without them)"),

@@ -252,14 +252,29 @@ class _Importer:
                 moment = local.replace(tzinfo=self.local_zone)
         return moment or self.now
 
+    def status_of(self, item):
+        """(status, its name in the report, why the post was not public on the old site or
+        ""). A post nobody could read there without a password, or one scheduled there for a
+        time that has passed (WordPress's "missed schedule": never published), is a draft
+        here whatever its WordPress status: public only after an editor's review."""
+        status, label = STATUS_MAP[item.status]
+        if item.password:
+            return Publication.Status.DRAFT, "draft", "password-protected on the old site"
+        if item.status == "future" and self.publish_time(item) <= self.now:
+            reason = "scheduled on the old site for a time that has passed (never published)"
+            return Publication.Status.DRAFT, "draft", reason
+        return status, label, ""
+
     def publication_fields(self, item, resolve):
         """Publication values for a post, without touching the database except to read."""
         classification = classify(
             item.title, item.categories, type_map=self.type_map, countries=self.country_index
         )
-        status, status_label = STATUS_MAP[item.status]
+        status, status_label, withheld = self.status_of(item)
         body = convert_body(item.content, resolve=resolve)
         title = classification.title or f"Untitled post {item.wp_id}"
+        if withheld:
+            self.report.withhold(item.wp_id, title, withheld)
         if not classification.title:
             self.report.warn(item.wp_id, title, "the post has no title")
         if len(title) > TITLE_MAX:
@@ -535,8 +550,9 @@ class _Importer:
 
     def page(self, item):
         # Pages keep their state: a published page was public on the old site and stays so at
-        # its address; drafts and pages pending review wait for a publisher here too.
-        status, status_label = STATUS_MAP[item.status]
+        # its address; drafts, pages pending review and password-protected pages wait for a
+        # publisher here.
+        status, status_label, withheld = self.status_of(item)
         record = self._existing(item)
         url = record.page.path if record and record.page else self.page_url(item, record)
         if url is None:
@@ -553,6 +569,8 @@ class _Importer:
                 item.wp_id, item.title, f"unknown shortcode [{name}] removed ({count}×)"
             )
         title = (item.title or f"Untitled page {item.wp_id}")[:200]
+        if withheld:
+            self.report.withhold(item.wp_id, title, withheld)
         values = {
             "path": url,
             "title": title,

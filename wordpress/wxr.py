@@ -23,10 +23,15 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 SUPPORTED_VERSIONS = ("1.0", "1.1", "1.2")
-WP_NAMESPACE = re.compile(r"^http://wordpress\.org/export/(\d+\.\d+)/$")
+# WordPress's own importer (wordpress-importer, parsers/class-wxr-parser-simplexml.php) reads
+# whatever URI the document binds to the `wp` and `excerpt` prefixes (WordPress.com writes
+# https://...) and takes the version from <wp:wxr_version>; these patterns only recognise the
+# usual URIs under another prefix, and say the version of an export without that element (1.0).
+WP_PREFIX, EXCERPT_PREFIX = "wp", "excerpt"
+WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/(\d+\.\d+)/$")
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
-EXCERPT_NS = re.compile(r"^http://wordpress\.org/export/\d+\.\d+/excerpt/$")
+EXCERPT_NS = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/excerpt/$")
 NO_DATE = "0000-00-00 00:00:00"
 
 
@@ -81,6 +86,8 @@ class Item:
     parent_id: int = 0
     menu_order: int = 0
     attachment_url: str = ""
+    # Non-empty: the post was readable on the old site only with this password.
+    password: str = ""
     comment_count: int = 0
     categories: list[Category] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
@@ -167,15 +174,23 @@ class _Reader:
 
     def __init__(self, source):
         self.source = source
+        # The version a usual wp namespace URI names (None: none seen, or another URI).
         self.version = None
+        self.has_wp_namespace = False
+        self.excerpt_namespaces = set()
         self.header = {}
         self.site = None
         self.author_count = 0
 
-    def _see_namespace(self, namespace):
+    def _see_namespace(self, namespace, prefix=None):
+        if prefix == WP_PREFIX:
+            self.has_wp_namespace = True
+        elif prefix == EXCERPT_PREFIX or EXCERPT_NS.match(namespace):
+            self.excerpt_namespaces.add(namespace)
         match = WP_NAMESPACE.match(namespace)
         if not match:
             return
+        self.has_wp_namespace = True
         version = match.group(1)
         if version not in SUPPORTED_VERSIONS:
             raise WXRError(
@@ -187,8 +202,10 @@ class _Reader:
 
     def _make_site(self):
         version = self.header.get("wxr_version", "").strip() or self.version
-        if self.version is None:
+        if not self.has_wp_namespace:
             raise WXRError("Not a WordPress export (WXR): no wp: elements in the channel.")
+        if version is None:
+            raise WXRError("Not a WordPress export (WXR): it names no WXR version.")
         if version not in SUPPORTED_VERSIONS:
             raise WXRError(
                 f"Unknown WXR version {version}: this importer reads WXR "
@@ -219,7 +236,8 @@ class _Reader:
             ):
                 if event == "start-ns":
                     # Declared namespaces tell the version even before an element uses one.
-                    self._see_namespace(element[1])
+                    prefix, namespace = element
+                    self._see_namespace(namespace, prefix)
                     continue
                 if event == "start":
                     depth += 1
@@ -312,7 +330,7 @@ class _Reader:
                     meta[fields["meta_key"]] = fields.get("meta_value", "")
             elif namespace == CONTENT_NS and local == "encoded":
                 values["content"] = _text(child)
-            elif EXCERPT_NS.match(namespace) and local == "encoded":
+            elif namespace in self.excerpt_namespaces and local == "encoded":
                 values["excerpt"] = _text(child)
             elif local == "comment" and namespace:
                 comment_count += 1
@@ -341,6 +359,7 @@ class _Reader:
             parent_id=_int(values.get("post_parent")),
             menu_order=_int(values.get("menu_order")),
             attachment_url=values.get("attachment_url", "").strip(),
+            password=values.get("post_password", ""),
             comment_count=comment_count,
             categories=categories,
             meta=meta,

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-READERS = {"os.environ.get", "os.getenv", "env_bool", "env_list"}
+READERS = {"os.environ.get", "os.getenv", "env_bool", "env_list", "env_networks"}
 TEMPLATE = ROOT / "deploy" / "forumasia.env.example"
 
 
@@ -20,7 +20,8 @@ def dotted(node):
 
 
 def variables_read(path):
-    """Names passed as constants to os.environ.get/os.getenv/env_bool/env_list, os.environ[…],
+    """Names passed as constants to os.environ.get/os.getenv/env_bool/env_list/env_networks,
+    os.environ[…],
     or as `env=` (dj_database_url.config)."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text())):
@@ -66,6 +67,7 @@ def test_the_parser_sees_the_ways_settings_read_the_environment():
     # os.environ.get, env_bool, env_list, dj_database_url's env=, and gunicorn.conf.py.
     assert {"DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"} <= names
     assert {"GUNICORN_BIND", "AWS_STORAGE_BUCKET_NAME", "DJANGO_TASKS_BACKEND"} <= names
+    assert "DJANGO_HEALTH_ALLOWED_IPS" in names  # env_networks
 
 
 def test_every_variable_read_is_in_the_env_template():

@@ -8,6 +8,7 @@ from django.contrib.redirects.models import Redirect
 from django.test import Client
 
 from forumasia import history
+from members import services as member_services
 from members.models import MemberOrganisation
 from publications import services
 from publications.models import Publication, Signature
@@ -268,3 +269,40 @@ def test_superusers_see_every_history():
     client, publication = saved_twice(editor())
 
     assert logged_in(SuperUserFactory()).get(history_url(publication)).status_code == 200
+
+
+def test_a_version_that_clashes_with_what_was_saved_since_is_refused_with_a_message():
+    """A translation's history entry in a language another translation has taken since, and a
+    member's in a name another member took: the restore says why, and changes nothing."""
+    author = publisher()
+    original = PublicationFactory(title="Original")
+    translation = PublicationFactory(translation_of=original, language="th", status="draft")
+    services.save_publication(publication=translation, user=author)
+    translation.language = "id"
+    services.save_publication(publication=translation, user=author)
+    PublicationFactory(translation_of=original, language="th", status="draft")
+    member = MemberOrganisationFactory(name="Alpha Centre")
+    member_services.save_member(member=member, user=author)
+    member.name = "Beta Centre"
+    member_services.save_member(member=member, user=author)
+    MemberOrganisationFactory(name="alpha centre")
+    client = logged_in(author)
+
+    for obj, url, reason in [
+        (translation, history_url(translation), "already has a translation in this language"),
+        (
+            member,
+            f"/admin/members/memberorganisation/{member.pk}/history/",
+            "with this name already exists",
+        ),
+    ]:
+        older = history.versions_of(obj).last()
+        response = client.post(url + f"{older.pk}/restore/", follow=True)
+
+        assert response.status_code == 200
+        assert "This version cannot be restored" in response.content.decode()
+        assert reason in response.content.decode()
+        assert history.versions_of(obj).count() == 2
+    translation.refresh_from_db()
+    member.refresh_from_db()
+    assert (translation.language, member.name) == ("id", "Beta Centre")

@@ -1,14 +1,19 @@
 """The anonymous page cache on the public pages, and the HTTP caching and compression headers:
 public pages are served from the cache without queries, invalidated by a publish, marked
 public with an ETag for a CDN; pages for logged-in users and previews are private and never
-cached."""
+cached; and a hit answers with the same headers as a miss, so nobody learns from them what
+others asked for."""
 
 import gzip
+import os
+import shlex
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
-from django.test import override_settings
+from django.core.cache import cache as django_cache
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from forumasia import cache as page_cache
@@ -22,8 +27,12 @@ from tests.factories import (
     country,
     publisher,
 )
+from tests.forumasia.test_settings import run_manage
+from tests.forumasia.test_urls import ROUTES
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
 
 PUBLIC_PAGES = [
     "/publications/",
@@ -55,12 +64,12 @@ def test_public_pages_are_served_from_the_cache_without_queries(
     for path in PUBLIC_PAGES:
         first = client.get(path)
         assert first.status_code == 200, path
-        assert first["X-Page-Cache"] == "miss", path
+        assert first.page_cache == "miss", path
 
         with django_assert_num_queries(0):
             second = client.get(path)
 
-        assert second["X-Page-Cache"] == "hit", path
+        assert second.page_cache == "hit", path
         assert second.content == first.content, path
 
 
@@ -69,28 +78,28 @@ def test_detail_and_member_pages_are_cached_for_anonymous_visitors(
 ):
     publication, member = content
     for path in (publication.get_absolute_url(), member.get_absolute_url()):
-        assert client.get(path)["X-Page-Cache"] == "miss"
+        assert client.get(path).page_cache == "miss"
         with django_assert_num_queries(0):
-            assert client.get(path)["X-Page-Cache"] == "hit"
+            assert client.get(path).page_cache == "hit"
 
 
 def test_a_cached_list_shows_a_publication_as_soon_as_it_is_published(client, content):
     draft = PublicationFactory(title="A fresh statement", status="draft")
     assert "A fresh statement" not in client.get("/publications/").content.decode()
-    assert client.get("/publications/")["X-Page-Cache"] == "hit"
+    assert client.get("/publications/").page_cache == "hit"
 
     services.publish(publications=[draft], user=publisher())
 
     response = client.get("/publications/")
-    assert response["X-Page-Cache"] == "miss"
+    assert response.page_cache == "miss"
     assert "A fresh statement" in response.content.decode()
 
 
 def test_query_parameters_the_page_does_not_read_share_one_cached_copy(client, content):
-    assert client.get("/publications/", {"tag": "land-rights"})["X-Page-Cache"] == "miss"
+    assert client.get("/publications/", {"tag": "land-rights"}).page_cache == "miss"
     tracked = client.get("/publications/", {"tag": "land-rights", "utm_source": "x"})
-    assert tracked["X-Page-Cache"] == "hit"
-    assert client.get("/publications/", {"tag": "other"})["X-Page-Cache"] == "miss"
+    assert tracked.page_cache == "hit"
+    assert client.get("/publications/", {"tag": "other"}).page_cache == "miss"
 
 
 def test_a_drafts_404_is_not_cached_and_staff_previews_bypass_the_cache(client, content):
@@ -100,14 +109,14 @@ def test_a_drafts_404_is_not_cached_and_staff_previews_bypass_the_cache(client, 
     for _ in range(2):
         response = client.get(url)
         assert response.status_code == 404
-        assert "X-Page-Cache" not in response
+        assert not hasattr(response, "page_cache")
         assert "private" in response["Cache-Control"]
 
     client.force_login(SuperUserFactory())
     preview = client.get(url)
     assert preview.status_code == 200
     assert "Embargoed report" in preview.content.decode()
-    assert "X-Page-Cache" not in preview
+    assert not hasattr(preview, "page_cache")
     assert "private" in preview["Cache-Control"] and "no-cache" in preview["Cache-Control"]
 
     services.publish(publications=[draft], user=publisher())
@@ -134,7 +143,7 @@ def test_pages_for_logged_in_users_are_private(client, content):
     response = client.get("/publications/")
 
     assert response.status_code == 200
-    assert "X-Page-Cache" not in response
+    assert not hasattr(response, "page_cache")
     assert "public" not in response["Cache-Control"]
     assert "private" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
 
@@ -153,7 +162,7 @@ def test_html_is_gzipped_for_browsers_that_accept_it(client, content):
         assert response["Content-Encoding"] == "gzip"
         assert "Accept-Encoding" in response["Vary"]
         assert "An urgent appeal" in gzip.decompress(response.content).decode()
-        assert response["X-Page-Cache"] == state
+        assert response.page_cache == state
 
 
 def test_without_accept_encoding_html_is_sent_plain(client, content):
@@ -262,7 +271,7 @@ def test_a_cached_page_equals_a_fresh_render_of_the_same_request(client, archive
             assert client.get(url, **extra).status_code == 200, (view, url, extra)
         for url, extra in requests:
             cached = client.get(url, **extra)
-            assert cached["X-Page-Cache"] == "hit", (view, url, extra)
+            assert cached.page_cache == "hit", (view, url, extra)
             with override_settings(CACHES=NO_CACHE):
                 fresh = client.get(url, **extra)
             assert cached.content.decode() == fresh.content.decode(), (view, url, extra)
@@ -280,10 +289,10 @@ def test_a_cached_page_is_fresh_until_midnight_in_bangkok_when_the_year_may_chan
         clock.move_to(datetime(2026, 12, 31, 17, 0, tzinfo=UTC))  # 00:00 on 1 January in Bangkok
         new_year = client.get("/")
 
-    assert before["X-Page-Cache"] == "miss"
+    assert before.page_cache == "miss"
     assert "max-age=30" in before["Cache-Control"]  # not the usual 60: midnight comes first
-    assert last_second["X-Page-Cache"] == "hit"
-    assert new_year["X-Page-Cache"] == "miss"
+    assert last_second.page_cache == "hit"
+    assert new_year.page_cache == "miss"
     assert before.context["network"]["publications_this_year"] == 1
     assert new_year.context["network"]["publications_this_year"] == 0
     assert "© 2026" in before.content.decode()
@@ -299,10 +308,10 @@ def test_the_earliest_change_any_app_registered_ends_a_pages_freshness(client, m
     with time_machine.travel(now + timedelta(seconds=25)):
         later = client.get("/")
 
-    assert first["X-Page-Cache"] == "miss"
+    assert first.page_cache == "miss"
     assert "max-age=" in first["Cache-Control"]
     assert int(first["Cache-Control"].split("max-age=")[1].split(",")[0]) <= 20
-    assert later["X-Page-Cache"] == "miss"
+    assert later.page_cache == "miss"
 
 
 # --- the home page: invalidation and who gets the cached page -------------------------------
@@ -319,8 +328,8 @@ def test_second_anonymous_request_is_served_from_the_cache(client, django_assert
     with django_assert_num_queries(0):
         second = client.get("/")
 
-    assert first["X-Page-Cache"] == "miss"
-    assert second["X-Page-Cache"] == "hit"
+    assert first.page_cache == "miss"
+    assert second.page_cache == "hit"
     assert second.content == first.content
     assert "Content-Security-Policy" in second
     assert not second.cookies
@@ -330,7 +339,7 @@ def test_cached_page_sets_no_cookie_and_holds_no_csrf_token(client):
     client.get("/")
     response = client.get("/")
 
-    assert response["X-Page-Cache"] == "hit"
+    assert response.page_cache == "hit"
     assert not response.cookies
     assert b"csrfmiddlewaretoken" not in response.content
 
@@ -358,12 +367,12 @@ def test_a_scheduled_item_appears_when_its_time_comes_without_any_save(client, m
     now = timezone.now()
     PublicationFactory(title="Scheduled appeal", publish_at=now + timedelta(minutes=5))
     assert "Scheduled appeal" not in html(client.get("/"))
-    assert client.get("/")["X-Page-Cache"] == "hit"
+    assert client.get("/").page_cache == "hit"
 
     monkeypatch.setattr(timezone, "now", lambda: now + timedelta(minutes=6))
 
     response = client.get("/")
-    assert response["X-Page-Cache"] == "miss"
+    assert response.page_cache == "miss"
     assert "Scheduled appeal" in html(response)
 
 
@@ -373,7 +382,7 @@ def test_logged_in_staff_never_get_the_cached_page(client):
 
     response = client.get("/")
 
-    assert "X-Page-Cache" not in response
+    assert not hasattr(response, "page_cache")
     assert response.context is not None  # rendered for this request
 
 
@@ -384,14 +393,14 @@ def test_a_page_rendered_for_staff_is_not_stored_for_visitors(client, django_db_
     staff.force_login(StaffUserFactory())
     staff.get("/")
 
-    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/").page_cache == "miss"
 
 
 def test_a_visitor_with_a_waiting_message_gets_a_fresh_page(client):
     client.get("/")
     client.cookies["messages"] = "anything"
 
-    assert "X-Page-Cache" not in client.get("/")
+    assert not hasattr(client.get("/"), "page_cache")
 
 
 # Every public surface that lists a publication, and its own page.
@@ -423,8 +432,8 @@ def test_an_item_disappears_at_its_unpublish_second_from_every_page(client, sett
             assert shows(before[page], page) and shows(again[page], page), page
             assert not shows(after[page], page), page
         if cached:
-            assert again[page]["X-Page-Cache"] == "hit", page
-            assert after[page].get("X-Page-Cache") != "hit", page
+            assert again[page].page_cache == "hit", page
+            assert getattr(after[page], "page_cache", None) != "hit", page
     assert after[publication.get_absolute_url()].status_code == 404
 
 
@@ -440,3 +449,119 @@ def test_the_redis_backend_keeps_one_client_instead_of_building_one_per_call():
     assert backend._cache.get_client("key") is client
     assert backend._cache.get_client(write=True) is client
     assert client.connection_pool is backend._cache._get_connection_pool(write=False)
+
+
+# --- no cache state in public responses -------------------------------------------------------
+
+# Headers caches use to say what they did or how old a copy is.
+CACHE_STATE_HEADERS = {"x-page-cache", "age", "x-cache", "x-cache-status", "x-cache-hits"}
+
+
+def visitor_answer(path, encoding):
+    """What a new anonymous visitor (no cookie) gets: the response, its headers and the names
+    of the cookies it sets (a CSRF cookie's value is per visitor by design)."""
+    response = Client().get(path, HTTP_ACCEPT_ENCODING=encoding)
+    headers = {name.lower(): value for name, value in response.items()}
+    if not hasattr(response, "page_cache"):
+        # Rendered for this visitor alone: the body may differ by design (a CSRF token,
+        # GZipMiddleware's random padding against BREACH), and with it its length and tag.
+        headers.pop("content-length", None)
+        headers.pop("etag", None)
+    return response, headers, sorted(response.cookies)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[route[1] or "/" for route in ROUTES])
+def test_no_public_answer_tells_whether_someone_asked_for_it_before(existing, route):
+    """Every public route, asked by one visitor (a miss: the page is stored) and then by
+    another (a hit): the second learns nothing from the headers that the first did not."""
+    _namespace, template, parameters = route
+    path = "/" + template % {name: existing.get(name, ["x"])[0] for name in parameters}
+    for query in ("", "?q=appeal&page=1", "?tag=land-rights&country=th"):
+        for encoding in ("", "gzip, br"):
+            with time_machine.travel(timezone.now(), tick=False):
+                first, first_headers, first_cookies = visitor_answer(path + query, encoding)
+                second, second_headers, second_cookies = visitor_answer(path + query, encoding)
+
+            assert not CACHE_STATE_HEADERS & (set(first_headers) | set(second_headers)), path
+            assert (second.status_code, second_headers, second_cookies) == (
+                first.status_code,
+                first_headers,
+                first_cookies,
+            ), path
+            if getattr(first, "page_cache", None) == "miss":
+                assert second.page_cache == "hit", path
+
+
+def test_a_copy_about_to_expire_answers_like_a_fresh_one(client, content):
+    """max-age counts down to the next change by the clock, not from when the copy was
+    stored: a hit nine and a half minutes after the miss says nothing of that miss."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        Client().get("/publications/")
+    with time_machine.travel(start + timedelta(seconds=570), tick=False):
+        old_copy = Client().get("/publications/")
+        django_cache.clear()
+        fresh = Client().get("/publications/")
+
+    assert (old_copy.page_cache, fresh.page_cache) == ("hit", "miss")
+    assert old_copy["Cache-Control"] == fresh["Cache-Control"]
+    assert old_copy["ETag"] == fresh["ETag"]
+
+
+# --- clearing the cache on a Redis other applications share ------------------------------------
+
+# Database 13 is this test's own (tests/integration uses 14).
+SHARED_REDIS = "redis://127.0.0.1:6379/13"
+
+
+@pytest.fixture
+def shared_redis():
+    import redis
+
+    server = redis.Redis.from_url(SHARED_REDIS)
+    try:
+        server.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs Redis on 127.0.0.1:6379")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    server.flushdb()
+    # Another application's keys, some looking almost like ours.
+    server.set("otherapp:session:1", "kept")
+    server.set("forumasia-staging:1:anon-page-2:x", "kept")
+    server.set(":1:content-version", "kept")
+    server.hset("forumasia", "field", "kept")
+    server.rpush("celery", "kept")
+    yield server
+    server.flushdb()
+
+
+def test_restore_clears_the_sites_keys_and_no_other_applications(shared_redis):
+    """deploy/restore's own command, run as on a server: every key of the site goes (more than
+    one batch of them), every other application's key stays."""
+    (line,) = [
+        line
+        for line in (ROOT / "deploy" / "restore").read_text().splitlines()
+        if "cache.clear()" in line
+    ]
+    words = shlex.split(line)
+    command = words[words.index("$app/manage.py") + 1 :]
+    fill = (
+        "from django.core.cache import cache; "
+        "cache.set_many({f'page-{n}': n for n in range(1200)}, timeout=None); "
+        "cache.set('stamp', 1, version=7)"
+    )
+    assert run_manage("shell", "--no-imports", "-c", fill, REDIS_URL=SHARED_REDIS).returncode == 0
+    assert len(shared_redis.keys("forumasia:*")) == 1201
+
+    result = run_manage(*command, REDIS_URL=SHARED_REDIS)
+
+    assert result.returncode == 0, result.stderr
+    assert shared_redis.keys("forumasia:*") == []
+    assert sorted(shared_redis.keys()) == [
+        b":1:content-version",
+        b"celery",
+        b"forumasia",
+        b"forumasia-staging:1:anon-page-2:x",
+        b"otherapp:session:1",
+    ]

@@ -3,10 +3,15 @@
 import ast
 import os
 import re
+import secrets
 import stat
+import string
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from django.core.management.utils import get_random_secret_key
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_KEY = "a9Zq-" + "".join(chr(48 + i % 75) for i in range(60))
@@ -45,9 +50,8 @@ def run_manage(*args, **env):
 
 
 def production_settings(printed, **env):
-    result = run_settings(
-        printed, DJANGO_SECRET_KEY=PRODUCTION_KEY, DJANGO_ALLOWED_HOSTS="example.org", **env
-    )
+    production = {"DJANGO_SECRET_KEY": PRODUCTION_KEY, "DJANGO_ALLOWED_HOSTS": "example.org"}
+    result = run_settings(printed, **{**production, **env})
     assert result.returncode == 0, result.stderr
     return result.stdout.split()
 
@@ -303,3 +307,69 @@ def test_every_environment_variable_the_site_reads_is_in_the_readme_table():
 
     assert read - {"DJANGO_SETTINGS_MODULE"} <= documented
     assert {"DJANGO_LOG_LEVEL", "GUNICORN_FORWARDED_ALLOW_IPS"} <= read
+
+
+def test_health_addresses_are_read_as_networks_and_nonsense_is_refused():
+    (networks,) = production_settings(
+        "','.join(s.HEALTH_ALLOWED_IPS)", DJANGO_HEALTH_ALLOWED_IPS="10.0.0.7, 10.1.0.0/16,::1"
+    )
+    refused = run_settings(
+        DJANGO_SECRET_KEY=PRODUCTION_KEY,
+        DJANGO_ALLOWED_HOSTS="example.org",
+        DJANGO_HEALTH_ALLOWED_IPS="10.0.0.7,load-balancer.internal",
+    )
+
+    assert networks == "10.0.0.7/32,10.1.0.0/16,::1/128"
+    assert refused.returncode != 0
+    assert "DJANGO_HEALTH_ALLOWED_IPS: 'load-balancer.internal'" in refused.stderr
+
+
+def template_value(name):
+    """The value deploy/forumasia.env.example gives `name`."""
+    template = (ROOT / "deploy" / "forumasia.env.example").read_text()
+    return re.search(rf"^{name}=(.*)$", template, flags=re.M).group(1)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        template_value("DJANGO_SECRET_KEY"),
+        "change-me-" + PRODUCTION_KEY,
+        "CHANGE_ME" + PRODUCTION_KEY,
+        PRODUCTION_KEY + "changeme",
+        "replace-me-with-a-long-random-value-" + PRODUCTION_KEY,
+        "django-insecure-" + PRODUCTION_KEY,
+        "your-secret-key-" + PRODUCTION_KEY,
+        "placeholder" + PRODUCTION_KEY,
+        "x" * 60,
+        "ab" * 30,
+        "0123456789" * 6,
+        "Secret!12" * 7,
+    ],
+)
+def test_a_placeholder_secret_key_is_refused(key):
+    as_key = run_settings(DJANGO_SECRET_KEY=key, DJANGO_ALLOWED_HOSTS="example.org")
+    as_fallback = run_settings(
+        DJANGO_SECRET_KEY=PRODUCTION_KEY,
+        DJANGO_SECRET_KEY_FALLBACKS=f"{PRODUCTION_KEY}x,{key}",
+        DJANGO_ALLOWED_HOSTS="example.org",
+    )
+
+    assert as_key.returncode != 0
+    assert "DJANGO_SECRET_KEY looks like a placeholder, not a secret" in as_key.stderr
+    assert as_fallback.returncode != 0
+    assert "DJANGO_SECRET_KEY_FALLBACKS looks like a placeholder" in as_fallback.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        secrets.token_urlsafe(50),
+        secrets.token_hex(32),
+        get_random_secret_key(),
+        "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(50)),
+    ],
+    ids=["token_urlsafe", "token_hex", "django", "alphanumeric"],
+)
+def test_a_generated_secret_key_is_accepted(key):
+    assert production_settings("s.DEBUG", DJANGO_SECRET_KEY=key) == ["False"]

@@ -7,12 +7,14 @@ django-storages exactly as AWS S3 or MinIO would be; nothing of boto3 is mocked.
 
 import ast
 import io
+import os
 import urllib.error
 import urllib.request
 
 import pytest
 from django.conf import settings
-from django.core.files.storage import default_storage, storages
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
@@ -21,7 +23,12 @@ from forumasia.images import make_renditions
 from publications.models import Attachment, GalleryImage, Publication
 from tests.factories import UserFactory
 from tests.forumasia.test_documents import assert_clean, planted_pdf
-from tests.forumasia.test_settings import production_settings, run_manage, run_settings
+from tests.forumasia.test_settings import (
+    PRODUCTION_KEY,
+    production_settings,
+    run_manage,
+    run_settings,
+)
 from tests.publications.conftest import image_bytes
 from tests.publications.test_admin import ADD, form_data, jpeg
 
@@ -247,7 +254,7 @@ def test_the_configured_site_really_stores_and_links_files_in_the_bucket(s3_serv
 )
 def test_an_incomplete_storage_configuration_refuses_to_start(environment, message):
     result = run_settings(
-        DJANGO_SECRET_KEY="k" * 60, DJANGO_ALLOWED_HOSTS="example.org", **environment
+        DJANGO_SECRET_KEY=PRODUCTION_KEY, DJANGO_ALLOWED_HOSTS="example.org", **environment
     )
 
     assert result.returncode != 0
@@ -320,3 +327,18 @@ def test_no_code_reaches_stored_files_but_through_the_storage_api():
                         found.append(f"{name}:{node.lineno} {owner}.path")
 
     assert found == []
+
+
+def test_uploads_stay_readable_by_the_web_server_under_the_units_umask(settings, tmp_path):
+    """The systemd units run the app with UMask=0077; nginx (another user) serves /media/ from
+    the disk, so uploads and the folders made for them are world-readable all the same."""
+    settings.MEDIA_ROOT = tmp_path
+    previous = os.umask(0o077)
+    try:
+        name = FileSystemStorage().save("publications/2031/07/a.jpg", ContentFile(b"jpeg"))
+    finally:
+        os.umask(previous)
+
+    assert (tmp_path / name).stat().st_mode & 0o777 == 0o644
+    for folder in ("publications", "publications/2031", "publications/2031/07"):
+        assert (tmp_path / folder).stat().st_mode & 0o777 == 0o755

@@ -1,13 +1,23 @@
 """Site search: PostgreSQL full text (ranking, highlighting, typos, hostile input) and the
 SQLite fallback. Each test says which database it needs; the other one skips it."""
 
+import contextlib
+import string
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from publications.models import Publication
 from publications.search import highlight, tsquery_text
 from tests.factories import (
+    AttachmentFactory,
+    GalleryImageFactory,
     MemberOrganisationFactory,
     PartnerOrganisationFactory,
     PublicationFactory,
@@ -352,3 +362,179 @@ def test_a_search_counts_one_result_per_translation_group_without_counting_again
     assert response.context["result_count"] == len(response.context["publications"]) == 2
     assert "2 results" in response.content.decode()
     assert not [q for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+
+
+# --- suggestions come from public rows only ---------------------------------------------------
+
+# Every way a publication is not public.
+NOT_PUBLIC = {
+    "draft": lambda now: {"status": "draft"},
+    "in review": lambda now: {"status": "review"},
+    "scheduled": lambda now: {"publish_at": now + timedelta(days=2)},
+    "unpublished": lambda now: {"status": "unpublished"},
+    "expired": lambda now: {
+        "publish_at": now - timedelta(days=3),
+        "unpublish_at": now - timedelta(hours=1),
+    },
+}
+# Where a word can hide in a publication that is not public (and in the rows only it uses).
+PLANTED_FIELDS = [
+    "title",
+    "standfirst",
+    "body",
+    "co_signers",
+    "media_contact",
+    "featured_image_alt",
+    "featured_image_caption",
+    "featured_image_credit",
+    "gallery alt text",
+    "gallery caption",
+    "gallery credit",
+    "attachment title",
+    "theme",
+    "partner",
+]
+
+
+# Made-up words nothing else on the site contains: "zq", a letter of its own for each word,
+# then eight different letters other than "z" (names, not runs of one letter). No word, nor a
+# misspelling of one (`typos()`), contains another.
+def planted_words(count):
+    return st.lists(
+        st.permutations(string.ascii_lowercase[:-1]).map(lambda letters: "".join(letters[:8])),
+        min_size=count,
+        max_size=count,
+    ).map(lambda parts: [f"zq{string.ascii_lowercase[i]}{part}" for i, part in enumerate(parts)])
+
+
+def plant(words, state, *, now, member):
+    """A publication in `state` carrying one of `words` in each of PLANTED_FIELDS."""
+    word = dict(zip(PLANTED_FIELDS, words, strict=True))
+    publication = PublicationFactory(
+        title=f"Statement {word['title']}",
+        standfirst=f"Summary {word['standfirst']}.",
+        body=f"<p>Body {word['body']}.</p>",
+        co_signers=f"Alliance {word['co_signers']}",
+        media_contact=f"Call {word['media_contact']}",
+        featured_image_alt=f"Photo {word['featured_image_alt']}",
+        featured_image_caption=f"Caption {word['featured_image_caption']}",
+        featured_image_credit=f"Credit {word['featured_image_credit']}",
+        countries=[country("TH")],
+        tags=[f"Theme {word['theme']}"],
+        signatories=[member, PartnerOrganisationFactory(name=f"Partner {word['partner']}")],
+        **NOT_PUBLIC[state](now),
+    )
+    GalleryImageFactory(
+        publication=publication,
+        alt_text=f"Photo {word['gallery alt text']}",
+        caption=f"Caption {word['gallery caption']}",
+        credit=f"Credit {word['gallery credit']}",
+    )
+    AttachmentFactory(publication=publication, title=f"Report {word['attachment title']}")
+    return publication
+
+
+def public_answers(client, member, queries):
+    """Every public page a planted word could leak to: lists, feeds, sitemaps, home, the member
+    and country pages of its signatories and countries, and searches for `queries`."""
+    paths = [
+        "/",
+        "/publications/",
+        "/statements/",
+        "/publications/?country=th",
+        "/feeds/rss/",
+        "/feeds/atom/",
+        "/sitemap.xml",
+        "/sitemap-publications.xml",
+        "/members/",
+        member.get_absolute_url(),
+        "/countries/th/",
+    ]
+    for path in paths:
+        yield path, client.get(path)
+    for query in queries:
+        yield f"/search/?q={query}", client.get("/search/", {"q": query})
+
+
+def typos(word):
+    """Misspellings a reader might type: the last letter changed ("Zarqawy" for "Zarqawi", the
+    kind the correction is made for), a letter in the middle changed, two swapped, one left out
+    (never a letter added, which would contain the word itself)."""
+    middle = len(word) // 2
+    changed = "z" if word[middle] != "z" else "y"
+    return [
+        word[:-1] + "z",
+        word[:middle] + changed + word[middle + 1 :],
+        word[: middle - 1] + word[middle] + word[middle - 1] + word[middle + 1 :],
+        word[:middle] + word[middle + 1 :],
+    ]
+
+
+def body_of(response):
+    return (b"".join(response) if response.streaming else response.content).decode().lower()
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(words=planted_words(len(PLANTED_FIELDS)), state=st.sampled_from(sorted(NOT_PUBLIC)))
+def test_no_public_page_shows_a_word_only_a_non_public_publication_holds(client, words, state):
+    with rolled_back():
+        member = MemberOrganisationFactory(country=country("TH"))
+        PublicationFactory(
+            title="A public statement", signatories=[member], countries=[country("TH")]
+        )
+        plant(words, state, now=timezone.now(), member=member)
+        echoes = body_of(client.get("/search/", {"q": "zzzzzzzzz"})).count("zzzzzzzzz")
+
+        for path, response in public_answers(client, member, words):
+            assert response.status_code < 500, path
+            shown = body_of(response)
+            # A search page repeats what was asked (the search box, "no results for"), and
+            # nothing more.
+            asked = parse_qs(urlsplit(path).query).get("q", [""])[0]
+            leaked = [word for word in words if shown.count(word) > echoes * (word == asked)]
+            assert not leaked, (state, path)
+            if asked:
+                assert not response.context["page_obj"].object_list, (state, path)
+
+
+@contextlib.contextmanager
+def rolled_back():
+    """Each generated example starts from the same rows (planted names are unique ones)."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@postgres_only
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(words=planted_words(len(PLANTED_FIELDS) + 1), state=st.sampled_from(sorted(NOT_PUBLIC)))
+def test_a_typo_is_never_corrected_to_a_word_only_a_non_public_publication_holds(
+    client, words, state
+):
+    """ "Showing results for …" suggests public names only: a partner of a public statement is
+    suggested (so corrections do happen here), nothing from a publication that is not public."""
+    with rolled_back():
+        member = MemberOrganisationFactory(country=country("TH"))
+        public_word, *hidden = words
+        PublicationFactory(
+            title="A public statement",
+            signatories=[member, PartnerOrganisationFactory(name=f"Partner {public_word}")],
+        )
+        plant(hidden, state, now=timezone.now(), member=member)
+
+        corrected = client.get("/search/", {"q": typos(public_word)[0]})
+        assert corrected.context["search_correction"] == public_word
+        for typo in [typo for word in hidden for typo in typos(word)]:
+            response = client.get("/search/", {"q": typo})
+            shown = body_of(response)
+            leaked = [word for word in hidden if word in shown]
+            assert not leaked, (state, typo, leaked, response.context["search_correction"])
+            assert response.context["search_correction"] is None, (state, typo)

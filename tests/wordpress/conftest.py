@@ -45,6 +45,7 @@ def item_xml(
     parent=0,
     attachment_url="",
     comments=0,
+    password="",
     version="1.2",
 ):
     category_xml = "".join(
@@ -84,7 +85,7 @@ def item_xml(
         f"<wp:post_parent>{parent}</wp:post_parent>"
         f"<wp:menu_order>0</wp:menu_order>"
         f"<wp:post_type>{post_type}</wp:post_type>"
-        f"<wp:post_password></wp:post_password>"
+        f"<wp:post_password>{cdata(password) if password else ''}</wp:post_password>"
         f"<wp:is_sticky>0</wp:is_sticky>"
         f"{attachment if attachment_url else ''}"
         f"{category_xml}{meta_xml}{comment_xml}"
@@ -92,10 +93,11 @@ def item_xml(
     )
 
 
-def export_xml(items, *, version="1.2", site=SITE, terms=""):
-    """A complete WXR document with `items` (dicts for item_xml, or ready XML strings)."""
-    namespace = NAMESPACES.get(version, f"http://wordpress.org/export/{version}/")
-    excerpt = f"http://wordpress.org/export/{version}/excerpt/"
+def export_xml(items, *, version="1.2", site=SITE, terms="", namespace=None, excerpt=None):
+    """A complete WXR document with `items` (dicts for item_xml, or ready XML strings); the
+    `wp` and `excerpt` prefixes bound to WordPress's usual URIs unless given others."""
+    namespace = namespace or NAMESPACES.get(version, f"http://wordpress.org/export/{version}/")
+    excerpt = excerpt or f"http://wordpress.org/export/{version}/excerpt/"
     version_line = "" if version == "1.0" else f"<wp:wxr_version>{version}</wp:wxr_version>"
     body = "".join(
         item if isinstance(item, str) else item_xml(version=version, **item) for item in items

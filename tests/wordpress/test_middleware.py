@@ -91,8 +91,8 @@ def test_drafts_and_unknown_ids_are_not_redirected(client, imported):
 
 
 def test_old_ids_redirect_before_the_cached_home_page_answers(client, imported):
-    assert client.get("/")["X-Page-Cache"] == "miss"
-    assert client.get("/")["X-Page-Cache"] == "hit"
+    assert client.get("/").page_cache == "miss"
+    assert client.get("/").page_cache == "hit"
     assert_one_hop(client, "/?p=101", STATEMENT)
 
 

@@ -10,8 +10,11 @@ import pytest
 import time_machine
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from pages import services as page_services
@@ -113,6 +116,135 @@ def test_a_pending_post_waits_in_review(imported, client):
     assert not pending.is_public
     assert client.get(pending.get_absolute_url()).status_code == 404
     assert report.counts["publication|statement|in review"] == 1
+
+
+def test_a_password_protected_post_is_a_draft_and_reported_whatever_its_status(export_file):
+    items = [
+        {"wp_id": 7, "title": "[Statement] Members only", "name": "members-only", "password": "s3"},
+        {
+            "wp_id": 8,
+            "title": "[Statement] Later, members only",
+            "name": "later",
+            "status": "future",
+            "date_gmt": "2099-01-01 02:00:00",
+            "password": "s3",
+        },
+    ]
+
+    report = import_export(export_file(items))
+
+    for wp_id in (7, 8):
+        publication = by_wp_id(wp_id)
+        assert publication.status == Publication.Status.DRAFT and not publication.is_public
+    rows = report.section("not public")
+    assert [(row.wp_id, row.detail) for row in rows] == [
+        (7, "password-protected on the old site: imported as a draft"),
+        (8, "password-protected on the old site: imported as a draft"),
+    ]
+    assert report.counts == {"publication|statement|draft": 2}
+    assert "Not public on the old site (imported as drafts, to review): 2" in report.lines()
+    # The password is not kept anywhere.
+    assert "s3" not in str(list(Publication.objects.values()))
+
+
+def test_a_post_whose_schedule_was_missed_on_the_old_site_is_a_draft(export_file):
+    items = [
+        {
+            "wp_id": 7,
+            "title": "[Statement] Missed",
+            "name": "missed",
+            "status": "future",
+            "date_gmt": "2019-05-14 03:00:00",
+        }
+    ]
+
+    report = import_export(export_file(items))
+
+    assert by_wp_id(7).status == Publication.Status.DRAFT
+    (row,) = report.section("not public")
+    assert "scheduled on the old site for a time that has passed" in row.detail
+
+
+def test_a_password_protected_page_is_a_draft_and_reported(export_file):
+    items = [{"wp_id": 9, "title": "Board", "name": "board", "post_type": "page", "password": "x"}]
+
+    report = import_export(export_file(items))
+
+    assert Page.objects.get(path="/board/").status == Page.Status.DRAFT
+    assert not Page.objects.published().filter(path="/board/").exists()
+    (row,) = report.section("not public")
+    assert "password-protected on the old site" in row.detail
+
+
+WORDPRESS_STATUSES = ["publish", "future", "draft", "pending", "private", "trash", "auto-draft"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    posts=st.lists(
+        st.fixed_dictionaries(
+            {
+                "post_type": st.sampled_from(["post", "page"]),
+                "status": st.sampled_from([*WORDPRESS_STATUSES, "inherit", "odd"]),
+                "password": st.sampled_from(["", "s3cret", " ", "0"]),
+                "days": st.sampled_from([-400, -1, 1, 400]),
+            }
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_nothing_that_was_not_public_on_wordpress_is_public_here(tmp_path_factory, posts):
+    """Every status, with and without a password, dated before and after now, posts and pages:
+    public here exactly what was public there (published, no password), by URL, in the list,
+    the feed and the sitemap, and through the old addresses."""
+    Publication.objects.all().delete()
+    Page.objects.all().delete()
+    ImportedItem.objects.all().delete()
+    now = timezone.now()
+    items = [
+        {
+            "wp_id": 1000 + index,
+            "title": f"[Statement] Item {index} {post['status']}",
+            "name": f"item-{index}",
+            "post_type": post["post_type"],
+            "status": post["status"],
+            "password": post["password"],
+            "date_gmt": f"{now + timedelta(days=post['days']):%Y-%m-%d %H:%M:%S}",
+        }
+        for index, post in enumerate(posts)
+    ]
+    path = tmp_path_factory.mktemp("export") / "export.xml"
+    path.write_bytes(export_xml(items))
+
+    import_export(path)
+
+    client = Client()
+    listing = client.get("/publications/").content.decode()
+    feed = client.get("/feeds/rss/").content.decode()
+    sitemap = client.get("/sitemap-publications.xml").content.decode()
+    for item, post in zip(items, posts, strict=True):
+        public_there = post["status"] == "publish" and not post["password"]
+        record = ImportedItem.objects.filter(wp_id=item["wp_id"]).first()
+        target = record and record.target
+        if target is None:
+            assert not public_there, item
+            continue
+        if post["post_type"] == "page":
+            # Public now, or at its date (a page dated ahead is scheduled).
+            public_here = Page.objects.published().filter(pk=target.pk).exists()
+            assert public_here == (public_there and post["days"] < 0), item
+            assert (client.get(target.path).status_code == 200) == public_here, item
+            continue
+        address = target.get_absolute_url()
+        if public_there:
+            # Public now, or at its date (a post dated ahead is scheduled).
+            assert (client.get(address).status_code == 200) == (post["days"] < 0), item
+            continue
+        assert client.get(address).status_code == 404, item
+        assert address not in listing and address not in feed and address not in sitemap, item
+        old_address = client.get("/", {"p": item["wp_id"]})
+        assert old_address.status_code == 200 and "Location" not in old_address, item
 
 
 @pytest.mark.parametrize(

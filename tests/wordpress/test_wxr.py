@@ -127,3 +127,53 @@ def test_memory_stays_flat_however_many_items():
     assert large_size > 9 * small_size
     # The file itself is in memory here (BytesIO); the parser must not add a tree of it.
     assert large < small + 1.5 * (large_size - small_size) + 512 * 1024
+
+
+# --- the namespaces WordPress's own importer accepts --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("namespace", "excerpt"),
+    [
+        ("https://wordpress.org/export/1.2/", "https://wordpress.org/export/1.2/excerpt/"),
+        ("http://wordpress.org/export/1.2", "http://wordpress.org/export/1.2/excerpt"),
+        ("https://wordpress.com/export/1.2/", "https://wordpress.com/export/1.2/excerpt/"),
+        ("urn:x-wordpress:export", "urn:x-wordpress:excerpt"),
+    ],
+    ids=["https", "no-trailing-slash", "wordpress.com", "any-uri"],
+)
+def test_an_export_is_read_whatever_uri_the_wp_prefix_is_bound_to(namespace, excerpt):
+    xml = export_xml(forum_asia_items(), namespace=namespace, excerpt=excerpt)
+
+    result = scan(io.BytesIO(xml))
+    items = list(iter_items(io.BytesIO(xml)))
+
+    assert result.site.version == "1.2" and result.site.url == "https://www.forum-asia.org"
+    assert len(items) == result.item_count == len(forum_asia_items())
+    first = items[0]
+    assert first.wp_id == 101 and first.status == "publish" and first.slug
+    assert first.excerpt.startswith("<p>Sample: the network calls")
+    assert [term.slug for term in result.terms][:2] == ["cambodia", "reports"]
+
+
+def test_an_export_naming_no_version_anywhere_is_refused():
+    xml = export_xml(forum_asia_items(), namespace="https://wordpress.com/export/", version="1.0")
+
+    with pytest.raises(WXRError, match="names no WXR version"):
+        scan(io.BytesIO(xml))
+
+
+@pytest.mark.parametrize("version", ["0.9", "1.3", "2.0"])
+def test_an_unknown_version_is_refused_whatever_the_uri(version):
+    xml = export_xml(forum_asia_items(), namespace="https://wordpress.com/export/", version=version)
+
+    with pytest.raises(WXRError, match=f"Unknown WXR version {version}"):
+        scan(io.BytesIO(xml))
+
+
+def test_the_post_password_is_read():
+    xml = export_xml([{"wp_id": 7, "title": "Members only", "password": "s3cret"}])
+
+    (item,) = iter_items(io.BytesIO(xml))
+
+    assert item.password == "s3cret"
