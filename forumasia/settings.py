@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from forumasia.security_headers import add_file_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -123,8 +125,9 @@ MIDDLEWARE = [
     # Django 4.2 it pads each response with up to 100 random bytes (the "Heal the Breach"
     # mitigation, `max_random_bytes` in django/middleware/gzip.py) and CSRF tokens are masked
     # per response, so pages with forms may be compressed too. Pages from the anonymous page
-    # cache arrive already compressed and are passed through (forumasia/cache.py).
-    "django.middleware.gzip.GZipMiddleware",
+    # cache arrive already compressed and are passed through (forumasia/cache.py). Files
+    # (images, PDFs) are not compressed again (forumasia/compression.py).
+    "forumasia.compression.GZipMiddleware",
     # ETag + 304 for If-None-Match; below GZip so the tag is computed on the plain body.
     "django.middleware.http.ConditionalGetMiddleware",
     # `private, no-cache` on every response that does not say it is public.
@@ -359,9 +362,26 @@ else:
 # public uploads itself (forumasia/media.py), never private files or folder listings. A web
 # server (deploy/nginx.conf) or object storage does it better; debug serves them anyway.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
+# Files of publications live in the private storage and are served by the app after it has
+# checked who may see them (forumasia/files.py). With local disk behind nginx, the app may
+# hand the sending to nginx instead: this is the prefix of nginx's internal location for the
+# private folder (deploy/nginx/forumasia.conf), e.g. /internal/private/. Empty: the app
+# streams the file itself (always so on S3: nothing leaves the site).
+FILES_ACCEL_REDIRECT = os.environ.get("DJANGO_FILES_ACCEL_REDIRECT", "").strip()
+if FILES_ACCEL_REDIRECT and MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured("DJANGO_FILES_ACCEL_REDIRECT works with local disk storage only.")
+if FILES_ACCEL_REDIRECT and not (
+    FILES_ACCEL_REDIRECT.startswith("/") and FILES_ACCEL_REDIRECT.endswith("/")
+):
+    raise ImproperlyConfigured(
+        "DJANGO_FILES_ACCEL_REDIRECT must be a path starting and ending with /, e.g. "
+        "/internal/private/."
+    )
 
 # Hashed static names never change content, so browsers and CDNs may keep them a year.
 WHITENOISE_MAX_AGE = 31536000
+# No static file may be framed by another site or run script when opened on its own.
+WHITENOISE_ADD_HEADERS_FUNCTION = add_file_headers
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
