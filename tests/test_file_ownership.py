@@ -368,16 +368,21 @@ def content_from_every_route(tmp_path):
     import_export(export, media_dir=root)
 
 
+# The fields holding editors' uploads and what is made from them, all filled by the routes.
+UPLOAD_FIELDS = {
+    ("Publication", "featured_image"),
+    ("Publication", "featured_image_renditions"),
+    ("GalleryImage", "image"),
+    ("GalleryImage", "renditions"),
+    ("Attachment", "file"),
+    ("MemberOrganisation", "logo"),
+}
+
+
 def test_the_storage_walk_covers_every_field_that_holds_a_file():
     found = {(model.__name__, field.name) for model, field in holders()}
 
-    assert found == {
-        ("Publication", "featured_image"),
-        ("Publication", "featured_image_renditions"),
-        ("GalleryImage", "image"),
-        ("GalleryImage", "renditions"),
-        ("Attachment", "file"),
-        ("MemberOrganisation", "logo"),
+    assert found == UPLOAD_FIELDS | {
         ("SubscriberExport", "stored_name"),
         ("ImportedMedia", "stored_name"),
         ("ImportRun", "stored_name"),
@@ -399,14 +404,7 @@ def test_no_two_rows_name_one_file_after_content_came_by_every_route(tmp_path):
             assert re.fullmatch(r"[0-9a-f]{32}\.[a-z]+", name.removeprefix(folder)), name
     # Content came by every route (a walk of nothing would pass too).
     kinds = {(model.__name__, field.name) for [(model, _, field)] in used.values()}
-    assert kinds >= {
-        ("Publication", "featured_image"),
-        ("Publication", "featured_image_renditions"),
-        ("GalleryImage", "image"),
-        ("GalleryImage", "renditions"),
-        ("Attachment", "file"),
-        ("MemberOrganisation", "logo"),
-    }
+    assert kinds >= UPLOAD_FIELDS
     assert Publication.objects.filter(translation_of__isnull=False).exists()
     assert MemberOrganisation.objects.exclude(logo="").count() == 2
     # The import's records name a copy their own publication uses, or a public upload.
