@@ -284,6 +284,22 @@ MEDIA_STORAGE = os.environ.get("DJANGO_MEDIA_STORAGE", "local").strip().lower() 
 if MEDIA_STORAGE not in ("local", "s3"):
     raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE must be 'local' (the default) or 's3'.")
 
+# Files of publications live in the private storage and are served by the app after it has
+# checked who may see them (forumasia/files.py). With local disk behind nginx, the app may
+# hand the sending to nginx instead: this is the prefix of nginx's internal location for the
+# private folder (deploy/nginx/forumasia.conf), e.g. /internal/private/. Empty: the app
+# streams the file itself (always so on S3: nothing leaves the site).
+FILES_ACCEL_REDIRECT = os.environ.get("DJANGO_FILES_ACCEL_REDIRECT", "").strip()
+if FILES_ACCEL_REDIRECT and MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured("DJANGO_FILES_ACCEL_REDIRECT works with local disk storage only.")
+if FILES_ACCEL_REDIRECT and not (
+    FILES_ACCEL_REDIRECT.startswith("/") and FILES_ACCEL_REDIRECT.endswith("/")
+):
+    raise ImproperlyConfigured(
+        "DJANGO_FILES_ACCEL_REDIRECT must be a path starting and ending with /, e.g. "
+        "/internal/private/."
+    )
+
 if MEDIA_STORAGE == "s3":
     AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
     AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "").rstrip("/") or None
@@ -351,8 +367,10 @@ else:
             "OPTIONS": {
                 "location": PRIVATE_ROOT,
                 "base_url": None,
-                "file_permissions_mode": 0o600,
-                "directory_permissions_mode": 0o700,
+                # Only the app's user reads them; with FILES_ACCEL_REDIRECT its group too, where
+                # nginx is added to send publications' files (README, Production).
+                "file_permissions_mode": 0o640 if FILES_ACCEL_REDIRECT else 0o600,
+                "directory_permissions_mode": 0o750 if FILES_ACCEL_REDIRECT else 0o700,
             },
         },
         "staticfiles": {"BACKEND": STATICFILES_STORAGE_BACKEND},
@@ -362,21 +380,6 @@ else:
 # public uploads itself (forumasia/media.py), never private files or folder listings. A web
 # server (deploy/nginx.conf) or object storage does it better; debug serves them anyway.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
-# Files of publications live in the private storage and are served by the app after it has
-# checked who may see them (forumasia/files.py). With local disk behind nginx, the app may
-# hand the sending to nginx instead: this is the prefix of nginx's internal location for the
-# private folder (deploy/nginx/forumasia.conf), e.g. /internal/private/. Empty: the app
-# streams the file itself (always so on S3: nothing leaves the site).
-FILES_ACCEL_REDIRECT = os.environ.get("DJANGO_FILES_ACCEL_REDIRECT", "").strip()
-if FILES_ACCEL_REDIRECT and MEDIA_STORAGE != "local":
-    raise ImproperlyConfigured("DJANGO_FILES_ACCEL_REDIRECT works with local disk storage only.")
-if FILES_ACCEL_REDIRECT and not (
-    FILES_ACCEL_REDIRECT.startswith("/") and FILES_ACCEL_REDIRECT.endswith("/")
-):
-    raise ImproperlyConfigured(
-        "DJANGO_FILES_ACCEL_REDIRECT must be a path starting and ending with /, e.g. "
-        "/internal/private/."
-    )
 
 # Hashed static names never change content, so browsers and CDNs may keep them a year.
 WHITENOISE_MAX_AGE = 31536000

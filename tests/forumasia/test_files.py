@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from forumasia.files import OWNERS, owned_files, owned_name, random_upload_name
 from members.models import MemberOrganisation
+from tests.forumasia.test_settings import production_settings, run_settings
 
 PROJECT_APPS = {"forumasia", "members", "publications", "newsletter", "pages", "wordpress"}
 # Uploads public by nature, whatever row holds them: members have no unpublished state (the
@@ -94,3 +95,40 @@ def test_a_folder_no_owner_answers_for_is_a_404(client):
 
     assert response.status_code == 404
     assert b"example.org" not in response.content
+
+
+ACCEL = (
+    "s.FILES_ACCEL_REDIRECT or '-', oct(s.STORAGES['private']['OPTIONS']['file_permissions_mode'])"
+)
+
+
+def test_private_files_are_the_apps_alone_unless_nginx_is_to_send_publications_files():
+    assert production_settings(ACCEL) == ["-", "0o600"]
+    assert production_settings(ACCEL, DJANGO_FILES_ACCEL_REDIRECT="/internal/private/") == [
+        "/internal/private/",
+        "0o640",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"DJANGO_FILES_ACCEL_REDIRECT": "internal/"}, "must be a path starting and ending"),
+        (
+            {
+                "DJANGO_FILES_ACCEL_REDIRECT": "/internal/private/",
+                "DJANGO_MEDIA_STORAGE": "s3",
+                "AWS_STORAGE_BUCKET_NAME": "media",
+                "AWS_S3_ENDPOINT_URL": "https://s3.example",
+            },
+            "local disk storage only",
+        ),
+    ],
+)
+def test_a_wrong_accel_redirect_setting_refuses_to_start(environment, message):
+    result = run_settings(
+        DJANGO_SECRET_KEY="k" * 60, DJANGO_ALLOWED_HOSTS="example.org", **environment
+    )
+
+    assert result.returncode != 0
+    assert message in result.stderr
