@@ -1,6 +1,6 @@
 """Uploads served by the app itself, for a small install on one box (DJANGO_SERVE_MEDIA=1).
 
-With debug off Django serves no /media/: a web server in front (deploy/nginx.conf) or object
+With debug off Django serves no /media/: a web server in front (deploy/nginx/) or object
 storage (DJANGO_MEDIA_STORAGE=s3) does it better, and then this stays off. Turned on, it serves
 what a web server would, no more:
 

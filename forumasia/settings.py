@@ -378,7 +378,7 @@ else:
 
 # For small installs on one box without a web server configured for /media/: the app serves
 # public uploads itself (forumasia/media.py), never private files or folder listings. A web
-# server (deploy/nginx.conf) or object storage does it better; debug serves them anyway.
+# server (deploy/nginx/) or object storage does it better; debug serves them anyway.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
 
 # Hashed static names never change content, so browsers and CDNs may keep them a year.
