@@ -689,16 +689,38 @@ class _Importer:
             )
             prefix = "/category/" if taxonomy == "category" else "/tag/"
             self.report.redirect(prefix + "<slug>/", f"{prefix}{slug}/", target, title=name)
+        self.remember_media()
+
+    def remember_media(self):
+        """Record every copy this run stored or reused (one per source, publication and use):
+        new records in batches, changed names updated. A file is often copied for many
+        posts, so this is thousands of rows on a large site."""
+        known = {
+            (source, publication_id, use): (pk, name)
+            for pk, source, publication_id, use, name in ImportedMedia.objects.filter(
+                site_url=self.site_url
+            ).values_list("pk", "source", "publication_id", "use", "stored_name")
+        }
+        new, changed = [], []
         for stored in self.library.stored.values():
-            if stored.owner is not None and stored.owner.pk is None:
+            owner = stored.owner
+            if owner is not None and owner.pk is None:
                 continue  # a publication this run did not make after all
-            ImportedMedia.objects.update_or_create(
-                site_url=self.site_url,
-                source=stored.source,
-                publication=stored.owner,
-                use=stored.use,
-                defaults={"stored_name": stored.name},
-            )
+            pk, name = known.get((stored.source, owner.pk if owner else None, stored.use), (0, ""))
+            if not pk:
+                new.append(
+                    ImportedMedia(
+                        site_url=self.site_url,
+                        source=stored.source,
+                        publication=owner,
+                        use=stored.use,
+                        stored_name=stored.name,
+                    )
+                )
+            elif name != stored.name:
+                changed.append(ImportedMedia(pk=pk, stored_name=stored.name))
+        ImportedMedia.objects.bulk_create(new, batch_size=FLUSH_EVERY)
+        ImportedMedia.objects.bulk_update(changed, ["stored_name"], batch_size=FLUSH_EVERY)
 
     def term_target(self, taxonomy, slug, name):
         category = wxr.Category(domain=taxonomy, slug=slug, name=name)
