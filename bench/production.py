@@ -150,7 +150,7 @@ EXPORT_TASK = """
 from django.contrib.auth.models import User
 from newsletter.exports import request_export_file
 user = User.objects.filter(is_superuser=True, is_active=True).first()
-export = request_export_file(filters={"status__exact": "confirmed"}, fmt="csv", user_id=user.pk)
+export = request_export_file(query="status__exact=confirmed", fmt="csv", user_id=user.pk)
 print(export.pk)
 """
 EXPORT_RESULT = """

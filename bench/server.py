@@ -160,14 +160,18 @@ def get(url, headers=None, timeout=60):
         conn.close()
 
 
-def stream_to_null(url, headers=None, timeout=900, max_seconds=900):
-    """GET url reading the body in chunks; (status, bytes, lines, seconds). Bounded in time."""
+def stream_to_null(url, headers=None, timeout=900, max_seconds=900, method="GET", body=None):
+    """Request url (a GET, or `method` with `body`) reading the answer in chunks; (status,
+    bytes, lines, seconds). Bounded in time."""
     conn, parts = _connection(url, timeout)
     start = time.perf_counter()
     size = lines = 0
     try:
         conn.request(
-            "GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers
+            method,
+            parts.path + (f"?{parts.query}" if parts.query else ""),
+            body=body,
+            headers=headers or {},
         )
         response = conn.getresponse()
         while True:

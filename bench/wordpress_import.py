@@ -30,6 +30,7 @@ from xml.sax.saxutils import escape
 import psycopg2
 from PIL import Image
 
+from bench.documents import short_pages
 from bench.run import recreate_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -125,11 +126,13 @@ def write_export(path, posts, *, paragraphs=4, seed=1):
 def write_media(root):
     folder = root / "2019" / "05"
     folder.mkdir(parents=True, exist_ok=True)
+    # A real (small) PDF: the import rebuilds each document it stores (forumasia/documents.py).
+    report_pdf = short_pages(2)
     for image in range(IMAGES):
         buffer = io.BytesIO()
         Image.new("RGB", (1600, 1067), (image * 5 % 255, 80, 120)).save(buffer, "JPEG")
         (folder / f"photo-{image}.jpg").write_bytes(buffer.getvalue())
-        (folder / f"report-{image}.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+        (folder / f"report-{image}.pdf").write_bytes(report_pdf)
 
 
 def database_for(bench_database):

@@ -7,7 +7,7 @@ from django.db.models.signals import post_migrate, pre_migrate
 
 
 def sync_site(using="default", **kwargs):
-    """Keep the one Site row equal to SITE_URL (feeds, sitemaps and flatpages read it)."""
+    """Keep the one Site row equal to SITE_URL (feeds and sitemaps read it)."""
     Site = apps.get_model("sites", "Site")
     domain = urlsplit(settings.SITE_URL).netloc or "localhost"
     Site.objects.using(using).update_or_create(

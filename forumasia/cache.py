@@ -189,7 +189,7 @@ def one_bump():
 
 
 def bump_on_link_change(sender, instance, action, **kwargs):
-    """m2m_changed: the countries and tags of a publication, the sites of an editorial page..."""
+    """m2m_changed: the countries and tags of a publication..."""
     if action in LINK_CHANGES and instance._meta.concrete_model in PUBLIC_CONTENT:
         bump_content_version()
 

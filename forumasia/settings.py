@@ -67,7 +67,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "FORUM-ASIA"
 # The one Site row; its domain is kept equal to SITE_URL's host after every migrate
-# (forumasia/apps.py), so feeds, sitemaps and flatpages build the same absolute URLs.
+# (forumasia/apps.py), so feeds and sitemaps build the same absolute URLs.
 SITE_ID = 1
 
 # --- Applications -----------------------------------------------------------------------------
@@ -82,9 +82,13 @@ DJANGO_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
-    # Editorial pages (About, Our approach, ...) and old-URL redirects editors manage in the
-    # admin; both need the sites framework (SITE_ID below).
+    # Old-URL redirects, made by the services and by publishers in the admin; they need the
+    # sites framework (SITE_ID below).
     "django.contrib.sites",
+    # Unused: editorial pages were flat pages until their rows moved to pages.Page (pages
+    # 0002). Migrations every database has applied (publications 0007, wordpress 0001, pages
+    # 0002) name this app, so it stays installed, with no admin, URL or view, until a squash of
+    # those migrations lets it go (its table keeps the old rows meanwhile).
     "django.contrib.flatpages",
     "django.contrib.redirects",
 ]
@@ -248,6 +252,9 @@ AXES_CLIENT_IP_CALLABLE = "forumasia.clients.client_address"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # No permanent record of where staff log in from: failures are kept for the cool-off only.
 AXES_DISABLE_ACCESS_LOG = True
+# No start-up banner ("AXES: BEGIN ...") before every management command's output, and lockout
+# log lines name only what is counted (account, address), not the browser.
+AXES_VERBOSE = False
 
 # --- Internationalisation ---------------------------------------------------------------------
 
@@ -403,8 +410,12 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
-# Where the file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend) writes
-# each message; it makes the folder.
+# Django's file backend writes files every local user may read; its subclass writes them for
+# the site's user only (forumasia/mail.py), so naming either gets the subclass.
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":
+    EMAIL_BACKEND = "forumasia.mail.PrivateFileEmailBackend"
+# Where the file backend writes each message (erasing a subscriber takes theirs out); it makes
+# the folder.
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "private" / "sent-emails"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "FORUM-ASIA <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -473,6 +484,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# The CSRF cookie lasts as long as the browser session (Django's default is a year): a reader
+# who once opened a form must not carry a stable identifier of ours for a year.
+CSRF_COOKIE_AGE = None
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -553,6 +567,11 @@ SILENCED_SYSTEM_CHECKS = [
     # 'unsafe-eval', so script smuggled through the editor is neither stored nor executed.
     "ckeditor.W001",
 ]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has no covering indexes (INCLUDE columns): the list indexes are still made, without
+    # the columns PostgreSQL reads from them. The zero-set-up database needs no more, and a
+    # warning on every `migrate` would look like an error to someone trying the site.
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
 
 # --- Newsletter -----------------------------------------------------------------------------
 
@@ -582,5 +601,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # pikepdf announces its C++ logging bridge at INFO when first imported, which would
+        # come before every management command's own output.
+        "pikepdf": {"level": "WARNING"},
+    },
 }

@@ -25,6 +25,18 @@ def clean_text(value):
     return FORBIDDEN.sub("", WORD_BREAKS.sub(" ", value))
 
 
+# Tab, line ends and Unicode's line and paragraph separators: what breaks a line of text.
+LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]")
+
+
+def one_line(value):
+    """`value` as one line of plain text (a name, an organisation): `clean_text`, with tabs and
+    line breaks as spaces, so that a CSV cell or a terminal shows it as the person typed it."""
+    if not value:
+        return value
+    return LINE_BREAKS.sub(" ", clean_text(value))
+
+
 # A visitor's search text is cut into at most MAX_SEARCH_TERMS words of MAX_TERM_LENGTH, read
 # from its first MAX_SEARCH_INPUT characters; under MIN_SEARCH_LENGTH letters there is nothing
 # to search for.

@@ -9,20 +9,16 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import storages
 from django.db.models import Prefetch, QuerySet
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpResponseNotAllowed,
-    JsonResponse,
-    StreamingHttpResponse,
-)
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.test import RequestFactory
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
 from forumasia.admin_filters import UsedRelatedFieldListFilter
 
@@ -30,6 +26,10 @@ from . import charts, data_protection, exports
 from .models import Erasure, MailingList, Subscriber, SubscriberExport, Subscription
 
 EXPORT_PERMISSION = "newsletter.export_subscribers"
+# Every view that hands out subscribers' data answers a POST only (CSRF-protected, as every
+# admin POST is): a link or an image on another site would make a logged-in staff member's
+# browser fetch it with a GET.
+post_only = method_decorator(require_POST)
 # Erasing replaces deleting: it is the delete permission, exercised through
 # data_protection.erase().
 ERASE_PERMISSION = "newsletter.delete_subscriber"
@@ -199,10 +199,9 @@ class SubscriberAdmin(ReadOnlyAdmin):
         response["Content-Disposition"] = f'attachment; filename="subscribers-{stamp}.csv"'
         return response
 
+    @post_only
     def export_file_view(self, request, fmt):
         """Queue the same export as a file staff download when it is ready (large lists)."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         if not (self.has_view_permission(request) and self.has_export_permission(request)):
             raise PermissionDenied
         if fmt not in exports.CSV_FORMATS:
@@ -212,9 +211,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
         except IncorrectLookupParameters:
             messages.error(request, "Those filters are not valid; nothing was exported.")
             return redirect("admin:newsletter_subscriber_changelist")
-        exports.request_export_file(
-            filters=dict(request.GET.items()), fmt=fmt, user_id=request.user.pk
-        )
+        exports.request_export_file(query=request.GET.urlencode(), fmt=fmt, user_id=request.user.pk)
         messages.success(
             request,
             "The export file is being prepared. It appears here, ready to download, when it is "
@@ -222,6 +219,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
         )
         return redirect("admin:newsletter_subscriberexport_changelist")
 
+    @post_only
     def export_view(self, request, fmt):
         """Everything the changelist shows for the same filters and search, all pages."""
         if not (self.has_view_permission(request) and self.has_export_permission(request)):
@@ -233,8 +231,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
         except IncorrectLookupParameters:
             messages.error(request, "Those filters are not valid; nothing was exported.")
             return redirect("admin:newsletter_subscriber_changelist")
-        filters = dict(request.GET.items())
-        return self._stream(request, changelist.queryset, fmt=fmt, filters=filters)
+        return self._stream(request, changelist.queryset, fmt=fmt, filters=request.GET)
 
     @admin.action(description="Export selected subscribers (CSV)", permissions=["export"])
     def export_selected(self, request, queryset):
@@ -242,7 +239,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
             request,
             queryset,
             fmt=SubscriberExport.Format.CSV_BOM,
-            filters=dict(request.GET.items()),
+            filters=request.GET,
             selected=True,
         )
 
@@ -294,20 +291,21 @@ class SubscriberAdmin(ReadOnlyAdmin):
         )
 
 
-def subscribers_matching(params: dict, *, user) -> QuerySet:
-    """The subscribers the changelist shows `user` for the query string `params` (filters,
-    search), as a task rebuilds them for an export file. Refuses a user who may no longer
-    export."""
+def subscribers_matching(query: str, *, user) -> QuerySet:
+    """The subscribers the changelist shows `user` for the query string `query` (filters,
+    search; URL-encoded), as a task rebuilds them for an export file. Refuses a user who may
+    no longer export."""
     if user is None or not (user.is_active and user.has_perm(EXPORT_PERMISSION)):
         raise PermissionDenied("The export's requester may no longer export subscribers.")
-    request = RequestFactory().get(reverse("admin:newsletter_subscriber_changelist"), params)
+    changelist = reverse("admin:newsletter_subscriber_changelist")
+    request = RequestFactory().get(f"{changelist}?{query}")
     request.user = user
     return admin.site.get_model_admin(Subscriber).get_changelist_instance(request).queryset
 
 
 @admin.register(SubscriberExport)
 class SubscriberExportAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "file", "user", "via", "format", "row_count", "filters"]
+    list_display = ["created_at", "file", "user", "via", "format", "row_count", "filters_used"]
     list_filter = ["via", "format", "file_state", "created_at"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
@@ -325,9 +323,19 @@ class SubscriberExportAdmin(ReadOnlyAdmin):
     @admin.display(description="file")
     def file(self, obj):
         if obj.file_state == SubscriberExport.FileState.READY:
+            # Submits the page's one download form (templates/admin/newsletter/
+            # subscriberexport/change_list.html), outside the changelist's own form.
             url = reverse("admin:newsletter_subscriberexport_download", args=[obj.pk])
-            return format_html('<a href="{}">Download</a>', url)
+            return format_html(
+                '<button type="submit" form="export-download" formaction="{}" class="button">'
+                "Download</button>",
+                url,
+            )
         return obj.get_file_state_display() if obj.file_state else "—"
+
+    @admin.display(description="filters")
+    def filters_used(self, obj):
+        return exports.describe_for_display(obj.filters)
 
     def changelist_view(self, request, extra_context=None):
         # While a file is being prepared the page reloads itself (no script: the admin's CSP).
@@ -337,6 +345,7 @@ class SubscriberExportAdmin(ReadOnlyAdmin):
         context = {"refresh_seconds": 5 if preparing else None, **(extra_context or {})}
         return super().changelist_view(request, extra_context=context)
 
+    @post_only
     def download_view(self, request, pk):
         """The file of a ready export, to staff who may export subscribers, never cached."""
         if not (self.has_view_permission(request) and request.user.has_perm(EXPORT_PERMISSION)):
@@ -347,7 +356,7 @@ class SubscriberExportAdmin(ReadOnlyAdmin):
         response = FileResponse(
             storages["private"].open(export.stored_name, "rb"),
             as_attachment=True,
-            filename=export.stored_name.rsplit("/", 1)[-1],
+            filename=exports.file_name(export),
             content_type="text/csv; charset=utf-8",
         )
         patch_cache_control(response, private=True, no_store=True)

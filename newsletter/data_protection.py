@@ -1,5 +1,6 @@
 """A person's rights over what we hold on them: a copy of it (a data-subject access request)
-and its erasure, which removes them everywhere and keeps only an anonymous count."""
+and its erasure, which removes them everywhere and keeps only an anonymous count; and how long
+we keep what someone typed into a sign-up they never confirmed."""
 
 import json
 from datetime import datetime
@@ -7,11 +8,14 @@ from datetime import datetime
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from .exports import log_export
-from .models import Erasure, Subscriber, SubscriberExport
+from forumasia.mail import forget_messages_to
+
+from . import exports
+from .models import Erasure, SignupRequest, Subscriber, SubscriberExport
+from .tokens import CONFIRMATION_MAX_AGE
 
 ERASED = "[erased]"
 # A name or local part shorter than this is too common a piece of text to hunt for.
@@ -25,10 +29,10 @@ def _time(value: datetime | None) -> str:
 def export_subscriber_data(*, subscriber: Subscriber, user_id: int | None = None) -> dict:
     """Everything we hold on one person, logged as an export."""
     subscriptions = subscriber.subscriptions.select_related("mailing_list").order_by("pk")
-    log_export(
+    exports.log_export(
         via="admin",
         fmt=SubscriberExport.Format.JSON,
-        filters={"subscriber": subscriber.pk},
+        filters={"one subscriber's data": True},
         row_count=1,
         user_id=user_id,
     )
@@ -80,32 +84,17 @@ def _traces(subscriber: Subscriber) -> set[str]:
     return found | {json.dumps(text)[1:-1] for text in found}
 
 
-def _without_traces(value, traces: set[str]):
-    """`value` (JSON data) with every string that holds a trace replaced by ERASED."""
-    if isinstance(value, dict):
-        return {key: _without_traces(item, traces) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_without_traces(item, traces) for item in value]
-    if isinstance(value, str) and any(trace in value.lower() for trace in traces):
-        return ERASED
-    return value
-
-
 def erase(*, subscriber: Subscriber, by=None) -> Erasure:
     """Delete a subscriber's personal data for good, keeping only an anonymous count.
 
     The person goes everywhere they are: the row, its subscriptions and sign-ups (deleted with
-    it), the filters of logged exports (a search for their address) and the admin's history.
+    it), the admin's history, the export files kept for download (rewritten without them;
+    exports being prepared are cancelled) and the emails the file backend wrote to them. The
+    export log holds no typed text to clean (exports.describe_filters).
     """
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         traces = _traces(subscriber)
-        # The export log is one row per export, small enough to read whole; its filters are
-        # JSON, which no lookup searches the same way on every database.
-        for export in SubscriberExport.objects.only("filters").iterator():
-            filters = _without_traces(export.filters, traces)
-            if filters != export.filters:
-                SubscriberExport.objects.filter(pk=export.pk).update(filters=filters)
         mentions = Q(
             content_type=ContentType.objects.get_for_model(Subscriber),
             object_id=str(subscriber.pk),
@@ -115,4 +104,41 @@ def erase(*, subscriber: Subscriber, by=None) -> Erasure:
         LogEntry.objects.filter(mentions).update(object_repr=ERASED, change_message="")
         erasure = Erasure.objects.create(erased_by=by, status=subscriber.status)
         subscriber.delete()
+        # Files last: a failure before them rolls everything back with nothing rewritten.
+        exports.forget_subscriber(email=subscriber.email)
+        forget_messages_to(_header_forms(subscriber.email))
     return erasure
+
+
+def _header_forms(email: str) -> set[str]:
+    """`email` as stored (an international domain in Unicode) and as mail headers carry it."""
+    local, _, domain = email.rpartition("@")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_domain = domain
+    return {email, f"{local}@{ascii_domain}"}
+
+
+def delete_expired_signups(*, now: datetime | None = None) -> tuple[int, int]:
+    """Delete what sign-ups never confirmed left once their link has expired: the sign-ups
+    (name, organisation, lists, consent typed for them) and the addresses that then have no
+    sign-up and were never confirmed. Addresses that once confirmed stay, as the record of
+    their consent. Returns (sign-ups, addresses) deleted."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _, deleted = SignupRequest.objects.expired(now).delete()
+        never_confirmed = (
+            ~Exists(SignupRequest.objects.filter(subscriber=OuterRef("pk"))),
+            Q(status=Subscriber.Status.PENDING, created_at__lt=now - CONFIRMATION_MAX_AGE),
+        )
+        # Locked, then checked again: a sign-up for one of these addresses that committed while
+        # we waited for its lock keeps it.
+        locked = Subscriber.objects.select_for_update().filter(*never_confirmed)
+        _, addresses = Subscriber.objects.filter(
+            *never_confirmed, pk__in=list(locked.values_list("pk", flat=True))
+        ).delete()
+    return (
+        deleted.get(SignupRequest._meta.label, 0),
+        addresses.get(Subscriber._meta.label, 0),
+    )

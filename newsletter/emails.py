@@ -1,9 +1,13 @@
 """The emails the newsletter app sends itself: HTML and plain text, with unsubscribe headers."""
 
+import math
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from . import tokens
 
@@ -49,6 +53,12 @@ def _send(subscriber, template, extra):
     message.send()
 
 
+def days_left(until):
+    """Whole days, rounded up, from now until `until`: a reminder says how long the link
+    still works (it expires CONFIRMATION_MAX_AGE after the sign-up, not after the reminder)."""
+    return max(1, math.ceil((until - timezone.now()) / timedelta(days=1)))
+
+
 def send_confirmation(signup_request):
     token = tokens.confirmation_token(signup_request)
     _send(
@@ -56,7 +66,7 @@ def send_confirmation(signup_request):
         "confirm",
         {
             "confirm_url": absolute(reverse("newsletter:confirm", args=[token])),
-            "expires_days": tokens.CONFIRMATION_MAX_AGE.days,
+            "expires_days": days_left(signup_request.expires_at),
             "lists": signup_request.lists.all(),
         },
     )

@@ -13,19 +13,21 @@ import csv
 import io
 import itertools
 import logging
-import os
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.core.files import File
 from django.core.files.storage import storages
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import QueryDict
 from django.utils import timezone
+
+from forumasia.private_files import open_private
 
 from .models import MailingList, Subscriber, SubscriberExport, Subscription
 
@@ -62,6 +64,56 @@ _EXPORT_FIELDS = (
     "consented_at",
     "confirmed_at",
 )
+
+
+# What the export log says of the filters an export used: the kind of each (the first part of a
+# query parameter, "status" of "status__exact") and how many values it had, never a value
+# staff typed. A search for a person's name or address, kept in the log, would outlive that
+# person's erasure; a date or a list is not about a person, but counting them keeps the rule
+# simple: only a status, one of a few fixed words, is kept as it is.
+FILTER_KINDS = {
+    "q": "search",
+    "status": "status",
+    "list": "lists",
+    "country": "countries",
+    "created_at": "sign-up date",
+    "since": "sign-up date",
+}
+# Kinds whose use is noted ("yes"), not counted.
+NOTED_KINDS = frozenset({"search", "sign-up date"})
+# Query parameters of the admin's changelist that choose no subscribers: ordering, page, "show
+# all", facets, the error flag, popups.
+NOT_FILTERS = frozenset({"o", "p", "all", "e", "_facets", "_popup", "_to_field"})
+
+
+def describe_filters(params: Mapping) -> dict:
+    """What the export log keeps of `params` (the admin's query string as a QueryDict or a
+    dict, or the command's options): {"search": True, "status": "confirmed", "lists": 1}."""
+    if hasattr(params, "lists"):
+        pairs = params.lists()
+    else:
+        pairs = (
+            (name, value if isinstance(value, list) else [value]) for name, value in params.items()
+        )
+    described: dict = {}
+    for name, values in pairs:
+        values = [value for value in values if value not in ("", None)]
+        if not values or name in NOT_FILTERS:
+            continue
+        kind = FILTER_KINDS.get(name.split("__")[0], "other")
+        if kind == "status" and len(values) == 1 and values[0] in Subscriber.Status.values:
+            described[kind] = values[0]
+        elif kind in NOTED_KINDS or kind == "status":
+            described[kind] = True
+        else:
+            described[kind] = described.get(kind, 0) + len(values)
+    return described
+
+
+def describe_for_display(described: dict) -> str:
+    """The log's description as staff read it: "search: yes, status: confirmed, lists: 1"."""
+    parts = [f"{kind}: {'yes' if value is True else value}" for kind, value in described.items()]
+    return ", ".join(parts) or "none"
 
 
 class ExportFilterError(ValueError):
@@ -199,7 +251,8 @@ class Export:
 
 
 def log_export(*, via: str, fmt: str, filters: dict, row_count: int, user_id: int | None = None):
-    """The one record of who exported what, with which filter and how many rows."""
+    """The one record of who exported what, with which kinds of filter and how many rows.
+    `filters` is already described (describe_filters): nothing typed."""
     return SubscriberExport.objects.create(
         user_id=user_id, via=via, filters=filters, row_count=row_count, format=fmt
     )
@@ -214,14 +267,16 @@ def start_export(
     user_id: int | None = None,
     selected: bool = False,
 ) -> Export:
-    """Count the subscribers `queryset` selects (once), log the export and return it, ready to
-    stream. `selected`: a selection ticked in the admin, logged as how many were ticked."""
+    """Count the subscribers `queryset` selects (once), log the export with a description of
+    `filters` (the query string or the command's options that chose them) and return it, ready
+    to stream. `selected`: a selection ticked in the admin, logged as how many were ticked."""
     if fmt not in CSV_FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}")
     row_count = queryset.count()
+    described = describe_filters(filters)
     if selected:
-        filters = {"selected": row_count, **filters}
-    log_export(via=via, fmt=fmt, filters=filters, row_count=row_count, user_id=user_id)
+        described = {"selected": row_count, **described}
+    log_export(via=via, fmt=fmt, filters=described, row_count=row_count, user_id=user_id)
     return Export(
         queryset=queryset, bom=fmt == SubscriberExport.Format.CSV_BOM, row_count=row_count
     )
@@ -230,7 +285,7 @@ def start_export(
 def subscribers_to_export(
     *, status: str, list_slug: str = "", since: str = ""
 ) -> tuple[QuerySet, dict]:
-    """The subscribers the command's filters select, and the filters as they are logged.
+    """The subscribers the command's filters select, and those filters (for the log).
 
     `status` one of Subscriber.Status, `list_slug` a list they are on now, `since` the first day
     (YYYY-MM-DD, the Secretariat's) they may have signed up. Raises ExportFilterError with a
@@ -265,14 +320,6 @@ def start_filtered_export(
     return start_export(queryset=queryset, fmt=fmt, via="command", filters=filters, user_id=user_id)
 
 
-def open_private(path: str):
-    """Open `path` for writing text that only its owner may read (0600), whatever the umask
-    and even when the file was already there with wider permissions: it holds addresses."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)
-    return open(descriptor, "w", encoding="utf-8", newline="")
-
-
 def export_to_file(
     *,
     path: str,
@@ -289,7 +336,7 @@ def export_to_file(
     export = start_filtered_export(
         fmt=fmt, status=status, list_slug=list_slug, since=since, user_id=user_id
     )
-    with open_private(path) as handle:
+    with open_private(path, encoding="utf-8", newline="") as handle:
         return export.write_to(handle.write, on_progress=on_progress)
 
 
@@ -299,9 +346,12 @@ EXPORTS_FOLDER = "subscriber-exports"
 logger = logging.getLogger(__name__)
 
 
-def request_export_file(*, filters: dict, fmt: str, user_id: int) -> SubscriberExport:
-    """Log an export of the subscribers the admin's `filters` (its query string) select, to be
-    written to a file by a task (newsletter/tasks.py), and queue that task."""
+def request_export_file(*, query: str, fmt: str, user_id: int) -> SubscriberExport:
+    """Log an export of the subscribers the admin's changelist selects with `query` (its query
+    string, URL-encoded), to be written to a file by a task (newsletter/tasks.py), and queue
+    that task. The query string waits on the export as `pending_query` until the task has used
+    it (URL-encoded it stores whatever was typed, NUL included); the log keeps only its
+    description."""
     from .tasks import write_export_file
 
     if fmt not in CSV_FORMATS:
@@ -309,7 +359,8 @@ def request_export_file(*, filters: dict, fmt: str, user_id: int) -> SubscriberE
     export = SubscriberExport.objects.create(
         user_id=user_id,
         via="admin",
-        filters=filters,
+        filters=describe_filters(QueryDict(query)),
+        pending_query=query,
         row_count=0,
         format=fmt,
         file_state=SubscriberExport.FileState.PREPARING,
@@ -318,14 +369,34 @@ def request_export_file(*, filters: dict, fmt: str, user_id: int) -> SubscriberE
     return export
 
 
+def file_name(export: SubscriberExport) -> str:
+    """The name staff download the file of `export` under (and its first stored name)."""
+    stamp = timezone.localtime(export.created_at).strftime("%Y%m%d-%H%M")
+    return f"subscribers-{stamp}-{export.pk}.csv"
+
+
+def _finish(export: SubscriberExport, state: str, **fields) -> bool:
+    """Record how the preparation of `export` ended, unless an erasure cancelled it meanwhile
+    (the row is locked, so an erasure comes wholly before or after): False then."""
+    with transaction.atomic():
+        current = SubscriberExport.objects.select_for_update().get(pk=export.pk)
+        if current.file_state != SubscriberExport.FileState.PREPARING:
+            return False
+        fields = {"file_state": state, "finished_at": timezone.now(), "pending_query": "", **fields}
+        SubscriberExport.objects.filter(pk=export.pk).update(**fields)
+    return True
+
+
 def write_export_file(*, export_id: int, select: Callable[[SubscriberExport], QuerySet]) -> None:
     """Write the export `export_id` of the subscribers `select(export)` returns to private
     storage, in constant memory (chunks to a temporary file, which the storage then takes: a
     multipart upload to S3). The count is on record before the first row is written; a failure
-    (the requester may no longer export, say) is recorded on the export too."""
+    (the requester may no longer export, say) is recorded on the export too. A file finished
+    after an erasure cancelled the export (it may hold the person) is deleted at once."""
     export = SubscriberExport.objects.select_related("user").get(pk=export_id)
     if export.file_state != SubscriberExport.FileState.PREPARING:
         return
+    storage = storages["private"]
     try:
         queryset = select(export)
         export.row_count = queryset.count()
@@ -335,30 +406,87 @@ def write_export_file(*, export_id: int, select: Callable[[SubscriberExport], Qu
             bom=export.format == SubscriberExport.Format.CSV_BOM,
             row_count=export.row_count,
         )
-        stamp = timezone.localtime(export.created_at).strftime("%Y%m%d-%H%M")
         with tempfile.TemporaryFile() as temporary:
             rows.write_to(lambda chunk: temporary.write(chunk.encode("utf-8")))
             temporary.seek(0)
-            name = f"{EXPORTS_FOLDER}/subscribers-{stamp}-{export.pk}.csv"
-            export.stored_name = storages["private"].save(name, File(temporary, name=name))
+            name = f"{EXPORTS_FOLDER}/{file_name(export)}"
+            stored_name = storage.save(name, File(temporary, name=name))
     except Exception:
         logger.exception("Subscriber export %s failed", export.pk)
-        export.file_state = SubscriberExport.FileState.FAILED
-        export.finished_at = timezone.now()
-        export.save(update_fields=["file_state", "finished_at"])
+        _finish(export, SubscriberExport.FileState.FAILED)
         raise
-    export.file_state = SubscriberExport.FileState.READY
-    export.finished_at = timezone.now()
-    export.save(update_fields=["stored_name", "file_state", "finished_at"])
+    if not _finish(export, SubscriberExport.FileState.READY, stored_name=stored_name):
+        storage.delete(stored_name)
 
 
 def delete_expired_files(*, now=None) -> int:
-    """Delete the files of exports ready for longer than NEWSLETTER_EXPORT_HOURS; how many."""
+    """Delete the files of exports ready for longer than NEWSLETTER_EXPORT_HOURS; how many.
+    Each export is locked and read again first: an erasure may have just rewritten its file
+    under another name."""
     deleted = 0
-    for export in SubscriberExport.objects.expired(now):
-        storages["private"].delete(export.stored_name)
-        export.file_state = SubscriberExport.FileState.DELETED
-        export.stored_name = ""
-        export.save(update_fields=["file_state", "stored_name"])
-        deleted += 1
+    for pk in SubscriberExport.objects.expired(now).values_list("pk", flat=True):
+        with transaction.atomic():
+            export = SubscriberExport.objects.expired(now).select_for_update().filter(pk=pk).first()
+            if export is None:
+                continue
+            storages["private"].delete(export.stored_name)
+            export.file_state = SubscriberExport.FileState.DELETED
+            export.stored_name = ""
+            export.save(update_fields=["file_state", "stored_name"])
+            deleted += 1
     return deleted
+
+
+def _rewrite_without(export: SubscriberExport, first_cell: str) -> str | None:
+    """Write the file of `export` again without its rows whose first cell is `first_cell`, in
+    constant memory; the new file's stored name, or None when no row was one of those."""
+    storage = storages["private"]
+    dropped = 0
+    with tempfile.TemporaryFile() as temporary:
+        rewritten = io.TextIOWrapper(temporary, encoding="utf-8", newline="")
+        writer = csv.writer(rewritten)
+        with storage.open(export.stored_name, "rb") as stored:
+            for row in csv.reader(io.TextIOWrapper(stored, encoding="utf-8", newline="")):
+                if row and row[0] == first_cell:
+                    dropped += 1
+                else:
+                    writer.writerow(row)
+        if not dropped:
+            return None
+        rewritten.flush()
+        rewritten.detach()
+        temporary.seek(0)
+        name = f"{EXPORTS_FOLDER}/{file_name(export)}"
+        return storage.save(name, File(temporary, name=name))
+
+
+def forget_subscriber(*, email: str) -> None:
+    """Take the subscriber `email` out of every export file we keep, inside the caller's
+    transaction (an erasure): a file ready to download is rewritten without their row (the
+    staff who asked for it can still use it; the file it replaces is deleted when the erasure
+    commits), and an export still being prepared is cancelled, since the rows it read may hold
+    them."""
+    storage = storages["private"]
+    cell = neutralise(email)
+    written = []
+    try:
+        for export in SubscriberExport.objects.select_for_update().filter(
+            file_state__in=[SubscriberExport.FileState.PREPARING, SubscriberExport.FileState.READY]
+        ):
+            if export.file_state == SubscriberExport.FileState.PREPARING:
+                export.file_state = SubscriberExport.FileState.CANCELLED
+                export.finished_at = timezone.now()
+                export.pending_query = ""
+                export.save(update_fields=["file_state", "finished_at", "pending_query"])
+                continue
+            new_name = _rewrite_without(export, cell)
+            if new_name is None:
+                continue
+            written.append(new_name)
+            transaction.on_commit(lambda old=export.stored_name: storage.delete(old))
+            export.stored_name = new_name
+            export.save(update_fields=["stored_name"])
+    except BaseException:
+        for name in written:
+            storage.delete(name)
+        raise

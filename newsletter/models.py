@@ -14,6 +14,20 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from forumasia.text import one_line
+
+from .tokens import CONFIRMATION_MAX_AGE
+
+# What a subscriber types (or a sign-up carries) that becomes a line of a CSV export.
+TYPED_TEXT_FIELDS = ("name", "organisation", "source_page")
+
+
+def _clean_typed_text(instance):
+    """The fields of TYPED_TEXT_FIELDS as one line each, without control characters: they reach
+    CSV files, spreadsheets and terminals. The model's own invariant, whatever saves it."""
+    for name in TYPED_TEXT_FIELDS:
+        setattr(instance, name, one_line(getattr(instance, name)).strip())
+
 
 def active_subscription(through: str = "") -> Q:
     """The one rule for a subscription that is active: its subscriber has not left the list.
@@ -136,6 +150,10 @@ class Subscriber(models.Model):
     def __str__(self):
         return self.email
 
+    def save(self, *args, **kwargs):
+        _clean_typed_text(self)
+        super().save(*args, **kwargs)
+
     @property
     def is_confirmed(self):
         return self.status == self.Status.CONFIRMED
@@ -145,11 +163,18 @@ class Subscriber(models.Model):
         return self.status == self.Status.UNSUBSCRIBED
 
 
+class SignupRequestQuerySet(models.QuerySet):
+    def expired(self, now):
+        """Sign-ups never confirmed whose link no longer works (SignupRequest.has_expired)."""
+        return self.filter(confirmed_at__isnull=True, requested_at__lt=now - CONFIRMATION_MAX_AGE)
+
+
 class SignupRequest(models.Model):
     """A sign-up waiting for the address's owner: what it asks for (details, lists, consent)
     touches the subscriber only when the link mailed for it is opened, so typing someone
     else's address changes nothing of theirs. Kept once confirmed, so that opening the same
-    link again is harmless; unsubscribing and erasing delete it."""
+    link again is harmless; unsubscribing and erasing delete it, and one never confirmed is
+    deleted once its link has expired (data_protection.delete_expired_signups)."""
 
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.CASCADE, related_name="signup_requests"
@@ -166,6 +191,8 @@ class SignupRequest(models.Model):
     requested_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = SignupRequestQuerySet.as_manager()
+
     class Meta:
         ordering = ["-requested_at"]
         constraints = [
@@ -176,6 +203,19 @@ class SignupRequest(models.Model):
 
     def __str__(self):
         return f"Sign-up {self.round} of subscriber {self.subscriber_id}"
+
+    def save(self, *args, **kwargs):
+        _clean_typed_text(self)
+        super().save(*args, **kwargs)
+
+    @property
+    def expires_at(self):
+        """When its link stops working: CONFIRMATION_MAX_AGE after the sign-up, however many
+        reminders carried it since."""
+        return self.requested_at + CONFIRMATION_MAX_AGE
+
+    def has_expired(self, now) -> bool:
+        return self.confirmed_at is None and now > self.expires_at
 
 
 class SubscriptionQuerySet(models.QuerySet):
@@ -225,9 +265,12 @@ class SubscriberExportQuerySet(models.QuerySet):
 class SubscriberExport(models.Model):
     """Who exported which subscribers, when and how many: the audit log staff must keep.
 
-    A large export is prepared as a file by a task (newsletter/tasks.py) and kept in private
-    storage until staff download it, for NEWSLETTER_EXPORT_HOURS; `file_state` follows it.
-    Exports streamed to the browser or written by the command keep no file."""
+    `filters` names the kinds of filter used and how many values each had, never the values
+    typed: a search for a person's name or address would outlive that person's erasure
+    (exports.describe_filters). A large export is prepared as a file by a task
+    (newsletter/tasks.py) and kept in private storage until staff download it, for
+    NEWSLETTER_EXPORT_HOURS; `file_state` follows it. Exports streamed to the browser or
+    written by the command keep no file."""
 
     class Format(models.TextChoices):
         CSV_BOM = "csv-bom", "CSV for spreadsheets (UTF-8 with BOM)"
@@ -239,6 +282,7 @@ class SubscriberExport(models.Model):
         PREPARING = "preparing", "Being prepared"
         READY = "ready", "Ready to download"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled: a subscriber was erased meanwhile"
         DELETED = "deleted", "Deleted after its time"
 
     user = models.ForeignKey(
@@ -246,7 +290,17 @@ class SubscriberExport(models.Model):
     )
     via = models.CharField(max_length=20, help_text="admin or command")
     created_at = models.DateTimeField(auto_now_add=True)
-    filters = models.JSONField(default=dict, blank=True)
+    filters = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The kinds of filter used and how many values each had; never what was typed.",
+    )
+    pending_query = models.TextField(
+        blank=True,
+        help_text="The subscriber list's query string (its filters and search, URL-encoded) "
+        "for a file being prepared; emptied as soon as the file is written or the export ends "
+        "otherwise.",
+    )
     row_count = models.PositiveIntegerField()
     format = models.CharField(max_length=10, choices=Format.choices)
     file_state = models.CharField(

@@ -226,23 +226,39 @@ def subscribe(
     return SignupResult(subscriber=subscriber)
 
 
-def confirm(*, token: str) -> Subscriber:
-    """Apply the sign-up a link was mailed for: its details, lists and consent. Idempotent.
+def signup_request_from_token(token: str, *, lock: bool = False) -> SignupRequest:
+    """The sign-up a confirmation link was mailed for, with its subscriber (locked when
+    `lock`, inside the caller's transaction). Reads only: opening a link shows what it would
+    confirm.
 
-    Raises TokenExpired after 7 days, TokenInvalid when tampered with, for an address erased
-    since, or for a sign-up its owner has unsubscribed from since.
+    Raises TokenExpired once the sign-up is older than CONFIRMATION_MAX_AGE and not confirmed
+    (SignupRequest.has_expired: its details are deleted from then on), TokenInvalid when the
+    link was tampered with, for an address erased since, or for a sign-up its owner has
+    unsubscribed from since.
     """
     subscriber_id, confirmation_round = tokens.read_confirmation_token(token)
+    subscribers = Subscriber.objects.select_for_update() if lock else Subscriber.objects
+    subscriber = subscribers.filter(pk=subscriber_id).first()
+    signup_request = (
+        SignupRequest.objects.filter(subscriber=subscriber, round=confirmation_round)
+        .select_related("country")
+        .first()
+    )
+    if subscriber is None or signup_request is None:
+        raise TokenInvalid
+    if signup_request.has_expired(timezone.now()):
+        raise TokenExpired
+    signup_request.subscriber = subscriber
+    return signup_request
+
+
+def confirm(*, token: str) -> Subscriber:
+    """Apply the sign-up a link was mailed for: its details, lists and consent. Idempotent.
+    Raises what signup_request_from_token raises."""
     now = timezone.now()
     with transaction.atomic():
-        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
-        signup_request = (
-            SignupRequest.objects.filter(subscriber=subscriber, round=confirmation_round)
-            .select_related("country")
-            .first()
-        )
-        if subscriber is None or signup_request is None:
-            raise TokenInvalid
+        signup_request = signup_request_from_token(token, lock=True)
+        subscriber = signup_request.subscriber
         if signup_request.confirmed_at is None:
             subscriber.status = Subscriber.Status.CONFIRMED
             subscriber.confirmed_at = now

@@ -32,5 +32,5 @@ def write_export_file(*, export_id: int) -> None:
 
     exports.write_export_file(
         export_id=export_id,
-        select=lambda export: subscribers_matching(export.filters, user=export.user),
+        select=lambda export: subscribers_matching(export.pending_query, user=export.user),
     )

@@ -10,7 +10,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import subscriptions, tokens
 from .forms import CONSENT_TEXT, PreferencesForm, SubscribeForm
@@ -52,8 +52,19 @@ def _send_fresh_link(request, subscriber):
 class SubscribeView(View):
     template_name = "newsletter/subscribe.html"
 
+    @classmethod
+    def page(cls, request, form, status=200):
+        # The page says how long an unconfirmed address is kept (delete_expired_signups).
+        context = {"form": form, "confirm_days": tokens.CONFIRMATION_MAX_AGE.days}
+        return render(request, cls.template_name, context, status=status)
+
+    @staticmethod
+    def check_inbox(request, email):
+        context = {"email": email, "confirm_days": tokens.CONFIRMATION_MAX_AGE.days}
+        return render(request, "newsletter/check_inbox.html", context)
+
     def get(self, request):
-        return render(request, self.template_name, {"form": self.blank_form()})
+        return self.page(request, self.blank_form())
 
     @staticmethod
     def blank_form(**initial):
@@ -65,11 +76,11 @@ class SubscribeView(View):
             return render(request, "newsletter/rate_limited.html", status=429)
         form = SubscribeForm(request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return self.page(request, form, status=400)
         data = form.cleaned_data
         if form.is_bot:
             # Looks like success to the bot, does nothing.
-            return render(request, "newsletter/check_inbox.html", {"email": data["email"]})
+            return self.check_inbox(request, data["email"])
         try:
             result = subscriptions.subscribe(
                 email=data["email"],
@@ -82,9 +93,9 @@ class SubscribeView(View):
             )
         except ValidationError as error:
             form.add_error(None, error)
-            return render(request, self.template_name, {"form": form}, status=400)
+            return self.page(request, form, status=400)
         # The same page whatever the address's state: it must not tell anyone who subscribes.
-        return render(request, "newsletter/check_inbox.html", {"email": result.subscriber.email})
+        return self.check_inbox(request, result.subscriber.email)
 
 
 # The short forms (footer, home) post only an address here, without a CSRF token, so that the
@@ -98,19 +109,10 @@ class SubscribeView(View):
 def start(request):
     email = request.POST.get("email", "").replace("\x00", "").strip()[:254]
     source = request.POST.get("source", "").replace("\x00", "")[:200]
-    form = SubscribeView.blank_form(email=email, source=source)
-    return render(request, SubscribeView.template_name, {"form": form})
+    return SubscribeView.page(request, SubscribeView.blank_form(email=email, source=source))
 
 
-@require_GET
-@never_cache
-def confirm(request, token):
-    try:
-        subscriber = subscriptions.confirm(token=token)
-    except tokens.TokenExpired:
-        return _link_problem(request, expired=True)
-    except tokens.TokenInvalid:
-        return _link_problem(request)
+def _welcome(request, subscriber):
     manage_token = tokens.manage_token(subscriber)
     return render(
         request,
@@ -120,6 +122,32 @@ def confirm(request, token):
             "lists": MailingList.objects.joined_by(subscriber),
             "manage_url": reverse("newsletter:manage", args=[manage_token]),
         },
+    )
+
+
+# Mail scanners open every link in an email, so opening the link only shows what it confirms;
+# the button's POST confirms. That POST carries no CSRF token, for the reason one-click
+# unsubscribing needs none: it acts only on the signed token in its address, which a cross-site
+# attacker cannot forge (they could only confirm a sign-up of their own). Without a token the
+# page sets no cookie, for a reader who may be in a country where our cookie is a risk.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    try:
+        if request.method == "POST":
+            return _welcome(request, subscriptions.confirm(token=token))
+        signup_request = subscriptions.signup_request_from_token(token)
+    except tokens.TokenExpired:
+        return _link_problem(request, expired=True)
+    except tokens.TokenInvalid:
+        return _link_problem(request)
+    if signup_request.confirmed_at is not None:
+        return _welcome(request, signup_request.subscriber)
+    return render(
+        request,
+        "newsletter/confirm.html",
+        {"subscriber": signup_request.subscriber, "lists": signup_request.lists.all()},
     )
 
 
@@ -193,7 +221,8 @@ def _csrf_rejection(request):
 # RFC 8058 one-click unsubscribe: mail providers POST "List-Unsubscribe=One-Click" to the URL in
 # the List-Unsubscribe header without cookies, so they cannot send a CSRF token. That POST is
 # safe without one because it acts only on a valid signed token, which a cross-site attacker
-# cannot forge. Every other POST to this view is CSRF-checked by hand below.
+# cannot forge. The page's own button sends the same POST, so the page sets no cookie. Every
+# other POST to this view is CSRF-checked by hand below.
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])

@@ -1,35 +1,121 @@
-"""Editorial pages (flat pages) edited with the same rich-text editor as publications."""
+"""Editorial pages in the admin: the publications' editor, image pipeline, workflow buttons and
+history (forumasia/workflow_admin.py, forumasia/history_admin.py), with the page's services.
 
+Django's flat pages, which went live on save with no review, are not in the admin any more
+(the pages app's migrations moved their rows here).
+"""
+
+from django import forms
 from django.contrib import admin
-from django.contrib.flatpages.admin import FlatPageAdmin as DjangoFlatPageAdmin
-from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 
 from forumasia.history_admin import HistoryAdminMixin
 from forumasia.sanitise import RichTextFormMixin, RichTextValidator
+from forumasia.workflow_admin import StatusFilter, WorkflowAdminMixin, WorkflowForm, state_then
 from publications.admin import NEWSROOM_EDITOR_CSS, NEWSROOM_EDITOR_JS, NewsroomEditorWidget
 
-
-class EditorialPageForm(RichTextFormMixin, FlatpageForm):
-    rich_text_fields = {"content": RichTextValidator()}
-
-    class Meta(FlatpageForm.Meta):
-        widgets = {"content": NewsroomEditorWidget(config_name="default")}
+from . import services, tasks
+from .models import Page
 
 
-class EditorialPageAdmin(HistoryAdminMixin, DjangoFlatPageAdmin):
-    form = EditorialPageForm
-    history_fields = ["url", "title", "content", "sites"]
-    history_html_fields = ["content"]
-    list_display = ["url", "title"]
-    # Templates other than flatpages/default.html and login-only pages are not part of the
-    # site's design; only the fields editors need are shown.
-    fieldsets = [(None, {"fields": ["url", "title", "content", "sites"]})]
+class PageAdminForm(RichTextFormMixin, WorkflowForm):
+    rich_text_fields = {"body": RichTextValidator()}
+
+    class Meta:
+        model = Page
+        fields = [
+            "title",
+            "path",
+            "parent",
+            "introduction",
+            "body",
+            "publish_at",
+            "unpublish_at",
+            "hero_image",
+            "hero_image_alt",
+            "hero_image_credit",
+        ]
+        widgets = {
+            "body": NewsroomEditorWidget(config_name="default"),
+            "introduction": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+@admin.register(Page)
+class PageAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
+    form = PageAdminForm
+    list_display = ["title", "path", "status_badge", "publish_at", "preview_link"]
+    list_display_links = ["title"]
+    list_filter = [StatusFilter]
+    # Also what the parent's autocomplete searches.
+    search_fields = ["title", "path"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = [
+        "status_badge",
+        "preview_link",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+    ]
+    actions = ["publish_now", "unpublish"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "path", "parent", "introduction", "body"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["status_badge", "publish_at", "unpublish_at", "preview_link"],
+                "description": (
+                    "Times are in Asia/Bangkok (UTC+7). The buttons at the bottom save and move "
+                    "the page on: Submit for review, then a publisher publishes it now or "
+                    "schedules it for its publish date. With an unpublish date it leaves the "
+                    "public site by itself. Use Preview to see it as it will appear."
+                ),
+            },
+        ),
+        ("Image", {"fields": ["hero_image", "hero_image_alt", "hero_image_credit"]}),
+        (
+            "History",
+            {
+                "fields": [("created_at", "created_by"), ("updated_at", "updated_by")],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+    history_fields = PageAdminForm.Meta.fields
+    history_html_fields = ["body"]
 
     class Media:
         js = NEWSROOM_EDITOR_JS
         css = NEWSROOM_EDITOR_CSS
 
+    # --- the workflow, through the page's services ---
+
+    def save_with_transition(self, request, obj, transition, now):
+        services.save_page(page=obj, user=request.user, transition=transition, now=now)
+
+    def publish_selected(self, request, queryset):
+        return services.publish(pages=queryset, user=request.user)
+
+    def unpublish_selected(self, request, queryset):
+        return services.unpublish(pages=queryset, user=request.user)
+
+    def restore_with_service(self, request, version):
+        return services.restore_version(version=version, user=request.user)
+
+    def history_rows(self, version):
+        status = state_then(Page, version.field_dict, version.revision.date_created)
+        return [*super().history_rows(version), ("status", status, "text")]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        page = form.instance
+        # The image's sizes are made by a task (pages/tasks.py), once per new image.
+        if "hero_image" in form.changed_data or (
+            page.hero_image and not page.hero_image_renditions
+        ):
+            tasks.make_hero_renditions.enqueue(page.pk)
+
 
 admin.site.unregister(FlatPage)
-admin.site.register(FlatPage, EditorialPageAdmin)

@@ -1,14 +1,4 @@
-from django.apps import AppConfig, apps
-from django.db.models.signals import pre_save
-
-
-def sanitise_editorial_page(sender, instance, **kwargs):
-    # The same invariant as publication bodies: stored HTML is always clean, whoever saves it
-    # (admin, shell, fixtures, the WordPress import). A signal, because FlatPage is Django's
-    # model, not ours; it is cheap and does nothing but clean the field being saved.
-    from forumasia.sanitise import clean_html
-
-    instance.content = clean_html(instance.content)
+from django.apps import AppConfig
 
 
 class PagesConfig(AppConfig):
@@ -17,11 +7,13 @@ class PagesConfig(AppConfig):
 
     def ready(self):
         from forumasia import history
-        from forumasia.cache import register_public_content
+        from forumasia.cache import register_next_change, register_public_content
 
-        editorial_page = apps.get_model("flatpages", "FlatPage")
-        pre_save.connect(
-            sanitise_editorial_page, sender=editorial_page, dispatch_uid="sanitise-editorial-page"
-        )
-        register_public_content(editorial_page)
-        history.register(editorial_page)
+        from .models import Page
+
+        # Every cached page goes stale when an editorial page changes (the sitemap lists
+        # them, the page view is cached), and when one goes public or leaves by the clock.
+        register_public_content(Page)
+        register_next_change(Page.objects.next_publish_at)
+        register_next_change(Page.objects.next_unpublish_at)
+        history.register(Page)

@@ -9,7 +9,6 @@ field); `section_response()` writes the same bytes with plain string operations 
 import datetime
 import html
 
-from django.contrib.flatpages.sitemaps import FlatPageSitemap
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import x_robots_tag
 from django.contrib.sites.shortcuts import get_current_site
@@ -17,12 +16,15 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.html import strip_spaces_between_tags
 from django.utils.http import http_date
 
 from forumasia.forms import MAX_PAGE, NumberParameter, QueryForm
 from members.sitemaps import CountrySitemap, MemberSitemap
 from publications.sitemaps import PublicationSitemap
+
+from .models import Page
 
 
 class SectionSitemap(Sitemap):
@@ -46,9 +48,23 @@ class SectionSitemap(Sitemap):
         return reverse(item)
 
 
+class PageSitemap(Sitemap):
+    """Public editorial pages (`Page.objects.published()`), at their addresses (written in
+    letters of any script: encoded as a URI)."""
+
+    def items(self):
+        return Page.objects.published().order_by("path").only("path", "updated_at")
+
+    def location(self, page):
+        return iri_to_uri(page.path)
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
 sitemaps = {
     "sections": SectionSitemap,
-    "pages": FlatPageSitemap,
+    "pages": PageSitemap,
     "members": MemberSitemap,
     "countries": CountrySitemap,
     "publications": PublicationSitemap,

@@ -8,6 +8,7 @@ from forumasia.cache import cache_anonymous_page
 from members import urls as members_urls
 
 from . import views
+from .paths import PAGE_ROUTE
 from .sitemaps import sitemaps
 
 # The members section, one namespace: the directory (members/urls.py) and the member and
@@ -43,9 +44,10 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", sitemap_section, {"sitemaps": sitemaps}, name="sitemap-section"),
     # Editorial pages (About, Our approach, ...) at the address editors give them in the admin.
-    # Last, so no page can shadow an application URL; an unknown address is a 404 as before (and
-    # the redirects middleware then looks for an editor's redirect). Only the characters a
-    # flatpage URL may hold (FlatpageForm's rule) reach the view: no NUL or control character
-    # ever reaches the database.
-    re_path(r"^(?P<url>[-\w/.~]*/)$", views.flatpage, name="flatpage"),
+    # Last, so no page can shadow an application URL (nor can its address be one:
+    # pages/paths.py); an unknown address is a 404 as before (and the redirects middleware then
+    # looks for an editor's redirect). The pattern keeps control characters, spaces, "%",
+    # backslashes and "//" out (nor does the slash-appending redirect lead to such an address);
+    # the view looks up only addresses a page may have: no NUL ever reaches the database.
+    re_path(r"^(?P<url>(?:[^/\x00-\x20\x7f-\x9f%\\]+/)+)$", views.page, name=PAGE_ROUTE),
 ]

@@ -3,8 +3,6 @@ pages, the sitemap's sections, health, robots.txt and the editorial pages."""
 
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.contrib.flatpages.models import FlatPage
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -17,21 +15,22 @@ from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
 from forumasia import health
-from forumasia.cache import AnonymousPageCacheMixin, cache_anonymous_page
+from forumasia.cache import AnonymousPageCacheMixin, cache_anonymous_page, is_cacheable_request
 from forumasia.forms import PageForm
-from forumasia.sanitise import clean_html
 from forumasia.text import is_searchable
 from members.models import Country, MemberOrganisation
 from publications.cards import attach_cards
 from publications.models import Publication, attach_other_languages
 from publications.views import PublicationListView
 
+from .models import Page
+from .paths import shape_problem
 from .sitemaps import SitemapPageForm, section_response
 
 HOME_LATEST = {"statement": 4, "report": 3, "story": 3}
@@ -208,21 +207,36 @@ def sitemap_section(request, section, sitemaps):
     return section_response(request, sitemaps, section)
 
 
-def flatpage(request, url):
-    """An editorial page (About us, ...) at the address editors gave it in the admin.
+def can_preview_pages(request):
+    """Staff who may change pages see a page that is not public, marked as a preview. Without a
+    session cookie the visitor is anonymous, known without loading the session: the page stays
+    cacheable, and a preview never reaches the page cache."""
+    return not is_cacheable_request(request) and request.user.has_perm("pages.change_page")
 
-    Replaces django.contrib.flatpages' view, which marks the stored title and content safe:
-    here the title is text like any other (escaped) and only the sanitiser's output of the
-    content is HTML. The content is sanitised on save already (pages/apps.py); it is
-    sanitised again here because FlatPage is Django's model and rows can arrive without a
-    save (fixtures, SQL), and this is the one place its content becomes markup.
-    """
-    page = get_object_or_404(FlatPage, url="/" + url, sites=settings.SITE_ID)
-    return render(
+
+@cache_anonymous_page()
+def page(request, url):
+    """An editorial page (About us, ...) at the address editors gave it: a public one
+    (`Page.objects.published()`), or for staff a preview of any, clearly marked and never
+    cached. One query for a visitor."""
+    path = "/" + url
+    if shape_problem(path):
+        raise Http404("No such page.")
+    now = timezone.now()
+    pages = Page.objects.select_related("parent")
+    if not can_preview_pages(request):
+        pages = pages.published(now)
+    found = get_object_or_404(pages, path=path)
+    is_preview = not found.is_public_at(now)
+    response = render(
         request,
-        "flatpages/default.html",
-        {"flatpage": page, "content": mark_safe(clean_html(page.content))},  # noqa: S308
+        "pages/page.html",
+        {"page": found, "parent": found.public_parent(now), "is_preview": is_preview},
     )
+    if is_preview:
+        # A preview must never be kept by a browser cache, a proxy or the CDN.
+        add_never_cache_headers(response)
+    return response
 
 
 @require_GET

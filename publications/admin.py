@@ -1,6 +1,7 @@
 """The editors' workspace: write, schedule, publish and preview publications.
 
-The workflow (buttons, who may publish, list actions) is in admin_workflow.py; history,
+The workflow (buttons, who may publish, list actions) is forumasia/workflow_admin.py, with the
+publication's own services and History rows in admin_workflow.py; history,
 comparing and restoring versions, and the edit-conflict check in forumasia/history_admin.py.
 """
 
@@ -11,16 +12,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils.html import format_html
 from taggit.models import Tag, TaggedItem
 
+from forumasia import documents
 from forumasia.admin_filters import UsedRelatedFieldListFilter
 from forumasia.history_admin import HistoryAdminMixin
+from forumasia.workflow_admin import StatusFilter, WorkflowForm
 
-from . import tasks
+from . import (
+    admin_themes,  # noqa: F401 (registers the themes' admin in place of taggit's)
+    tasks,
+)
 from .admin_signatures import SignatoryFilter, SignatureInline
 from .admin_translations import TranslationAdminMixin
-from .admin_workflow import StatusFilter, WorkflowAdminMixin, WorkflowForm
+from .admin_workflow import PublicationWorkflowAdminMixin
 from .forms import PublicationBodyMixin
 from .models import Attachment, GalleryImage, Publication
 from .search import RANKED_WINDOW, is_postgres
@@ -121,10 +126,13 @@ class AttachmentForm(forms.ModelForm):
         fields = ["title", "file", "language", "order"]
         help_texts = {
             "file": (
-                "PDF or another document (Word, OpenDocument, spreadsheet, EPUB). A PDF is "
-                "published without its document properties (author, dates, software): they "
-                "are removed on upload. Other formats keep theirs: remove them before "
-                "uploading (in Word: File › Info › Check for Issues › Inspect Document)."
+                "PDF, plain text or CSV. A PDF is published rebuilt with its pages only: "
+                "document properties (author, dates, software), XMP metadata, comments and "
+                "their authors, form fields, bookmarks, attached files, scripts and links "
+                "other than web and email links are removed, and its photos are re-encoded "
+                "without camera data or GPS position. Word, OpenDocument, spreadsheet, RTF and "
+                f"EPUB files are refused: save them as PDF. At most {documents.MAX_PAGES:,} "
+                f"pages and {documents.MAX_BYTES // 2**20} MB."
             )
         }
 
@@ -150,7 +158,7 @@ class GalleryImageInline(admin.StackedInline):
 
 @admin.register(Publication)
 class PublicationAdmin(
-    TranslationAdminMixin, WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin
+    TranslationAdminMixin, PublicationWorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin
 ):
     form = PublicationAdminForm
     list_display = ["title", "type", "status_badge", "publish_at", "is_featured", "preview_link"]
@@ -263,15 +271,6 @@ class PublicationAdmin(
                 messages.WARNING,
             )
         return results, False
-
-    @admin.display(description="preview")
-    def preview_link(self, obj):
-        if not obj or not obj.pk:
-            return "Save first to preview."
-        text = "View on site" if obj.is_public else "Preview"
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), text
-        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -1,6 +1,10 @@
 """Signatories in the admin: the ordered inline of members and partners, the partner
 organisations' own admin, and the changelist filter by signatory.
 
+Editors add partners (a new one is on no public page until a publisher releases a publication
+it signs) and change or delete those no released publication shows; a partner a released
+publication shows is a publisher's (forumasia/workflow_admin.py, ReleasedRowsAdminMixin).
+
 Ordering is ours (publications/static/publications/signature-order.js): a drag handle and
 Move up / Move down buttons on every row, new rows included, under the admin's CSP (static
 file, no inline script). django-admin-sortable2 was tried and not taken: its inline drags only
@@ -13,11 +17,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db.models import Q
 
+from forumasia import workflow
+from forumasia.workflow_admin import ReleasedRowsAdminMixin
 from members.models import MemberOrganisation
 
 from . import services
 from .admin_translations import prefilled_signatures
-from .models import PartnerOrganisation, Signature
+from .models import PartnerOrganisation, Publication, Signature
 
 
 class SignatureForm(forms.ModelForm):
@@ -59,7 +65,8 @@ class SignatureInline(admin.TabularInline):
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(admin.ModelAdmin):
+class PartnerOrganisationAdmin(ReleasedRowsAdminMixin, admin.ModelAdmin):
+    publish_permission = workflow.publish_permission(Publication)
     list_display = ["name", "website", "country"]
     list_select_related = ["country"]
     # Required: the signatories inline chooses partners with autocomplete.
@@ -71,17 +78,30 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
             kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def released_rows(self):
+        return Publication.objects.released().partners()
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and "name" not in form.changed_data:
+        # A publisher's every save links it, so the lines an editor's new partner left as text
+        # on released publications are linked by the next publisher to save it.
+        if change and "name" not in form.changed_data and not services.may_publish(request.user):
             return
-        linked = services.link_co_signers(obj)
-        if linked:
+        result = services.link_co_signers(partner=obj, user=request.user)
+        if result.linked:
             self.message_user(
                 request,
-                f"“{obj.name}” was written under Other co-signers on {linked} publication(s): "
-                "it is now linked there as a partner.",
+                f"“{obj.name}” was written under Other co-signers on {result.linked} "
+                "publication(s): it is now linked there as a partner.",
                 messages.SUCCESS,
+            )
+        if result.left_for_publishers:
+            self.message_user(
+                request,
+                f"“{obj.name}” is also written under Other co-signers on "
+                f"{result.left_for_publishers} published publication(s): it stays text there "
+                "until a publisher saves this partner.",
+                messages.INFO,
             )
 
 

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 from members.models import Country, MemberOrganisation
 
 from . import services
+from .co_signers import move_co_signers_to_partners
 from .models import Attachment, GalleryImage, PartnerOrganisation, Publication, Signature
 
 SAMPLE_NOTE = (
@@ -63,7 +64,7 @@ VIDEO_URL = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"  # Big Buck Bunny, a f
 
 def _sample_pdf():
     """A minimal valid one-page PDF saying it is a sample, with its cross-reference table
-    (attachments are rewritten with pypdf on save, which needs one)."""
+    (attachments are rebuilt with pikepdf on save, which needs one)."""
     text = b"BT /F1 18 Tf 72 770 Td (Sample report - fictional demo content) Tj ET"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -90,7 +91,8 @@ def _sample_pdf():
 SAMPLE_PDF = _sample_pdf()
 
 
-def _image(text, colour, size=(1200, 675)):
+def sample_image(text, colour, size=(1200, 675)):
+    """A JPEG that says it is a sample (demo images of publications and editorial pages)."""
     image = Image.new("RGB", size, colour)
     draw = ImageDraw.Draw(image)
     width, height = size
@@ -179,7 +181,7 @@ def load(stdout):
         )
         if index % 3 != 2:
             publication.featured_image = ContentFile(
-                _image(f"SAMPLE · {country_name}", COLOURS[index % len(COLOURS)]),
+                sample_image(f"SAMPLE · {country_name}", COLOURS[index % len(COLOURS)]),
                 name=f"{slug[:60]}.jpg",
             )
             publication.featured_image_alt = f"Sample illustration for {country_name}"
@@ -209,7 +211,9 @@ def load(stdout):
                 image = GalleryImage(
                     publication=publication,
                     image=ContentFile(
-                        _image(f"Sample photo {number + 1}", COLOURS[number], size=(1200, 900)),
+                        sample_image(
+                            f"Sample photo {number + 1}", COLOURS[number], size=(1200, 900)
+                        ),
                         name=f"{slug[:50]}-{number + 1}.jpg",
                     ),
                     alt_text=f"Sample photo {number + 1}: a generated placeholder image",
@@ -248,5 +252,7 @@ def load(stdout):
     civicus, _ = PartnerOrganisation.objects.get_or_create(
         name="CIVICUS", defaults={"website": "https://www.civicus.org/"}
     )
-    services.link_co_signers(civicus)
+    move_co_signers_to_partners(
+        partners=[civicus], publications=Publication.objects.all(), signature_model=Signature
+    )
     stdout.write(f"Publications: {created} sample publications created.")

@@ -15,7 +15,6 @@ import uuid
 from collections import defaultdict
 from urllib.parse import parse_qs, quote, urlsplit
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
@@ -29,17 +28,17 @@ from django.db.models.lookups import Exact
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import timezone
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag, TaggedItem
 
+from forumasia.documents import clean_uploaded_document
 from forumasia.files import owned_files_storage, owned_name
 from forumasia.images import strip_uploaded_image, validate_image_file
 from forumasia.sanitise import clean_html
 from forumasia.text import clean_text
+from forumasia.workflow import Publishable, WorkflowQuerySet
 from members.models import http_url
 
-from .documents import is_pdf, strip_pdf_metadata, strip_uploaded_document
 from .slugs import unique_slug
 
 LANGUAGES = [
@@ -102,6 +101,9 @@ LANGUAGE_AUTONYMS = {
 # visitor's header would be served to all); the other languages are linked on the card instead.
 CARD_LANGUAGE = "en"
 
+# What attachments may be: new uploads are cleaned or refused by forumasia.documents (PDF,
+# plain text and CSV are accepted); the other kinds are older files of the archive, still
+# served.
 ATTACHMENT_EXTENSIONS = [
     "pdf",
     "doc",
@@ -287,82 +289,17 @@ class PrecedesInGroup(Func):
         return sql, [*row_params, *pk[1], *outer_params, *outer_pk[1]]
 
 
-def editor_field():
-    """An account that wrote a publication, set by the admin; kept as NULL when the account is
-    deleted."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-
-
-class PublicationQuerySet(models.QuerySet):
-    """Every rule about which publications a page, a feed or the admin shows is a method here,
-    named in the editors' words; views, feeds, the admin and other apps combine them.
+class PublicationQuerySet(WorkflowQuerySet):
+    """Every rule about which publications a page, a feed or the admin shows is a method here
+    or, for the workflow's states (`published()`, `released()`, `scheduled()`...), in
+    WorkflowQuerySet (forumasia/workflow.py), named in the editors' words; views, feeds, the
+    admin and other apps combine them.
 
     Filters through a link table (themes, countries, signatories) take objects or ids, never a
     slug or a code, and are EXISTS over those plain ids: PostgreSQL estimates them from the
     column statistics and probes the link's index (BENCHMARKS.md, "Filters by id"), and a
     publication is never repeated, so counts and pages need no DISTINCT.
     """
-
-    def published(self, now=None):
-        """The public ones: status published, publish time reached and unpublish time (when
-        set) not reached. The one definition."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
-            status=Publication.Status.PUBLISHED,
-            publish_at__lte=now,
-        )
-
-    def scheduled(self, now=None):
-        """Published by an editor for a later time: they go public by the clock alone."""
-        return self.filter(
-            status=Publication.Status.PUBLISHED, publish_at__gt=now or timezone.now()
-        )
-
-    def released(self):
-        """Status Published, whatever the clock says (live, scheduled or expired): what only
-        publishers may change."""
-        return self.filter(status=Publication.Status.PUBLISHED)
-
-    def drafts(self):
-        return self.filter(status=Publication.Status.DRAFT)
-
-    def in_review(self):
-        """Submitted by an editor, waiting for a publisher."""
-        return self.filter(status=Publication.Status.REVIEW)
-
-    def unpublished(self, now=None):
-        """Taken down: by a publisher (status Unpublished) or by the clock (unpublish time
-        passed)."""
-        return self.filter(
-            Q(status=Publication.Status.UNPUBLISHED)
-            | Q(status=Publication.Status.PUBLISHED, unpublish_at__lte=now or timezone.now())
-        )
-
-    def next_publish_at(self, now=None):
-        """The publish time of the next scheduled publication (None if nothing is scheduled):
-        a moment public pages change by the clock alone."""
-        return (
-            self.scheduled(now).order_by("publish_at").values_list("publish_at", flat=True).first()
-        )
-
-    def next_unpublish_at(self, now=None):
-        """The next unpublish time still to come of a published publication (None if none): the
-        other moment public pages change by the clock alone."""
-        now = now or timezone.now()
-        return (
-            self.filter(status=Publication.Status.PUBLISHED, unpublish_at__gt=now)
-            .order_by("unpublish_at")
-            .values_list("unpublish_at", flat=True)
-            .first()
-        )
 
     def of_type(self, type_value):
         return self.filter(type=type_value)
@@ -403,6 +340,30 @@ class PublicationQuerySet(models.QuerySet):
                 Signature.objects.filter(publication_id=OuterRef("pk")).filter(
                     Q(member_id__in=primary_keys(members))
                     | Q(partner_id__in=primary_keys(partners))
+                )
+            )
+        )
+
+    def themes(self):
+        """The themes these publications carry: `released().themes()` are those only a
+        publisher may change (a released publication shows them)."""
+        return Tag.objects.filter(
+            Exists(
+                TaggedItem.objects.filter(
+                    content_type_id=publication_content_type_id(),
+                    tag_id=OuterRef("pk"),
+                    object_id__in=self.values("pk"),
+                )
+            )
+        )
+
+    def partners(self):
+        """The partner organisations signing these publications: `released().partners()` are
+        those only a publisher may change (a released publication shows them)."""
+        return PartnerOrganisation.objects.filter(
+            Exists(
+                Signature.objects.filter(
+                    partner_id=OuterRef("pk"), publication__in=self.values("pk")
                 )
             )
         )
@@ -469,7 +430,7 @@ class PublicationQuerySet(models.QuerySet):
         return self.defer("body", "co_signers", "media_contact")
 
 
-class Publication(models.Model):
+class Publication(Publishable):
     class Type(models.TextChoices):
         STATEMENT = "statement", "Statement"
         LETTER = "letter", "Open letter"
@@ -485,15 +446,6 @@ class Publication(models.Model):
                 "report": "Reports",
                 "story": "Stories",
             }[self.value]
-
-    class Status(models.TextChoices):
-        """What an editor or publisher last decided. What a visitor sees also depends on the
-        clock: `state_at()` (Scheduled, and Unpublished once `unpublish_at` has passed)."""
-
-        DRAFT = "draft", "Draft"
-        REVIEW = "review", "In review"
-        PUBLISHED = "published", "Published"
-        UNPUBLISHED = "unpublished", "Unpublished"
 
     type = models.CharField(max_length=20, choices=Type.choices, default=Type.STATEMENT)
     title = models.CharField(max_length=255)
@@ -532,26 +484,6 @@ class Publication(models.Model):
     featured_image_credit = models.CharField("credit", max_length=200, blank=True)
     featured_image_renditions = models.JSONField(default=list, blank=True, editable=False)
 
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
-    )
-    publish_at = models.DateTimeField(
-        "publish date",
-        default=timezone.now,
-        help_text=(
-            "Time zone Asia/Bangkok (UTC+7). A published publication is public from this time "
-            "on; a future time schedules it."
-        ),
-    )
-    unpublish_at = models.DateTimeField(
-        "unpublish date",
-        null=True,
-        blank=True,
-        help_text=(
-            "Optional, Asia/Bangkok (UTC+7): the publication leaves the public site at this "
-            "time by itself (the end of an embargo, an appeal with a deadline)."
-        ),
-    )
     is_featured = models.BooleanField(
         "featured", default=False, help_text="Featured publications lead the home page."
     )
@@ -594,10 +526,6 @@ class Publication(models.Model):
         help_text="For a translation: the original publication it translates.",
     )
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    created_by = editor_field()
-    updated_by = editor_field()
     # Names the folder of its files (FILES_FOLDER/<files_key>/): random, so a file's address
     # says nothing guessable, and set when the row is made, before any upload is named.
     files_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -606,7 +534,7 @@ class Publication(models.Model):
 
     objects = PublicationQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Publishable.Meta):
         ordering = ["-publish_at", "-pk"]
         # The list order is (-publish_at, -pk): with the id in the index PostgreSQL reads a
         # page, a deep OFFSET or the newest N ids from the index alone, without sorting. The
@@ -663,17 +591,10 @@ class Publication(models.Model):
         ]
         permissions = [("publish_publication", "Can publish, schedule and unpublish")]
         constraints = [
+            *Publishable.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(type__in=["statement", "letter", "report", "story"]),
                 name="publication_type_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=["draft", "review", "published", "unpublished"]),
-                name="publication_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=models.F("publish_at")),
-                name="publication_unpublished_after_published",
             ),
             models.CheckConstraint(
                 condition=~Q(translation_of=models.F("pk")),
@@ -739,11 +660,9 @@ class Publication(models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors = self.publishing_errors()
         if self.featured_image and not self.featured_image_alt.strip():
             errors["featured_image_alt"] = "Describe the image for people who cannot see it."
-        if self.unpublish_at and self.publish_at and self.unpublish_at <= self.publish_at:
-            errors["unpublish_at"] = "The unpublish date must be after the publish date."
         if self.translation_of_id:
             if self.pk and self.translation_of_id == self.pk:
                 errors["translation_of"] = "A publication cannot be a translation of itself."
@@ -762,34 +681,6 @@ class Publication(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
-
-    # --- state ---
-
-    def is_public_at(self, now):
-        """The same rule as `published()`, for one object already in hand."""
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.publish_at <= now
-            and (self.unpublish_at is None or now < self.unpublish_at)
-        )
-
-    @property
-    def is_public(self):
-        return self.is_public_at(timezone.now())
-
-    def state_at(self, now):
-        """Draft, In review, Scheduled, Published or Unpublished: the same words, by the same
-        rules, as the queryset's drafts(), in_review(), scheduled(), published(), unpublished()."""
-        if self.status != self.Status.PUBLISHED:
-            return self.Status(self.status).label
-        if now < self.publish_at:
-            return "Scheduled"
-        return "Published" if self.is_public_at(now) else self.Status.UNPUBLISHED.label
-
-    @property
-    def status_label(self):
-        """What the list and the form show (see state_at)."""
-        return self.state_at(timezone.now())
 
     # --- display helpers ---
 
@@ -933,7 +824,7 @@ class Attachment(models.Model):
         upload_to=publication_file_name,
         storage=owned_files_storage,
         validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
-        help_text="PDF or another document (Word, OpenDocument, spreadsheet, EPUB).",
+        help_text="PDF, plain text or CSV; PDFs are rebuilt without their hidden data.",
     )
     language = models.CharField(max_length=10, choices=LANGUAGES, default="en")
     file_size = models.PositiveBigIntegerField(default=0, editable=False)
@@ -946,20 +837,20 @@ class Attachment(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        strip_uploaded_document(self.file)
+        clean_uploaded_document(self.file)
         if self.file:
             with contextlib.suppress(OSError, ValueError):
                 self.file_size = self.file.size
         super().save(*args, **kwargs)
 
     def clean(self):
-        # The same rewrite save() makes, so a PDF it cannot make is a form error, not a 500.
+        # The cleaning save() would do, done here once (save() keeps the cleaned copy), so a
+        # document it refuses is a form error, not a 500.
         super().clean()
-        if self.file and not self.file._committed and is_pdf(self.file.file):
-            try:
-                strip_pdf_metadata(self.file.file)
-            except ValidationError as exc:
-                raise ValidationError({"file": exc.messages}) from exc
+        try:
+            clean_uploaded_document(self.file)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
 
     @property
     def extension(self):

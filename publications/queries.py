@@ -8,11 +8,10 @@ display finds nothing, exactly as for a slug that does not exist, so no page rev
 import re
 
 from django.db.models import Exists, OuterRef
-from taggit.models import Tag, TaggedItem
 
 from members.models import Country
 
-from .models import Publication, publication_content_type_id
+from .models import Publication
 
 COUNTRY_CODE = re.compile(r"[A-Z]{2}\Z")
 # taggit's slugs keep letters of every script (Thai, Khmer, ...), like Django's slug pattern.
@@ -22,15 +21,7 @@ TAG_SLUG_LENGTH = 100
 
 def public_tags(now=None):
     """Themes of at least one public publication."""
-    return Tag.objects.filter(
-        Exists(
-            TaggedItem.objects.filter(
-                content_type_id=publication_content_type_id(),
-                tag_id=OuterRef("pk"),
-                object_id__in=Publication.objects.published(now).values("pk"),
-            )
-        )
-    )
+    return Publication.objects.published(now).themes()
 
 
 def public_countries(now=None):

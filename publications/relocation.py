@@ -1,10 +1,10 @@
-"""Moving publications' files stored before migration 0015 out of the public uploads.
+"""Moving publications' files stored before migration 0018 out of the public uploads.
 
 Until then a publication's images, renditions and documents were public uploads named after
 the upload (`publications/images/2026/05/photo.jpg`, `renditions/…-800.jpg`,
 `publications/files/2026/12/embargoed-report-2027.pdf`), served to anyone whatever the
 publication's state, and shared between rows (a translation used its original's files, the
-WordPress import one photo for many posts). `relocate_files()` (migration 0016) gives every
+WordPress import one photo for many posts). `relocate_files()` (migration 0019) gives every
 row its own copy in its publication's folder of the private storage, under a random name
 (forumasia/files.py), and rewrites the rows and their history's versions to match. Then, after
 the transaction commits:
@@ -35,7 +35,7 @@ from forumasia.storage_copy import storage_names
 from .models import FILES_FOLDER
 from .signals import files_relocated
 
-# The folders of the public uploads where publications' files were kept before 0015.
+# The folders of the public uploads where publications' files were kept before 0018.
 OLD_FOLDERS = ("publications", "renditions")
 RETIRED_FOLDER = "retired"
 

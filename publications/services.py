@@ -2,146 +2,46 @@
 
 Every change of a publication's state goes through `save_publication()`: the admin's buttons,
 its list actions (`publish()`, `unpublish()`) and restoring a version (`restore_version()`).
-Each is one revision (who, when, what: forumasia/history.py), checks who may do it, and keeps
-old addresses working when a public publication's slug changes (forumasia/redirects.py).
+They are the shared workflow (forumasia/workflow.py): one revision each, who may do what, and
+the old address of a public publication whose slug changed keeps working.
 
-Who may do what:
+Who may do what (forumasia/workflow.py):
 - everyone with the change permission ("Editors"): save drafts and submit them for review;
 - with `publications.publish_publication` ("Publishers", superusers): also publish, schedule,
-  unpublish, and change publications whose status is Published (live, scheduled or expired).
+  unpublish, and change publications whose status is Published (live, scheduled or expired),
+  and the themes and partners those show.
 
 The admin and the management commands call these; views never write.
 """
 
-import enum
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils.formats import date_format
+from taggit.models import Tag, TaggedItem
 
-from forumasia import history, redirects
-from forumasia.cache import bump_stamp
+from forumasia import history, workflow
+from forumasia.cache import bump_content_version, bump_stamp
 from forumasia.files import owned_files, owned_name
 from forumasia.images import make_renditions
+from forumasia.text import clean_text
+from forumasia.workflow import Transition
 
 from .article import ARTICLE_STAMP
-from .co_signers import move_co_signers_to_partners
+from .co_signers import matching_key, move_co_signers_to_partners
 from .files import rendition_names
 from .models import FILES_FOLDER, GalleryImage, PartnerOrganisation, Publication, Signature
-
-PUBLISH_PERMISSION = "publications.publish_publication"
-
-
-class Transition(enum.StrEnum):
-    """What a save does to the status; the admin's buttons, by value."""
-
-    SAVE = "save"  # keep the status
-    DRAFT = "draft"
-    REVIEW = "review"
-    PUBLISH = "publish"
-    SCHEDULE = "schedule"
-    UNPUBLISH = "unpublish"
-
-
-EDITOR_TRANSITIONS = (Transition.SAVE, Transition.DRAFT, Transition.REVIEW)
-COMMENTS = {
-    Transition.SAVE: "Changed",
-    Transition.DRAFT: "Saved as draft",
-    Transition.REVIEW: "Submitted for review",
-    Transition.PUBLISH: "Published",
-    Transition.SCHEDULE: "Scheduled",
-    Transition.UNPUBLISH: "Unpublished",
-}
+from .search import refresh_search_vectors
 
 
 def may_publish(user) -> bool:
-    return bool(user and user.has_perm(PUBLISH_PERMISSION))
+    return workflow.may_publish(user, Publication)
 
 
-def may_change(user, publication: Publication) -> bool:
-    """Whether `user` (who may change publications) may change this one: a publication whose
-    status is Published is the publishers' alone, or an editor could change what is public."""
-    return publication.status != Publication.Status.PUBLISHED or may_publish(user)
-
-
-def transitions_for(publication: Publication, user, *, now: datetime) -> list[Transition]:
-    """The buttons `user` gets on `publication`'s form, in order (none: read only)."""
-    if not may_change(user, publication):
-        return []
-    if not may_publish(user):
-        return [Transition.DRAFT, Transition.REVIEW]
-    if publication.status == Publication.Status.PUBLISHED:
-        choices = [Transition.SAVE]
-        if not publication.is_public_at(now):
-            choices += [Transition.PUBLISH, Transition.SCHEDULE]
-        return [*choices, Transition.UNPUBLISH]
-    return [Transition.DRAFT, Transition.REVIEW, Transition.PUBLISH, Transition.SCHEDULE]
-
-
-def publish_date_for(publication: Publication, now: datetime) -> datetime:
-    """The publish date "Publish now" gives: now, except for a publication that was public and
-    was taken down (by hand or by its unpublish date), which comes back with its own past date
-    (its place in lists and feeds). A draft is never published with an old date."""
-    if publication.is_public_at(now):
-        return publication.publish_at
-    was_taken_down = publication.status == Publication.Status.UNPUBLISHED or (
-        publication.status == Publication.Status.PUBLISHED and publication.publish_at <= now
-    )
-    if was_taken_down and publication.publish_at <= now:
-        return publication.publish_at
-    return now
-
-
-def describe_publish_date(publication: Publication, now: datetime) -> str:
-    """What the "Publish now" button tells before anyone clicks it."""
-    date = publish_date_for(publication, now)
-    if date == now:
-        return "Publish now: public at once, dated the moment you click."
-    shown = date_format(timezone.localtime(date), "DATETIME_FORMAT")
-    return f"Publish now: public at once, keeping its original date ({shown})."
-
-
-def _apply(publication: Publication, transition: Transition, *, now: datetime) -> None:
-    """Set the status and dates `transition` asks for on `publication` (not saved)."""
-    status = Publication.Status
-    if transition == Transition.DRAFT:
-        publication.status = status.DRAFT
-    elif transition == Transition.REVIEW:
-        publication.status = status.REVIEW
-    elif transition == Transition.PUBLISH:
-        publication.publish_at = publish_date_for(publication, now)
-        if publication.unpublish_at and publication.unpublish_at <= now:
-            publication.unpublish_at = None
-        publication.status = status.PUBLISHED
-    elif transition == Transition.SCHEDULE:
-        if publication.publish_at <= now:
-            raise ValidationError({"publish_at": "To schedule, set a publish date in the future."})
-        publication.status = status.PUBLISHED
-    elif transition == Transition.UNPUBLISH and publication.status == status.PUBLISHED:
-        # A scheduled one was never public: it goes back to draft.
-        publication.status = status.DRAFT if publication.publish_at > now else status.UNPUBLISHED
-
-
-def check_transition(publication: Publication, stored: Publication | None, user, transition):
-    """PermissionDenied unless `user` may make `transition` on `publication` (`stored`: the row
-    as it is in the database, None for a new one)."""
-    if stored is not None and not may_change(user, stored):
-        raise PermissionDenied("Only a publisher may change a published publication.")
-    if transition not in EDITOR_TRANSITIONS and not may_publish(user):
-        raise PermissionDenied("Only a publisher may publish, schedule or unpublish.")
-
-
-def stored_row(publication: Publication) -> Publication | None:
-    if publication.pk is None:
-        return None
-    return Publication.objects.filter(pk=publication.pk).first()
-
-
-@transaction.atomic
 def save_publication(
     *,
     publication: Publication,
@@ -153,91 +53,30 @@ def save_publication(
     """Save `publication` (its fields as the editor left them) and make `transition`, as one
     revision. PermissionDenied when `user` may not; ValidationError when the transition cannot
     be made (scheduling without a future date)."""
-    now = now or timezone.now()
-    stored = stored_row(publication)
-    check_transition(publication, stored, user, transition)
-    _apply(publication, transition, now=now)
-    if stored is None:
-        publication.created_by = user
-    publication.updated_by = user
-    with reversion.create_revision():
-        reversion.set_user(user)
-        reversion.set_comment(comment or COMMENTS[transition])
-        publication.save()
-        keep_address(publication, stored, now=now)
-        reversion.add_to_revision(publication)
-    return publication
+    return workflow.save(
+        obj=publication, user=user, transition=transition, now=now, comment=comment
+    )
 
 
-def keep_address(publication: Publication, stored: Publication | None, *, now: datetime) -> None:
-    """A public publication whose slug changed: its old address redirects to the new one; a
-    publication taking an address wins over a redirect from it."""
-    if stored is not None and stored.slug == publication.slug:
-        return
-    new_path = publication.get_absolute_url()
-    if stored is not None and stored.is_public_at(now):
-        redirects.moved(old_path=stored.get_absolute_url(), new_path=new_path)
-    else:
-        redirects.claimed(path=new_path)
-
-
-def _transition_each(publications, *, user, transition, now) -> int:
-    changed = 0
-    for publication in publications:
-        before = (publication.status, publication.publish_at, publication.unpublish_at)
-        check_transition(publication, publication, user, transition)
-        _apply(publication, transition, now=now)
-        if (publication.status, publication.publish_at, publication.unpublish_at) == before:
-            continue
-        save_publication(publication=publication, user=user, now=now, comment=COMMENTS[transition])
-        changed += 1
-    return changed
-
-
-@transaction.atomic
 def publish(*, publications: Iterable[Publication], user, now=None) -> int:
-    """Make each publication public now ("Publish now", publish_date_for); return how many
-    changed. Items that are already public keep their date."""
-    now = now or timezone.now()
-    return _transition_each(publications, user=user, transition=Transition.PUBLISH, now=now)
+    """Make each publication public now ("Publish now", workflow.publish_date_for); return how
+    many changed. Items that are already public keep their date."""
+    return workflow.transition_each(publications, user=user, transition=Transition.PUBLISH, now=now)
 
 
-@transaction.atomic
 def unpublish(*, publications: Iterable[Publication], user, now=None) -> int:
     """Take each publication off the public site; return how many changed."""
-    now = now or timezone.now()
-    return _transition_each(publications, user=user, transition=Transition.UNPUBLISH, now=now)
+    return workflow.transition_each(
+        publications, user=user, transition=Transition.UNPUBLISH, now=now
+    )
 
 
-# The publishing state is changed by the buttons only: restoring a version brings back what it
-# said, never whether or when it is public.
-PUBLISHING_STATE = ("status", "publish_at", "unpublish_at")
-
-
-@transaction.atomic
 def restore_version(*, version, user, now=None) -> history.Restored:
     """Write an older version of a publication back as a new revision: its text, fields,
     signatories (in their order), countries, themes, attachments and gallery; the current
     status and dates stay. Returns what was restored and what could not be (rows deleted
     since)."""
-    now = now or timezone.now()
-    stored = Publication.objects.get(pk=version.object_id)
-    check_transition(stored, stored, user, Transition.SAVE)
-    shown = date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
-    with reversion.create_revision():
-        reversion.set_user(user)
-        reversion.set_comment(f"Restored the version of {shown}")
-        restored = history.restore(
-            version=version, keep=(*PUBLISHING_STATE, "created_at", "created_by_id")
-        )
-        publication = restored.obj
-        publication.updated_by = user
-        # Another publication may have taken its old address since: a form error, not a 500.
-        publication.validate_unique()
-        publication.save()
-        keep_address(publication, stored, now=now)
-        reversion.add_to_revision(publication)
-    return restored
+    return workflow.restore(version=version, user=user, now=now)
 
 
 def refresh_featured_renditions(publication: Publication) -> None:
@@ -254,16 +93,94 @@ def refresh_gallery_renditions(image: GalleryImage) -> None:
     bump_stamp(ARTICLE_STAMP)
 
 
-def link_co_signers(partner: PartnerOrganisation) -> int:
+@dataclass(frozen=True)
+class LinkedCoSigners:
+    """What `link_co_signers()` did: publications whose line became a partner signature, and
+    released ones whose line it left as text for a publisher."""
+
+    linked: int
+    left_for_publishers: int
+
+
+@transaction.atomic
+def link_co_signers(*, partner: PartnerOrganisation, user) -> LinkedCoSigners:
     """Turn every "Other co-signers" line that names `partner` (exactly, ignoring case) into a
-    partner signature; return how many publications changed (publications/co_signers.py).
-    Called when an editor adds or renames a partner."""
-    with transaction.atomic():
-        return move_co_signers_to_partners(
-            partners=[partner],
-            publications=Publication.objects.filter(co_signers__icontains=partner.name.strip()),
-            signature_model=Signature,
+    partner signature (publications/co_signers.py), as a revision of each publication changed.
+    Called when a partner is added, renamed or (by a publisher) saved.
+
+    For a user who may not publish, only publications that are not released: a released
+    publication's line becoming a link to the partner's site changes a public page, which is
+    a publisher's to do (saving the partner links them)."""
+    key = matching_key(partner.name)
+    naming = Publication.objects.filter(co_signers__icontains=partner.name.strip())
+    left = 0
+    if not may_publish(user):
+        left = sum(
+            1
+            for co_signers in naming.released().values_list("co_signers", flat=True)
+            if any(matching_key(line) == key for line in co_signers.splitlines())
         )
+        naming = naming.exclude(pk__in=naming.released().values("pk"))
+    before = dict(naming.values_list("pk", "co_signers"))
+    move_co_signers_to_partners(partners=[partner], publications=naming, signature_model=Signature)
+    changed = [
+        pk
+        for pk, co_signers in Publication.objects.filter(pk__in=before).values_list(
+            "pk", "co_signers"
+        )
+        if co_signers != before[pk]
+    ]
+    if changed:
+        with reversion.create_revision():
+            reversion.set_user(user)
+            reversion.set_comment(
+                f"Linked the partner “{partner.name}” named under Other co-signers"
+            )
+            for publication in Publication.objects.filter(pk__in=changed):
+                reversion.add_to_revision(publication)
+    return LinkedCoSigners(linked=len(changed), left_for_publishers=left)
+
+
+@transaction.atomic
+def merge_themes(*, themes: Iterable[Tag], into: str, user) -> Tag:
+    """Give every publication carrying one of `themes` the theme named `into` instead: an
+    existing theme (its name matched ignoring case) or a new one. One revision of each
+    publication changed, so History shows the merge and can undo it. The merged themes stay,
+    unused.
+
+    Publishers only: a merge changes the themes public pages show (PermissionDenied for
+    anyone else); ValidationError when `into` has nothing to name a theme with."""
+    if not may_publish(user):
+        raise PermissionDenied("Only a publisher may merge themes: a merge changes public pages.")
+    name = clean_text(into).strip()
+    if not name:
+        raise ValidationError("Give the name of the theme to keep.")
+    target = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+    links = TaggedItem.objects.filter(tag__in=[theme.pk for theme in themes if theme != target])
+    publications = list(
+        links.filter(content_type=ContentType.objects.get_for_model(Publication))
+        .values_list("object_id", flat=True)
+        .distinct()
+    )
+    already = set(TaggedItem.objects.filter(tag=target).values_list("content_type_id", "object_id"))
+    with reversion.create_revision():
+        reversion.set_user(user)
+        names = ", ".join(sorted(f"“{theme.name}”" for theme in themes if theme != target))
+        reversion.set_comment(f"Merged the themes {names} into “{target.name}”")
+        for link in links:
+            if (link.content_type_id, link.object_id) in already:
+                link.delete()
+            else:
+                already.add((link.content_type_id, link.object_id))
+                TaggedItem.objects.filter(pk=link.pk).update(tag=target)
+        for publication in Publication.objects.filter(pk__in=publications):
+            reversion.add_to_revision(publication)
+    # The links were rewritten without signals: the search words, the cached pages and the
+    # articles kept with their themes are refreshed here.
+    refresh_search_vectors(Publication.objects.filter(pk__in=publications))
+    bump_content_version()
+    bump_stamp(ARTICLE_STAMP)
+    return target
 
 
 # --- Translations -------------------------------------------------------------------------------

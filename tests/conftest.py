@@ -71,6 +71,15 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture
+def permissive_umask():
+    """The process's umask at 0, the worst a server may run with: a file is readable by every
+    local user unless the code that writes it says otherwise."""
+    previous = os.umask(0)
+    yield
+    os.umask(previous)
+
+
 @pytest.fixture(autouse=True)
 def clear_cache():
     cache.clear()
@@ -141,8 +150,10 @@ DATA_MIGRATIONS = [
     ("publications.migrations.0002_editors_group", "create_editors"),
     ("publications.migrations.0007_publishers_group_and_editorial_permissions", "set_up_groups"),
     ("publications.migrations.0008_partner_organisations", "editors_manage_partners"),
+    ("publications.migrations.0014_editors_change_only_what_is_not_public", "restrict_editors"),
     ("newsletter.migrations.0002_communications_staff_group", "create_group"),
-    ("forumasia.migrations.0001_editorial_pages", "create_pages"),
+    ("pages.migrations.0002_editorial_pages", "create_sample_pages"),
+    ("pages.migrations.0003_page_rights", "give_page_rights"),
 ]
 
 

@@ -152,6 +152,23 @@ class GalleryImageFactory(factory.django.DjangoModelFactory):
     alt_text = factory.Sequence(lambda n: f"Sample photo {n}")
 
 
+# --- Pages ------------------------------------------------------------------------------------
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    """A public editorial page by default; pass status/publish_at for drafts and scheduled ones."""
+
+    class Meta:
+        model = "pages.Page"
+
+    title = factory.Sequence(lambda n: f"Sample page {n}")
+    path = factory.Sequence(lambda n: f"/sample-page-{n}/")
+    introduction = "Sample introduction: fictional content for tests."
+    body = "<p>Sample page text.</p>"
+    status = "published"
+    publish_at = factory.LazyFunction(lambda: _yesterday())
+
+
 # --- Newsletter -------------------------------------------------------------------------------
 
 

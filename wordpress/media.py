@@ -3,9 +3,11 @@
 Nothing is ever fetched over the network: a URL is only used to find a file under the media
 folder, and only when it points at the old site's uploads. Images go through the site's one
 image pipeline (`validate_image_file`, then `strip_metadata`: GPS and camera data never reach
-the new site); documents (PDF, Word, …) are copied as they are for publication attachments.
-Other files (audio, video, archives, HTML, SVG) are refused: they are not something our pages
-show, and some could run script from our domain.
+the new site); documents go through the site's document cleaning (`clean_document`: a PDF
+is rebuilt without its hidden data, plain text and CSV are checked, Word, OpenDocument and
+the like are refused and reported) and become publication attachments. Other files (audio,
+video, archives, HTML, SVG) are refused: they are not something our pages show, and some
+could run script from our domain.
 
 Where a copy goes depends on who uses it:
 - a post's featured image, gallery images and documents are its publication's own: copied into
@@ -26,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 from django.core.exceptions import ValidationError
 from django.core.files import File
 
+from forumasia.documents import clean_document
 from forumasia.files import owned_files, owned_name, random_upload_name
 from forumasia.images import strip_metadata, validate_image_file
 from publications.models import ATTACHMENT_EXTENSIONS, FILES_FOLDER
@@ -189,16 +192,19 @@ class MediaLibrary:
             return StoredFile(source, name, kind, title, owner, use)
         with path.open("rb") as handle:
             upload = File(handle, name=path.name)
-            if kind == "image":
-                try:
+            try:
+                if kind == "image":
                     validate_image_file(upload)
-                except ValidationError as exc:
-                    raise MediaProblem("not imported: " + " ".join(exc.messages)) from exc
-                content = None if self.dry_run else strip_metadata(upload)
-            else:
-                content = None if self.dry_run else upload
-            # Named after the real format of an image (a PNG sent as photo.jpg is a .png).
-            name = self._new_name(owner, content.name if content else path.name)
+                    content = None if self.dry_run else strip_metadata(upload)
+                    # Named after its real format (a PNG sent as photo.jpg is a .png).
+                    filename = content.name if content else path.name
+                else:
+                    # A dry run cleans too: a document that would be refused is reported.
+                    content = clean_document(upload, name=path.name)
+                    filename = path.name
+            except ValidationError as exc:
+                raise MediaProblem("not imported: " + " ".join(exc.messages)) from exc
+            name = self._new_name(owner, filename)
             if not self.dry_run:
                 name = storage.save(name, content)
                 self.written.append((storage, name))

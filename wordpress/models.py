@@ -7,10 +7,10 @@ address: an editor may rename a slug after the import and old links still arrive
 """
 
 from django.conf import settings
-from django.contrib.flatpages.models import FlatPage
 from django.db import models
 from django.db.models import Q
 
+from pages.models import Page
 from publications.models import Publication
 
 
@@ -26,7 +26,7 @@ class ImportedItem(models.Model):
         Publication, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     page = models.ForeignKey(
-        FlatPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Page, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Hash of what the import wrote (mapped from WordPress), and of the object as it was
     # right after: a different hash of the object now means an editor changed it.
@@ -55,7 +55,7 @@ class ImportedItem(models.Model):
         if self.publication is not None:
             return self.publication.get_absolute_url()
         if self.page is not None:
-            return self.page.url
+            return self.page.get_absolute_url()
         return None
 
 

@@ -8,8 +8,8 @@ never pay for this and never change: an old address that is also a page of the n
 stays that page.
 
 Targets are the objects' current addresses (an editor may rename a slug after the import);
-a publication that is not public is not redirected to (its address would be a 404 anyway),
-and a target equal to the address asked for is never returned, so there is no loop.
+a publication or page that is not public is not redirected to (its address would be a 404
+anyway), and a target equal to the address asked for is never returned, so there is no loop.
 """
 
 import re
@@ -98,7 +98,7 @@ def _public_url(record):
     if record.publication is not None:
         return record.publication.get_absolute_url() if record.publication.is_public else None
     if record.page is not None:
-        return record.page.url
+        return record.page.get_absolute_url() if record.page.is_public else None
     return None
 
 

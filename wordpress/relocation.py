@@ -1,5 +1,5 @@
 """The import's records follow publications' files when they move into the publications' own
-folders (publications/relocation.py, migration publications 0016).
+folders (publications/relocation.py, migration publications 0019).
 
 - `ImportedMedia`: each copy made for a publication is recorded for that publication and use,
   so old addresses (`/wp-content/uploads/…`) lead to it and a second import reuses it; the

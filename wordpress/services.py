@@ -26,11 +26,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.flatpages.models import FlatPage
-from django.contrib.sites.models import Site
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
@@ -39,6 +36,8 @@ from taggit.models import Tag, TaggedItem
 from forumasia.cache import bump_content_version, one_bump
 from forumasia.images import make_renditions
 from members.models import Country
+from pages.models import Page
+from pages.paths import reserved_problem, shape_problem
 from publications.models import Attachment, GalleryImage, Publication
 from publications.search import refresh_search_vectors_of
 from publications.services import copy_renditions
@@ -149,7 +148,17 @@ def publication_hash(publication, *, tags=None, countries=None):
 
 
 def page_hash(page):
-    return _hash({"url": page.url, "title": page.title, "content": page.content})
+    """What an editor could change on an imported page, as one hash (wordpress 0003 rewrote the
+    hashes of the flat pages imported before, in this form)."""
+    return _hash(
+        {
+            "path": page.path,
+            "title": page.title,
+            "body": page.body,
+            "status": page.status,
+            "publish_at": page.publish_at.astimezone(UTC).isoformat(),
+        }
+    )
 
 
 def plain_text(value):
@@ -187,7 +196,6 @@ class _Importer:
         # Rows for new items, written FLUSH_EVERY posts at a time (flush()).
         self.held_rows = {"countries": [], "tags": [], "items": []}
         self.publication_type = ContentType.objects.get_for_model(Publication)
-        self.site = Site.objects.get_current()
         self.local_zone = ZoneInfo(settings.TIME_ZONE)
 
     # --- one item ---
@@ -538,31 +546,29 @@ class _Importer:
     # --- pages ---
 
     def page_url(self, item, record):
-        """The page's old path if no current page answers it, else the same under /pages/."""
+        """The page's old path if a page may have it (pages/paths.py) and no other page has
+        it; else the same under /pages/; else /pages/wordpress-<id>/ (a draft without a
+        name)."""
         path = self.scan.page_path(item.wp_id)
         own = record.page_id if record else None
-        for candidate in (path, "/pages" + path):
-            taken = FlatPage.objects.filter(url=candidate).exclude(pk=own).exists()
-            if not taken and _free_for_a_page(candidate):
+        for candidate in (path, "/pages" + path, f"/pages/wordpress-{item.wp_id}/"):
+            problem = shape_problem(candidate) or reserved_problem(candidate)
+            if problem is None and Page.objects.filter(path=candidate).exclude(pk=own).exists():
+                problem = "another page has this address"
+            if problem is None:
                 if candidate != path:
                     self.report.warn(
-                        item.wp_id,
-                        item.title,
-                        f"{path} is a page of the new site: imported at {candidate}",
+                        item.wp_id, item.title, f"{path} is not free: imported at {candidate}"
                     )
                 return candidate
         return None
 
     def page(self, item):
-        if item.status != "publish":
-            self.report.skip(
-                item.wp_id,
-                item.title,
-                f"a page with status {item.status!r} (editorial pages have no draft state)",
-            )
-            return
+        # Pages keep their state: a published page was public on the old site and stays so at
+        # its address; drafts and pages pending review wait for a publisher here too.
+        status, status_label = STATUS_MAP[item.status]
         record = self._existing(item)
-        url = record.page.url if record and record.page else self.page_url(item, record)
+        url = record.page.path if record and record.page else self.page_url(item, record)
         if url is None:
             self.report.skip(item.wp_id, item.title, "its address is taken on the new site")
             return
@@ -577,21 +583,30 @@ class _Importer:
                 item.wp_id, item.title, f"unknown shortcode [{name}] removed ({count}×)"
             )
         title = (item.title or f"Untitled page {item.wp_id}")[:200]
-        values = {"url": url, "title": title, "content": body.html}
-        source_hash = _hash({"mapping": MAPPING_VERSION, **values})
+        values = {
+            "path": url,
+            "title": title,
+            "body": body.html,
+            "status": status,
+            "publish_at": self.publish_time(item),
+        }
+        source_hash = _hash(
+            {"mapping": MAPPING_VERSION, **values, "publish_at": str(values["publish_at"])}
+        )
         current = record.page if record else None
         decision = self._decide(record, source_hash, page_hash(current) if current else None)
         page = current
         if decision in ("create", "update"):
-            page = current or FlatPage()
+            page = current or Page()
             for name, value in values.items():
                 setattr(page, name, value)
             page.save()
-            page.sites.add(self.site)
             self._remember(item, record, source_hash, page=page)
-        self._report_item(item, decision, "page", "page", "published", page)
+        self._report_item(item, decision, "page", "page", status_label, page)
         if page is not None:
-            self.report.redirect("?page_id=", f"/?page_id={item.wp_id}", page.url, wp_id=item.wp_id)
+            self.report.redirect(
+                "?page_id=", f"/?page_id={item.wp_id}", page.path, wp_id=item.wp_id
+            )
 
     # --- bookkeeping ---
 
@@ -645,7 +660,7 @@ class _Importer:
             )
             return
         outcome = {"create": "created", "update": "updated"}.get(decision, decision)
-        url = target.get_absolute_url() if kind == "publication" else target.url
+        url = target.get_absolute_url()
         self.report.imported(
             kind=kind,
             type_label=type_label,
@@ -740,15 +755,6 @@ def wxr_int(value):
         return int(str(value or "").strip())
     except ValueError:
         return 0
-
-
-def _free_for_a_page(path):
-    """True when no view of the site but the editorial pages answers `path`."""
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return True
-    return match.url_name == "flatpage"
 
 
 def _terms_seen(item, seen):

@@ -40,7 +40,7 @@ def test_during_a_rotation_old_links_and_sessions_keep_working(settings, signed_
 
     manage = Client().get(links["manage"])
     unsubscribe = Client().get(links["unsubscribe"])
-    confirm = Client().get(links["confirm"])
+    confirm = Client().post(links["confirm"])  # the button on the page the link opens
 
     assert manage.status_code == 200 and b"Unsubscribe from everything" in manage.content
     assert unsubscribe.status_code == 200

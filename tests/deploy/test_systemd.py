@@ -30,16 +30,17 @@ def manage_commands():
     """(unit name, command name, arguments) for each `manage.py` a unit runs, with the
     template's %i filled in by the instances README starts."""
     for path in UNITS:
-        unit = read_unit(path)
-        if not unit.has_option("Service", "ExecStart"):
-            continue
-        words = shlex.split(unit.get("Service", "ExecStart"))
-        if "manage.py" not in words:
-            continue
-        name, *arguments = words[words.index("manage.py") + 1 :]
-        instances = ["default", "bulk"] if "%i" in arguments else [None]
-        for instance in instances:
-            yield path.name, name, [instance if a == "%i" else a for a in arguments]
+        # Every ExecStart line (a oneshot service may have several; configparser keeps one).
+        for line in path.read_text().splitlines():
+            if not line.startswith("ExecStart="):
+                continue
+            words = shlex.split(line.removeprefix("ExecStart="))
+            if "manage.py" not in words:
+                continue
+            name, *arguments = words[words.index("manage.py") + 1 :]
+            instances = ["default", "bulk"] if "%i" in arguments else [None]
+            for instance in instances:
+                yield path.name, name, [instance if a == "%i" else a for a in arguments]
 
 
 def test_the_units_and_timers_are_ones_systemd_reads_without_a_complaint(tmp_path):

@@ -4,8 +4,8 @@ member form and the editorial page form. A wide inline table may scroll inside i
 the page itself never does."""
 
 import pytest
-from django.contrib.flatpages.models import FlatPage
 
+from pages.models import Page
 from tests.e2e.editor_session import PASSWORD, log_in_as_editor, wait_for_editor
 from tests.factories import (
     AttachmentFactory,
@@ -127,9 +127,9 @@ def test_the_member_change_form_fits(page, live_server, screenshot):
 
 def test_the_editorial_page_form_fits(page, live_server, screenshot):
     log_in_as_superuser(page, live_server)
-    about = FlatPage.objects.get(url="/about/")
-    page.goto(f"{live_server.url}/admin/flatpages/flatpage/{about.pk}/change/")
-    wait_for_editor(page, "id_content")
+    about = Page.objects.get(path="/about/")
+    page.goto(f"{live_server.url}/admin/pages/page/{about.pk}/change/")
+    wait_for_editor(page)
 
     assert sideways_scroll(page) == {}
     screenshot("admin-editorial-page")

@@ -33,7 +33,7 @@ def test_staff_prepare_an_export_file_and_download_it(
     assert "being prepared" in page.locator(".messagelist").inner_text()
     screenshot("subscriber-exports")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download", exact=True).click()
+        page.get_by_role("button", name="Download", exact=True).click()
     text = download.value.path().read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert [row[0] for row in rows] == ["email", "somsri@example.org"]

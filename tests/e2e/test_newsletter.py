@@ -62,10 +62,19 @@ def test_subscribe_in_the_footer_confirm_change_lists_and_unsubscribe(
     screenshot("newsletter-check-inbox")
     assert len(mail.outbox) == 1
 
+    # Opening the link (as a mail scanner does too) only shows what it confirms, and sets no
+    # cookie; the button confirms.
+    page.context.clear_cookies()
     page.goto(live_server.url + CONFIRM_PATH.search(mail.outbox[0].body).group(0))
+    assert page.get_by_role("heading", level=1).inner_text() == "Confirm your subscription"
+    assert page.context.cookies() == []
+    screenshot("newsletter-confirm")
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == Subscriber.Status.PENDING
+    page.get_by_role("button", name="Confirm my subscription").click()
     assert "Welcome" in page.get_by_role("heading", level=1).inner_text()
     screenshot("newsletter-welcome")
-    subscriber = Subscriber.objects.get()
+    subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.CONFIRMED
 
     page.get_by_role("link", name="Manage your lists").click()
@@ -122,4 +131,22 @@ def test_an_expired_manage_link_mails_a_fresh_one_that_opens_the_lists(
     assert [message.to for message in mail.outbox] == [["old.link@example.org"]]
     page.goto(live_server.url + MANAGE_PATH.search(mail.outbox[0].body).group(0))
     assert page.get_by_role("button", name="Save my choices").is_visible()
+    assert third_party_requests == []
+
+
+def test_the_unsubscribe_link_asks_once_and_its_button_unsubscribes_without_a_cookie(
+    page, live_server, lists, mailoutbox, third_party_requests, screenshot
+):
+    subscriber = SubscriberFactory(email="leaving@example.org", lists=[])
+    link = reverse("newsletter:unsubscribe", args=[tokens.manage_token(subscriber)])
+
+    page.goto(live_server.url + link)
+    assert page.get_by_role("heading", level=1).inner_text() == "Unsubscribe from all emails?"
+    screenshot("newsletter-unsubscribe-confirm")
+    page.get_by_role("button", name="Unsubscribe").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "You are unsubscribed"
+    assert page.context.cookies() == []
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
     assert third_party_requests == []

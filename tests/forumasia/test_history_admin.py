@@ -4,7 +4,6 @@ asks first and saves a new revision, only those who may change see any of it, an
 made after someone else's is stopped."""
 
 import pytest
-from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
 from django.test import Client
 
@@ -14,6 +13,7 @@ from publications import services
 from publications.models import Publication, Signature
 from tests.factories import (
     MemberOrganisationFactory,
+    PageFactory,
     PartnerOrganisationFactory,
     PublicationFactory,
     SuperUserFactory,
@@ -21,6 +21,7 @@ from tests.factories import (
     editor,
     publisher,
 )
+from tests.pages.test_admin import page_data
 from tests.publications.test_admin_workflow import change_url, edit_data
 
 pytestmark = pytest.mark.django_db
@@ -221,7 +222,7 @@ def member_data(member, **overrides):
 
 def test_a_member_renamed_in_the_admin_keeps_its_old_address_and_its_history():
     member = MemberOrganisationFactory(slug="old-centre", name="Old Centre")
-    client = logged_in(editor())
+    client = logged_in(publisher())
     url = f"/admin/members/memberorganisation/{member.pk}/change/"
 
     response = client.post(url, member_data(member, slug="new-centre", name="New Centre"))
@@ -237,7 +238,7 @@ def test_a_member_renamed_in_the_admin_keeps_its_old_address_and_its_history():
 
 def test_a_member_version_is_restored_from_the_admin():
     member = MemberOrganisationFactory(name="First Name")
-    client = logged_in(editor())
+    client = logged_in(publisher())
     url = f"/admin/members/memberorganisation/{member.pk}/"
     client.post(url + "change/", member_data(member))
     first = history.versions_of(member).get()
@@ -250,22 +251,17 @@ def test_a_member_version_is_restored_from_the_admin():
     assert history.versions_of(member).count() == 3
 
 
-def test_editors_edit_editorial_pages_and_each_save_is_a_revision():
-    page = FlatPage.objects.create(url="/about-test/", title="About", content="<p>Old</p>")
+def test_editors_edit_draft_editorial_pages_and_each_save_is_a_revision():
+    page = PageFactory(path="/about-test/", title="About", body="<p>Old</p>", status="draft")
     client = logged_in(editor())
-    data = {
-        "url": "/about-test/",
-        "title": "About",
-        "content": "<p>New</p>",
-        "sites": ["1"],
-        "opened_version": "",
-    }
 
-    response = client.post(f"/admin/flatpages/flatpage/{page.pk}/change/", data)
+    response = client.post(
+        f"/admin/pages/page/{page.pk}/change/",
+        page_data(page, body="<p>New</p>", _transition="draft"),
+    )
 
     assert response.status_code == 302
-    assert history.versions_of(page).get().field_dict["content"] == "<p>New</p>"
-    assert logged_in(editor()).get("/admin/redirects/redirect/add/").status_code == 200
+    assert history.versions_of(page).get().field_dict["body"] == "<p>New</p>"
 
 
 def test_superusers_see_every_history():

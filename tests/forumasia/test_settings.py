@@ -3,6 +3,7 @@
 import ast
 import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -178,7 +179,7 @@ def test_without_a_kept_key_debug_makes_one_per_process(tmp_path):
 # --- Email ----------------------------------------------------------------------------------------
 
 
-def test_the_file_email_backend_writes_to_email_file_path_from_the_environment(tmp_path):
+def test_the_file_email_backend_writes_to_email_file_path_for_the_sites_user_only(tmp_path):
     outbox = tmp_path / "outbox"
     clean = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_VARIABLES)}
     clean.update(
@@ -200,11 +201,17 @@ def test_the_file_email_backend_writes_to_email_file_path_from_the_environment(t
         capture_output=True,
         text=True,
         timeout=60,
+        umask=0o022,  # the usual: files 0644 unless the writer says otherwise
     )
 
     assert result.returncode == 0, result.stderr
     [message] = outbox.iterdir()
     assert "Subject: Sample" in message.read_text()
+    # Django's backend named, the private one used (forumasia/mail.py).
+    assert (stat.S_IMODE(outbox.stat().st_mode), stat.S_IMODE(message.stat().st_mode)) == (
+        0o700,
+        0o600,
+    )
 
 
 # --- every setting and every variable has its one place -----------------------------------------

@@ -8,12 +8,11 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.flatpages.models import FlatPage
-from django.contrib.sites.models import Site
 
 from tests.factories import (
     AttachmentFactory,
     MemberOrganisationFactory,
+    PageFactory,
     PublicationFactory,
     country,
 )
@@ -95,10 +94,13 @@ def hostile_site():
     )
     AttachmentFactory(publication=publication, title=PAYLOAD)
     PublicationFactory(title=f"{PAYLOAD} (translation)", language="th", translation_of=publication)
-    page = FlatPage.objects.create(
-        url="/hostile/", title=PAYLOAD, content=f"<p>{escape(PAYLOAD)}</p>"
+    PageFactory(
+        path="/hostile/",
+        title=PAYLOAD,
+        introduction=PAYLOAD,
+        body=f"<p>{escape(PAYLOAD)}</p>",
+        hero_image_credit=PAYLOAD,
     )
-    page.sites.add(Site.objects.get_current())
     return publication, member
 
 

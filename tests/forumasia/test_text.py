@@ -1,12 +1,13 @@
 """forumasia/text.py: what XML 1.0 and HTML text cannot carry is removed, nothing else; search
 text is cut into words of any script, without any operator."""
 
+import unicodedata
 import xml.etree.ElementTree as ET
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forumasia.text import clean_text, is_searchable, search_terms
+from forumasia.text import clean_text, is_searchable, one_line, search_terms
 
 
 def test_word_line_and_page_breaks_become_spaces_and_other_controls_go():
@@ -55,3 +56,15 @@ def test_one_letter_or_only_punctuation_is_nothing_to_search_for():
     assert not is_searchable("& | ! :*")
     assert is_searchable("ab")
     assert is_searchable("a b")
+
+
+def test_one_line_turns_tabs_and_line_breaks_into_spaces_and_drops_other_controls():
+    assert one_line("Lan\tNguyễn\r\nThị\u2028Lan\x1b[2J\x07") == "Lan Nguyễn  Thị Lan[2J"
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.text(alphabet=st.characters(codec=None), max_size=50))
+def test_one_line_text_has_no_control_character_or_line_break(text):
+    line = one_line(text)
+
+    assert not any(unicodedata.category(c) == "Cc" or c in "\u2028\u2029" for c in line)

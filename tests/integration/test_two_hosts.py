@@ -114,7 +114,7 @@ def test_a_task_queued_on_a_is_done_by_the_worker(cluster):
     text = message_from_bytes(message.as_bytes(), policy=default_policy)
     body = text.get_body(("plain",)).get_content()
     link = re.search(r"/newsletter/confirm/[^/\s]+/", body).group(0)
-    assert requests.get(cluster.b.url + link, timeout=30).status_code == 200
+    assert requests.post(cluster.b.url + link, timeout=30).status_code == 200  # confirms
 
 
 def test_queued_tasks_survive_a_worker_restart(cluster):

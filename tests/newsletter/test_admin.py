@@ -1,24 +1,43 @@
 import csv
 import io
+import itertools
 import json
 import re
 from datetime import timedelta
+from email import message_from_bytes
+from email.policy import default as email_policy
+from pathlib import Path
+from urllib.parse import urlencode
 
+import hypothesis
 import pytest
 from django.apps import apps
+from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core import mail
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.db import models
 from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from hypothesis import strategies as st
 
-from newsletter import subscriptions
+from forumasia.mail import MESSAGE_END
+from newsletter import exports, subscriptions
 from newsletter.models import Erasure, Subscriber, SubscriberExport
-from tests.factories import StaffUserFactory, SubscriberFactory, SuperUserFactory, country
+from tests.factories import (
+    MailingListFactory,
+    StaffUserFactory,
+    SubscriberFactory,
+    SuperUserFactory,
+    country,
+)
+from tests.forumasia.test_retries import DATABASE_QUEUE, run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -98,14 +117,14 @@ def test_changelist_offers_no_export_button_without_the_permission(client, edito
 def test_export_url_is_403_for_staff_without_the_export_permission(client, editor):
     SubscriberFactory()
 
-    response = client.get(export_url())
+    response = client.post(export_url())
 
     assert response.status_code == 403
     assert not SubscriberExport.objects.exists()
 
 
 def test_export_url_is_not_for_anonymous_visitors(client):
-    response = client.get(export_url())
+    response = client.post(export_url())
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
@@ -119,7 +138,7 @@ def test_export_streams_what_the_changelist_filters_and_search_select(
     SubscriberFactory(email="lan.pending@example.org", status="pending", lists=[urgent])
     SubscriberFactory(email="lan.monthly@example.org", lists=[monthly])
 
-    response = client.get(export_url("csv", "?status__exact=confirmed&list=urgent-appeals&q=lan"))
+    response = client.post(export_url("csv", "?status__exact=confirmed&list=urgent-appeals&q=lan"))
 
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -129,7 +148,7 @@ def test_export_streams_what_the_changelist_filters_and_search_select(
     assert [row[0] for row in rows] == ["email", "lan@example.org"]
     log = SubscriberExport.objects.get()
     assert (log.user, log.via, log.format, log.row_count) == (comms, "admin", "csv", 1)
-    assert log.filters == {"status__exact": "confirmed", "list": "urgent-appeals", "q": "lan"}
+    assert log.filters == {"status": "confirmed", "lists": 1, "search": True}
 
 
 def test_spreadsheet_export_starts_with_a_bom_and_round_trips_asian_scripts(client, comms):
@@ -137,7 +156,7 @@ def test_spreadsheet_export_starts_with_a_bom_and_round_trips_asian_scripts(clie
     for index, name in enumerate(names):
         SubscriberFactory(email=f"p{index}@example.org", name=name)
 
-    body, rows = read_csv(client.get(export_url("csv-bom")))
+    body, rows = read_csv(client.post(export_url("csv-bom")))
 
     assert body.startswith("\ufeff")
     assert sorted(row[1] for row in rows[1:]) == sorted(names)
@@ -146,13 +165,13 @@ def test_spreadsheet_export_starts_with_a_bom_and_round_trips_asian_scripts(clie
 def test_export_neutralises_formulas_in_every_text_column(client, comms):
     SubscriberFactory(email="f@example.org", name="=1+2", organisation="@SUM(A1)")
 
-    _, rows = read_csv(client.get(export_url()))
+    _, rows = read_csv(client.post(export_url()))
 
     assert rows[1][1:3] == ["'=1+2", "'@SUM(A1)"]
 
 
 def test_export_with_invalid_filters_redirects_with_a_message(client, comms):
-    response = client.get(export_url("csv", "?no_such_field=1"), follow=True)
+    response = client.post(export_url("csv", "?no_such_field=1"), follow=True)
 
     assert response.redirect_chain[-1][0] == CHANGELIST
     assert "not valid" in response.content.decode()
@@ -160,7 +179,69 @@ def test_export_with_invalid_filters_redirects_with_a_message(client, comms):
 
 
 def test_unknown_export_format_is_a_404(client, comms):
-    assert client.get(export_url("xlsx")).status_code == 404
+    assert client.post(export_url("xlsx")).status_code == 404
+
+
+# Query parameters the subscribers' changelist reads (its filters, search, ordering and page).
+CHANGELIST_PARAMETERS = [
+    "q",
+    "status__exact",
+    "list",
+    "country__id__exact",
+    "country__isnull",
+    "created_at__gte",
+    "created_at__lt",
+    "o",
+    "p",
+]
+# What a log entry may say of its filters: the kinds, never a value typed.
+LOGGED_KINDS = {*exports.FILTER_KINDS.values(), "other", "selected", "one subscriber's data"}
+
+
+@hypothesis.settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture],
+)
+@hypothesis.given(
+    typed=st.dictionaries(
+        st.sampled_from(CHANGELIST_PARAMETERS), st.text(min_size=1, max_size=40), max_size=4
+    ),
+    search=st.text(min_size=1, max_size=40),
+)
+@hypothesis.example(typed={"status__exact": "confirmed"}, search="nul\x00in the search")
+def test_the_export_log_keeps_what_kinds_of_filter_were_used_never_what_was_typed(
+    client, comms, monthly, typed, search
+):
+    """Every route an export is logged by (streamed, prepared as a file, ticked rows, one
+    person's data) with anything typed into the changelist's filters and search."""
+    SubscriberExport.objects.all().delete()  # the examples share one test transaction
+    subscriber = Subscriber.objects.first() or SubscriberFactory(lists=[monthly])
+    # A search alone is always a valid query; the other filters may be refused (nothing is
+    # exported then), but what is logged must hold as well.
+    answers = []
+    for query in ({"q": search}, {**typed, "q": search}):
+        query = "?" + urlencode(query)
+        answers.append(client.post(export_url("csv", query)))
+        file_url = reverse("admin:newsletter_subscriber_export_file", args=["csv"])
+        answers.append(client.post(file_url + query))
+        for action in ("export_selected", "export_data"):
+            selection = {"action": action, "_selected_action": [subscriber.pk]}
+            answers.append(client.post(CHANGELIST + query, selection))
+
+    assert all(answer.status_code < 500 for answer in answers)
+    for answer in answers:
+        if answer.streaming:
+            b"".join(answer.streaming_content)  # a failure half-way shows here
+
+    # Streamed, prepared and ticked at least; one person's data when the search finds them.
+    assert SubscriberExport.objects.count() >= 3
+    for export in SubscriberExport.objects.all():
+        assert set(export.filters) <= LOGGED_KINDS
+        for kind, value in export.filters.items():
+            assert value is True or type(value) is int or kind == "status", (kind, value)
+        assert export.filters.get("status", True) in {True, *Subscriber.Status.values}
+        assert export.pending_query == ""  # the file was written (tasks run at once here)
 
 
 def test_export_selected_action_exports_only_the_ticked_rows(client, comms):
@@ -229,9 +310,10 @@ def test_erasing_asks_for_confirmation_then_deletes_and_counts(client, comms, mo
     assert Erasure.objects.get().erased_by == comms
 
 
-def rows_holding(text):
-    """(table, column) of every stored text value, in every model, that contains `text`."""
-    found = []
+def stored_texts():
+    """(table, column, text in lower case) of every stored text value, in every model: text
+    and JSON columns, sessions decoded. Password hashes are left out: a salted hash holds no
+    name, and its random letters would match a four-letter piece by chance."""
     for model in apps.get_models(include_auto_created=True):
         if model._meta.proxy or not model._meta.managed:
             continue
@@ -239,38 +321,130 @@ def rows_holding(text):
             field.attname
             for field in model._meta.concrete_fields
             if isinstance(field, (models.CharField, models.TextField, models.JSONField))
+            and (model, field.attname) != (get_user_model(), "password")
         ]
         for values in model._default_manager.values_list(*columns) if columns else ():
-            found += [
-                (model._meta.db_table, column)
-                for column, value in zip(columns, values, strict=True)
-                if text in json.dumps(value, ensure_ascii=False).lower()
-            ]
+            for column, value in zip(columns, values, strict=True):
+                if model is Session and column == "session_data":
+                    value = SessionStore().decode(value)
+                yield model._meta.db_table, column, json.dumps(value, ensure_ascii=False).lower()
+
+
+def rows_holding(*pieces):
+    """(table, column) of every stored text value that contains one of `pieces`."""
+    return sorted(
+        {
+            (table, column)
+            for table, column, text in stored_texts()
+            if any(p in text for p in pieces)
+        }
+    )
+
+
+def fragments(*texts, length=4):
+    """Every piece of `length` characters of `texts`, in lower case."""
+    return {
+        text.lower()[start : start + length]
+        for text in texts
+        for start in range(len(text) - length + 1)
+    }
+
+
+def email_texts(message_bytes):
+    """A message as the file holds it and as a mail client shows it (every part decoded)."""
+    message = message_from_bytes(message_bytes, policy=email_policy)
+    parts = [part.get_content() for part in message.walk() if not part.is_multipart()]
+    return [message_bytes.decode("utf-8", "replace"), *map(str, parts)]
+
+
+def files_holding(folder, pieces):
+    """The files under `folder` whose text (emails decoded too) holds one of `pieces`."""
+    found = []
+    for path in sorted(Path(folder).rglob("*")):
+        if not path.is_file():
+            continue
+        texts = email_texts(path.read_bytes())
+        if any(piece in text.lower() for text in texts for piece in pieces):
+            found.append(path.name)
     return found
 
 
-def test_erasing_a_subscriber_leaves_their_address_in_no_table(client, comms, monthly, urgent):
-    address = "victim.person@example.org"
-    Client().post(
-        "/newsletter/",
-        {"email": address, "name": "Victim Person", "consent": "on", "lists": ["e-newsletter"]},
+def sent_messages(folder):
+    """The messages the file email backend wrote to `folder`, oldest first."""
+    messages = []
+    for path in sorted(Path(folder).iterdir()):
+        for piece in path.read_bytes().split(MESSAGE_END):
+            if piece.strip():
+                messages.append(message_from_bytes(piece, policy=email_policy))
+    return messages
+
+
+def confirm_link_in(message):
+    return CONFIRM_PATH.search(message.get_body(("plain",)).get_content()).group(0)
+
+
+VICTIM = {
+    "email": "wiroj.khq@vqxzine.example",
+    "name": "วิโรจน์ ขำศักดิ์",
+    "organisation": "Khqtsa Yzmuan Circle",
+}
+# Typed into a later sign-up for the same address by someone else; held for it all the same.
+OTHER_SIGNUP = {"name": "ดวงแข พรหมมินทร์", "organisation": "Qorvex Lanbhuj Trust"}
+
+
+def victim_fragments():
+    """The pieces to hunt for: of the address's local part and its domain without the
+    top-level part, and of each word of the names and organisations."""
+    local, _, domain = VICTIM["email"].partition("@")
+    words = [
+        word
+        for text in (VICTIM["name"], VICTIM["organisation"], *OTHER_SIGNUP.values())
+        for word in text.split()
+    ]
+    return fragments(local, domain.rsplit(".", 1)[0], *words)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_erasing_a_subscriber_leaves_their_address_in_no_table(
+    migration_data, client, comms, settings, tmp_path
+):
+    """Every table (the task queue's results included), every file in private storage and
+    every email the file backend wrote: no four-letter piece of the person's address (local
+    and domain-specific parts), names or organisations is left anywhere once they are erased.
+    Export files kept for staff are rewritten without them; one being prepared is cancelled."""
+    settings.TASKS = DATABASE_QUEUE
+    settings.EMAIL_BACKEND = "forumasia.mail.PrivateFileEmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "sent-emails")
+    MailingListFactory(slug="e-newsletter", name="Monthly e-newsletter", is_default=True)
+    MailingListFactory(slug="urgent-appeals", name="Urgent statements and appeals")
+    colleague = SubscriberFactory(
+        email="somsri@other.example", name="Somsri Jaidee", organisation="Legal Aid Clinic"
     )
-    Client().get(CONFIRM_PATH.search(mail.outbox[0].body).group(0))
-    subscriptions.unsubscribe(subscriber=Subscriber.objects.get())
+    Client().post("/newsletter/", {**VICTIM, "consent": "on", "lists": ["e-newsletter"]})
+    run_worker()
+    Client().post(confirm_link_in(sent_messages(settings.EMAIL_FILE_PATH)[0]))
+    subscriptions.unsubscribe(subscriber=Subscriber.objects.get(email=VICTIM["email"]))
     Subscriber.objects.update(confirmation_sent_at=timezone.now() - timedelta(minutes=11))
     Client().post(
         "/newsletter/",
         {
-            "email": address.upper(),
-            "name": "Someone Else",
+            "email": VICTIM["email"].upper(),
+            **OTHER_SIGNUP,
             "consent": "on",
             "lists": ["urgent-appeals"],
         },
     )
-    subscriber = Subscriber.objects.get()
-    assert subscriber.signup_requests.get().name == "Someone Else"
-    b"".join(client.get(export_url("csv", "?q=victim.person@example.org")).streaming_content)
-    b"".join(client.get(export_url("csv", "?q=Victim+Person&status=confirmed")).streaming_content)
+    run_worker()
+    subscriber = Subscriber.objects.get(email=VICTIM["email"])
+    assert subscriber.signup_requests.get().name == OTHER_SIGNUP["name"]
+    assert len(sent_messages(settings.EMAIL_FILE_PATH)) == 2
+    b"".join(client.post(export_url("csv", "?q=wiroj.khq@vqxzine.example")).streaming_content)
+    b"".join(client.post(export_url("csv", f"?q={VICTIM['name']}")).streaming_content)
+    file_url = reverse("admin:newsletter_subscriber_export_file", args=["csv-bom"])
+    client.post(file_url + "?q=Yzmuan")
+    client.post(file_url)  # everyone: the victim and their colleague
+    run_worker()
+    client.post(file_url + "?q=Khqtsa")  # still being prepared when the erasure comes
     client.post(CHANGELIST, {"action": "export_data", "_selected_action": [subscriber.pk]})
     LogEntry.objects.create(
         user=comms,
@@ -281,24 +455,50 @@ def test_erasing_a_subscriber_leaves_their_address_in_no_table(client, comms, mo
         change_message=json.dumps([{"changed": {"fields": ["Email"]}}]),
     )
     LogEntry.objects.create(
-        user=comms, object_repr="note", action_flag=CHANGE, change_message=f"Wrote to {address}"
+        user=comms,
+        object_repr="note",
+        action_flag=CHANGE,
+        change_message=f"Wrote to {VICTIM['email']}",
     )
-    assert {table for table, _ in rows_holding(address)} >= {
+    pieces = victim_fragments()
+    assert {table for table, _ in rows_holding(*pieces)} >= {
         "newsletter_subscriber",
-        "newsletter_subscriberexport",
+        "newsletter_signuprequest",
+        "newsletter_subscriberexport",  # the pending query of the export being prepared
         "django_admin_log",
     }
+    assert len(files_holding(settings.PRIVATE_ROOT, pieces)) == 2
+    assert len(files_holding(settings.EMAIL_FILE_PATH, pieces)) == 2
 
-    client.post(
+    erased = client.post(
         CHANGELIST,
         {"action": "erase_selected", "_selected_action": [subscriber.pk], "confirm_erase": "yes"},
     )
+    run_worker()
 
-    assert rows_holding(address) == []
-    assert rows_holding("victim person") == []
-    assert rows_holding("someone else") == []
-    assert SubscriberExport.objects.count() == 3
+    assert erased.status_code == 302
+
+    assert rows_holding(*pieces) == []
+    assert files_holding(settings.PRIVATE_ROOT, pieces) == []
+    assert files_holding(settings.EMAIL_FILE_PATH, pieces) == []
+    assert DBTaskResult.objects.count() == 5  # the task queue's rows were walked too
     assert LogEntry.objects.count() == 2
+    logged = list(SubscriberExport.objects.order_by("pk"))
+    assert len(logged) == 6
+    searched, everyone, preparing = logged[2:5]
+    assert (searched.file_state, everyone.file_state, preparing.file_state) == (
+        "ready",
+        "ready",
+        "cancelled",
+    )
+    assert [row[0] for row in downloaded(client, searched)] == ["email"]
+    assert [row[0] for row in downloaded(client, everyone)] == ["email", colleague.email]
+
+
+def downloaded(client, export):
+    """The rows of an export's file, as staff download it."""
+    url = reverse("admin:newsletter_subscriberexport_download", args=[export.pk])
+    return read_csv(client.post(url))[1]
 
 
 def test_subscribers_cannot_be_added_edited_or_deleted_in_the_admin(client, comms):
@@ -332,4 +532,57 @@ def test_superuser_gets_the_export_too(client):
     client.force_login(SuperUserFactory(username="root"))
     SubscriberFactory()
 
-    assert client.get(export_url()).status_code == 200
+    assert client.post(export_url()).status_code == 200
+
+
+# The newsletter's admin views that hand out subscribers' data (as a file to download).
+HANDS_OUT_DATA = {
+    "newsletter_subscriber_export",
+    "newsletter_subscriber_export_file",
+    "newsletter_subscriberexport_download",
+}
+
+
+def newsletter_admin_urls():
+    """(URL name, path) of every named URL the admin serves for the newsletter's models, each
+    converter filled with every value that names something: a row of the model, an export
+    format."""
+    for model in apps.get_app_config("newsletter").get_models():
+        if not admin.site.is_registered(model):
+            continue
+        rows = [str(pk) for pk in model._default_manager.values_list("pk", flat=True)[:1]]
+        for pattern in admin.site.get_model_admin(model).get_urls():
+            if not pattern.name:
+                continue
+            converters = list(pattern.pattern.converters)
+            choices = [
+                [*exports.CSV_FORMATS, "json"] if name == "fmt" else rows for name in converters
+            ]
+            for values in itertools.product(*choices):
+                yield pattern.name, reverse(f"admin:{pattern.name}", args=values)
+
+
+def test_no_newsletter_admin_url_hands_out_subscribers_data_to_a_get(client, monthly):
+    """A link or an image on another site makes a logged-in superuser's browser send GETs:
+    every admin URL of the newsletter app answers them with a page at most, never a file."""
+    client.force_login(SuperUserFactory(username="root"))
+    SubscriberFactory(email="walked@example.org", lists=[monthly])
+    client.post(reverse("admin:newsletter_subscriber_export_file", args=["csv"]))
+    assert SubscriberExport.objects.get().file_state == "ready"
+
+    walked = list(newsletter_admin_urls())
+    refused = set()
+    for name, url in walked:
+        response = client.get(url)
+        assert not response.streaming, url
+        assert "attachment" not in response.get("Content-Disposition", ""), url
+        assert response["Content-Type"].startswith("text/html"), url
+        if response.status_code == 405:
+            refused.add(name)
+
+    assert refused == HANDS_OUT_DATA
+    for name in HANDS_OUT_DATA:  # each does hand out the data, to a POST
+        url = next(url for walked_name, url in walked if walked_name == name)
+        answer = client.post(url, follow=True)
+        body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+        assert b"walked@example.org" in body or b"is being prepared" in body, name

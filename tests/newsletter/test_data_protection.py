@@ -1,10 +1,15 @@
+import io
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core.management import call_command
 
-from newsletter import data_protection
+from newsletter import data_protection, subscriptions
 from newsletter.models import Erasure, SignupRequest, Subscriber, SubscriberExport, Subscription
+from newsletter.tokens import CONFIRMATION_MAX_AGE
 from tests.factories import SubscriberFactory, country
+from tests.newsletter.test_views import confirm_path, sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +51,54 @@ def test_subscriber_data_includes_signups_waiting_for_confirmation(waiting_signu
     assert data["sign_ups"][0]["name"] == "ဇော်မင်း ဦး"
     assert data["sign_ups"][0]["lists"] == ["Monthly e-newsletter"]
     assert data["sign_ups"][0]["confirmed_at"] is None
+
+
+def purge():
+    out = io.StringIO()
+    call_command("delete_expired_signups", stdout=out)
+    return out.getvalue()
+
+
+def test_a_signup_never_confirmed_is_deleted_when_its_link_expires_and_not_a_second_before(
+    client, monthly, mailoutbox
+):
+    """At whatever hour the suite's clock starts: the link works up to its last second, and
+    the hourly purge deletes the sign-up, and the address it made, only after that."""
+    sign_up(client, email="late@example.org", name="Late Reader", organisation="Late Org")
+    sign_up(client, email="last.second@example.org")
+    confirmed = SubscriberFactory(email="kept@example.org", lists=[monthly])
+    left = SubscriberFactory(email="left@example.org", lists=[monthly])
+    subscriptions.unsubscribe(subscriber=left)
+    sign_up(client, email="left@example.org", name="Typed By Someone")
+    late, last_second, _ = [confirm_path(message) for message in mailoutbox]
+    expires_at = SignupRequest.objects.get(subscriber__email="late@example.org").expires_at
+
+    with time_machine.travel(expires_at - timedelta(seconds=1), tick=False):
+        assert "Deleted 0 expired sign-up(s) and 0 address(es)" in purge()
+        assert client.get(late).status_code == 200
+        assert client.post(last_second).status_code == 200  # still confirms
+
+    with time_machine.travel(expires_at + timedelta(seconds=1), tick=False):
+        assert client.get(late).status_code == 410
+        assert "Deleted 2 expired sign-up(s) and 1 address(es)" in purge()
+        assert client.get(late).status_code == 410  # still "expired", with nothing behind it
+
+    assert sorted(Subscriber.objects.values_list("email", flat=True)) == [
+        "kept@example.org",
+        "last.second@example.org",
+        "left@example.org",
+    ]
+    assert not SignupRequest.objects.filter(confirmed_at__isnull=True).exists()
+    assert Subscriber.objects.get(pk=left.pk).status == "unsubscribed"  # its record of consent
+    assert Subscriber.objects.get(pk=confirmed.pk).status == "confirmed"
+
+
+def test_the_sign_up_page_says_an_unconfirmed_address_is_deleted_after_the_links_lifetime(
+    client, monthly
+):
+    page = client.get("/newsletter/").content.decode()
+
+    assert (
+        f"If you do not confirm within {CONFIRMATION_MAX_AGE.days} days, we delete your address"
+        in page
+    )

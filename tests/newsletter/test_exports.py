@@ -3,10 +3,12 @@ import io
 import unicodedata
 
 import pytest
+from django.core.files.storage import storages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsletter import exports, subscriptions
+from forumasia.text import one_line
+from newsletter import data_protection, exports, subscriptions
 from newsletter.models import Subscriber, SubscriberExport
 from tests.factories import SubscriberFactory, country
 
@@ -97,10 +99,11 @@ def test_exported_names_and_organisations_round_trip_neutralised(monthly, text):
     SubscriberFactory(
         email="cell@example.org", name=text[:200], organisation=text[:200], lists=[monthly]
     )
+    stored = one_line(text[:200]).strip()  # as every save stores it (test_models)
 
     _, rows = exported(Subscriber.objects.all(), fmt="csv-bom")
 
-    assert rows[1][1] == rows[1][2] == exports.neutralise(text[:200])
+    assert rows[1][1] == rows[1][2] == exports.neutralise(stored)
     assert rows[1][1].startswith("'") or not spreadsheet_may_run(rows[1][1])
 
 
@@ -213,3 +216,27 @@ def test_an_empty_export_is_the_header_alone_and_logged_with_no_rows(monthly):
     assert text.startswith("\ufeff")
     assert rows == [exports.EXPORT_COLUMNS]
     assert SubscriberExport.objects.get().row_count == 0
+
+
+def test_a_file_written_while_an_erasure_cancelled_its_export_is_deleted(
+    monthly, monkeypatch, settings
+):
+    leaving = SubscriberFactory(email="leaving@example.org", lists=[monthly])
+    export = SubscriberExport.objects.create(
+        via="admin", row_count=0, format="csv", file_state="preparing", pending_query="q=x"
+    )
+    storage = storages["private"]
+    save = storage.save
+
+    def erased_meanwhile(name, content):
+        stored = save(name, content)  # the rows read hold the person...
+        data_protection.erase(subscriber=leaving)  # ...who is erased before the file is ready
+        return stored
+
+    monkeypatch.setattr(storage, "save", erased_meanwhile)
+
+    exports.write_export_file(export_id=export.pk, select=lambda export: Subscriber.objects.all())
+
+    export.refresh_from_db()
+    assert (export.file_state, export.stored_name, export.pending_query) == ("cancelled", "", "")
+    assert [path for path in settings.PRIVATE_ROOT.rglob("*") if path.is_file()] == []

@@ -5,6 +5,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from newsletter import subscriptions, tokens
+from newsletter.models import SignupRequest, Subscriber, SubscriberExport
 
 BEFORE = [("newsletter", "0002_communications_staff_group")]
 
@@ -40,3 +41,85 @@ def test_confirmation_links_mailed_before_signup_requests_still_confirm_what_was
         "I agree.",
     )
     assert list(confirmed.lists.values_list("slug", flat=True)) == ["monthly"]
+
+
+def migrated_from(target, make_rows):
+    """Migrate back to `target`, let `make_rows(old_apps)` write rows as that code did, then
+    migrate every app forward again."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([target])
+    make_rows(executor.loader.project_state([target]).apps)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_log_rows_keep_no_typed_text_once_migrated():
+    def make_rows(old):
+        log = old.get_model("newsletter", "SubscriberExport").objects
+        log.create(via="admin", row_count=1, format="csv", filters={"q": "Nguyễn Thị Lan"})
+        log.create(
+            via="admin",
+            row_count=3,
+            format="csv-bom",
+            filters={"selected": 3, "status__exact": "confirmed", "q": "lan@example.org"},
+        )
+        log.create(
+            via="command",
+            row_count=2,
+            format="csv",
+            filters={"status": "pending", "list": "urgent-appeals", "since": "2025-01-31"},
+        )
+        log.create(via="admin", row_count=1, format="json", filters={"subscriber": 41})
+        log.create(
+            via="admin",
+            row_count=0,
+            format="csv",
+            filters={"q": "somsri", "country__id__exact": "7"},
+            file_state="preparing",
+        )
+
+    migrated_from(("newsletter", "0005_export_pending_query_and_cancelled_state"), make_rows)
+
+    logged = SubscriberExport.objects.order_by("pk")
+    assert [export.filters for export in logged] == [
+        {"search": True},
+        {"selected": 3, "status": "confirmed", "search": True},
+        {"status": "pending", "lists": 1, "sign-up date": True},
+        {"one subscriber's data": True},
+        {"search": True, "countries": 1},
+    ]
+    # The export still being prepared keeps its query for the task, until the file is written.
+    assert [export.pending_query for export in logged] == [
+        "",
+        "",
+        "",
+        "",
+        "q=somsri&country__id__exact=7",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_names_stored_with_control_characters_are_cleaned_once_migrated():
+    def make_rows(old):
+        subscriber = old.get_model("newsletter", "Subscriber").objects.create(
+            email="typed@example.org",
+            name="Lan\x1b[2J\nNguyễn",
+            organisation="Legal\tAid\x7f",
+            source_page="/members/\x07",
+        )
+        old.get_model("newsletter", "SignupRequest").objects.create(
+            subscriber=subscriber,
+            round=2,
+            name="Someone\u2028Else",
+            consent_text="I agree.",
+            requested_at=timezone.now(),
+        )
+        old.get_model("newsletter", "Subscriber").objects.create(email="plain@example.org")
+
+    migrated_from(("newsletter", "0006_export_log_without_typed_text"), make_rows)
+
+    assert list(
+        Subscriber.objects.order_by("pk").values_list("name", "organisation", "source_page")
+    ) == [("Lan[2J Nguyễn", "Legal Aid", "/members/"), ("", "", "")]
+    assert SignupRequest.objects.get().name == "Someone Else"

@@ -95,3 +95,24 @@ def test_the_active_subscription_rule_is_written_only_in_the_models(rule):
     ]
 
     assert restating == []
+
+
+def test_what_a_subscriber_typed_is_stored_on_one_line_without_control_characters(waiting_signup):
+    typed = {
+        "name": " Lan\x1b[2J\tNguyễn\x00 ",
+        "organisation": "Legal\r\nAid\u2028Clinic\x7f",
+        "source_page": "/members/\x07",
+    }
+    subscriber = waiting_signup(requested_ago=timedelta(hours=1))
+    signup = subscriber.signup_requests.get()
+    for row in (subscriber, signup):
+        for field, value in typed.items():
+            setattr(row, field, value)
+        row.save()
+        row.refresh_from_db()
+
+        assert (row.name, row.organisation, row.source_page) == (
+            "Lan[2J Nguyễn",
+            "Legal  Aid Clinic",
+            "/members/",
+        )

@@ -604,6 +604,21 @@ def test_resend_confirmations_reminds_old_pending_signups_once_a_day(
     assert subscriptions.confirm(token=confirm_token_from(mailoutbox[0])).pk == due.pk
 
 
+@pytest.mark.parametrize(
+    ("requested_ago", "days"), [(timedelta(hours=30), 6), (timedelta(days=6, hours=12), 1)]
+)
+def test_a_reminder_says_how_long_the_link_still_works(
+    waiting_signup, mailoutbox, requested_ago, days
+):
+    waiting_signup(requested_ago=requested_ago)
+
+    subscriptions.resend_confirmations(older_than=timedelta(hours=24))
+
+    message = mailoutbox[0]
+    assert f"The link works for {days} day{'s' if days > 1 else ''}." in message.body
+    assert f"The link works for {days} day{'s' if days > 1 else ''}." in message.alternatives[0][0]
+
+
 def test_a_reminder_given_up_leaves_the_signup_due_again(waiting_signup, smtp_down):
     subscriber = waiting_signup(requested_ago=timedelta(hours=30))
 

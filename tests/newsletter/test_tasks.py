@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from newsletter import data_protection
 from newsletter.models import Subscriber, SubscriberExport
 from tests.factories import StaffUserFactory, SubscriberFactory
 from tests.forumasia.test_retries import DATABASE_QUEUE, run_worker, run_worker_when_due
@@ -51,7 +52,7 @@ def test_a_signup_answers_before_any_email_is_sent_and_a_worker_sends_it(client,
 
     assert [message.to for message in mail.outbox] == [["reader@example.org"]]
     link = re.search(r"/newsletter/confirm/[^/\s]+/", mail.outbox[0].body).group(0)
-    assert client.get(link).status_code == 200
+    assert client.post(link).status_code == 200
     assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
 
 
@@ -169,12 +170,14 @@ def test_a_large_export_is_prepared_by_the_worker_and_downloaded_when_ready(
     assert (export.file_state, export.row_count) == ("ready", 2)
     listing = client.get(response["Location"]).content.decode()
     download = reverse("admin:newsletter_subscriberexport_download", args=[export.pk])
-    assert f'href="{download}"' in listing and "http-equiv" not in listing
-    file_response = client.get(download)
+    assert f'form="export-download" formaction="{download}"' in listing
+    assert '<form id="export-download" method="post">' in listing
+    assert "http-equiv" not in listing
+    file_response = client.post(download)
     assert file_response["Content-Type"] == "text/csv; charset=utf-8"
     assert "no-store" in file_response["Cache-Control"]
     body = b"".join(file_response.streaming_content).decode("utf-8")
-    streamed = client.get(
+    streamed = client.post(
         reverse("admin:newsletter_subscriber_export", args=["csv-bom"]) + "?status__exact=confirmed"
     )
     assert body == b"".join(streamed.streaming_content).decode("utf-8")  # the same rows
@@ -199,8 +202,8 @@ def test_only_staff_who_may_export_download_the_file(client, comms, monthly):
     other = Client()
     other.force_login(viewer)
 
-    assert other.get(download).status_code == 403
-    assert Client().get(download).status_code == 302  # to the login page
+    assert other.post(download).status_code == 403
+    assert Client().post(download).status_code == 302  # to the login page
     assert prepare_file(other).status_code == 403
 
 
@@ -235,7 +238,7 @@ def test_the_file_is_deleted_after_its_hours_and_the_log_stays(client, comms, mo
     export.refresh_from_db()
     assert (export.file_state, export.row_count) == ("deleted", 1)
     download = reverse("admin:newsletter_subscriberexport_download", args=[export.pk])
-    assert client.get(download).status_code == 404
+    assert client.post(download).status_code == 404
 
 
 def test_the_file_goes_to_the_buckets_private_part(client, comms, monthly, s3_server, s3_bucket):
@@ -247,4 +250,28 @@ def test_the_file_goes_to_the_buckets_private_part(client, comms, monthly, s3_se
     export = SubscriberExport.objects.get()
     assert s3_server.keys(s3_bucket, prefix="private/") == [f"private/{export.stored_name}"]
     download = reverse("admin:newsletter_subscriberexport_download", args=[export.pk])
-    assert b"".join(client.get(download).streaming_content).count(b"\n") == 2
+    assert b"".join(client.post(download).streaming_content).count(b"\n") == 2
+
+
+def test_erasing_a_subscriber_rewrites_the_file_in_the_bucket_without_them(
+    client, comms, monthly, s3_server, s3_bucket
+):
+    SubscriberFactory(email="stays@example.org", lists=[monthly])
+    leaving = SubscriberFactory(email="leaving@example.org", lists=[monthly])
+    prepare_file(client)
+    run_worker()
+    first_name = SubscriberExport.objects.get().stored_name
+
+    data_protection.erase(subscriber=leaving)
+
+    export = SubscriberExport.objects.get()
+    assert export.file_state == "ready" and export.stored_name != first_name
+    assert s3_server.keys(s3_bucket, prefix="private/") == [f"private/{export.stored_name}"]
+    download = reverse("admin:newsletter_subscriberexport_download", args=[export.pk])
+    response = client.post(download)
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert [row[0] for row in csv.reader(io.StringIO(body))] == ["email", "stays@example.org"]
+    assert (
+        f"subscribers-{timezone.localtime(export.created_at):%Y%m%d-%H%M}-{export.pk}.csv"
+        in (response["Content-Disposition"])
+    )

@@ -1,5 +1,6 @@
 import re
 import socket
+import unicodedata
 from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default as email_policy
@@ -7,13 +8,17 @@ from email.policy import default as email_policy
 import hypothesis
 import pytest
 import time_machine
+from django import forms
+from django.apps import apps
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import strategies as st
 
-from newsletter import subscriptions, tokens
+from newsletter import exports, subscriptions, tokens
+from newsletter.forms import PreferencesForm, SubscribeForm
 from newsletter.models import SignupRequest, Subscriber
 from tests.factories import SubscriberFactory, country
 
@@ -108,6 +113,14 @@ def test_prefilled_address_is_escaped_and_never_breaks_the_page(client, monthly)
     assert "<script>alert(1)" not in page_text(response)
 
 
+def test_the_csrf_cookie_of_the_sign_up_form_ends_with_the_browser_session(monthly, settings):
+    response = Client().get(SUBSCRIBE)
+
+    cookie = response.cookies[settings.CSRF_COOKIE_NAME]
+    assert cookie.value
+    assert (cookie["max-age"], cookie["expires"]) == ("", "")
+
+
 def test_real_sign_up_still_needs_the_csrf_token(monthly):
     csrf_checking = Client(enforce_csrf_checks=True)
 
@@ -147,7 +160,7 @@ def test_full_form_records_name_organisation_country_and_lists(client, monthly, 
         country="KH",
         lists=["urgent-appeals", "e-newsletter"],
     )
-    client.get(confirm_path(mailoutbox[0]))
+    client.post(confirm_path(mailoutbox[0]))
 
     subscriber = Subscriber.objects.get()
     assert subscriber.name == "ច័ន្ទតារា សឹម"
@@ -227,6 +240,61 @@ def test_hostile_addresses_get_a_page_never_a_5xx_and_are_never_stored(
     )
 
 
+def typed_text_fields():
+    """(form, field) for every field of the sign-up and manage forms a visitor can type text
+    into, hidden ones included (a visitor can send anything)."""
+    for form in (SubscribeForm(), PreferencesForm(needs_consent=True)):
+        for name, field in form.fields.items():
+            if isinstance(field, forms.CharField):
+                yield type(form).__name__, name
+
+
+# Controls a terminal or a spreadsheet acts on (escape sequences, bells, backspaces, line and
+# page breaks) and Unicode's line and paragraph separators.
+CONTROLS = ["\x00", "\x07", "\x08", "\t", "\n", "\r", "\x0b", "\x0c", "\x1b[2J", "\x7f", "\x85"]
+CONTROLS += ["\x9b", "\u2028", "\u2029"]
+text_with_controls = st.builds(
+    lambda before, control, after: before + control + after,
+    st.text(max_size=30),
+    st.sampled_from(CONTROLS),
+    st.text(max_size=30),
+)
+
+
+def breaks_a_line(text):
+    return any(unicodedata.category(c) == "Cc" or c in "\u2028\u2029" for c in text)
+
+
+@pytest.mark.parametrize(("form", "field"), list(typed_text_fields()))
+@hypothesis.settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture],
+)
+@hypothesis.given(typed=text_with_controls)
+def test_no_control_character_typed_into_a_form_reaches_the_database_or_an_export(
+    client, monthly, settings, mailoutbox, form, field, typed
+):
+    settings.NEWSLETTER_SIGNUP_LIMIT = 10**6
+    Subscriber.objects.all().delete()  # the examples share one test transaction
+    mailoutbox.clear()
+
+    answer = sign_up(client, **{"name": "Lan", "organisation": "Clinic", field: typed})
+    if mailoutbox:
+        client.post(confirm_path(mailoutbox[-1]))  # the subscriber takes the sign-up's text
+
+    assert answer.status_code < 500
+    stored = [
+        *Subscriber.objects.values_list("email", "name", "organisation", "source_page"),
+        *SignupRequest.objects.values_list("name", "organisation", "source_page"),
+    ]
+    assert not [text for row in stored for text in row if breaks_a_line(text)], form
+    exported = "".join(
+        exports.start_export(queryset=Subscriber.objects.all(), fmt="csv", via="test", filters={})
+    )
+    assert not breaks_a_line(exported.replace("\r\n", ""))
+
+
 @pytest.mark.parametrize("name", ["=HYPERLINK(1)", "+1", "-1", "@SUM(A1)"])
 def test_names_that_look_like_formulas_are_accepted_as_text(client, monthly, name):
     response = sign_up(client, name=name)
@@ -263,6 +331,28 @@ def test_too_many_signups_from_one_client_get_a_friendly_429(client, monthly, se
     assert not Subscriber.objects.filter(email="r4@example.org").exists()
     other_client = sign_up(client, {"REMOTE_ADDR": "192.0.2.7"}, email="r5@example.org")
     assert other_client.status_code == 200
+
+
+def test_an_ipv6_client_is_counted_by_its_64_and_an_ipv4_client_by_its_address(
+    client, monthly, settings
+):
+    settings.NEWSLETTER_SIGNUP_LIMIT = 2
+
+    def from_address(address, email):
+        return sign_up(client, {"REMOTE_ADDR": address}, email=email).status_code
+
+    one_64 = ["2001:db8:5:7::1", "2001:db8:5:7:a2c4:ffff:fe01:9", "2001:db8:5:7:ffff::1"]
+    next_64 = "2001:db8:5:8::1"
+    ipv4 = ["192.0.2.10", "192.0.2.11", "::ffff:192.0.2.10"]
+
+    answers = [from_address(address, f"v6.{n}@example.org") for n, address in enumerate(one_64)]
+    other = from_address(next_64, "v6.other@example.org")
+    v4 = [from_address(address, f"v4.{n}@example.org") for n, address in enumerate(ipv4 * 2)]
+
+    assert answers == [200, 200, 429]  # three addresses of one /64: one client
+    assert other == 200  # the next /64 is another client
+    # 192.0.2.10 (also as an IPv4-mapped IPv6 address) and 192.0.2.11 count apart.
+    assert v4 == [200, 200, 200, 429, 200, 429]
 
 
 def test_rate_limit_keys_never_hold_the_client_address(client, monthly):
@@ -323,17 +413,47 @@ def test_confirmation_email_has_text_html_and_one_click_unsubscribe_headers(
     assert "\n" not in message.subject
 
 
-def test_confirmation_link_confirms_and_shows_the_welcome_page(client, monthly, mailoutbox):
-    sign_up(client)
+def test_confirmation_link_shows_a_button_and_only_its_post_confirms(monthly, mailoutbox):
+    sign_up(Client(), email="Reader@Example.org")
+    path = confirm_path(mailoutbox[0])
+    browser = Client(enforce_csrf_checks=True)  # a browser with no cookie of ours
 
-    response = client.get(confirm_path(mailoutbox[0]))
+    opened = browser.get(path)
 
-    assert response.status_code == 200
-    assert "Welcome" in page_text(response)
-    assert "Monthly e-newsletter" in page_text(response)
+    assert opened.status_code == 200
+    assert "reader@example.org" in page_text(opened)
+    assert "Monthly e-newsletter" in page_text(opened)
+    assert re.search(
+        r'<form method="post">\s*<button type="submit"[^>]*>Confirm', page_text(opened)
+    )
+    assert not opened.cookies  # no CSRF cookie: the POST needs none (see the view)
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING
+
+    confirmed = browser.post(path)
+
+    assert confirmed.status_code == 200
+    assert "Welcome" in page_text(confirmed)
+    assert "Monthly e-newsletter" in page_text(confirmed)
+    assert not confirmed.cookies
     assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
-    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
-    assert '<meta name="robots" content="noindex">' in page_text(response)
+    for response in (opened, confirmed):
+        assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+        assert '<meta name="robots" content="noindex">' in page_text(response)
+
+
+def test_a_confirmed_link_opened_again_shows_the_welcome_page_and_changes_nothing(
+    client, monthly, mailoutbox
+):
+    sign_up(client)
+    path = confirm_path(mailoutbox[0])
+    client.post(path)
+    confirmed_at = Subscriber.objects.get().confirmed_at
+
+    again = client.get(path)
+
+    assert again.status_code == 200
+    assert "Welcome" in page_text(again)
+    assert Subscriber.objects.get().confirmed_at == confirmed_at
 
 
 def test_tampered_confirmation_link_gets_a_clear_400(client, monthly, mailoutbox):
@@ -368,10 +488,10 @@ def test_expired_confirmation_link_gets_410_and_a_way_to_sign_up_again(
 def test_reused_confirmation_link_after_unsubscribing_is_refused(client, monthly, mailoutbox):
     sign_up(client)
     path = confirm_path(mailoutbox[0])
-    client.get(path)
+    client.post(path)
     subscriptions.unsubscribe(subscriber=Subscriber.objects.get())
 
-    response = client.get(path)
+    response = client.post(path)
 
     assert response.status_code == 400
     assert Subscriber.objects.get().status == Subscriber.Status.UNSUBSCRIBED
@@ -408,7 +528,7 @@ def test_confirmation_through_a_real_smtp_server(client, monthly, settings):
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message.get_body(("html",)) is not None
     text = message.get_body(("plain",)).get_content()
-    welcome = client.get(CONFIRM_PATH.search(text).group(0))
+    welcome = client.post(CONFIRM_PATH.search(text).group(0))
     assert welcome.status_code == 200
     assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
 
@@ -515,13 +635,16 @@ def test_unsubscribe_link_asks_first_and_changes_nothing_on_get(client, monthly)
     assert subscriber.status == Subscriber.Status.CONFIRMED
 
 
-def test_unsubscribe_button_unsubscribes(monthly):
+def test_unsubscribe_button_unsubscribes_and_the_page_sets_no_cookie(monthly):
     browser = Client(enforce_csrf_checks=True)
     subscriber = SubscriberFactory(lists=[monthly])
     page = browser.get(unsubscribe_url(subscriber))
-    token = csrf_token_of(page)
+    button = re.search(r'<form method="post">(.*?)</form>', page_text(page), re.S).group(1)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', button))
 
-    response = browser.post(unsubscribe_url(subscriber), {"csrfmiddlewaretoken": token})
+    response = browser.post(unsubscribe_url(subscriber), fields)
+
+    assert not page.cookies and not response.cookies
 
     assert response.status_code == 200
     assert "You are unsubscribed" in page_text(response)
@@ -681,3 +804,57 @@ def test_an_unsubscribe_link_older_than_a_year_offers_a_fresh_link_and_changes_n
     assert f'action="{manage}"' in page_text(page)
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.CONFIRMED
+
+
+# --- every link in our emails: opening it changes nothing -----------------------------------
+
+
+def links_in(message, site_url):
+    """The paths of every link to our site in an email: its text and HTML and its headers."""
+    texts = [
+        message.body,
+        *(content for content, _ in message.alternatives),
+        *message.extra_headers.values(),
+    ]
+    urls = {url for text in texts for url in re.findall(r"https?://[^\s\"<>]+", text)}
+    return {url.removeprefix(site_url) for url in urls if url.startswith(site_url + "/")}
+
+
+def newsletter_state():
+    """Every row the newsletter app stores (its many-to-many tables too), as plain values."""
+    return {
+        model._meta.db_table: list(model._default_manager.order_by("pk").values())
+        for model in apps.get_app_config("newsletter").get_models(include_auto_created=True)
+    }
+
+
+def test_opening_any_link_a_subscriber_gets_by_email_changes_nothing(
+    monthly, urgent, mailoutbox, settings
+):
+    """What a mail scanner does: it GETs every link of every email, without cookies. Every
+    email the newsletter sends is made here: a confirmation, a reminder, an "already
+    subscribed" note and a fresh manage link."""
+    sign_up(Client(), email="new@example.org", lists=["urgent-appeals"])
+    waiting = Subscriber.objects.get(email="new@example.org")
+    Subscriber.objects.filter(pk=waiting.pk).update(
+        confirmation_sent_at=timezone.now() - timedelta(days=2)
+    )
+    SignupRequest.objects.update(requested_at=timezone.now() - timedelta(days=2))
+    subscriptions.resend_confirmations(older_than=timedelta(hours=24))
+    sign_up(Client(), email=SubscriberFactory(email="known@example.org", lists=[monthly]).email)
+    expired_manage, _ = tokens_sent_days_ago(SubscriberFactory(lists=[urgent]), 31)
+    Client().post(expired_manage, {"action": "send-fresh-link"})
+    links = {link for message in mailoutbox for link in links_in(message, settings.SITE_URL)}
+    kinds = {link.split("/")[2] for link in links if link.startswith("/newsletter/")}
+    assert len(mailoutbox) == 4
+    assert kinds == {"confirm", "manage", "unsubscribe"}
+    before = newsletter_state()
+
+    for link in sorted(links):
+        opened = Client().get(link)
+
+        assert opened.status_code < 500, link
+        if "/confirm/" in link or "/unsubscribe/" in link:  # a button to press: no cookie
+            assert not opened.cookies, link
+
+    assert newsletter_state() == before

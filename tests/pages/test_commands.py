@@ -7,13 +7,14 @@ from django.core.management import call_command
 
 from members.models import Country, MemberOrganisation
 from newsletter.models import Subscriber
+from pages.models import Page
 from publications.models import Publication
 
 pytestmark = pytest.mark.django_db
 
 
 def content_counts():
-    return [model.objects.count() for model in (MemberOrganisation, Publication, Subscriber)]
+    return [model.objects.count() for model in (MemberOrganisation, Publication, Subscriber, Page)]
 
 
 def test_load_demo_fills_every_app_with_a_demo_module_once():
@@ -24,6 +25,9 @@ def test_load_demo_fills_every_app_with_a_demo_module_once():
 
     assert all(first)
     assert content_counts() == first
+    history = Page.objects.get(path="/about/our-history/")
+    assert history.is_public and history.parent.path == "/about/" and history.hero_image_renditions
+    assert Page.objects.get(path="/about/annual-report-2025/").status_label == "In review"
 
 
 def test_load_demo_builds_85_current_members_in_23_countries():

@@ -24,12 +24,15 @@ from django.utils import timezone
 
 from newsletter import tokens
 from newsletter.models import SignupRequest
+from pages.models import Page
+from pages.services import refresh_hero_renditions
 from publications.services import refresh_featured_renditions, refresh_gallery_renditions
 from tests.factories import (
     AttachmentFactory,
     GalleryImageFactory,
     MailingListFactory,
     MemberOrganisationFactory,
+    PageFactory,
     PartnerOrganisationFactory,
     PublicationFactory,
     SubscriberFactory,
@@ -158,12 +161,9 @@ def newsletter_pages(client, settings):
     pages.append(("newsletter-check-inbox", checked))
 
     signup = SignupRequest.objects.get(subscriber__email="reader@example.org")
-    pages.append(
-        (
-            "newsletter-confirm",
-            client.get(f"/newsletter/confirm/{tokens.confirmation_token(signup)}/"),
-        )
-    )
+    confirm_path = f"/newsletter/confirm/{tokens.confirmation_token(signup)}/"
+    pages.append(("newsletter-confirm", client.get(confirm_path)))
+    pages.append(("newsletter-welcome", client.post(confirm_path)))
     subscriber = signup.subscriber
     token = tokens.manage_token(subscriber)
     pages.append(("newsletter-manage", client.get(f"/newsletter/manage/{token}/")))
@@ -195,6 +195,19 @@ def newsletter_pages(client, settings):
     return pages
 
 
+def editorial_page_with_an_image():
+    """An editorial page under About us, with an introduction, an image and its credit."""
+    page = PageFactory(
+        path="/about/our-history/",
+        parent=Page.objects.get(path="/about/"),
+        hero_image=ContentFile(image_bytes(size=(1600, 900)), name="history.jpg"),
+        hero_image_alt="The first meeting of the network",
+        hero_image_credit="Sample photographer",
+    )
+    refresh_hero_renditions(page)
+    return page
+
+
 def test_every_public_page_is_valid_html(checker, client, settings, site_content, tmp_path):
     statement, report, story = (site_content[k] for k in ("statement", "report", "story"))
     member = site_content["members"][0]
@@ -221,6 +234,7 @@ def test_every_public_page_is_valid_html(checker, client, settings, site_content
         "search-correction": "/search/?q=detentoin",
         "search-nothing": "/search/?q=zzzqqq",
         "editorial-page": "/about/",
+        "editorial-page-in-a-section": editorial_page_with_an_image().path,
         "not-found": "/no-such-page/",
     }
     expected_status = {

@@ -5,13 +5,22 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
 from django.utils import timezone
 
-from tests.factories import MemberOrganisationFactory, PublicationFactory, country, member
+from pages import services
+from tests.factories import (
+    MemberOrganisationFactory,
+    PageFactory,
+    PublicationFactory,
+    country,
+    editor,
+    member,
+)
+from tests.publications.conftest import image_bytes
 from tests.publications.test_search import HOSTILE
 
 pytestmark = pytest.mark.django_db
@@ -338,16 +347,8 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_admin(client
 # --- editorial pages, and addresses that are none ------------------------------------------------
 
 
-def editorial_page(url, title, content):
-    from django.contrib.sites.models import Site
-
-    page = FlatPage.objects.create(url=url, title=title, content=content)
-    page.sites.add(Site.objects.get_current())
-    return page
-
-
 def test_editorial_page_title_is_text_not_markup(client):
-    editorial_page("/mandate/", "<script>alert(1)</script> Mandate & aims", "<p>Body.</p>")
+    PageFactory(path="/mandate/", title="<script>alert(1)</script> Mandate & aims")
 
     html = client.get("/mandate/").content.decode()
 
@@ -357,8 +358,11 @@ def test_editorial_page_title_is_text_not_markup(client):
 
 
 def test_editorial_page_text_cannot_leave_the_description_attribute(client):
-    editorial_page(
-        "/refresh/", "Refresh", '<p>0;url=https://evil.example/ " http-equiv="refresh</p>'
+    PageFactory(
+        path="/refresh/",
+        title="Refresh",
+        introduction="",
+        body='<p>0;url=https://evil.example/ " http-equiv="refresh</p>',
     )
 
     response = client.get("/refresh/")
@@ -370,6 +374,104 @@ def test_editorial_page_text_cannot_leave_the_description_attribute(client):
         '<meta name="description" content="0;url=https://evil.example/ &quot; '
         'http-equiv=&quot;refresh">' in html
     )
+
+
+def test_an_editorial_page_shows_its_title_introduction_image_body_and_public_parent(client):
+    about = PageFactory(path="/about-us/", title="About the network")
+    page = PageFactory(
+        path="/about-us/history/",
+        title="Our history",
+        introduction="Since 1991.",
+        body="<p>The network began in Bangkok.</p>",
+        parent=about,
+        hero_image=SimpleUploadedFile("meeting.jpg", image_bytes()),
+        hero_image_alt="The first meeting",
+    )
+    services.refresh_hero_renditions(page)
+
+    body = html(client.get(page.path))
+
+    assert "<h1>Our history</h1>" in body
+    assert '<p class="page-hero__lead">Since 1991.</p>' in body
+    assert "<p>The network began in Bangkok.</p>" in body
+    assert '<a href="/about-us/">About the network</a>' in body
+    assert 'alt="The first meeting"' in body
+    assert page.hero_image_renditions[0]["webp"] in body
+
+
+def test_a_parent_that_is_not_public_is_not_named(client):
+    hidden = PageFactory(path="/draft-section/", title="Secret section", status="draft")
+    page = PageFactory(path="/draft-section/child/", parent=hidden)
+
+    body = html(client.get(page.path))
+
+    assert "Secret section" not in body
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"status": "draft"},
+        {"status": "review"},
+        {"status": "unpublished"},
+        {"status": "published", "publish_at": timezone.now() + timedelta(days=1)},
+        {
+            "status": "published",
+            "publish_at": timezone.now() - timedelta(days=2),
+            "unpublish_at": timezone.now() - timedelta(days=1),
+        },
+    ],
+    ids=["draft", "review", "unpublished", "scheduled", "expired"],
+)
+def test_a_page_that_is_not_public_is_a_404_and_a_marked_uncached_preview_for_staff(client, state):
+    page = PageFactory(path="/annex/", title="Annex text", **state)
+
+    visitor = client.get("/annex/")
+    client.force_login(editor())
+    preview = client.get("/annex/")
+
+    assert visitor.status_code == 404 and b"Annex text" not in visitor.content
+    assert preview.status_code == 200
+    assert "Preview — not public" in html(preview)
+    assert '<meta name="robots" content="noindex, nofollow">' in html(preview)
+    assert "no-cache" in preview["Cache-Control"] and "public" not in preview["Cache-Control"]
+    assert f"/admin/pages/page/{page.pk}/change/" in html(preview)
+
+
+def test_a_public_page_costs_a_visitor_one_query(client, django_assert_max_num_queries):
+    parent = PageFactory(path="/section/")
+    PageFactory(path="/section/page/", parent=parent)
+
+    with django_assert_max_num_queries(1):
+        response = client.get("/section/page/")
+
+    assert response.status_code == 200
+
+
+def test_the_page_cache_sees_a_page_change(client, django_assert_num_queries):
+    page = PageFactory(path="/mandate/", title="First title")
+    assert "First title" in html(client.get("/mandate/"))
+    with django_assert_num_queries(0):  # served from the page cache
+        assert "First title" in html(client.get("/mandate/"))
+
+    page.title = "Second title"
+    page.save()
+
+    assert "Second title" in html(client.get("/mandate/"))
+
+
+def test_a_scheduled_page_appears_on_time_through_the_page_cache(client, settings):
+    import time_machine
+
+    start = timezone.now() + timedelta(minutes=5)
+    PageFactory(path="/launch/", title="Launch", publish_at=start)
+    assert client.get("/launch/").status_code == 404
+    home = client.get("/sitemap-pages.xml")
+    assert b"/launch/" not in home.content
+
+    with time_machine.travel(start + timedelta(seconds=1), tick=False):
+        assert client.get("/launch/").status_code == 200
+        assert b"/launch/" in client.get("/sitemap-pages.xml").content
 
 
 def test_unknown_url_gets_the_site_404_page(client):

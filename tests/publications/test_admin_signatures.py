@@ -3,6 +3,7 @@ filter by signatory."""
 
 import pytest
 
+from forumasia import history
 from publications.models import PartnerOrganisation, Publication
 from tests.factories import (
     MemberOrganisationFactory,
@@ -92,7 +93,7 @@ def test_partners_are_chosen_with_autocomplete(editor_client):
 
 
 def test_adding_a_partner_links_it_where_other_co_signers_named_it(editor_client):
-    publication = PublicationFactory(co_signers="civicus\nA local collective")
+    publication = PublicationFactory(co_signers="civicus\nA local collective", status="draft")
 
     response = editor_client.post(
         f"{PARTNERS}add/", {"name": "CIVICUS", "website": "www.civicus.org"}, follow=True
@@ -104,6 +105,27 @@ def test_adding_a_partner_links_it_where_other_co_signers_named_it(editor_client
     publication.refresh_from_db()
     assert publication.co_signers == "A local collective"
     assert [s.partner for s in publication.signatures.all()] == [partner]
+
+
+def test_an_editors_new_partner_stays_text_on_published_items_until_a_publisher_saves_it(
+    editor_client, publisher_client
+):
+    published = PublicationFactory(co_signers="CIVICUS\nA local collective")
+
+    response = editor_client.post(f"{PARTNERS}add/", {"name": "CIVICUS"}, follow=True)
+
+    assert "until a publisher saves this partner" in response.content.decode()
+    published.refresh_from_db()
+    assert published.co_signers == "CIVICUS\nA local collective"
+    assert not published.signatures.exists()
+    partner = PartnerOrganisation.objects.get()
+    publisher_client.post(f"{PARTNERS}{partner.pk}/change/", {"name": "CIVICUS"})
+    published.refresh_from_db()
+    assert published.co_signers == "A local collective"
+    assert [s.partner for s in published.signatures.all()] == [partner]
+    assert history.versions_of(published).get().revision.comment == (
+        "Linked the partner “CIVICUS” named under Other co-signers"
+    )
 
 
 def test_a_partner_name_differing_only_in_case_is_refused(editor_client):

@@ -1,10 +1,10 @@
-"""Files stored before migration 0015 move into their publication's folder of the private storage
-(publications 0016, publications/relocation.py): each row gets its own copy, the rows and their
+"""Files stored before migration 0018 move into their publication's folder of the private storage
+(publications 0019, publications/relocation.py): each row gets its own copy, the rows and their
 history name the new files, the old public copies go (unless a page's text links one), what no
 row uses leaves the public uploads, the WordPress import's records follow, and a second run
 changes nothing.
 
-Run as the real migration: the database is taken back to before 0013, filled the way the old
+Run as the real migration: the database is taken back to before 0016, filled the way the old
 code filled it, and migrated forward.
 """
 
@@ -25,8 +25,8 @@ from wordpress.models import ImportedItem, ImportedMedia
 from wordpress.services import publication_hash
 
 BEFORE = [
-    ("publications", "0012_sitemap_indexes"),
-    ("wordpress", "0002_import_run_checking_and_importing_states"),
+    ("publications", "0015_attachment_file_help_text"),
+    ("wordpress", "0003_imported_item_page_is_an_editorial_page"),
 ]
 OLD = {
     "image": "publications/images/2026/12/IMG_20261203_101500.jpg",
@@ -40,7 +40,7 @@ SITE = "https://www.forum-asia.org"
 
 
 def old_layout(old):
-    """Rows and files as the code before 0015 made them."""
+    """Rows and files as the code before 0018 made them."""
     for key, name in OLD.items():
         data = image_bytes() if name.endswith(".jpg") else f"%PDF-1.7 {key}".encode()
         assert default_storage.save(name, ContentFile(data)) == name

@@ -11,6 +11,8 @@ from xml.sax.saxutils import escape
 import pytest
 from PIL import Image
 
+from publications.demo import SAMPLE_PDF
+
 SITE = "https://www.forum-asia.org"
 NAMESPACES = {
     "1.0": "http://wordpress.org/export/1.0/",
@@ -330,7 +332,7 @@ def png_bytes():
     return buffer.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = SAMPLE_PDF
 
 
 @pytest.fixture

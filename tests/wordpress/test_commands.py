@@ -1,5 +1,6 @@
 import csv
 import io
+import stat
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -37,6 +38,22 @@ def test_prints_the_report_and_writes_the_csv_beside_the_export(export_file, med
     ) in redirects
     assert ("/category/cambodia/", "/publications/?country=kh") in redirects
     assert {row["section"] for row in rows} >= {"created", "skipped", "missing media", "warning"}
+
+
+def test_the_report_is_readable_by_its_owner_only_whatever_the_umask(
+    export_file, tmp_path, permissive_umask
+):
+    fresh = tmp_path / "fresh-report.csv"
+    existing = tmp_path / "existing-report.csv"
+    existing.write_text("old")
+    existing.chmod(0o644)
+
+    run(export_file(), "--dry-run", "--report", fresh)
+    run(export_file(), "--dry-run", "--report", existing)
+
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o600
+    assert existing.read_text(encoding="utf-8").startswith("section,")
 
 
 def test_progress_bar_only_on_a_terminal(export_file):

@@ -8,7 +8,6 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import time_machine
-from django.contrib.flatpages.models import FlatPage
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,8 +15,11 @@ from django.utils import timezone
 from PIL import Image
 
 from forumasia.files import owned_files
+from pages import services as page_services
+from pages.models import Page
 from publications.models import Attachment, GalleryImage, Publication
 from publications.search import refresh_search_vectors_of
+from tests.factories import publisher
 from wordpress import services
 from wordpress.models import ImportedItem, ImportedMedia, ImportedTerm
 from wordpress.services import import_export
@@ -44,7 +46,7 @@ def stored_files(root):
 
 
 def snapshot():
-    models = [Publication, FlatPage, Attachment, GalleryImage, ImportedItem, ImportedTerm]
+    models = [Publication, Page, Attachment, GalleryImage, ImportedItem, ImportedTerm]
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models} | {
         "media": list(ImportedMedia.objects.values_list("source", flat=True)),
         "tags": sorted(Publication.tags.through.objects.values_list("tag__name", flat=True)),
@@ -245,13 +247,52 @@ def test_unknown_shortcodes_are_reported(imported):
 
 def test_pages_become_editorial_pages_at_their_path_or_beside_a_current_page(imported):
     _, report = imported
-    assert by_wp_id(120).url == "/about-network/"
-    assert by_wp_id(121).url == "/about-network/history/"
-    assert by_wp_id(122).url == "/pages/about/"
-    assert by_wp_id(123).url == "/pages/publications/"
-    assert FlatPage.objects.get(url="/about/").title == "About us"
-    assert "Sample text" in FlatPage.objects.get(url="/about/").content
+    assert by_wp_id(120).path == "/about-network/"
+    assert by_wp_id(121).path == "/about-network/history/"
+    assert by_wp_id(122).path == "/pages/about/"
+    assert by_wp_id(123).path == "/pages/publications/"
+    assert Page.objects.get(path="/about/").title == "About us"
+    assert "Sample text" in Page.objects.get(path="/about/").body
     assert any("imported at /pages/about/" in row.detail for row in report.section("warning"))
+    assert all(by_wp_id(wp_id).is_public for wp_id in (120, 121, 122, 123))
+
+
+def test_pages_keep_their_wordpress_state_and_only_published_ones_are_public(export_file):
+    pages = [
+        {"wp_id": 130, "title": "Live", "post_type": "page", "name": "live"},
+        {"wp_id": 131, "title": "Draft", "post_type": "page", "name": "", "status": "draft"},
+        {"wp_id": 132, "title": "Pending", "post_type": "page", "name": "p", "status": "pending"},
+        {
+            "wp_id": 133,
+            "title": "Future",
+            "post_type": "page",
+            "name": "future",
+            "status": "future",
+            "date_gmt": "2099-01-01 02:00:00",
+        },
+        {"wp_id": 134, "title": "Private", "post_type": "page", "name": "x", "status": "private"},
+    ]
+
+    import_export(export_file(pages))
+
+    states = {wp_id: by_wp_id(wp_id).status_label for wp_id in (130, 131, 132, 133)}
+    assert states == {130: "Published", 131: "Draft", 132: "In review", 133: "Scheduled"}
+    assert by_wp_id(131).path == "/pages/wordpress-131/"  # a draft without a name
+    assert not ImportedItem.objects.filter(wp_id=134).exists()
+    assert [page.path for page in Page.objects.published().filter(path__in=["/live/", "/p/"])] == [
+        "/live/"
+    ]
+
+
+def test_a_page_a_publisher_took_down_stays_down_when_the_site_is_imported_again(
+    imported, export_file, media_dir
+):
+    page_services.unpublish(pages=[by_wp_id(120)], user=publisher())
+
+    report = import_export(export_file(name="again.xml"), media_dir=media_dir)
+
+    assert by_wp_id(120).status_label == "Unpublished"
+    assert 120 in {row.wp_id for row in report.section("kept")}
 
 
 def test_without_media_the_import_goes_on_and_lists_what_is_missing(export_file):
@@ -295,13 +336,13 @@ def test_what_an_editor_changed_since_the_import_is_kept_and_reported(
     statement.save()
     statement.tags.add("Editor's theme")
     page = by_wp_id(120)
-    page.content = "<p>Rewritten here.</p>"
+    page.body = "<p>Rewritten here.</p>"
     page.save()
     items = forum_asia_items()
     items[0]["content"] = "Changed on the old site."
     report = import_export(export_file(items, name="again.xml"), media_dir=media_dir)
     assert by_wp_id(101).body == "<p>Corrected by the Secretariat.</p>"
-    assert by_wp_id(120).content == "<p>Rewritten here.</p>"
+    assert by_wp_id(120).body == "<p>Rewritten here.</p>"
     assert {row.wp_id for row in report.section("kept")} == {101, 120}
 
 

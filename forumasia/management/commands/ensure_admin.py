@@ -47,6 +47,6 @@ class Command(BaseCommand):
 
         self.stdout.write(
             self.style.SUCCESS(
-                f"Admin: http://127.0.0.1:8000/admin/  username: {username}  password: {password}"
+                f"Admin: {settings.SITE_URL}/admin/  username: {username}  password: {password}"
             )
         )

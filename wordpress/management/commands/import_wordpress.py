@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from forumasia.private_files import open_private
 from wordpress.classify import TypeMapError
 from wordpress.services import import_export, load_type_map
 from wordpress.wxr import WXRError
@@ -51,7 +52,8 @@ class Command(BaseCommand):
         csv_path = Path(options["report"]) if options["report"] else report_csv_path(export)
         interactive = self.stdout.isatty()
         try:
-            with csv_path.open("w", newline="", encoding="utf-8") as csv_stream:
+            # Readable by its owner only, as subscriber exports are: it lists drafts by title.
+            with open_private(csv_path, newline="", encoding="utf-8") as csv_stream:
                 report = import_export(
                     export,
                     media_dir=media_dir,

@@ -9,10 +9,10 @@ import publications.models
 
 
 class Migration(migrations.Migration):
-    """Every key given (0014): make it required and unique. New uploads of publications go to
+    """Every key given (0017): make it required and unique. New uploads of publications go to
     their own folder in the private storage under random names (forumasia/files.py)."""
 
-    dependencies = [("publications", "0014_fill_files_keys")]
+    dependencies = [("publications", "0017_fill_files_keys")]
 
     operations = [
         migrations.AlterField(
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
             model_name="attachment",
             name="file",
             field=models.FileField(
-                help_text="PDF or another document (Word, OpenDocument, spreadsheet, EPUB).",
+                help_text="PDF, plain text or CSV; PDFs are rebuilt without their hidden data.",
                 storage=forumasia.files.owned_files_storage,
                 upload_to=publications.models.publication_file_name,
                 validators=[

@@ -18,6 +18,6 @@ def fill_files_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("publications", "0013_publication_files_key")]
+    dependencies = [("publications", "0016_publication_files_key")]
 
     operations = [migrations.RunPython(fill_files_keys, migrations.RunPython.noop, elidable=True)]

@@ -4,14 +4,14 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     """A file of the old site may now have a copy per publication and use (each publication
-    owns its files); made before publications' files move (publications 0016), which records
+    owns its files); made before publications' files move (publications 0019), which records
     the copies here through the `files_relocated` signal."""
 
     dependencies = [
-        ("publications", "0015_files_in_private_storage"),
-        ("wordpress", "0002_import_run_checking_and_importing_states"),
+        ("publications", "0018_files_in_private_storage"),
+        ("wordpress", "0003_imported_item_page_is_an_editorial_page"),
     ]
-    run_before = [("publications", "0016_move_files_to_private_storage")]
+    run_before = [("publications", "0019_move_files_to_private_storage")]
 
     operations = [
         migrations.RemoveConstraint(

@@ -1,0 +1,268 @@
+"""The workflow in the admin, for every model that has one (forumasia/workflow.py), and the
+guard on rows that released items show (themes, partners).
+
+`WorkflowAdminMixin` goes before HistoryAdminMixin in a model admin's bases. Every save is the
+app's service (`save_with_transition()`, which the admin names) with the transition of the
+button pressed ("Save draft", "Submit for review", "Publish now", "Schedule", "Unpublish", or
+"Save changes" which keeps the status); the form checks the same rules first, so a refused
+transition is a message on the form with the editor's input kept. Editors (no publish
+permission) get read-only forms for rows whose status is Published, no publishing actions and
+no way to delete them.
+
+`ReleasedRowsAdminMixin` is for rows several items share (a theme, a partner organisation):
+editors add them and change or delete those no released item shows yet; changing or deleting
+one that a released item shows is a publisher's (read-only form with the reason, 403 on POST).
+Imports no app.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import workflow
+from .workflow import Transition
+
+BUTTONS = {
+    Transition.SAVE: "Save changes",
+    Transition.DRAFT: "Save draft",
+    Transition.REVIEW: "Submit for review",
+    Transition.PUBLISH: "Publish now",
+    Transition.SCHEDULE: "Schedule",
+    Transition.UNPUBLISH: "Unpublish",
+}
+TRANSITION = "_transition"
+
+
+class WorkflowForm(forms.ModelForm):
+    """Checks the button pressed (`transition`) for `user` at `now`; set by the admin."""
+
+    transition = Transition.SAVE
+    user = None
+    now = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        obj = self.instance
+        try:
+            workflow.check_transition(obj, workflow.stored_row(obj), self.user, self.transition)
+        except PermissionDenied as refused:
+            self.add_error(None, str(refused))
+            return
+        if self.transition == Transition.SCHEDULE and "publish_at" not in self.errors:
+            publish_at = self.cleaned_data.get("publish_at")
+            if publish_at and publish_at <= self.now:
+                self.add_error("publish_at", "To schedule, set a publish date in the future.")
+
+
+def state_then(model, values, moment):
+    """The state a version of a `model` row was in when it was saved (Scheduled, Published...)."""
+    fields = {name: values.get(name) for name in workflow.PUBLISHING_STATE}
+    return model(**fields).state_at(moment) if fields["publish_at"] else ""
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("review", "In review"),
+            ("scheduled", "Scheduled"),
+            ("published", "Published"),
+            ("unpublished", "Unpublished"),
+        ]
+
+    def queryset(self, request, queryset):
+        choices = {
+            "draft": queryset.drafts,
+            "review": queryset.in_review,
+            "scheduled": queryset.scheduled,
+            "published": queryset.published,
+            "unpublished": queryset.unpublished,
+        }
+        return choices[self.value()]() if self.value() in choices else queryset
+
+
+class WorkflowAdminMixin:
+    """For an admin of a `workflow.Publishable` model; the admin names its app's services in
+    `save_with_transition()`, `publish_selected()`, `unpublish_selected()` and
+    `restore_with_service()`."""
+
+    change_form_template = "admin/workflow/change_form.html"
+    restore_note = (
+        "Its status and dates stay as they are now: publish, schedule or unpublish with the "
+        "buttons on the form."
+    )
+
+    def save_with_transition(self, request, obj, transition, now):
+        raise NotImplementedError
+
+    def publish_selected(self, request, queryset) -> int:
+        raise NotImplementedError
+
+    def unpublish_selected(self, request, queryset) -> int:
+        raise NotImplementedError
+
+    def restore_with_service(self, request, version):
+        raise NotImplementedError
+
+    # --- who may do what ---
+
+    def has_publish_permission(self, request):
+        return workflow.may_publish(request.user, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.may_change(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or workflow.may_change(request.user, obj))
+
+    def delete_queryset(self, request, queryset):
+        # The list's bulk delete asks only for the model-wide permission.
+        if not self.has_publish_permission(request) and queryset.released().exists():
+            noun = self.model._meta.verbose_name
+            raise PermissionDenied(f"Only a publisher may delete a published {noun}.")
+        super().delete_queryset(request, queryset)
+
+    # --- the form ---
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        try:
+            transition = Transition(request.POST.get(TRANSITION, Transition.SAVE))
+        except ValueError:
+            transition = Transition.SAVE
+        # A fresh class each call (modelform_factory): per-request attributes are safe on it.
+        form.transition, form.user, form.now = transition, request.user, timezone.now()
+        return form
+
+    def save_model(self, request, obj, form, change):
+        self.save_with_transition(request, obj, form.transition, form.now)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        now = timezone.now()
+        current = obj or self.model()
+        transitions = workflow.transitions_for(current, request.user, now=now)
+        context.update(
+            workflow_buttons=[(choice.value, BUTTONS[choice]) for choice in transitions],
+            publish_note=(
+                workflow.describe_publish_date(current, now)
+                if Transition.PUBLISH in transitions
+                else ""
+            ),
+            read_only_note=(
+                ""
+                if transitions or obj is None
+                else "Published: only a publisher can change it or take it down."
+            ),
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._after_save(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self._after_save(request, obj) or super().response_change(request, obj)
+
+    def _after_save(self, request, obj):
+        """After a workflow button: back to the same form, saying where the item now stands."""
+        if TRANSITION not in request.POST:
+            return None
+        self.message_user(request, f"“{obj}” is saved: {obj.status_label}.", messages.SUCCESS)
+        return redirect(self._url("change", obj.pk))
+
+    # --- the list ---
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj):
+        label = obj.status_label
+        css = label.lower().replace(" ", "-")
+        return format_html('<span class="pub-badge pub-badge--{}">{}</span>', css, label)
+
+    @admin.display(description="preview")
+    def preview_link(self, obj):
+        if not obj or not obj.pk:
+            return "Save first to preview."
+        text = "View on site" if obj.is_public else "Preview"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), text
+        )
+
+    @admin.action(description="Publish now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        count = self.publish_selected(request, queryset)
+        noun = self.model._meta.verbose_name
+        self.message_user(
+            request, f"{count} {noun}(s) published; they are public now.", messages.SUCCESS
+        )
+
+    @admin.action(description="Unpublish", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        count = self.unpublish_selected(request, queryset)
+        noun = self.model._meta.verbose_name
+        self.message_user(
+            request, f"{count} {noun}(s) taken off the public site.", messages.SUCCESS
+        )
+
+    # --- history ---
+
+    def restore_version(self, request, version):
+        # A refusal is shown as the reason the version cannot be restored.
+        try:
+            return self.restore_with_service(request, version)
+        except PermissionDenied as refused:
+            raise ValidationError(str(refused)) from refused
+
+
+class ReleasedRowsAdminMixin:
+    """For a model whose rows released items show (see the module docstring). The admin names
+    them in `released_rows()`, a queryset of the model (the model's own rule), and the
+    permission that may change them in `publish_permission`."""
+
+    publish_permission = ""
+    change_form_template = "admin/workflow/released_row_change_form.html"
+    released_note = (
+        "Public pages show this: only a publisher can change or delete it. Ask a publisher, "
+        "or use it as it is."
+    )
+
+    def released_rows(self):
+        raise NotImplementedError
+
+    def may_change_released(self, request):
+        return request.user.has_perm(self.publish_permission)
+
+    def is_released(self, obj):
+        return self.released_rows().filter(pk=obj.pk).exists()
+
+    def _allowed_on(self, request, obj):
+        return obj is None or self.may_change_released(request) or not self.is_released(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._allowed_on(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._allowed_on(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # The list's bulk delete asks only for the model-wide permission.
+        if (
+            not self.may_change_released(request)
+            and queryset.filter(pk__in=self.released_rows().values("pk")).exists()
+        ):
+            noun = self.model._meta.verbose_name_plural
+            raise PermissionDenied(f"Only a publisher may delete {noun} public pages show.")
+        super().delete_queryset(request, queryset)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and not self._allowed_on(request, obj):
+            context["read_only_note"] = self.released_note
+        return super().render_change_form(request, context, add, change, form_url, obj)

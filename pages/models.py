@@ -1,0 +1,135 @@
+"""Editorial pages (About us, Our approach, Who we work with...): written in the admin with the
+publications' editor and image pipeline, and reviewed like publications.
+
+A page has the publications' workflow (forumasia/workflow.py: Draft, In review, Scheduled,
+Published, Unpublished; History, compare and restore); `Page.objects.published()` is the one
+definition of a public page. Its address (`path`) is checked on every save (pages/paths.py):
+never another site's, never an application's.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from forumasia.images import strip_uploaded_image, validate_image_file
+from forumasia.sanitise import clean_html
+from forumasia.text import clean_text
+from forumasia.workflow import Publishable, WorkflowQuerySet
+
+from .paths import MAX_LENGTH, validate_page_path
+
+PLAIN_TEXT_FIELDS = ("title", "introduction", "hero_image_alt", "hero_image_credit")
+
+
+class PageQuerySet(WorkflowQuerySet):
+    """The workflow's states (`published()`, `released()`, `in_review()`...): WorkflowQuerySet."""
+
+
+class Page(Publishable):
+    title = models.CharField(max_length=200)
+    path = models.CharField(
+        "address",
+        max_length=MAX_LENGTH,
+        unique=True,
+        validators=[validate_page_path],
+        help_text=(
+            "Where the page lives on the site, starting and ending with “/”, e.g. "
+            "/about/our-history/. Changing it once the page is public leaves a permanent "
+            "redirect from the old address."
+        ),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The page this one belongs under (About us › Who we work with), named above "
+        "its title while both are public.",
+    )
+    introduction = models.TextField(
+        max_length=600,
+        blank=True,
+        help_text="A plain-text summary of one or two sentences, under the title and in search "
+        "results.",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="Cleaned on save: scripts, styles, embeds and unsafe links are removed.",
+    )
+    hero_image = models.ImageField(
+        "image",
+        upload_to="pages/images/%Y/%m/",
+        blank=True,
+        validators=[validate_image_file],
+        help_text="Optional, shown across the top. JPEG, PNG, WebP or GIF; location and camera "
+        "data are removed on upload.",
+    )
+    hero_image_alt = models.CharField(
+        "alt text",
+        max_length=255,
+        blank=True,
+        help_text="Required with an image: what the image shows, for people who cannot see it.",
+    )
+    hero_image_credit = models.CharField("credit", max_length=200, blank=True)
+    hero_image_renditions = models.JSONField(default=list, blank=True, editable=False)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta(Publishable.Meta):
+        ordering = ["path"]
+        verbose_name = "editorial page"
+        permissions = [("publish_page", "Can publish, schedule and unpublish")]
+        constraints = [
+            *Publishable.Meta.constraints,
+            # What the validator checks first, kept by the database too (rows written without
+            # a save: fixtures, SQL).
+            models.CheckConstraint(
+                condition=Q(path__startswith="/", path__endswith="/") & ~Q(path__contains="//"),
+                name="page_path_shape",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="page_not_its_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.path
+
+    def save(self, *args, **kwargs):
+        # The model's own invariants, so the admin, commands, imports and the ORM are covered.
+        validate_page_path(self.path)
+        self.body = clean_html(self.body)
+        for name in PLAIN_TEXT_FIELDS:
+            setattr(self, name, clean_text(getattr(self, name)))
+        strip_uploaded_image(self.hero_image)
+        if not self.hero_image:
+            self.hero_image_renditions = []
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = self.publishing_errors()
+        if self.hero_image and not self.hero_image_alt.strip():
+            errors["hero_image_alt"] = "Describe the image for people who cannot see it."
+        if self.parent_id and self.pk and self.pk in self.ancestor_ids():
+            errors["parent"] = "A page cannot belong under itself or under a page below it."
+        if errors:
+            raise ValidationError(errors)
+
+    def ancestor_ids(self):
+        """The ids of its parent, the parent's parent... (a loop stops the walk)."""
+        found, parent_id = [], self.parent_id
+        while parent_id and parent_id not in found:
+            found.append(parent_id)
+            parent_id = (
+                Page.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+            )
+        return found
+
+    def public_parent(self, now):
+        """The parent to name above the title: only a public one (a draft's title is not the
+        public's to read)."""
+        parent = self.parent
+        return parent if parent is not None and parent.is_public_at(now) else None
