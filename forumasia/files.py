@@ -128,6 +128,20 @@ def register_owner(folder, decide):
     OWNERS[folder] = decide
 
 
+def owners_answer(request, *, public, used_as, public_until=None, staff_permissions=()):
+    """What an owner answers for one of its files: public when the owner is public and uses
+    the file (`used_as`: "" for an image, a download name, None when unused); private to
+    staff holding one of `staff_permissions` (those who see the owner in the admin); else
+    None. The request's user is read only when the file is not public: a public answer
+    depends on no session."""
+    if public and used_as is not None:
+        return Access(public=True, download_name=used_as, public_until=public_until)
+    user = request.user
+    if user.is_active and user.is_staff and any(map(user.has_perm, staff_permissions)):
+        return Access(public=False, download_name=used_as or "")
+    return None
+
+
 def serve_file(request, name):
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])

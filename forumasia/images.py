@@ -262,6 +262,11 @@ def make_renditions(field_file, widths=RENDITION_WIDTHS, storage=None):
     return renditions
 
 
+def rendition_names(renditions):
+    """The storage names in a list of renditions (make_renditions' descriptions)."""
+    return {item[key] for item in renditions or () for key in ("jpeg", "webp") if item.get(key)}
+
+
 def srgb_converter(icc_profile):
     """A function returning a frame's pixels in sRGB, carrying no profile.
 

@@ -12,28 +12,12 @@ file of every publication, privately.
 
 from django.db.models import Exists, OuterRef
 
-from forumasia.files import Access
+from forumasia.files import owners_answer
+from forumasia.images import rendition_names
 
 from .models import Publication
 
-# Everything a decision reads of the publication's own row.
-ROW_FIELDS = ("pk", "featured_image", "featured_image_renditions", "unpublish_at")
-
-
-def rendition_names(renditions):
-    return {item[key] for item in renditions or () for key in ("jpeg", "webp") if item.get(key)}
-
-
-def may_see_unpublished(user):
-    """Staff who may open publications in the admin (which links these files)."""
-    return (
-        user.is_active
-        and user.is_staff
-        and (
-            user.has_perm("publications.view_publication")
-            or user.has_perm("publications.change_publication")
-        )
-    )
+STAFF_PERMISSIONS = ("publications.view_publication", "publications.change_publication")
 
 
 def download_name(publication, name):
@@ -54,14 +38,15 @@ def file_access(request, *, key, name):
     publication = (
         Publication.objects.filter(files_key=key)
         .annotate(public=Exists(Publication.objects.published().filter(pk=OuterRef("pk"))))
-        .only(*ROW_FIELDS)
+        .only("pk", "featured_image", "featured_image_renditions", "unpublish_at")
         .first()
     )
     if publication is None:
         return None
-    used_as = download_name(publication, name)
-    if publication.public and used_as is not None:
-        return Access(public=True, download_name=used_as, public_until=publication.unpublish_at)
-    if may_see_unpublished(request.user):
-        return Access(public=False, download_name=used_as or "")
-    return None
+    return owners_answer(
+        request,
+        public=publication.public,
+        used_as=download_name(publication, name),
+        public_until=publication.unpublish_at,
+        staff_permissions=STAFF_PERMISSIONS,
+    )

@@ -18,6 +18,8 @@ the transaction commits:
 It works with the migration's historical models, is idempotent (a row whose files are all in
 its folder is left alone; a second run finds nothing to do), and tells other apps what moved
 with the `files_relocated` signal (the WordPress import's old-address redirects follow it).
+`Relocation` serves any owner of files (editorial pages' images move the same way: pages
+0007); nothing another row still names is ever retired.
 """
 
 import json
@@ -30,34 +32,39 @@ from django.core.files.storage import storages
 from django.db import models, transaction
 
 from forumasia.files import owned_name
+from forumasia.images import rendition_names
 from forumasia.storage_copy import storage_names
 
 from .models import FILES_FOLDER
 from .signals import files_relocated
 
-# The folders of the public uploads where publications' files were kept before 0018.
-OLD_FOLDERS = ("publications", "renditions")
 RETIRED_FOLDER = "retired"
 
 
 class Relocation:
-    def __init__(self, apps):
+    """Moves the files of one app's rows into their owners' folders (`folder`/<key>/), then
+    retires what is left, unused, under `old_folders` of the public uploads."""
+
+    def __init__(self, apps, *, app_label, folder, old_folders):
         self.apps = apps
+        self.app_label = app_label
+        self.folder = folder
+        self.old_folders = old_folders
         self.public = storages["default"]
         self.private = storages["private"]
-        self.moved = []  # (old name, publication id, new name, model name)
+        self.moved = []  # (old name, owner id, new name, model name)
         self.missing = set()
         self.versions = {}  # (model name, pk) -> {old name: new name}
 
     def copy(self, name, *, key, mapping):
-        """The new name of the old upload `name` for the publication with files key `key`
-        (one copy per publication), or `name` itself when it is in place already or missing."""
-        if not name or name.startswith(f"{FILES_FOLDER}/{key}/"):
+        """The new name of the old upload `name` for the owner with files key `key` (one copy
+        per owner), or `name` itself when it is in place already or missing."""
+        if not name or name.startswith(f"{self.folder}/{key}/"):
             return name
         if name not in mapping:
             try:
                 with self.public.open(name, "rb") as source:
-                    mapping[name] = self.private.save(owned_name(FILES_FOLDER, key, name), source)
+                    mapping[name] = self.private.save(owned_name(self.folder, key, name), source)
             except OSError:
                 self.missing.add(name)
                 mapping[name] = name
@@ -76,20 +83,18 @@ class Relocation:
             for item in renditions or []
         ]
 
-    def row_moved(self, model_name, pk, publication_id, mapping):
+    def row_moved(self, model_name, pk, owner_id, mapping):
         moved = {old: new for old, new in mapping.items() if new != old}
         if moved:
             self.versions[(model_name, pk)] = moved
-            self.moved.extend((old, publication_id, new, model_name) for old, new in moved.items())
+            self.moved.extend((old, owner_id, new, model_name) for old, new in moved.items())
 
-    def images(self, model_name, *, image, renditions, publication, key):
+    def images(self, model_name, *, image, renditions, owner, key):
         """Move the image and renditions of each row of `model_name` (fields named by the
-        arguments: the row's own publication id and files key, maybe through a relation)."""
-        model = self.apps.get_model("publications", model_name)
-        rows = model.objects.exclude(**{image: ""}).values_list(
-            "pk", publication, key, image, renditions
-        )
-        for pk, publication_id, files_key, name, sizes in rows.iterator(chunk_size=2000):
+        arguments: the row's owner's id and files key, maybe through a relation)."""
+        model = self.apps.get_model(self.app_label, model_name)
+        rows = model.objects.exclude(**{image: ""}).values_list("pk", owner, key, image, renditions)
+        for pk, owner_id, files_key, name, sizes in rows.iterator(chunk_size=2000):
             mapping = {}
             values = {
                 image: self.copy(name, key=files_key, mapping=mapping),
@@ -97,7 +102,7 @@ class Relocation:
             }
             if any(new != old for old, new in mapping.items()):
                 model.objects.filter(pk=pk).update(**values)
-            self.row_moved(model_name.lower(), pk, publication_id, mapping)
+            self.row_moved(model_name.lower(), pk, owner_id, mapping)
 
     def attachments(self):
         Attachment = self.apps.get_model("publications", "Attachment")
@@ -120,7 +125,7 @@ class Relocation:
         except LookupError:
             return
         types = dict(
-            ContentType.objects.filter(app_label="publications").values_list("model", "pk")
+            ContentType.objects.filter(app_label=self.app_label).values_list("model", "pk")
         )
         for (model_name, pk), moved in self.versions.items():
             versions = Version.objects.filter(
@@ -134,36 +139,22 @@ class Relocation:
                     Version.objects.filter(pk=version.pk).update(serialized_data=data)
 
     def leftovers(self, keep):
-        """Files in the old folders that no row uses now and no text links."""
-        for folder in OLD_FOLDERS:
+        """Files in the old folders that `keep` does not name."""
+        for folder in self.old_folders:
             for name in storage_names(self.public, folder):
                 if name not in keep:
                     yield name
 
-    def run(self):
-        self.images(
-            "Publication",
-            image="featured_image",
-            renditions="featured_image_renditions",
-            publication="pk",
-            key="files_key",
-        )
-        self.images(
-            "GalleryImage",
-            image="image",
-            renditions="renditions",
-            publication="publication_id",
-            key="publication__files_key",
-        )
-        self.attachments()
+    def finish(self):
+        """After the rows moved: their history follows, then (after commit) the old copies go
+        unless a text links them, and what no row names and no text links is retired."""
         self.rewrite_versions()
         linked = names_linked_from_text(self.apps)
         old_names = {old for old, *_ in self.moved}
-        files_relocated.send(
-            sender=Relocation, apps=self.apps, moved=self.moved, kept=old_names & linked
-        )
+        self.kept = old_names & linked
         delete = old_names - linked
-        retire = set(self.leftovers(keep=linked | old_names | self.missing))
+        keep = linked | old_names | self.missing | names_in_use(self.apps)
+        retire = set(self.leftovers(keep=keep))
         transaction.on_commit(partial(self.clean_up, delete=delete, retire=retire))
         return {
             "moved": len(self.moved),
@@ -181,7 +172,49 @@ class Relocation:
 
 def relocate_files(apps):
     """Move every publication's files into its folder (see the module's text); returns counts."""
-    return Relocation(apps).run()
+    relocation = Relocation(
+        apps,
+        app_label="publications",
+        folder=FILES_FOLDER,
+        old_folders=("publications", "renditions"),
+    )
+    relocation.images(
+        "Publication",
+        image="featured_image",
+        renditions="featured_image_renditions",
+        owner="pk",
+        key="files_key",
+    )
+    relocation.images(
+        "GalleryImage",
+        image="image",
+        renditions="renditions",
+        owner="publication_id",
+        key="publication__files_key",
+    )
+    relocation.attachments()
+    counts = relocation.finish()
+    files_relocated.send(sender=Relocation, apps=apps, moved=relocation.moved, kept=relocation.kept)
+    return counts
+
+
+def names_in_use(apps):
+    """Every name a row of any model names (file fields, renditions): never retired."""
+    names = set()
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                names.update(
+                    model._base_manager.exclude(**{field.attname: ""}).values_list(
+                        field.attname, flat=True
+                    )
+                )
+            elif isinstance(field, models.JSONField) and field.name.endswith("renditions"):
+                for renditions in model._base_manager.values_list(field.attname, flat=True):
+                    names.update(rendition_names(renditions))
+    return names
 
 
 def names_linked_from_text(apps):

@@ -27,13 +27,12 @@ from taggit.models import Tag, TaggedItem
 from forumasia import history, workflow
 from forumasia.cache import bump_content_version, bump_stamp
 from forumasia.files import owned_files, owned_name
-from forumasia.images import make_renditions
+from forumasia.images import make_renditions, rendition_names
 from forumasia.text import clean_text
 from forumasia.workflow import Transition
 
 from .article import ARTICLE_STAMP
 from .co_signers import matching_key, move_co_signers_to_partners
-from .files import rendition_names
 from .models import FILES_FOLDER, GalleryImage, PartnerOrganisation, Publication, Signature
 from .search import refresh_search_vectors
 

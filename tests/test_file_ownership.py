@@ -2,12 +2,14 @@
 another row uses.
 
 - Hypothesis: two rows of any kind that holds an uploaded file (a featured image, a gallery
-  image, an attachment, a member's logo), uploads of any names — stems, extensions, folders,
-  the same name twice — in either order: neither row's files nor renditions change (names in
-  the row, bytes in the storage) when the other is uploaded, replaced or deleted.
+  image, an attachment, an editorial page's image, a member's logo), uploads of any names —
+  stems, extensions, folders, the same name twice — in either order: neither row's files nor
+  renditions change (names in the row, bytes in the storage) when the other is uploaded,
+  replaced or deleted.
 - The storage walk: after content has come in by every route (the admin's forms, translations
   copying their original's image and gallery, the WordPress import with `photo.jpg` and
-  `photo.png` in one month folder and one photo leading several posts, member logos), every row
+  `photo.png` in one month folder and one photo leading several posts, editorial pages' images,
+  member logos), every row
   of every model that holds a file (walked from the models: a new file field is walked too)
   names files no other row names, that exist, and, for a publication's, that lie in its folder.
 """
@@ -31,12 +33,21 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from members.models import MemberOrganisation
+from pages.models import Page
+from pages.services import refresh_hero_renditions
+from publications.demo import SAMPLE_PDF
 from publications.models import Attachment, GalleryImage, Publication
 from publications.services import refresh_featured_renditions, refresh_gallery_renditions
-from tests.factories import MemberOrganisationFactory, PublicationFactory, country, publisher
+from tests.factories import (
+    MemberOrganisationFactory,
+    PageFactory,
+    PublicationFactory,
+    country,
+    publisher,
+)
+from tests.pages.test_admin import page_data
 from tests.publications.test_admin import ADD, form_data
 from tests.publications.test_admin_translations import translation_post
-from tests.publications.test_documents import pdf_with_metadata
 from tests.wordpress.conftest import (
     export_xml,
     forum_asia_items,
@@ -113,7 +124,7 @@ def files_of(row):
 
 # --- Hypothesis: two rows, any names, any order ------------------------------------------------
 
-KINDS = ["featured image", "gallery image", "attachment", "member logo"]
+KINDS = ["featured image", "gallery image", "attachment", "page image", "member logo"]
 stems = st.one_of(
     st.sampled_from(["photo", "x", "IMG_0001", "photo-400", "renditions", "report", "logo"]),
     st.text(
@@ -162,6 +173,12 @@ def make_row(kind, filename, colour):
         member.logo = upload(kind, filename, colour)
         member.save()
         return member
+    if kind == "page image":
+        page = PageFactory(hero_image_alt="A meeting")
+        page.hero_image = upload(kind, filename, colour)
+        page.save()
+        refresh_hero_renditions(page)
+        return page
     if kind == "attachment":
         attachment = Attachment(publication=PublicationFactory(), title="Report")
         attachment.file = upload(kind, filename, colour)
@@ -186,6 +203,7 @@ def replace_file(row, kind, filename, colour):
         "attachment": "file",
         "gallery image": "image",
         "featured image": "featured_image",
+        "page image": "hero_image",
     }[kind]
     setattr(row, field, upload(kind, filename, colour))
     row.save()
@@ -193,6 +211,8 @@ def replace_file(row, kind, filename, colour):
         refresh_gallery_renditions(row)
     elif kind == "featured image":
         refresh_featured_renditions(row)
+    elif kind == "page image":
+        refresh_hero_renditions(row)
 
 
 @contextlib.contextmanager
@@ -262,7 +282,9 @@ def walk():
 
 
 def owner_folder(model, pk):
-    """The folder a row's files must lie in: its publication's."""
+    """The folder a row's files must lie in: its publication's, or its page's."""
+    if model is Page:
+        return f"pages/{Page.objects.get(pk=pk).files_key}/"
     if model is Publication:
         key = Publication.objects.get(pk=pk).files_key
     elif model in (GalleryImage, Attachment):
@@ -337,7 +359,7 @@ def content_from_every_route(tmp_path):
             **{
                 "attachments-TOTAL_FORMS": "1",
                 "attachments-0-title": "Report",
-                "attachments-0-file": ContentFile(pdf_with_metadata(), name="report.pdf"),
+                "attachments-0-file": ContentFile(SAMPLE_PDF, name="report.pdf"),
                 "attachments-0-language": "en",
                 "attachments-0-order": "0",
             },
@@ -349,6 +371,17 @@ def content_from_every_route(tmp_path):
         client.post(f"{ADD}?translation_of={original.pk}", translation_post(original)).status_code
         == 302
     )
+    for path in ("/history/", "/our-work/"):
+        response = client.post(
+            "/admin/pages/page/add/",
+            page_data(
+                path=path,
+                hero_image=upload("page image", "photo.jpg", (9, 9, 120)),
+                hero_image_alt="A meeting",
+                _transition="publish",
+            ),
+        )
+        assert response.status_code == 302, response.context["adminform"].form.errors
     for slug in ("first-member", "second-member"):
         response = client.post(
             "/admin/members/memberorganisation/add/",
@@ -375,6 +408,8 @@ UPLOAD_FIELDS = {
     ("GalleryImage", "image"),
     ("GalleryImage", "renditions"),
     ("Attachment", "file"),
+    ("Page", "hero_image"),
+    ("Page", "hero_image_renditions"),
     ("MemberOrganisation", "logo"),
 }
 

@@ -4,8 +4,8 @@ history name the new files, the old public copies go (unless a page's text links
 row uses leaves the public uploads, the WordPress import's records follow, and a second run
 changes nothing.
 
-Run as the real migration: the database is taken back to before 0016, filled the way the old
-code filled it, and migrated forward.
+Run as the real migrations (an editorial page's image moves too: pages 0007): the database is
+taken back to before them, filled the way the old code filled it, and migrated forward.
 """
 
 import json
@@ -27,6 +27,7 @@ from wordpress.services import publication_hash
 BEFORE = [
     ("publications", "0015_attachment_file_help_text"),
     ("wordpress", "0003_imported_item_page_is_an_editorial_page"),
+    ("pages", "0003_page_rights"),
 ]
 OLD = {
     "image": "publications/images/2026/12/IMG_20261203_101500.jpg",
@@ -35,6 +36,8 @@ OLD = {
     "report": "publications/files/2026/12/embargoed-report-2027.pdf",
     "wordpress": "wordpress/forum-asia.org/2019/05/defenders.jpg",
     "deleted": "publications/files/2025/01/withdrawn-report.pdf",
+    "page image": "pages/images/2026/12/first-meeting.jpg",
+    "page rendition": "renditions/pages/images/2026/12/first-meeting-400.jpg",
 }
 SITE = "https://www.forum-asia.org"
 
@@ -93,6 +96,17 @@ def old_layout(old):
         source_hash="s",
         target_hash=publication_hash(imported, tags=[], countries=[]),
         imported_at=now,
+    )
+    # An editorial page's image, public too then (pages 0007 moves it the same way).
+    old.get_model("pages", "Page").objects.create(
+        title="Our history",
+        path="/our-history/",
+        status="draft",
+        publish_at=now,
+        hero_image=OLD["page image"],
+        hero_image_renditions=[
+            {"width": 400, "height": 300, "jpeg": OLD["page rendition"], "webp": ""}
+        ],
     )
     content_type, _ = old.get_model("contenttypes", "ContentType").objects.get_or_create(
         app_label="publications", model="publication"
@@ -163,6 +177,14 @@ def test_old_files_move_into_each_publications_own_folder_and_leave_the_public_u
     # The old public copies are gone, but for the one a body links; the body still works.
     assert not any(public.exists(OLD[key]) for key in ("image", "rendition", "gallery", "report"))
     assert public.exists(OLD["wordpress"])
+    # The page's image and rendition (in the same old renditions/ folder as publications',
+    # still in use when publications' files moved) are the page's own now.
+    from pages.models import Page
+
+    page = Page.objects.get(path="/our-history/")
+    for name in (page.hero_image.name, page.hero_image_renditions[0]["jpeg"]):
+        assert name.startswith(f"pages/{page.files_key}/") and private.exists(name)
+    assert not public.exists(OLD["page image"]) and not public.exists(OLD["page rendition"])
     # What no row used left the public uploads for the private storage, served by nothing.
     assert not public.exists(OLD["deleted"])
     assert private.exists(f"retired/{OLD['deleted']}")
