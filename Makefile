@@ -58,7 +58,9 @@ format: $(DEV_INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Needs PostgreSQL on 127.0.0.1:5432 and wrk (apt-get install -y wrk); about 20-30 min at the
-# default scale. Try it small first: make bench BENCH_ARGS=--quick
+# Needs PostgreSQL on 127.0.0.1:5432, wrk and valgrind (apt-get install -y wrk valgrind); about
+# 45-60 min at the default scale, of which the instruction counts under valgrind take 15-25
+# (bench/instructions.py; BENCH_ARGS=--no-instructions skips them). Try it small first:
+# make bench BENCH_ARGS=--quick
 bench: $(DEV_INSTALLED)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -99,6 +99,8 @@ def measure_page(
         "rps": loaded["rps"],
         "floor_rps": floor.get("rps"),
         "errors": single["errors"] + loaded["errors"],
+        # Wall-clock figures on a shared machine: the load they were measured under.
+        "loadavg": os.getloadavg()[0],
     }
 
 

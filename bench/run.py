@@ -2,7 +2,8 @@
 
 Builds a data set in its own PostgreSQL database (`forumasia_bench` on 127.0.0.1, dropped and
 recreated), serves it with gunicorn as production would (debug off, whitenoise,
-collectstatic), measures with wrk, times the WordPress import (bench/wordpress_import.py, in a
+collectstatic), measures with wrk, counts the instructions a request costs under valgrind
+(bench/instructions.py), times the WordPress import (bench/wordpress_import.py, in a
 database of its own: `<database>_wp`), and writes the results into BENCHMARKS.md between the
 `bench:begin`/`bench:end` markers (anything outside them is kept). All traffic goes to
 127.0.0.1; every loop is bounded; servers are stopped on exit, Ctrl-C included.
@@ -62,6 +63,17 @@ def parse_args(argv):
     )
     parser.add_argument("--no-weight", action="store_true")
     parser.add_argument(
+        "--no-instructions",
+        action="store_true",
+        help="skip the instruction counts under valgrind (bench/instructions.py)",
+    )
+    parser.add_argument(
+        "--instruction-requests",
+        type=int,
+        default=5,
+        help="N of the instruction measure: children make 0, 0, N and 2N requests",
+    )
+    parser.add_argument(
         "--wordpress-posts",
         type=int,
         default=10_000,
@@ -86,6 +98,7 @@ def parse_args(argv):
         args.seconds = min(args.seconds, 2)
         args.latency_seconds = min(args.latency_seconds, 1)
         args.wordpress_posts = min(args.wordpress_posts, 500)
+        args.instruction_requests = min(args.instruction_requests, 2)
     return args
 
 
@@ -123,12 +136,14 @@ def base_env(database=DB_NAME):
     return env
 
 
-def check_tools():
-    missing = [tool for tool in ("wrk", "psql") if not shutil.which(tool)]
+def check_tools(args):
+    tools = ("wrk", "psql") + (() if args.no_instructions else ("valgrind",))
+    missing = [tool for tool in tools if not shutil.which(tool)]
     if missing:
+        packages = {"wrk": "wrk", "psql": "postgresql-client", "valgrind": "valgrind"}
         raise SystemExit(
             f"Missing {', '.join(missing)}: apt-get install -y "
-            + " ".join({"wrk": "wrk", "psql": "postgresql-client"}[t] for t in missing)
+            + " ".join(packages[t] for t in missing)
         )
     probe = subprocess.run(
         ["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"], check=False, timeout=10
@@ -139,7 +154,7 @@ def check_tools():
 
 def main(argv=None):
     args = parse_args(argv if argv is not None else sys.argv[1:])
-    check_tools()
+    check_tools(args)
     env = base_env(args.database)
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_uncached"
@@ -242,18 +257,7 @@ def run(args, env):
                 for ms, sql in measure.heaviest(counted["sql"], 2)
             ]
 
-    modes = {
-        "uncached": {**env, "DJANGO_SETTINGS_MODULE": "bench.settings_uncached"},
-        "cached": {
-            **env,
-            "DJANGO_SETTINGS_MODULE": "forumasia.settings",
-            "REDIS_URL": f"redis://127.0.0.1:6379/{args.redis_db}",
-        },
-    }
-    modes["after_publish"] = {
-        **modes["cached"],
-        "DJANGO_SETTINGS_MODULE": "bench.settings_after_publish",
-    }
+    modes = mode_envs(env, args.redis_db)
     if not server.ensure_redis():
         print("[bench] Redis unavailable: the cached columns are skipped", flush=True)
         del modes["cached"], modes["after_publish"]
@@ -281,6 +285,12 @@ def run(args, env):
             if mode == "uncached":
                 results["admin"] = measure_admin(gunicorn)
 
+    if not args.no_instructions:
+        from bench import instructions
+
+        results["instructions"] = instructions.measure(
+            modes, pages, requests=args.instruction_requests, redis_db=args.redis_db
+        )
     if not args.no_export:
         from django.contrib.sessions.models import Session  # noqa: F401 - sessions are in the DB
 
@@ -297,6 +307,21 @@ def run(args, env):
         results["wordpress"] = measure_wordpress(args)
     results["loadavg_end"] = os.getloadavg()
     return results
+
+
+def mode_envs(env, redis_db):
+    """The three cache modes' environments: nothing cached (DummyCache), cached (Redis, page
+    cache on) and after a publish (Redis, page cache off, fragments warm)."""
+    cached = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "forumasia.settings",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
+    }
+    return {
+        "uncached": {**env, "DJANGO_SETTINGS_MODULE": "bench.settings_uncached"},
+        "cached": cached,
+        "after_publish": {**cached, "DJANGO_SETTINGS_MODULE": "bench.settings_after_publish"},
+    }
 
 
 def measure_production(args, modes, pages):
