@@ -10,6 +10,7 @@ COPY text format (tab-separated, `\\N` for NULL), ready for
 
 import json
 import random
+import uuid
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -246,7 +247,9 @@ def publication_row(pid: int, rng: random.Random, text: TextMaker, now: datetime
 
     About 2% are drafts and 1% scheduled (published, publish_at in the future); the rest are
     public, publish_at spread over 2000..now. `image` is (name, renditions) or None; about a
-    third of the rows point at it.
+    third of the rows point at it (the bench's one image, kept in the detail page's folder:
+    a copy for each row would weigh gigabytes, and the files view serves it as the detail
+    page's). Each row has its own files key.
     """
     kind = rng.choices(TYPES, TYPE_WEIGHTS)[0]
     rare = RARE_WORD if pid % RARE_EVERY == 7 else ""
@@ -268,6 +271,7 @@ def publication_row(pid: int, rng: random.Random, text: TextMaker, now: datetime
         co_signers = "\n".join(f"Partner organisation {rng.randint(1, 500)}" for _ in range(3))
     return {
         "id": pid,
+        "files_key": files_key(rng),
         "type": kind,
         "title": title,
         "slug": f"{slugify_ascii(title)}-{pid}",
@@ -292,6 +296,11 @@ def publication_row(pid: int, rng: random.Random, text: TextMaker, now: datetime
     }
 
 
+def files_key(rng: random.Random) -> uuid.UUID:
+    """A publication's files key, from the generator (rows are the same on every run)."""
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
 # About one original in TRANSLATED_SHARE has translations (one or two), published with it.
 TRANSLATED_SHARE = 0.08
 TRANSLATION_LANGUAGES = ["th", "my", "km", "id", "zh-hant", "ne", "bn", "vi"]
@@ -306,6 +315,7 @@ def translation_row(pid: int, rng: random.Random, original: dict, taken: set[str
     return {
         **original,
         "id": pid,
+        "files_key": files_key(rng),
         "slug": f"{original['slug']}-{language}",
         "title": f"[{language}] {original['title']}"[:250],
         "publish_at": original["publish_at"] + timedelta(hours=rng.randint(1, 48)),

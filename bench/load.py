@@ -7,17 +7,18 @@ Runs inside the harness process after `django.setup()`, against the bench databa
 import io
 import random
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 from PIL import Image, ImageDraw
 from taggit.models import Tag, TaggedItem
 
+from forumasia.files import owned_files
 from forumasia.images import make_renditions
 from members import demo as members_demo
 from members.models import Country, MemberOrganisation
@@ -30,7 +31,9 @@ from . import datagen
 SEED = 20251128
 DETAIL_ID = 1
 DETAIL_SLUG = "bench-joint-statement-30-signatories"
-IMAGE_NAME = "publications/images/bench/assembly.jpg"
+# The detail page's folder of files holds the bench's one image (datagen.publication_row).
+DETAIL_FILES_KEY = uuid.UUID("00000000-0000-4000-8000-000000000001")
+IMAGE_NAME = f"publications/{DETAIL_FILES_KEY}/assembly.jpg"
 BENCH_USER = "bench-admin"
 # The columns each COPY writes: the models' own concrete fields (rows numbered by the database
 # where the generator gives no id).
@@ -99,9 +102,10 @@ def _bench_image():
         draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=85)
-    if default_storage.exists(IMAGE_NAME):
-        default_storage.delete(IMAGE_NAME)
-    name = default_storage.save(IMAGE_NAME, ContentFile(buffer.getvalue()))
+    # A fresh database: what an earlier load left in the folder belongs to nothing now.
+    if owned_files.exists(IMAGE_NAME):
+        owned_files.delete(IMAGE_NAME)
+    name = owned_files.save(IMAGE_NAME, ContentFile(buffer.getvalue()))
     renditions = make_renditions(Publication(featured_image=name).featured_image)
     return name, renditions
 
@@ -242,7 +246,7 @@ def load_publications(upto: int, image) -> None:
                             ATTACHMENTS,
                             publication_id=pid,
                             title="Full report (PDF)",
-                            file=f"publications/files/r{pid}.pdf",
+                            file=f"publications/{values['files_key']}/r{pid}.pdf",
                             language="en",
                             file_size=rng.randint(200_000, 8_000_000),
                         )
@@ -267,6 +271,7 @@ def _detail_values(values, now, image):
         **values,
         "type": "statement",
         "slug": DETAIL_SLUG,
+        "files_key": DETAIL_FILES_KEY,
         "status": "published",
         "publish_at": now - timedelta(hours=1),
         "featured_image": image[0],
@@ -295,7 +300,7 @@ def _detail_relations(tag_ids, country_ids, member_ids, content_type):
                 ATTACHMENTS,
                 publication_id=pid,
                 title=f"Annex {i + 1}",
-                file=f"publications/files/annex-{i + 1}.pdf",
+                file=f"publications/{DETAIL_FILES_KEY}/annex-{i + 1}.pdf",
                 language="en" if i % 2 else "th",
                 file_size=150_000 + i * 10_000,
                 order=i,

@@ -159,6 +159,8 @@ def django_env(media_root, database):
         "DJANGO_ALLOWED_HOSTS": "localhost",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
         "MEDIA_ROOT": str(media_root),
+        # Publications' own files (featured images, galleries, documents) go here.
+        "PRIVATE_ROOT": str(media_root.with_name("private")),
         "REDIS_URL": "",
         "DJANGO_LOG_LEVEL": "WARNING",
     }

@@ -8,24 +8,28 @@
   text chunks (people photographed at a protest must not be located). It runs the same
   checks, so rows saved by commands and imports are covered too.
 - `make_renditions` writes the responsive sizes once, in the upload path, explicitly called;
-  they carry no metadata either.
+  they carry no metadata either. Their names are new random ones beside the source, and a
+  file is never deleted or replaced to make room: each upload's renditions are its own.
 
 Metadata is removed by copying pixels into images whose `info` holds only what draws the
 picture (an allow-list), then saving with explicit options: Pillow's encoders write back
 whatever `info` still holds (a JPEG's comment, a GIF's comment), so a deny-list of known keys
-would let the next unknown one through. The ICC colour profile is kept: it describes the
-screen colours, not the photographer.
+would let the next unknown one through. An ICC colour profile is applied, not passed on: the
+pixels are converted to sRGB (what browsers assume without a profile) and the profile is
+dropped, since a profile can name the device, the software and whoever made it.
 """
 
 import io
+import posixpath
 import warnings
 from contextlib import contextmanager
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
+
+from .files import random_name
 
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 MAX_SIDE = 8000
@@ -37,6 +41,14 @@ MAX_BYTES = 20 * 1024 * 1024
 RENDITION_WIDTHS = (400, 800, 1600)
 # `info` keys that are part of the picture itself; every other key is metadata and dropped.
 PICTURE_INFO = {"transparency"}
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+# A profile's colour space, and the image modes whose pixels it describes (Pillow's mode for
+# them without alpha). A profile that does not fit the pixels is dropped, as browsers ignore it.
+PROFILE_SPACES = {
+    "RGB": ("RGB", {"RGB", "RGBA", "RGBX", "P", "PA"}),
+    "GRAY": ("L", {"L", "LA", "1", "I", "I;16"}),
+    "CMYK": ("CMYK", {"CMYK"}),
+}
 
 # Pillow's own bomb guard warns at MAX_IMAGE_PIXELS and raises at twice that. We refuse at our
 # cap ourselves right after opening (and per frame), so the warning says nothing we do not act
@@ -176,12 +188,12 @@ def strip_metadata(file):
     """
     with _checked_image(file) as image:
         image_format = _format(image)
-        icc_profile = image.info.get("icc_profile")
+        to_srgb = srgb_converter(image.info.get("icc_profile"))
         if _is_animation(image):
             frames, durations = [], []
             for frame in _frames(image):
                 durations.append(frame.info.get("duration", 100))
-                frames.append(_bare(frame.convert("RGBA")))
+                frames.append(to_srgb(_bare(frame.convert("RGBA"))))
             options = {"save_all": True, "append_images": frames[1:], "duration": durations}
             if "loop" in image.info:  # without it a GIF plays once
                 options["loop"] = image.info["loop"]
@@ -189,7 +201,7 @@ def strip_metadata(file):
                 # Frames were composited when read: each one replaces the last whole.
                 options["disposal"] = 2
         else:
-            frames = [_bare(ImageOps.exif_transpose(next(_frames(image))))]
+            frames = [to_srgb(_bare(ImageOps.exif_transpose(next(_frames(image)))))]
             options = {}
     first = frames[0]
     if image_format == "JPEG":
@@ -198,10 +210,9 @@ def strip_metadata(file):
         options.update(quality=90, optimize=True)
     elif image_format == "WEBP":
         options.update(quality=90)
-    if icc_profile and image_format != "GIF":
-        options["icc_profile"] = icc_profile
     output = io.BytesIO()
-    # A bare `info` and no exif=/xmp=/comment=/pnginfo= option: only pixels are written.
+    # A bare `info` and no exif=/xmp=/comment=/pnginfo=/icc_profile= option: only pixels are
+    # written.
     first.save(output, format=image_format, **options)
     return ContentFile(output.getvalue(), name=f"image.{EXTENSIONS[image_format]}")
 
@@ -221,15 +232,17 @@ def make_renditions(field_file, widths=RENDITION_WIDTHS, storage=None):
     """Write JPEG and WebP copies at each width (never upscaled); return their descriptions.
 
     Returns a list of {"width", "height", "jpeg", "webp"} with storage names, smallest first,
-    ready to be kept in a JSONField and turned into a `srcset`.
+    ready to be kept in a JSONField and turned into a `srcset`. They are stored beside the
+    source (in its owner's folder), in the source's storage unless `storage` is given, under
+    new random names: nothing of the source's name, and never a file another upload uses.
     """
-    storage = storage or default_storage
-    stem = PurePosixPath(field_file.name).with_suffix("")
+    storage = storage or field_file.storage
+    folder = posixpath.dirname(field_file.name)
     field_file.open("rb")
     try:
         with Image.open(field_file) as image:
-            icc_profile = image.info.get("icc_profile")
-            image = _bare(ImageOps.exif_transpose(image).convert("RGB"))
+            to_srgb = srgb_converter(image.info.get("icc_profile"))
+            image = to_srgb(_bare(ImageOps.exif_transpose(image).convert("RGB")))
             original_width, original_height = image.size
             targets = sorted({min(width, original_width) for width in widths})
             renditions = []
@@ -239,15 +252,51 @@ def make_renditions(field_file, widths=RENDITION_WIDTHS, storage=None):
                 entry = {"width": width, "height": height}
                 for key, fmt, ext in (("jpeg", "JPEG", "jpg"), ("webp", "WEBP", "webp")):
                     buffer = io.BytesIO()
-                    options = {"quality": 82, "optimize": fmt == "JPEG"}
-                    if icc_profile:
-                        options["icc_profile"] = icc_profile
-                    resized.save(buffer, format=fmt, **options)
-                    name = f"renditions/{stem}-{width}.{ext}"
-                    if storage.exists(name):
-                        storage.delete(name)
+                    resized.save(buffer, format=fmt, quality=82, optimize=fmt == "JPEG")
+                    name = posixpath.join(folder, random_name(ext))
+                    # save() never replaces a file: on a clash it picks another free name.
                     entry[key] = storage.save(name, ContentFile(buffer.getvalue()))
                 renditions.append(entry)
     finally:
         field_file.close()
     return renditions
+
+
+def rendition_names(renditions):
+    """The storage names in a list of renditions (make_renditions' descriptions)."""
+    return {item[key] for item in renditions or () for key in ("jpeg", "webp") if item.get(key)}
+
+
+def srgb_converter(icc_profile):
+    """A function returning a frame's pixels in sRGB, carrying no profile.
+
+    Without a profile the pixels are taken to be sRGB already. A profile that cannot be read,
+    or that describes another colour space than the frame's, is dropped and the pixels kept
+    (a browser would ignore it too).
+    """
+    if not icc_profile:
+        return _unchanged
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        base_mode, fitting_modes = PROFILE_SPACES[source.profile.xcolor_space.strip()]
+        transform = ImageCms.buildTransform(source, SRGB, base_mode, "RGB")
+    except (KeyError, OSError, ValueError, ImageCms.PyCMSError):
+        return _unchanged
+
+    def to_srgb(frame):
+        if frame.mode not in fitting_modes:
+            return frame
+        alpha = None
+        if frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info:
+            alpha = frame.convert("RGBA").getchannel("A")
+        converted = ImageCms.applyTransform(frame.convert(base_mode), transform)
+        if alpha is not None:
+            converted.putalpha(alpha)
+        converted.info = {}
+        return converted
+
+    return to_srgb
+
+
+def _unchanged(frame):
+    return frame

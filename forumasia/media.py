@@ -1,6 +1,6 @@
 """Uploads served by the app itself, for a small install on one box (DJANGO_SERVE_MEDIA=1).
 
-With debug off Django serves no /media/: a web server in front (deploy/nginx.conf) or object
+With debug off Django serves no /media/: a web server in front (deploy/nginx/) or object
 storage (DJANGO_MEDIA_STORAGE=s3) does it better, and then this stays off. Turned on, it serves
 what a web server would, no more:
 
@@ -9,7 +9,13 @@ what a web server would, no more:
   so a browser never guesses another type;
 - never a folder listing, a hidden file, a path outside the storage, or anything under
   `private/` (private files live in their own storage anyway: this is a second lock);
-- GET and HEAD only; `Last-Modified` and `If-Modified-Since` so browsers revalidate cheaply.
+- GET and HEAD only; `Last-Modified` and `If-Modified-Since` so browsers revalidate cheaply;
+- the headers of every file (forumasia/security_headers.py: nothing runs, nothing frames it),
+  and documents as downloads, never shown inside the site's origin.
+
+What is here is public by nature: member logos, images of editorial text (the editor's
+uploads, the WordPress import's body images). Files of publications are not: they live in the
+private storage and are served by forumasia/files.py while their publication is public.
 
 Files are read through the storage API (`default_storage`), like every other use of uploads.
 It sits above GZipMiddleware: images and PDFs are compressed already.
@@ -24,11 +30,14 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpRespo
 from django.utils.http import http_date
 from django.views.static import was_modified_since
 
-# The image pipeline's formats (forumasia/images.py); apps add their own kinds of upload with
-# serve_extensions() from their ready() (publications: attachments).
-SERVED_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp"}
-# Names of uploads may be replaced in place (renditions are rewritten under the same name), so
-# browsers revalidate after an hour instead of keeping them for ever.
+from .security_headers import FILE_HEADERS
+
+# The image pipeline's formats (forumasia/images.py), shown in pages; apps add their own kinds
+# of upload with serve_extensions() from their ready() (publications: documents), downloaded.
+IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp"}
+SERVED_EXTENSIONS = set(IMAGE_EXTENSIONS)
+# Browsers revalidate after an hour: a file deleted from the site (a takedown) leaves their
+# caches soon.
 MAX_AGE = 3600
 
 
@@ -62,7 +71,10 @@ def serve_media(request, name):
     except OSError as exc:  # missing, a folder, or a path through a file
         raise Http404 from exc
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(file, content_type=content_type)
+    is_image = posixpath.splitext(name)[1].lower().lstrip(".") in IMAGE_EXTENSIONS
+    response = FileResponse(file, content_type=content_type, as_attachment=not is_image)
+    for header, value in FILE_HEADERS.items():
+        response[header] = value
     response["Last-Modified"] = http_date(mtime)
     response["Cache-Control"] = f"public, max-age={MAX_AGE}"
     return response

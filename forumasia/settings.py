@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from forumasia.security_headers import add_file_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -183,8 +185,9 @@ MIDDLEWARE = [
     # Django 4.2 it pads each response with up to 100 random bytes (the "Heal the Breach"
     # mitigation, `max_random_bytes` in django/middleware/gzip.py) and CSRF tokens are masked
     # per response, so pages with forms may be compressed too. Pages from the anonymous page
-    # cache arrive already compressed and are passed through (forumasia/cache.py).
-    "django.middleware.gzip.GZipMiddleware",
+    # cache arrive already compressed and are passed through (forumasia/cache.py). Files
+    # (images, PDFs) are not compressed again (forumasia/compression.py).
+    "forumasia.compression.GZipMiddleware",
     # ETag + 304 for If-None-Match; below GZip so the tag is computed on the plain body.
     "django.middleware.http.ConditionalGetMiddleware",
     # `private, no-cache` on every response that does not say it is public.
@@ -349,6 +352,22 @@ MEDIA_STORAGE = os.environ.get("DJANGO_MEDIA_STORAGE", "local").strip().lower() 
 if MEDIA_STORAGE not in ("local", "s3"):
     raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE must be 'local' (the default) or 's3'.")
 
+# Files of publications live in the private storage and are served by the app after it has
+# checked who may see them (forumasia/files.py). With local disk behind nginx, the app may
+# hand the sending to nginx instead: this is the prefix of nginx's internal location for the
+# private folder (deploy/nginx/forumasia.conf), e.g. /internal/private/. Empty: the app
+# streams the file itself (always so on S3: nothing leaves the site).
+FILES_ACCEL_REDIRECT = os.environ.get("DJANGO_FILES_ACCEL_REDIRECT", "").strip()
+if FILES_ACCEL_REDIRECT and MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured("DJANGO_FILES_ACCEL_REDIRECT works with local disk storage only.")
+if FILES_ACCEL_REDIRECT and not (
+    FILES_ACCEL_REDIRECT.startswith("/") and FILES_ACCEL_REDIRECT.endswith("/")
+):
+    raise ImproperlyConfigured(
+        "DJANGO_FILES_ACCEL_REDIRECT must be a path starting and ending with /, e.g. "
+        "/internal/private/."
+    )
+
 if MEDIA_STORAGE == "s3":
     AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
     AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "").rstrip("/") or None
@@ -416,8 +435,10 @@ else:
             "OPTIONS": {
                 "location": PRIVATE_ROOT,
                 "base_url": None,
-                "file_permissions_mode": 0o600,
-                "directory_permissions_mode": 0o700,
+                # Only the app's user reads them; with FILES_ACCEL_REDIRECT its group too, where
+                # nginx is added to send publications' files (README, Production).
+                "file_permissions_mode": 0o640 if FILES_ACCEL_REDIRECT else 0o600,
+                "directory_permissions_mode": 0o750 if FILES_ACCEL_REDIRECT else 0o700,
             },
         },
         "staticfiles": {"BACKEND": STATICFILES_STORAGE_BACKEND},
@@ -425,11 +446,13 @@ else:
 
 # For small installs on one box without a web server configured for /media/: the app serves
 # public uploads itself (forumasia/media.py), never private files or folder listings. A web
-# server (deploy/nginx.conf) or object storage does it better; debug serves them anyway.
+# server (deploy/nginx/) or object storage does it better; debug serves them anyway.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", False)
 
 # Hashed static names never change content, so browsers and CDNs may keep them a year.
 WHITENOISE_MAX_AGE = 31536000
+# No static file may be framed by another site or run script when opened on its own.
+WHITENOISE_ADD_HEADERS_FUNCTION = add_file_headers
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Uploads are public files the web server in front reads, whatever the app's umask (the systemd

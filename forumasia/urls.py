@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from forumasia.files import FILES_URL, serve_file
+
 admin.site.site_header = "forumasia administration"
 admin.site.site_title = "forumasia administration"
 admin.site.index_title = "Publish and manage the site"
@@ -13,6 +15,8 @@ urlpatterns = [
     path("feeds/", include("publications.feed_urls")),
     path("newsletter/", include("newsletter.urls")),
     path("admin/", admin.site.urls),
+    # Files of publications (and any owner registered with forumasia.files): only while public.
+    path(FILES_URL.lstrip("/") + "<path:name>", serve_file, name="owned-file"),
 ]
 
 if settings.DEBUG:

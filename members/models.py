@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Greatest, Lower
 from django.urls import reverse
 
+from forumasia.files import random_upload_name
 from forumasia.images import strip_uploaded_image, validate_image_file
 from forumasia.sanitise import clean_html
 from forumasia.text import is_searchable, search_terms
@@ -134,7 +135,9 @@ def forget_network_map():
 
 
 def logo_upload_to(instance, filename):
-    return f"members/logos/{instance.slug or 'member'}-{filename}"
+    """A random name keeping the extension: no two logos share a name, and the uploaded file's
+    name (a designer's draft, a date) is not published."""
+    return random_upload_name("members/logos", filename)
 
 
 class MemberOrganisation(models.Model):

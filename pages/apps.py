@@ -8,8 +8,10 @@ class PagesConfig(AppConfig):
     def ready(self):
         from forumasia import history
         from forumasia.cache import register_next_change, register_public_content
+        from forumasia.files import register_owner
 
-        from .models import Page
+        from .files import file_access
+        from .models import FILES_FOLDER, Page
 
         # Every cached page goes stale when an editorial page changes (the sitemap lists
         # them, the page view is cached), and when one goes public or leaves by the clock.
@@ -17,3 +19,5 @@ class PagesConfig(AppConfig):
         register_next_change(Page.objects.next_publish_at)
         register_next_change(Page.objects.next_unpublish_at)
         history.register(Page)
+        # A page's image is served while the page is public (pages/files.py).
+        register_owner(FILES_FOLDER, file_access)

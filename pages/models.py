@@ -7,10 +7,13 @@ definition of a public page. Its address (`path`) is checked on every save (page
 never another site's, never an application's.
 """
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from forumasia.files import owned_files_storage, owned_name
 from forumasia.images import strip_uploaded_image, validate_image_file
 from forumasia.sanitise import clean_html
 from forumasia.text import clean_text
@@ -19,6 +22,14 @@ from forumasia.workflow import Publishable, WorkflowQuerySet
 from .paths import MAX_LENGTH, validate_page_path
 
 PLAIN_TEXT_FIELDS = ("title", "introduction", "hero_image_alt", "hero_image_credit")
+# The folder of pages' files in the private storage (forumasia/files.py): each page's image and
+# its renditions under FILES_FOLDER/<files_key>/, served while the page is public.
+FILES_FOLDER = "pages"
+
+
+def page_file_name(instance, filename):
+    """Where a page's new image is stored: its own folder, under a random name."""
+    return owned_name(FILES_FOLDER, instance.files_key, filename)
 
 
 class PageQuerySet(WorkflowQuerySet):
@@ -59,7 +70,8 @@ class Page(Publishable):
     )
     hero_image = models.ImageField(
         "image",
-        upload_to="pages/images/%Y/%m/",
+        upload_to=page_file_name,
+        storage=owned_files_storage,
         blank=True,
         validators=[validate_image_file],
         help_text="Optional, shown across the top. JPEG, PNG, WebP or GIF; location and camera "
@@ -73,6 +85,9 @@ class Page(Publishable):
     )
     hero_image_credit = models.CharField("credit", max_length=200, blank=True)
     hero_image_renditions = models.JSONField(default=list, blank=True, editable=False)
+    # Names the folder of its files (FILES_FOLDER/<files_key>/): random, and set when the row
+    # is made, before its image is named.
+    files_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     objects = PageQuerySet.as_manager()
 

@@ -47,11 +47,14 @@ class PublicationsConfig(AppConfig):
     def ready(self):
         from forumasia import history
         from forumasia.cache import register_next_change, register_public_content, register_stamp
+        from forumasia.files import register_owner
         from forumasia.media import serve_extensions
 
         from .article import ARTICLE_STAMP
+        from .files import file_access
         from .models import (
             ATTACHMENT_EXTENSIONS,
+            FILES_FOLDER,
             Attachment,
             GalleryImage,
             PartnerOrganisation,
@@ -93,7 +96,10 @@ class PublicationsConfig(AppConfig):
             follow=("signatures", "attachments", "gallery_images", "tag_links"),
             exclude=("search_vector", "tags", "signatories"),
         )
-        # Attachments are public files too, where the app serves uploads itself.
+        # Publications' files are served while the publication is public (publications/files.py).
+        register_owner(FILES_FOLDER, file_access)
+        # Documents among the public uploads (linked from editorial pages by the WordPress
+        # import), where the app serves uploads itself.
         serve_extensions(*ATTACHMENT_EXTENSIONS)
 
         m2m_changed.connect(

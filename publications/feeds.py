@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
+from forumasia.files import owned_files
 from forumasia.text import clean_text
 
 from .forms import FeedFilterForm
@@ -171,14 +171,13 @@ class LatestPublicationsFeed(Feed):
         name = self._largest_jpeg(item)
         if not name:
             return None
-        url = default_storage.url(name)
-        return settings.SITE_URL + url if url.startswith("/") else url
+        return settings.SITE_URL + owned_files.url(name)
 
     def item_enclosure_length(self, item):
         name = self._largest_jpeg(item)
         # The file's size from storage (a stat on disk; a HEAD request on object storage).
         with contextlib.suppress(OSError, NotImplementedError):
-            return default_storage.size(name) if name else 0
+            return owned_files.size(name) if name else 0
         return 0
 
     def item_enclosure_mime_type(self, item):

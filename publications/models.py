@@ -11,6 +11,7 @@ one card per group (`one_per_group()`) and link the other languages (`attach_oth
 
 import contextlib
 import re
+import uuid
 from collections import defaultdict
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -27,11 +28,11 @@ from django.db.models.lookups import Exact
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import timezone
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from forumasia.documents import clean_uploaded_document
+from forumasia.files import owned_files_storage, owned_name
 from forumasia.images import strip_uploaded_image, validate_image_file
 from forumasia.sanitise import clean_html
 from forumasia.text import clean_text
@@ -202,6 +203,22 @@ def clean_tag_name(sender, instance, **kwargs):
 
 
 # --- Publications ------------------------------------------------------------------------------
+
+# The folder of publications' files in the private storage (forumasia/files.py): each
+# publication's images, their renditions and its documents under FILES_FOLDER/<files_key>/.
+FILES_FOLDER = "publications"
+
+
+def publication_file_name(instance, filename):
+    """Where a new upload of a publication (featured image, gallery image, attachment) is
+    stored: the publication's own folder, under a random name (the original name, which may
+    say what is embargoed, is never published)."""
+    publication = instance if isinstance(instance, Publication) else instance.publication
+    return owned_name(FILES_FOLDER, publication.files_key, filename)
+
+
+# The name migration 0001 gives the attachments' upload_to.
+attachment_upload_to = publication_file_name
 
 # Plain-text fields shown on pages and in feeds: cleaned of control characters on every save.
 PLAIN_TEXT_FIELDS = (
@@ -451,7 +468,8 @@ class Publication(Publishable):
     )
 
     featured_image = models.ImageField(
-        upload_to="publications/images/%Y/%m/",
+        upload_to=publication_file_name,
+        storage=owned_files_storage,
         blank=True,
         validators=[validate_image_file],
         help_text="JPEG, PNG, WebP or GIF; location and camera data are removed on upload.",
@@ -508,6 +526,9 @@ class Publication(Publishable):
         help_text="For a translation: the original publication it translates.",
     )
 
+    # Names the folder of its files (FILES_FOLDER/<files_key>/): random, so a file's address
+    # says nothing guessable, and set when the row is made, before any upload is named.
+    files_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Written by publications/search.py after each save (PostgreSQL only; empty on SQLite).
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -790,8 +811,8 @@ class Signature(models.Model):
             raise ValidationError("Choose a member organisation or a partner.")
 
 
-def attachment_upload_to(instance, filename):
-    return f"publications/files/{timezone.now():%Y/%m}/{filename}"
+# Characters a saved file's name may not hold on some system: turned into "-".
+DOWNLOAD_NAME_UNSAFE = str.maketrans(dict.fromkeys('/\\:*?"<>|', "-"))
 
 
 class Attachment(models.Model):
@@ -800,7 +821,8 @@ class Attachment(models.Model):
     )
     title = models.CharField(max_length=255)
     file = models.FileField(
-        upload_to=attachment_upload_to,
+        upload_to=publication_file_name,
+        storage=owned_files_storage,
         validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
         help_text="PDF, plain text or CSV; PDFs are rebuilt without their hidden data.",
     )
@@ -834,13 +856,22 @@ class Attachment(models.Model):
     def extension(self):
         return self.file.name.rsplit(".", 1)[-1].upper() if "." in self.file.name else ""
 
+    @property
+    def download_name(self):
+        """The name a download is saved under: the title and the file's extension (the stored
+        name is random), without path separators or control characters."""
+        title = " ".join(clean_text(self.title).translate(DOWNLOAD_NAME_UNSAFE).split())
+        title = title.strip(" .")[:150]
+        return f"{title or 'attachment'}.{self.extension.lower()}".rstrip(".")
+
 
 class GalleryImage(models.Model):
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="gallery_images"
     )
     image = models.ImageField(
-        upload_to="publications/gallery/%Y/%m/",
+        upload_to=publication_file_name,
+        storage=owned_files_storage,
         validators=[validate_image_file],
         help_text="JPEG, PNG, WebP or GIF; location and camera data are removed on upload.",
     )

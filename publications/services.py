@@ -26,13 +26,14 @@ from taggit.models import Tag, TaggedItem
 
 from forumasia import history, workflow
 from forumasia.cache import bump_content_version, bump_stamp
-from forumasia.images import make_renditions
+from forumasia.files import owned_files, owned_name
+from forumasia.images import make_renditions, rendition_names
 from forumasia.text import clean_text
 from forumasia.workflow import Transition
 
 from .article import ARTICLE_STAMP
 from .co_signers import matching_key, move_co_signers_to_partners
-from .models import GalleryImage, PartnerOrganisation, Publication, Signature
+from .models import FILES_FOLDER, GalleryImage, PartnerOrganisation, Publication, Signature
 from .search import refresh_search_vectors
 
 
@@ -212,29 +213,54 @@ def translation_signatures(original: Publication) -> list[dict]:
     ]
 
 
+def copy_image_files(name: str, renditions: list, *, to: Publication) -> tuple[str, list]:
+    """Copies of the stored image `name` and its `renditions` in the folder of `to`: each
+    publication owns its files alone, so one being unpublished, replaced or deleted never
+    touches another's (a translation's image must not leave with its original)."""
+    return copy_file(name, to=to), copy_renditions(renditions, to=to)
+
+
+def copy_renditions(renditions: list, *, to: Publication) -> list:
+    """Copies of stored `renditions` in the folder of `to` (no image is encoded again)."""
+    copies = {name: copy_file(name, to=to) for name in sorted(rendition_names(renditions))}
+    return [
+        {**item, **{key: copies[item[key]] for key in ("jpeg", "webp") if item.get(key)}}
+        for item in renditions
+    ]
+
+
+def copy_file(name: str, *, to: Publication) -> str:
+    """A copy of the stored file `name` in the folder of `to`, under a new random name."""
+    with owned_files.open(name, "rb") as source:
+        return owned_files.save(owned_name(FILES_FOLDER, to.files_key, name), source)
+
+
 def reuse_featured_image(translation: Publication, original: Publication) -> None:
-    """Give the unsaved `translation` the featured image of `original` (the same stored file
-    and renditions), unless an image was uploaded for it."""
+    """Give the unsaved `translation` a copy of the featured image of `original` and of its
+    renditions, unless an image was uploaded for it."""
     if translation.featured_image or not original.featured_image:
         return
-    translation.featured_image = original.featured_image.name
-    translation.featured_image_renditions = original.featured_image_renditions
+    translation.featured_image, translation.featured_image_renditions = copy_image_files(
+        original.featured_image.name, original.featured_image_renditions, to=translation
+    )
 
 
 def copy_gallery(*, original: Publication, translation: Publication) -> int:
-    """Add the gallery of `original` (the same stored files and renditions, alt texts,
+    """Add copies of the gallery of `original` (the images and their renditions, alt texts,
     captions, credits and order) after the translation's own images."""
-    images = [
-        GalleryImage(
-            publication=translation,
-            image=image.image.name,
-            alt_text=image.alt_text,
-            caption=image.caption,
-            credit=image.credit,
-            renditions=image.renditions,
-            order=image.order,
+    images = []
+    for image in original.gallery_images.all():
+        name, renditions = copy_image_files(image.image.name, image.renditions, to=translation)
+        images.append(
+            GalleryImage(
+                publication=translation,
+                image=name,
+                alt_text=image.alt_text,
+                caption=image.caption,
+                credit=image.credit,
+                renditions=renditions,
+                order=image.order,
+            )
         )
-        for image in original.gallery_images.all()
-    ]
     GalleryImage.objects.bulk_create(images)
     return len(images)

@@ -16,10 +16,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import JsonResponse
-from django.utils import timezone
-from django.utils.text import get_valid_filename, slugify
 from django.views.decorators.http import require_POST
 
+from forumasia.files import random_upload_name
 from forumasia.images import strip_metadata, validate_image_file
 
 
@@ -48,13 +47,9 @@ def ckeditor_upload(request):
     except ValidationError as exc:
         return _error(" ".join(exc.messages))
 
-    stem = slugify(posixpath.splitext(upload.name)[0])[:80] or "image"
-    extension = posixpath.splitext(clean.name)[1]
-    name = posixpath.join(
-        settings.CKEDITOR_UPLOAD_PATH,
-        f"{timezone.now():%Y/%m}",
-        get_valid_filename(f"{stem}{extension}"),
-    )
+    # Public media (the body that shows it may be public already), under a random name: the
+    # file's own name and the upload's date are not published.
+    name = random_upload_name(settings.CKEDITOR_UPLOAD_PATH, clean.name)
     saved = default_storage.save(name, clean)
     return JsonResponse(
         {"uploaded": 1, "fileName": posixpath.basename(saved), "url": default_storage.url(saved)}

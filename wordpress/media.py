@@ -9,11 +9,17 @@ the like are refused and reported) and become publication attachments. Other fil
 video, archives, HTML, SVG) are refused: they are not something our pages show, and some
 could run script from our domain.
 
-Stored names are fixed by the source path (`wordpress/<host>/<year>/<month>/<file>`), so a
-second run finds what the first one stored instead of writing copies.
+Where a copy goes depends on who uses it:
+- a post's featured image, gallery images and documents are its publication's own: copied into
+  its folder of the private storage (forumasia/files.py), one copy per publication and use,
+  served only while it is public. One photo leading many posts is copied for each.
+- images in a body's text (and a page's documents) are public uploads, one copy per source.
+
+Every copy has a random name; `ImportedMedia` remembers each (source, owner, use) and its
+name, so a second run finds what the first one stored instead of writing copies, and old
+addresses of the files lead to them.
 """
 
-import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -23,13 +29,18 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 
 from forumasia.documents import clean_document
+from forumasia.files import owned_files, owned_name, random_upload_name
 from forumasia.images import strip_metadata, validate_image_file
-from publications.models import ATTACHMENT_EXTENSIONS
+from publications.models import ATTACHMENT_EXTENSIONS, FILES_FOLDER
+
+from .models import ImportedMedia
 
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp"}
 UPLOADS_MARKER = "/wp-content/uploads/"
 # WordPress's resized copies: photo-300x200.jpg, and since 5.3 photo-scaled.jpg.
 RESIZED = re.compile(r"-(?:\d+x\d+|scaled)(?=\.[A-Za-z0-9]+$)")
+# The folder of the public copies (images of bodies, documents of pages).
+PUBLIC_FOLDER = "wordpress"
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,8 @@ class StoredFile:
     name: str  # the storage name
     kind: str  # "image" or "document"
     title: str = ""
+    owner: object = None  # the Publication whose folder holds it; None: a public upload
+    use: str = ""  # how the owner uses it: "featured", "gallery" or "document"
 
 
 class MediaProblem(Exception):
@@ -84,19 +97,24 @@ class MediaLibrary:
 
     `dry_run` checks everything a real run would (the file is there, an image is a valid
     image) and writes nothing. `missing` and `refused` list what could not be imported, for the
-    report; `written` lists the storage names this run created (removed again if the import
-    fails).
+    report; `written` lists the (storage, name) of each file this run created (removed again if
+    the import fails). `storage` keeps the public copies, `owned_storage` the publications'.
     """
 
-    def __init__(self, media_dir, *, site_url, site_hosts, storage, dry_run=False):
+    def __init__(
+        self, media_dir, *, site_url, site_hosts, storage, owned_storage=None, dry_run=False
+    ):
         self.root = Path(media_dir).resolve() if media_dir else None
-        self.host = (urlsplit(site_url).hostname or "site").lower().removeprefix("www.")
+        self.site_url = site_url
         self.site_hosts = site_hosts
         self.storage = storage
+        self.owned_storage = owned_storage or owned_files
         self.dry_run = dry_run
-        self.stored: dict[str, StoredFile] = {}
+        self.stored: dict[tuple, StoredFile] = {}
+        # source -> (storage, name) of the first copy this run made of it.
+        self.first_copies: dict[str, tuple] = {}
         self.problems: dict[str, str] = {}
-        self.written: list[str] = []
+        self.written: list[tuple] = []
 
     def locate(self, relative):
         """The file for an uploads path: the original of a resized copy when it is there."""
@@ -109,32 +127,55 @@ class MediaLibrary:
                 return path, candidate
         return None
 
-    def extension(self, relative):
-        return PurePosixPath(relative).suffix.lower().lstrip(".")
+    def kind_of(self, relative):
+        """ "image", "document", or None for a kind of file that is not imported."""
+        extension = PurePosixPath(relative).suffix.lower().lstrip(".")
+        if extension in IMAGE_EXTENSIONS:
+            return "image"
+        return "document" if extension in ATTACHMENT_EXTENSIONS else None
 
-    def store(self, relative, *, title=""):
-        """The StoredFile for an uploads path; raises MediaProblem (also remembered)."""
+    def store(self, relative, *, title="", owner=None, use=""):
+        """The StoredFile for an uploads path, as a public upload or, with `owner` (a
+        Publication, saved or not), as `owner`'s file for `use`; raises MediaProblem (also
+        remembered)."""
         if relative in self.problems:
             raise MediaProblem(self.problems[relative])
         found = self.locate(relative)
         source = found[1] if found else relative
-        if source in self.stored:
-            return self.stored[source]
+        key = (source, owner.files_key if owner is not None else None, use)
+        if key in self.stored:
+            return self.stored[key]
         try:
-            stored = self._store(relative, found, title)
+            stored = self._store(relative, found, title, owner, use)
         except MediaProblem as problem:
             self.problems[relative] = str(problem)
             raise
-        self.stored[stored.source] = stored
+        self.stored[key] = stored
         return stored
 
-    def _store(self, relative, found, title):
-        extension = self.extension(relative)
-        if extension in IMAGE_EXTENSIONS:
-            kind = "image"
-        elif extension in ATTACHMENT_EXTENSIONS:
-            kind = "document"
-        else:
+    def _earlier_copy(self, source, owner, use, storage):
+        """The name an earlier run stored `source` under for the same owner and use, if the
+        file is still there."""
+        if owner is not None and owner.pk is None:
+            return None
+        name = (
+            ImportedMedia.objects.filter(
+                site_url=self.site_url, source=source, publication=owner, use=use
+            )
+            .values_list("stored_name", flat=True)
+            .first()
+        )
+        return name if name and storage.exists(name) else None
+
+    def _new_name(self, owner, filename):
+        if owner is None:
+            return random_upload_name(PUBLIC_FOLDER, filename)
+        return owned_name(FILES_FOLDER, owner.files_key, filename)
+
+    def _store(self, relative, found, title, owner, use):
+        kind = self.kind_of(relative)
+        if kind is None:
+            extension = PurePosixPath(relative).suffix.lower().lstrip(".")
             raise MediaProblem(f"not imported: .{extension or '?'} files are not accepted")
         if found is None:
             raise MediaProblem(
@@ -143,26 +184,46 @@ class MediaLibrary:
                 else "no media folder given (--media-dir, or WORDPRESS_MEDIA_DIR in the admin)"
             )
         path, source = found
-        name = posixpath.join("wordpress", self.host, source)
-        if kind == "document":
-            name = posixpath.join("publications", "files", name)
-        if self.storage.exists(name):
-            return StoredFile(source, name, kind, title)
+        storage = self.storage if owner is None else self.owned_storage
+        name = self._earlier_copy(source, owner, use, storage) or self._copy_of_first(
+            source, owner, storage
+        )
+        if name:
+            return StoredFile(source, name, kind, title, owner, use)
         with path.open("rb") as handle:
             upload = File(handle, name=path.name)
             try:
                 if kind == "image":
                     validate_image_file(upload)
                     content = None if self.dry_run else strip_metadata(upload)
+                    # Named after its real format (a PNG sent as photo.jpg is a .png).
+                    filename = content.name if content else path.name
                 else:
                     # A dry run cleans too: a document that would be refused is reported.
                     content = clean_document(upload, name=path.name)
+                    filename = path.name
             except ValidationError as exc:
                 raise MediaProblem("not imported: " + " ".join(exc.messages)) from exc
+            name = self._new_name(owner, filename)
             if not self.dry_run:
-                name = self.storage.save(name, content)
-                self.written.append(name)
-        return StoredFile(source, name, kind, title)
+                name = storage.save(name, content)
+                self.written.append((storage, name))
+        self.first_copies[source] = (storage, name)
+        return StoredFile(source, name, kind, title, owner, use)
+
+    def _copy_of_first(self, source, owner, storage):
+        """A new copy of the file this run stored first for `source` (checked and cleaned
+        already: its bytes are copied, not read and encoded again), or None."""
+        if source not in self.first_copies:
+            return None
+        first_storage, first_name = self.first_copies[source]
+        name = self._new_name(owner, first_name)
+        if not self.dry_run:
+            with first_storage.open(first_name, "rb") as handle:
+                name = storage.save(name, handle)
+            self.written.append((storage, name))
+        return name
 
     def url(self, stored):
-        return self.storage.url(stored.name)
+        storage = self.storage if stored.owner is None else self.owned_storage
+        return storage.url(stored.name)

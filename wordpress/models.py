@@ -79,16 +79,40 @@ class ImportedTerm(models.Model):
 
 
 class ImportedMedia(models.Model):
-    """A file from the old site's `wp-content/uploads` and the name it is stored under."""
+    """A file from the old site's `wp-content/uploads` and a copy of it: a public upload (no
+    publication), or a publication's own file for one use (wordpress/media.py)."""
+
+    class Use(models.TextChoices):
+        PUBLIC = "", "Public upload"
+        FEATURED = "featured", "Featured image"
+        GALLERY = "gallery", "Gallery image"
+        DOCUMENT = "document", "Attachment"
 
     site_url = models.CharField("WordPress site", max_length=255)
     source = models.CharField(max_length=500)
     stored_name = models.CharField(max_length=500)
+    publication = models.ForeignKey(
+        "publications.Publication",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    use = models.CharField(max_length=20, choices=Use.choices, blank=True, default=Use.PUBLIC)
 
     class Meta:
         verbose_name_plural = "imported media"
         constraints = [
-            models.UniqueConstraint(fields=["site_url", "source"], name="imported_media_unique")
+            models.UniqueConstraint(
+                fields=["site_url", "source"],
+                condition=models.Q(publication__isnull=True),
+                name="imported_media_public_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["site_url", "source", "publication", "use"],
+                condition=models.Q(publication__isnull=False),
+                name="imported_media_copy_unique",
+            ),
         ]
 
     def __str__(self):

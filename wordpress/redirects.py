@@ -18,6 +18,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.core.files.storage import default_storage
 
+from forumasia.files import owned_files
+from publications.models import Publication
+
 from .media import RESIZED, clean_relative
 from .models import ImportedItem, ImportedMedia, ImportedTerm
 
@@ -136,6 +139,18 @@ def _post_url(address, host):
     return _public_url(record) if record else None
 
 
+def _media_url(sources):
+    """Where a copy of the old file anyone may fetch is: its public upload, else a copy of a
+    publication that is public now (a copy of a draft's file is not named to anyone)."""
+    copies = ImportedMedia.objects.filter(source__in=sources).order_by("pk")
+    public = copies.filter(publication__isnull=True).values_list("stored_name", flat=True).first()
+    if public:
+        return default_storage.url(public)
+    owned = copies.filter(publication__in=Publication.objects.published())
+    name = owned.values_list("stored_name", flat=True).first()
+    return owned_files.url(name) if name else None
+
+
 def find_new_url(path, *, host=""):
     """The new address for an old one that is a 404 here, or None."""
     address = parse_old_address(path)
@@ -146,9 +161,7 @@ def find_new_url(path, *, host=""):
     elif address.kind == "year":
         target = f"{PUBLICATION_LIST}?{urlencode({'year': address.year})}"
     elif address.kind == "media":
-        candidates = list(dict.fromkeys((address.name, RESIZED.sub("", address.name))))
-        stored = ImportedMedia.objects.filter(source__in=candidates).first()
-        target = default_storage.url(stored.stored_name) if stored else None
+        target = _media_url(list(dict.fromkeys((address.name, RESIZED.sub("", address.name)))))
     elif address.kind == "term":
         term = ImportedTerm.objects.filter(taxonomy=address.taxonomy, slug=address.name).first()
         target = None

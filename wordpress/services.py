@@ -40,6 +40,7 @@ from pages.models import Page
 from pages.paths import reserved_problem, shape_problem
 from publications.models import Attachment, GalleryImage, Publication
 from publications.search import refresh_search_vectors_of
+from publications.services import copy_renditions
 
 from . import wxr
 from .classify import CountryIndex, TypeMap, classify, language_of
@@ -310,27 +311,34 @@ class _Importer:
         return fields, classification, body, status_label
 
     def post(self, item):
+        record = self._existing(item)
+        if record is not None and record.target is None:
+            # Deleted here: not re-created, so none of its files are copied either.
+            self._report_item(item, "deleted", "publication", "", "", None)
+            return
+        current = record.publication if record else None
+        # Its files are copied into its folder as they are found: a new publication's key is
+        # known before the row is saved.
+        owner = current or Publication()
         documents = []
 
         def resolve(url, element):
-            return self.resolve_media(item, url, element, documents)
+            return self.resolve_media(item, url, element, documents, owner=owner)
 
         fields, classification, body, status_label = self.publication_fields(item, resolve)
         mapped = _Mapped(
             fields=fields, countries=classification.countries, tags=classification.tags
         )
-        mapped.featured = self.featured_image(item, fields["title"])
-        mapped.gallery = self.gallery(item, body, fields["title"])
-        mapped.documents = self.documents(item, documents, fields["title"])
+        mapped.featured = self.featured_image(item, fields["title"], owner)
+        mapped.gallery = self.gallery(item, body, fields["title"], owner)
+        mapped.documents = self.documents(item, documents, fields["title"], owner)
         mapped.fields["featured_image_alt"] = self.featured_alt(item, mapped, fields["title"])
-        record = self._existing(item)
-        current = record.publication if record else None
         decision = self._decide(
             record, mapped.digest(), publication_hash(current) if current else None
         )
         publication = current
         if decision in ("create", "update"):
-            publication = self._save_publication(item, mapped, current)
+            publication = self._save_publication(item, mapped, owner, replace=current is not None)
             self._remember(
                 item,
                 record,
@@ -343,11 +351,11 @@ class _Importer:
         if publication is not None:
             self._report_redirects(item, publication.get_absolute_url(), fields["title"])
 
-    def featured_image(self, item, title):
+    def featured_image(self, item, title, owner):
         attachment = self.scan.attachments.get(wxr_int(item.meta.get("_thumbnail_id")))
         if attachment is None:
             return None
-        stored = self._store_attachment(item, attachment, title)
+        stored = self._store_attachment(item, attachment, title, owner, "featured")
         return stored if stored is not None and stored.kind == "image" else None
 
     def featured_alt(self, item, mapped, title):
@@ -359,7 +367,7 @@ class _Importer:
         self.report.warn(item.wp_id, title, "the featured image had no alt text: its title is used")
         return (plain_text(attachment.title) or title)[:255]
 
-    def gallery(self, item, body, title):
+    def gallery(self, item, body, title, owner):
         if body.gallery_ids:
             attachments = [self.scan.attachments.get(wp_id) for wp_id in body.gallery_ids]
             for wp_id, attachment in zip(body.gallery_ids, attachments, strict=True):
@@ -371,20 +379,21 @@ class _Importer:
             attachments = self.scan.attached_to(item.wp_id)
         else:
             return []
-        images = []
+        images = {}
         for attachment in attachments:
             if attachment is None:
                 continue
-            stored = self._store_attachment(item, attachment, title)
-            if stored is not None and stored.kind == "image":
+            stored = self._store_attachment(item, attachment, title, owner, "gallery")
+            # Once each: two gallery rows must not share one file.
+            if stored is not None and stored.kind == "image" and stored.name not in images:
                 alt = attachment.alt or plain_text(attachment.title) or title
-                images.append((stored, alt[:255]))
-        return images
+                images[stored.name] = (stored, alt[:255])
+        return list(images.values())
 
-    def documents(self, item, linked, title):
+    def documents(self, item, linked, title, owner):
         """Documents linked in the body, then those attached to the post, each once."""
         attached = [
-            self._store_attachment(item, attachment, title)
+            self._store_attachment(item, attachment, title, owner, "document")
             for attachment in self.scan.attached_to(item.wp_id)
             if attachment.url.lower().rsplit(".", 1)[-1] not in ("jpg", "jpeg", "png", "gif")
         ]
@@ -394,7 +403,7 @@ class _Importer:
                 unique.setdefault(stored.name, stored)
         return list(unique.values())
 
-    def _store_attachment(self, item, attachment, title):
+    def _store_attachment(self, item, attachment, title, owner, use):
         relative = uploads_path(attachment.url, site_hosts=self.site_hosts)
         if relative is None and attachment.attached_file:
             relative = attachment.attached_file
@@ -402,13 +411,18 @@ class _Importer:
             self.report.missing(item.wp_id, title, attachment.url, "not on the old site")
             return None
         try:
-            stored = self.library.store(relative, title=plain_text(attachment.title))
+            stored = self.library.store(
+                relative, title=plain_text(attachment.title), owner=owner, use=use
+            )
         except MediaProblem as problem:
             self.report.missing(item.wp_id, title, attachment.url or relative, str(problem))
             return None
         return stored
 
-    def resolve_media(self, item, url, element, documents):
+    def resolve_media(self, item, url, element, documents, owner=None):
+        """The new URL of a file a body links: an image stays a public upload (the text shows
+        it); a post's document becomes its publication's own (its attachment), a page's a public
+        upload."""
         relative = uploads_path(url, site_hosts=self.site_hosts)
         if relative is None:
             if element == "img":
@@ -418,7 +432,10 @@ class _Importer:
                 return None
             return url
         try:
-            stored = self.library.store(relative)
+            if owner is None or self.library.kind_of(relative) == "image":
+                stored = self.library.store(relative)
+            else:
+                stored = self.library.store(relative, owner=owner, use="document")
         except MediaProblem as problem:
             self.report.missing(item.wp_id, item.title, url, str(problem))
             return None
@@ -436,8 +453,8 @@ class _Importer:
             slug = f"{slug[: SLUG_MAX - 12]}-{item.wp_id}"
         return slug
 
-    def _save_publication(self, item, mapped, current):
-        publication = current or Publication()
+    def _save_publication(self, item, mapped, publication, *, replace):
+        current = publication if replace else None
         for name, value in mapped.fields.items():
             setattr(publication, name, value)
         publication.slug = self._unique_slug(item, mapped.fields["title"], current)
@@ -448,23 +465,31 @@ class _Importer:
         publication.featured_image.name = mapped.featured.name if mapped.featured else ""
         # Its search vector is written with all the others at the end (refresh_touched).
         publication.save(refresh_search_vector=False)
-        self._link_countries_and_tags(publication, mapped, replace=current is not None)
+        self._link_countries_and_tags(publication, mapped, replace=replace)
         if new_image and not self.dry_run:
-            self._renditions(publication.featured_image.name, publication, "featured_image")
+            self._renditions(mapped.featured, publication, "featured_image")
+        made = {}
         if current is not None:
+            # Renditions of an image the gallery keeps are kept, not made again.
+            made = dict(publication.gallery_images.values_list("image", "renditions"))
             publication.gallery_images.all().delete()
         for order, (stored, alt) in enumerate(mapped.gallery):
-            image = GalleryImage(publication=publication, alt_text=alt, order=order)
+            image = GalleryImage(
+                publication=publication,
+                alt_text=alt,
+                order=order,
+                renditions=made.get(stored.name) or [],
+            )
             image.image.name = stored.name
             image.save()
-            if not self.dry_run:
-                self._renditions(stored.name, image, "image")
+            if not self.dry_run and not image.renditions:
+                self._renditions(stored, image, "image")
         if current is not None:
             publication.attachments.all().delete()
         for order, stored in enumerate(mapped.documents):
             attachment = Attachment(
                 publication=publication,
-                title=(stored.title or Path(stored.name).stem)[:255],
+                title=(stored.title or Path(stored.source).stem)[:255],
                 language=publication.language,
                 order=order,
             )
@@ -514,16 +539,21 @@ class _Importer:
         if self.touched:
             bump_content_version()
 
-    def _renditions(self, name, instance, field_name):
-        """Responsive sizes of an image, made once per file and run (one photo often leads
-        many posts); written ones are removed with the run's other files if it fails."""
-        renditions = self.renditions.get(name)
-        if renditions is None:
+    def _renditions(self, stored, instance, field_name):
+        """Responsive sizes of an image, encoded once per source and run (one photo often
+        leads many posts): the next publication using it gets copies of them in its folder.
+        Written ones are removed with the run's other files if the import fails."""
+        made = self.renditions.get(stored.source)
+        if made is None:
             renditions = make_renditions(getattr(instance, field_name))
-            self.renditions[name] = renditions
-            self.library.written.extend(
-                rendition[key] for rendition in renditions for key in ("jpeg", "webp")
-            )
+            self.renditions[stored.source] = renditions
+        else:
+            owner = instance if isinstance(instance, Publication) else instance.publication
+            renditions = copy_renditions(made, to=owner)
+        storage = getattr(instance, field_name).storage
+        self.library.written.extend(
+            (storage, rendition[key]) for rendition in renditions for key in ("jpeg", "webp")
+        )
         attribute = "featured_image_renditions" if field_name == "featured_image" else "renditions"
         setattr(instance, attribute, renditions)
         type(instance).objects.filter(pk=instance.pk).update(**{attribute: renditions})
@@ -692,10 +722,38 @@ class _Importer:
             )
             prefix = "/category/" if taxonomy == "category" else "/tag/"
             self.report.redirect(prefix + "<slug>/", f"{prefix}{slug}/", target, title=name)
+        self.remember_media()
+
+    def remember_media(self):
+        """Record every copy this run stored or reused (one per source, publication and use):
+        new records in batches, changed names updated. A file is often copied for many
+        posts, so this is thousands of rows on a large site."""
+        known = {
+            (source, publication_id, use): (pk, name)
+            for pk, source, publication_id, use, name in ImportedMedia.objects.filter(
+                site_url=self.site_url
+            ).values_list("pk", "source", "publication_id", "use", "stored_name")
+        }
+        new, changed = [], []
         for stored in self.library.stored.values():
-            ImportedMedia.objects.update_or_create(
-                site_url=self.site_url, source=stored.source, defaults={"stored_name": stored.name}
-            )
+            owner = stored.owner
+            if owner is not None and owner.pk is None:
+                continue  # a publication this run did not make after all
+            pk, name = known.get((stored.source, owner.pk if owner else None, stored.use), (0, ""))
+            if not pk:
+                new.append(
+                    ImportedMedia(
+                        site_url=self.site_url,
+                        source=stored.source,
+                        publication=owner,
+                        use=stored.use,
+                        stored_name=stored.name,
+                    )
+                )
+            elif name != stored.name:
+                changed.append(ImportedMedia(pk=pk, stored_name=stored.name))
+        ImportedMedia.objects.bulk_create(new, batch_size=FLUSH_EVERY)
+        ImportedMedia.objects.bulk_update(changed, ["stored_name"], batch_size=FLUSH_EVERY)
 
     def term_target(self, taxonomy, slug, name):
         category = wxr.Category(domain=taxonomy, slug=slug, name=name)
@@ -786,8 +844,8 @@ def import_export(
                 if dry_run:
                     transaction.set_rollback(True)
         except BaseException:
-            for name in library.written:
-                storage.delete(name)
+            for written_to, name in library.written:
+                written_to.delete(name)
             raise
     return report
 

@@ -12,11 +12,12 @@ import json
 
 from django import template
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
+
+from forumasia.files import owned_files
 
 register = template.Library()
 
@@ -52,7 +53,7 @@ def network_data():
 
 
 def image_urls(renditions):
-    return [absolute(default_storage.url(item["jpeg"])) for item in renditions if item.get("jpeg")]
+    return [absolute(owned_files.url(item["jpeg"])) for item in renditions if item.get("jpeg")]
 
 
 @register.simple_tag

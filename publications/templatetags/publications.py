@@ -1,8 +1,8 @@
 from django import template
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.template.loader import get_template
 
+from forumasia.files import owned_files
 from forumasia.fragments import render_one
 
 register = template.Library()
@@ -12,7 +12,7 @@ register = template.Library()
 def srcset(renditions, key="jpeg"):
     """'url 400w, url 800w' for the renditions written by forumasia.images.make_renditions."""
     return ", ".join(
-        f"{default_storage.url(item[key])} {item['width']}w"
+        f"{owned_files.url(item[key])} {item['width']}w"
         for item in renditions or []
         if item.get(key)
     )
@@ -20,7 +20,7 @@ def srcset(renditions, key="jpeg"):
 
 @register.filter
 def rendition_url(rendition, key="jpeg"):
-    return default_storage.url(rendition[key]) if rendition and rendition.get(key) else ""
+    return owned_files.url(rendition[key]) if rendition and rendition.get(key) else ""
 
 
 @register.filter

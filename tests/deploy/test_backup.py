@@ -46,12 +46,15 @@ urls = ["/", "/publications/", "/reports/", "/members/", "/countries/th/", "/fee
         member.get_absolute_url()]
 client = Client()
 pages = {url: client.get(url, secure=True) for url in urls}
-files = [with_image.featured_image.name, with_file.attachments.first().file.name,
-         member.logo.name, *(r["webp"] for r in with_image.featured_image_renditions)]
+# Publications' files are private (their own folders), logos public uploads.
+owned = with_image.featured_image.storage
+files = [(owned, with_image.featured_image.name), (owned, with_file.attachments.first().file.name),
+         (member.logo.storage, member.logo.name),
+         *((owned, r["webp"]) for r in with_image.featured_image_renditions)]
 from django.core.files.storage import default_storage
 print(json.dumps({
     "pages": {url: [r.status_code, r.content.decode()] for url, r in pages.items()},
-    "files": {name: default_storage.open(name).read().hex() for name in files},
+    "files": {name: storage.open(name).read().hex() for storage, name in files},
     "counts": {
         "subscribers": Subscriber.objects.count(),
         "confirmed": Subscriber.objects.filter(status="confirmed").count(),

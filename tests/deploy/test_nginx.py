@@ -1,7 +1,9 @@
 """deploy/nginx/forumasia.conf, run by a real nginx on loopback in front of a stand-in app:
 TLS and HSTS, the forwarded headers the app trusts, static files and media (only the kinds the
-site stores, never private files or listings), gzip, the cache that honours the app's
-Cache-Control and stays out of the way of logged-in staff, and the request size limit.
+site stores, never private files or listings), publications' files only through the app (its
+X-Accel-Redirect, never a direct path), the headers of every file, gzip, the cache that honours
+the app's Cache-Control and stays out of the way of logged-in staff, and the request size
+limit.
 
 The site file is used as shipped; only addresses, ports and paths are swapped for the test's.
 """
@@ -30,14 +32,24 @@ if NGINX is None and os.environ.get("CI") == "true":
 pytestmark = pytest.mark.skipif(NGINX is None, reason="no nginx (apt-get install nginx-light)")
 
 
+# A publication's file in PRIVATE_ROOT, as forumasia/files.py names them.
+REPORT = "publications/3f0c2a9e-8d1b-4c5e-9a7f-2b6d4e8f1a3c/9ab1c2d3e4f5a6b7c8d9e0f1a2b3c4d5.pdf"
+DRAFT = "publications/7d1e4b2a-0c3f-4a5b-8e6d-9f1a2b3c4d5e/0f1e2d3c4b5a69788796a5b4c3d2e1f0.pdf"
+ACCEL = "/internal/private/"
+
+
 class StandInApp(BaseHTTPRequestHandler):
     """Answers like the app: public pages with a max-age, staff pages private; echoes what it
-    was sent, and counts the requests that reached it."""
+    was sent, and counts the requests that reached it. Under /files/ it answers as
+    forumasia/files.py does with DJANGO_FILES_ACCEL_REDIRECT=/internal/private/: a public
+    publication's file is handed to nginx with its headers, a draft's is a 404."""
 
     hits = {}
 
     def do_GET(self):  # noqa: N802 - the http.server API
         StandInApp.hits[self.path] = StandInApp.hits.get(self.path, 0) + 1
+        if self.path.startswith("/files/"):
+            return self.owned_file(self.path.removeprefix("/files/"))
         body = json.dumps(
             {
                 "path": self.path,
@@ -58,6 +70,21 @@ class StandInApp(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def owned_file(self, name):
+        if name == REPORT:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Disposition", 'attachment; filename="Annual report.pdf"')
+            self.send_header("Cache-Control", "public, max-age=60")
+            self.send_header("X-Accel-Redirect", ACCEL + name)
+        elif name == "hand-me-the-exports":  # what a bug in the app could send
+            self.send_response(200)
+            self.send_header("X-Accel-Redirect", ACCEL + "exports/subscribers.csv")
+        else:
+            self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def do_POST(self):  # noqa: N802
         length = int(self.headers.get("Content-Length", 0))
         self.rfile.read(length)
@@ -76,7 +103,14 @@ def site(tmp_path_factory):
     threading.Thread(target=app.serve_forever, daemon=True).start()
     http_port, https_port = free_port(), free_port()
 
-    media, static = tmp / "media", tmp / "static"
+    media, static, private = tmp / "media", tmp / "static", tmp / "private"
+    for name, data in [
+        (REPORT, b"%PDF-1.7 the annual report"),
+        (DRAFT, b"%PDF-1.7 embargoed"),
+        ("exports/subscribers.csv", b"secret@example.org"),
+    ]:
+        (private / name).parent.mkdir(parents=True, exist_ok=True)
+        (private / name).write_bytes(data)
     (media / "publications" / "images").mkdir(parents=True)
     (media / "publications" / "images" / "photo.jpg").write_bytes(b"\xff\xd8\xff" + b"j" * 500)
     (media / "uploads").mkdir()
@@ -84,6 +118,8 @@ def site(tmp_path_factory):
     (media / "uploads" / ".hidden.jpg").write_bytes(b"\xff\xd8\xff")
     (media / "private").mkdir()
     (media / "private" / "subscribers.pdf").write_bytes(b"%PDF-1.7 secret")
+    (media / "wordpress").mkdir()
+    (media / "wordpress" / "annex.pdf").write_bytes(b"%PDF-1.7 annex")
     (static / "css").mkdir(parents=True)
     (static / "css" / "site.0123abcd.css").write_text("body { color: #222; }\n" * 200)
     subprocess.run(
@@ -107,6 +143,7 @@ def site(tmp_path_factory):
         ("/etc/nginx/snippets/forumasia-proxy.conf", str(tmp / "proxy.conf")),
         ("/srv/forumasia/app/staticfiles/", f"{static}/"),
         ("/srv/forumasia/media/", f"{media}/"),
+        ("/srv/forumasia/private/publications/", f"{private}/publications/"),
         ("/var/log/nginx/forumasia.access.log", str(tmp / "access.log")),
     ]:
         assert shipped in config, shipped
@@ -268,3 +305,80 @@ def test_the_access_log_keeps_no_address_query_or_newsletter_token(site):
     assert '"GET /search/"' in logged
     assert token not in logged and "someone" not in logged
     assert "127.0.0.1" not in logged
+
+
+FILE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/css/site.0123abcd.css",
+        "/media/publications/images/photo.jpg",
+        "/media/wordpress/annex.pdf",
+        f"/files/{REPORT}",
+    ],
+)
+def test_every_file_nginx_serves_runs_nothing_and_cannot_be_framed(site, path):
+    response = site(path)
+
+    assert response.status == 200
+    assert response.getheader("Content-Security-Policy") == FILE_POLICY
+    assert response.getheader("X-Frame-Options") == "DENY"
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert response.getheader("Strict-Transport-Security").startswith("max-age=31536000")
+
+
+def test_public_documents_are_downloaded_and_images_shown(site):
+    assert site("/media/wordpress/annex.pdf").getheader("Content-Disposition") == "attachment"
+    assert site("/media/publications/images/photo.jpg").getheader("Content-Disposition") is None
+
+
+def test_a_publications_file_is_sent_by_nginx_with_the_apps_headers(site):
+    response = site(f"/files/{REPORT}")
+
+    assert response.data == b"%PDF-1.7 the annual report"
+    assert response.getheader("Content-Type") == "application/pdf"
+    assert response.getheader("Content-Disposition") == 'attachment; filename="Annual report.pdf"'
+    assert response.getheader("Cache-Control") == "public, max-age=60"
+    assert response.getheader("X-Accel-Redirect") is None
+    assert response.getheader("ETag")  # nginx's own, for revalidation
+    partial = site(f"/files/{REPORT}", headers={"Range": "bytes=0-7"})
+    assert partial.status == 206 and partial.data == b"%PDF-1.7"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/files/{DRAFT}",  # the app says no
+        f"{ACCEL}{REPORT}",  # the internal location, asked from outside
+        f"{ACCEL}{DRAFT}",
+        f"{ACCEL}exports/subscribers.csv",
+        f"/private/{REPORT}",
+        f"/media/private/../../private/{REPORT}",
+    ],
+)
+def test_publications_files_are_reached_only_through_the_app(site, path):
+    response = site(path)
+
+    assert b"embargoed" not in response.data and b"secret" not in response.data
+    assert b"annual report" not in response.data
+    if response.status == 200:  # passed to the app, which answers for itself (a 404 there)
+        assert json.loads(response.data)["path"]
+    else:
+        assert response.status in (400, 404)
+
+
+def test_the_app_can_hand_nginx_nothing_but_publications_files(site):
+    response = site("/files/hand-me-the-exports")
+
+    assert response.status == 404
+    assert b"secret" not in response.data
+
+
+def test_a_publications_file_is_asked_of_the_app_every_time(site):
+    before = StandInApp.hits.get(f"/files/{REPORT}", 0)
+    site(f"/files/{REPORT}")
+    site(f"/files/{REPORT}")
+
+    assert StandInApp.hits[f"/files/{REPORT}"] == before + 2

@@ -60,7 +60,7 @@ def test_demo_pages_show_every_image_and_log_nothing_to_the_console(page, live_s
         broken = [src for src, complete, width in images if not complete or width == 0]
         assert broken == [], path
         if path == with_image.get_absolute_url():
-            assert any("/media/" in src for src, _, _ in images)
+            assert any("/files/publications/" in src for src, _, _ in images)
 
     # The 404 page is answered with its status, which Chromium logs as a failed resource; that
     # one line is the page's own status, not a fault.

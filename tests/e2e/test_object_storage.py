@@ -1,5 +1,6 @@
-"""With uploads in object storage, an editor's photo reaches visitors from the bucket: the
-pages load it from the media origin, under the Content-Security-Policy, and from no other host."""
+"""With uploads in object storage, an editor's photo reaches visitors from the bucket: it is
+kept in the bucket's private part and the site serves it (it is a publication's file), under
+the Content-Security-Policy, from no other host."""
 
 import pytest
 
@@ -27,7 +28,7 @@ def test_a_photo_uploaded_by_an_editor_is_shown_to_visitors_from_the_bucket(
     assert "is saved: Published" in page.locator(".messagelist").inner_text()
 
     publication = Publication.objects.get()
-    assert f"media/{publication.featured_image.name}" in s3_server.keys(s3_bucket)
+    assert f"private/{publication.featured_image.name}" in s3_server.keys(s3_bucket)
 
     page.context.clear_cookies()
     page.goto(live_server.url + publication.get_absolute_url())
@@ -36,6 +37,6 @@ def test_a_photo_uploaded_by_an_editor_is_shown_to_visitors_from_the_bucket(
     page.wait_for_function("() => document.querySelector('.pub-hero-image img').complete")
     assert page.evaluate("() => document.querySelector('.pub-hero-image img').naturalWidth") > 0
     shown = page.evaluate("() => document.querySelector('.pub-hero-image img').currentSrc")
-    assert shown.startswith(f"{s3_server.endpoint}/{s3_bucket}/media/renditions/")
+    assert shown.startswith(f"{live_server.url}/files/publications/{publication.files_key}/")
     assert csp_violations == []
     assert third_party_requests == []

@@ -85,7 +85,10 @@ def test_a_translation_added_from_the_original_shows_as_one_card_with_a_language
     thai = Publication.objects.get(language="th")
     assert thai.slug == "end-the-crackdown-th"
     assert [s.signatory.name for s in thai.signatures.all()] == ["Sample Thai Lawyers", "CIVICUS"]
-    assert thai.featured_image.name == original.featured_image.name
+    # A copy of the original's image, the translation's own.
+    assert thai.featured_image.name.startswith(f"publications/{thai.files_key}/")
+    with thai.featured_image.open("rb") as copy, original.featured_image.open("rb") as source:
+        assert copy.read() == source.read()
 
     # A visitor sees one card for both languages, with the Thai one linked.
     page.context.clear_cookies()

@@ -1,4 +1,5 @@
 import io
+import re
 import struct
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import ImageField
-from PIL import Image, ImageSequence, PngImagePlugin
+from PIL import Image, ImageCms, ImageSequence, PngImagePlugin
 
 from forumasia.images import make_renditions, strip_metadata, validate_image_file
 from members.models import MemberOrganisation
@@ -294,27 +295,92 @@ def test_a_phone_photo_stored_as_mpo_is_kept_as_a_plain_jpeg():
         assert image.format == "JPEG"
 
 
-def test_icc_colour_profile_is_kept():
-    from PIL import ImageCms
+def swapped_primaries_profile():
+    """An RGB colour profile whose red and blue primaries are swapped (sRGB's otherwise): what
+    it calls red is sRGB's blue, so a conversion that really happened is plain to see."""
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    (count,) = struct.unpack(">I", data[128:132])
+    entries = {}
+    for index in range(count):
+        signature, offset, size = struct.unpack(">4sII", data[132 + 12 * index : 144 + 12 * index])
+        entries[signature] = (index, offset, size)
+    (red, *red_data), (blue, *blue_data) = entries[b"rXYZ"], entries[b"bXYZ"]
+    struct.pack_into(">4sII", data, 132 + 12 * red, b"rXYZ", *blue_data)
+    struct.pack_into(">4sII", data, 132 + 12 * blue, b"bXYZ", *red_data)
+    data[84:100] = bytes(16)  # the profile's checksum, no longer true
+    return bytes(data)
 
-    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+RED, BLUE = (230, 20, 20), (20, 20, 230)
+
+
+def image_with_profile(image_format, profile, colour=RED, mode="RGB"):
     buffer = io.BytesIO()
-    Image.new("RGB", (20, 20)).save(buffer, format="JPEG", icc_profile=profile)
+    Image.new(mode, (40, 30), colour).save(buffer, format=image_format, icc_profile=profile)
+    return buffer.getvalue()
 
-    with Image.open(strip_metadata(SimpleUploadedFile("p.jpg", buffer.getvalue()))) as image:
-        assert image.info["icc_profile"] == profile
+
+def close_to(pixel, expected, tolerance=12):
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, expected, strict=False))
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP"])
+def test_a_colour_profile_is_applied_to_the_pixels_and_dropped(image_format):
+    data = image_with_profile(image_format, swapped_primaries_profile())
+
+    with Image.open(strip_metadata(SimpleUploadedFile("photo", data))) as image:
+        assert "icc_profile" not in image.info
+        assert close_to(image.convert("RGB").getpixel((5, 5)), BLUE)
+
+
+def test_transparency_survives_the_colour_conversion():
+    data = image_with_profile("PNG", swapped_primaries_profile(), (*RED, 90), mode="RGBA")
+
+    with Image.open(strip_metadata(SimpleUploadedFile("logo.png", data))) as image:
+        assert "icc_profile" not in image.info
+        assert image.mode == "RGBA"
+        assert close_to(image.getpixel((5, 5)), (*BLUE, 90))
+
+
+@pytest.mark.parametrize("profile", [b"not a profile at all", b"\x00" * 200])
+def test_an_unreadable_colour_profile_is_dropped_and_the_pixels_kept(profile):
+    data = image_with_profile("PNG", profile)
+
+    with Image.open(strip_metadata(SimpleUploadedFile("p.png", data))) as image:
+        assert "icc_profile" not in image.info
+        assert image.convert("RGB").getpixel((5, 5)) == RED
+
+
+def opened(name):
+    """The uploaded file `name` of the default storage, opened under its storage name."""
+    file = default_storage.open(name)
+    file.name = name
+    return file
+
+
+@pytest.mark.django_db
+def test_renditions_of_an_original_with_a_profile_are_converted_too(media_root):
+    data = image_with_profile("JPEG", swapped_primaries_profile())
+    name = default_storage.save("photos/raw.jpg", io.BytesIO(data))
+
+    for entry in make_renditions(opened(name), storage=default_storage):
+        for key in ("jpeg", "webp"):
+            with default_storage.open(entry[key]) as stored, Image.open(stored) as image:
+                assert "icc_profile" not in image.info
+                assert close_to(image.convert("RGB").getpixel((5, 5)), BLUE)
 
 
 @pytest.mark.django_db
 def test_renditions_are_written_once_per_width_in_jpeg_and_webp(media_root):
     name = default_storage.save("photos/wide.jpg", strip_metadata(jpeg_with_gps((2000, 1000))))
-    field_file = default_storage.open(name)
-    field_file.name = name
 
-    renditions = make_renditions(field_file)
+    renditions = make_renditions(opened(name), storage=default_storage)
 
     assert [r["width"] for r in renditions] == [400, 800, 1000]
     for entry in renditions:
+        # Beside the source, under random names: nothing of "wide", nothing to collide with.
+        assert re.fullmatch(r"photos/[0-9a-f]{32}\.jpg", entry["jpeg"])
+        assert re.fullmatch(r"photos/[0-9a-f]{32}\.webp", entry["webp"])
         with default_storage.open(entry["webp"]) as stored, Image.open(stored) as image:
             assert image.format == "WEBP"
             assert image.width == entry["width"]
@@ -324,10 +390,8 @@ def test_renditions_are_written_once_per_width_in_jpeg_and_webp(media_root):
 @pytest.mark.parametrize("kind", ["JPEG", "PNG", "WebP", "animated GIF"])
 def test_renditions_carry_no_metadata_even_from_an_unstripped_original(media_root, kind):
     name = default_storage.save("photos/raw", io.BytesIO(with_metadata(kind)))
-    field_file = default_storage.open(name)
-    field_file.name = name
 
-    for entry in make_renditions(field_file):
+    for entry in make_renditions(opened(name), storage=default_storage):
         for key in ("jpeg", "webp"):
             with default_storage.open(entry[key]) as stored:
                 assert_no_metadata(stored.read())
@@ -416,7 +480,7 @@ def superuser_client(client, db):
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", ROUTES)
 def test_every_image_route_stores_only_pixels_under_the_real_format_name(superuser_client, route):
-    post, _ = ROUTES[route]
+    post, field = ROUTES[route]
     # A PNG full of metadata, sent under a JPEG name.
     upload = SimpleUploadedFile("protest.jpg", with_metadata("PNG"), content_type="image/jpeg")
 
@@ -424,7 +488,8 @@ def test_every_image_route_stores_only_pixels_under_the_real_format_name(superus
 
     assert response.status_code in (200, 302)
     assert stored and stored.endswith(".png")
-    with default_storage.open(stored) as handle:
+    storage = field.storage if field is not None else default_storage
+    with storage.open(stored) as handle:
         assert_no_metadata(handle.read())
 
 

@@ -1,5 +1,6 @@
 """DJANGO_SERVE_MEDIA=1: a fresh install on one box shows its images with debug off, and the app
-serves nothing a web server configured as deploy/nginx.conf would not."""
+serves nothing a web server configured as deploy/nginx/forumasia.conf would not. (Files of
+publications are not media: tests/forumasia/test_files.py.)"""
 
 import io
 
@@ -24,7 +25,7 @@ def serve_media(settings):
 
 @pytest.fixture
 def photo():
-    return default_storage.save("publications/images/2026/11/photo.jpg", io.BytesIO(image_bytes()))
+    return default_storage.save("uploads/photo.jpg", io.BytesIO(image_bytes()))
 
 
 def test_media_is_not_served_by_the_app_unless_asked(client, photo):
@@ -49,13 +50,14 @@ def test_an_uploaded_image_is_served_with_its_type_and_cache_headers(client, ser
     assert again.status_code == 304
 
 
-def test_a_pdf_attachment_is_served_as_a_pdf(client, serve_media):
-    name = default_storage.save("publications/files/2026/11/report.pdf", io.BytesIO(b"%PDF-1.7"))
+def test_a_pdf_is_served_as_a_pdf_to_download(client, serve_media):
+    name = default_storage.save("wordpress/report.pdf", io.BytesIO(b"%PDF-1.7"))
 
     response = client.get(f"/media/{name}")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
 
 
 def test_head_is_answered_and_writes_are_refused(client, serve_media, photo):
@@ -66,9 +68,9 @@ def test_head_is_answered_and_writes_are_refused(client, serve_media, photo):
 @pytest.mark.parametrize(
     "path",
     [
-        "publications/images/2026/11/",  # a folder: never a listing
-        "publications/images/2026/11",
-        "publications/images/2026/11/missing.jpg",
+        "uploads/",  # a folder: never a listing
+        "uploads",
+        "uploads/missing.jpg",
         "private/wordpress-exports/export.xml",
         "private/exports/subscribers.csv",
         "uploads/page.html",  # a type the site never stores

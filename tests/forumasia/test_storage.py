@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from forumasia.files import owned_files
 from forumasia.images import make_renditions
 from publications.models import Attachment, GalleryImage, Publication
 from tests.factories import UserFactory
@@ -67,18 +68,26 @@ def test_an_image_uploaded_in_the_admin_lands_in_the_bucket_with_its_renditions(
     publication = publish_with_image(publisher_client)
 
     keys = s3_server.keys(s3_bucket)
-    assert f"media/{publication.featured_image.name}" in keys
+    assert f"private/{publication.featured_image.name}" in keys
     rendition_names = [
         item[key] for item in publication.featured_image_renditions for key in ("jpeg", "webp")
     ]
     assert len(rendition_names) == 6
-    assert {f"media/{name}" for name in rendition_names} <= set(keys)
+    assert {f"private/{name}" for name in rendition_names} <= set(keys)
     # Stripped before it reached the bucket: what anyone can download carries no GPS.
-    assert has_no_metadata(fetch(publication.featured_image.url))
-    assert all(has_no_metadata(fetch(default_storage.url(name))) for name in rendition_names)
+    assert has_no_metadata(fetch_from_site(publication.featured_image.url))
+    assert all(has_no_metadata(fetch_from_site(owned_files.url(n))) for n in rendition_names)
 
 
-def test_pages_link_uploads_at_the_media_origin_and_the_csp_allows_it(
+def fetch_from_site(url):
+    """What an anonymous visitor gets for a file at `url` on the site (the app reads it from the
+    bucket: publications' files are never fetched from the bucket itself)."""
+    response = Client().get(url)
+    assert response.status_code == 200, url
+    return b"".join(response.streaming_content)
+
+
+def test_pages_link_publications_images_on_the_site_and_the_bucket_refuses_them(
     publisher_client, client, s3_server, s3_bucket
 ):
     publication = publish_with_image(publisher_client)
@@ -87,15 +96,15 @@ def test_pages_link_uploads_at_the_media_origin_and_the_csp_allows_it(
     page = Client().get(publication.get_absolute_url())
 
     html = page.content.decode()
-    media_url = f"{s3_server.endpoint}/{s3_bucket}/media/renditions/"
-    assert media_url in html
-    assert 'src="/media/' not in html and 'srcset="/media/' not in html
-    csp = page["Content-Security-Policy"]
-    img_src = next(part for part in csp.split(";") if part.strip().startswith("img-src"))
-    assert s3_server.endpoint in img_src.split()
-    # Every image the page names is served by the media origin.
+    assert f'srcset="/files/publications/{publication.files_key}/' in html
+    assert f"{s3_server.endpoint}/" not in html
+    # Every image the page names is served by the site, from the bucket's private part, which
+    # nobody reads directly.
     rendition = publication.featured_image_renditions[0]["jpeg"]
-    assert fetch(default_storage.url(rendition))[:3] == b"\xff\xd8\xff"
+    assert fetch_from_site(owned_files.url(rendition))[:3] == b"\xff\xd8\xff"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        fetch(f"{s3_server.endpoint}/{s3_bucket}/private/{rendition}")
+    assert refused.value.code == 403
 
 
 def test_gallery_images_and_their_renditions_go_to_the_bucket(
@@ -109,29 +118,33 @@ def test_gallery_images_and_their_renditions_go_to_the_bucket(
 
     image = GalleryImage.objects.get()
     keys = s3_server.keys(s3_bucket)
-    assert f"media/{image.image.name}" in keys
-    assert {f"media/{item['webp']}" for item in image.renditions} <= set(keys)
-    assert has_no_metadata(fetch(image.image.url))
+    assert f"private/{image.image.name}" in keys
+    assert {f"private/{item['webp']}" for item in image.renditions} <= set(keys)
+    with owned_files.open(image.image.name) as stored:
+        assert has_no_metadata(stored.read())
 
 
 def test_a_pdf_attachment_is_rewritten_into_the_bucket_without_its_author(
     publisher_client, s3_server, s3_bucket
 ):
     data = form_data(
+        _transition="publish",
         **{
             "attachments-TOTAL_FORMS": "1",
             "attachments-0-title": "Annual report",
             "attachments-0-file": SimpleUploadedFile("report.pdf", planted_pdf()),
             "attachments-0-language": "en",
             "attachments-0-order": "0",
-        }
+        },
     )
 
     assert publisher_client.post(ADD, data).status_code == 302
 
     attachment = Attachment.objects.get()
-    assert f"media/{attachment.file.name}" in s3_server.keys(s3_bucket)
-    downloaded = fetch(attachment.file.url)
+    assert f"private/{attachment.file.name}" in s3_server.keys(s3_bucket)
+    response = Client().get(attachment.file.url)
+    downloaded = b"".join(response.streaming_content)
+    assert response["Content-Disposition"] == 'attachment; filename="Annual report.pdf"'
     assert attachment.file_size == len(downloaded)
     assert_clean(downloaded)
 
@@ -151,13 +164,16 @@ def test_the_editor_upload_view_stores_in_the_bucket_and_answers_its_url(
 
 
 def test_renditions_of_a_stored_image_are_read_and_written_through_the_bucket(s3_server, s3_bucket):
-    name = default_storage.save("publications/images/plain.jpg", io.BytesIO(image_bytes()))
+    publication = Publication(featured_image_alt="A photo")
+    publication.featured_image.save("plain.jpg", io.BytesIO(image_bytes()), save=False)
 
-    renditions = make_renditions(Publication(featured_image=name).featured_image)
+    renditions = make_renditions(publication.featured_image)
 
     assert [item["width"] for item in renditions] == [400, 640]
-    keys = s3_server.keys(s3_bucket, prefix="media/renditions/")
-    assert keys == sorted(f"media/{item[key]}" for item in renditions for key in ("jpeg", "webp"))
+    folder = f"private/publications/{publication.files_key}/"
+    keys = s3_server.keys(s3_bucket, prefix=folder)
+    names = [publication.featured_image.name, *(r[k] for r in renditions for k in ("jpeg", "webp"))]
+    assert keys == sorted(f"private/{name}" for name in names)
 
 
 def test_private_files_cannot_be_read_from_the_bucket_by_anyone_but_the_app(s3_server, s3_bucket):

@@ -62,10 +62,13 @@ def test_an_image_uploaded_through_a_is_served_on_a_page_from_b(cluster, editor,
         assert time.monotonic() < deadline, "no image on B's page after 30 s"
         time.sleep(0.3)
     sources = IMG_SRC.findall(page)
-    bucket_url = f"{s3_server.endpoint}/{cluster.bucket}/media/"
-    assert sources and all(source.startswith(bucket_url) for source in sources)
-    image = requests.get(sources[0], timeout=30)
+    # Publications' files come from the site itself (B reads them from the bucket's private
+    # part, which nobody else may read).
+    assert sources and all(source.startswith("/files/publications/") for source in sources)
+    image = requests.get(cluster.b.url + sources[0], timeout=30)
     assert image.status_code == 200 and image.content[:3] == b"\xff\xd8\xff"
+    name = sources[0].removeprefix("/files/")
+    assert f"private/{name}" in s3_server.keys(cluster.bucket, prefix="private/publications/")
 
 
 def test_unpublish_on_a_removes_the_item_from_bs_cached_pages_at_once(cluster, editor):

@@ -76,7 +76,7 @@ def test_reports_are_reports_and_carry_their_image(client):
     [data] = json_ld(html)
     assert data["@type"] == "Report"
     image = re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
-    assert image.startswith("http://127.0.0.1:8000/media/") and image.endswith(".jpg")
+    assert image.startswith("http://127.0.0.1:8000/files/publications/") and image.endswith(".jpg")
     assert image in data["image"]
 
 

@@ -5,12 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
+from forumasia.files import owned_files
 from publications.models import GalleryImage, Publication
 from tests.factories import (
     MemberOrganisationFactory,
@@ -85,8 +85,8 @@ def form_data(**overrides):
     return data
 
 
-def stored_has_no_metadata(name):
-    with default_storage.open(name) as handle, Image.open(handle) as image:
+def stored_has_no_metadata(name, storage=owned_files):
+    with storage.open(name) as handle, Image.open(handle) as image:
         exif = image.getexif()
         return not exif.get_ifd(GPS_IFD) and 0x010F not in exif and "exif" not in image.info
 
@@ -117,7 +117,7 @@ def test_editor_creates_a_statement_with_signatories_image_and_tags(editor_clien
     widths = [item["width"] for item in publication.featured_image_renditions]
     assert widths == [400, 800, 1000]
     for item in publication.featured_image_renditions:
-        assert default_storage.exists(item["jpeg"]) and default_storage.exists(item["webp"])
+        assert owned_files.exists(item["jpeg"]) and owned_files.exists(item["webp"])
         assert stored_has_no_metadata(item["jpeg"])
 
 

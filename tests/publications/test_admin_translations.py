@@ -6,7 +6,9 @@ import re
 import pytest
 from django.core.files.base import ContentFile
 
+from forumasia.files import owned_files
 from publications.models import GalleryImage, Publication
+from publications.services import refresh_featured_renditions, refresh_gallery_renditions
 from tests.factories import (
     MemberOrganisationFactory,
     PartnerOrganisationFactory,
@@ -37,15 +39,10 @@ def original():
         featured_image_credit="Sample",
     )
     publication.featured_image.save("court.jpg", ContentFile(image_bytes()), save=True)
-    Publication.objects.filter(pk=publication.pk).update(
-        featured_image_renditions=[{"width": 400, "height": 300, "jpeg": "r.jpg", "webp": "r.webp"}]
-    )
-    GalleryImage.objects.create(
-        publication=publication,
-        image=publication.featured_image.name,
-        alt_text="The court",
-        order=1,
-    )
+    refresh_featured_renditions(publication)
+    image = GalleryImage(publication=publication, alt_text="The court", order=1)
+    image.image.save("court.jpg", ContentFile(image_bytes(colour=(10, 90, 30))), save=True)
+    refresh_gallery_renditions(image)
     publication.refresh_from_db()
     return publication
 
@@ -113,6 +110,21 @@ def translation_post(original, **overrides):
     return data
 
 
+def same_files(name, renditions, original_name, original_renditions, *, folder):
+    """Each file is a copy of the original's (same bytes) under another name in `folder`."""
+    pairs = [(name, original_name)] + [
+        (item[key], source[key])
+        for item, source in zip(renditions, original_renditions, strict=True)
+        for key in ("jpeg", "webp")
+    ]
+    assert [item["width"] for item in renditions] == [i["width"] for i in original_renditions]
+    for copy, source in pairs:
+        assert copy != source and copy.startswith(folder)
+        with owned_files.open(copy) as mine, owned_files.open(source) as theirs:
+            assert mine.read() == theirs.read()
+    return True
+
+
 def test_saving_the_pre_filled_form_makes_the_translation_with_all_it_took(editor_client, original):
     response = editor_client.post(f"{ADD}?translation_of={original.pk}", translation_post(original))
 
@@ -123,10 +135,25 @@ def test_saving_the_pre_filled_form_makes_the_translation_with_all_it_took(edito
     assert [s.signatory for s in thai.signatures.all()] == [
         s.signatory for s in original.signatures.all()
     ]
-    assert thai.featured_image.name == original.featured_image.name
-    assert thai.featured_image_renditions == original.featured_image_renditions
+    # Copies of its own, in its own folder: the original's files are never shared.
+    assert same_files(
+        thai.featured_image.name,
+        thai.featured_image_renditions,
+        original.featured_image.name,
+        original.featured_image_renditions,
+        folder=f"publications/{thai.files_key}/",
+    )
     assert thai.featured_image_alt == "ผู้ปกป้องสิทธิหน้าศาล"
-    assert [image.alt_text for image in thai.gallery_images.all()] == ["The court"]
+    (copy,) = thai.gallery_images.all()
+    (source,) = original.gallery_images.all()
+    assert copy.alt_text == "The court"
+    assert same_files(
+        copy.image.name,
+        copy.renditions,
+        source.image.name,
+        source.renditions,
+        folder=f"publications/{thai.files_key}/",
+    )
     assert not thai.attachments.exists()
 
 

@@ -339,7 +339,11 @@ PDF = SAMPLE_PDF
 
 @pytest.fixture
 def media_dir(tmp_path):
-    root = tmp_path / "uploads"
+    return write_media_dir(tmp_path / "uploads")
+
+
+def write_media_dir(root):
+    """The old site's wp-content/uploads for forum_asia_items(), written at `root`."""
     files = {
         "2019/05/defenders.jpg": jpeg_with_gps(),
         "2019/05/defenders-300x200.jpg": jpeg_with_gps(),

@@ -1,8 +1,12 @@
+import re
+
 import pytest
 from django.core.files.storage import FileSystemStorage
 from PIL import Image
 
+from tests.factories import PublicationFactory
 from wordpress.media import MediaLibrary, MediaProblem, clean_relative, uploads_path
+from wordpress.models import ImportedMedia
 
 from .conftest import SITE, jpeg_with_gps
 
@@ -34,8 +38,14 @@ def test_hidden_and_empty_segments_are_refused():
 
 
 @pytest.fixture
-def storage(tmp_path):
+def storage(tmp_path, db):
+    """The public uploads (the library looks up earlier copies in the database)."""
     return FileSystemStorage(location=tmp_path / "stored")
+
+
+@pytest.fixture
+def owned(tmp_path):
+    return FileSystemStorage(location=tmp_path / "owned")
 
 
 def library(media_dir, storage, **kwargs):
@@ -45,7 +55,7 @@ def library(media_dir, storage, **kwargs):
 def test_images_are_stored_without_gps_and_camera_data(media_dir, storage):
     stored = library(media_dir, storage).store("2019/05/defenders.jpg")
     assert stored.kind == "image"
-    assert stored.name == "wordpress/forum-asia.org/2019/05/defenders.jpg"
+    assert re.fullmatch(r"wordpress/[0-9a-f]{32}\.jpg", stored.name)
     with storage.open(stored.name) as handle, Image.open(handle) as image:
         assert not image.getexif()
     with Image.open(media_dir / "2019/05/defenders.jpg") as original:
@@ -57,16 +67,40 @@ def test_a_resized_copy_leads_to_the_original(media_dir, storage):
     assert stored.source == "2019/05/defenders.jpg"
 
 
-def test_documents_are_copied_and_a_second_run_reuses_them(media_dir, storage):
-    first = library(media_dir, storage)
-    stored = first.store("2019/01/annual-report-2018.pdf")
-    assert (
-        stored.name == "publications/files/wordpress/forum-asia.org/2019/01/annual-report-2018.pdf"
+def test_a_publications_documents_are_its_own_and_a_second_run_reuses_them(
+    media_dir, storage, owned
+):
+    owner = PublicationFactory()
+    first = library(media_dir, storage, owned_storage=owned)
+    stored = first.store("2019/01/annual-report-2018.pdf", owner=owner, use="document")
+    assert re.fullmatch(rf"publications/{owner.files_key}/[0-9a-f]{{32}}\.pdf", stored.name)
+    assert first.written == [(owned, stored.name)]
+    ImportedMedia.objects.create(
+        site_url=SITE,
+        source=stored.source,
+        publication=owner,
+        use="document",
+        stored_name=stored.name,
     )
-    assert first.written == [stored.name]
-    second = library(media_dir, storage)
-    assert second.store("2019/01/annual-report-2018.pdf").name == stored.name
+    second = library(media_dir, storage, owned_storage=owned)
+    assert second.store("2019/01/annual-report-2018.pdf", owner=owner, use="document") == stored
     assert second.written == []
+
+
+def test_one_file_used_by_two_publications_is_copied_for_each(media_dir, storage, owned):
+    first, second = PublicationFactory(), PublicationFactory()
+    media = library(media_dir, storage, owned_storage=owned)
+
+    copies = [
+        media.store("2019/05/defenders.jpg", owner=owner, use="featured")
+        for owner in (first, second)
+    ]
+
+    assert copies[0].name.startswith(f"publications/{first.files_key}/")
+    assert copies[1].name.startswith(f"publications/{second.files_key}/")
+    with owned.open(copies[0].name) as one, owned.open(copies[1].name) as other:
+        assert one.read() == other.read()
+    assert media.written == [(owned, copies[0].name), (owned, copies[1].name)]
 
 
 @pytest.mark.parametrize(
@@ -100,9 +134,9 @@ def test_a_link_out_of_the_media_folder_is_refused(media_dir, storage, tmp_path)
         library(media_dir, storage).store("2019/05/escape.jpg")
 
 
-def test_dry_run_checks_and_writes_nothing(media_dir, storage):
+def test_dry_run_checks_and_writes_nothing(media_dir, storage, tmp_path):
     media = library(media_dir, storage, dry_run=True)
     assert media.store("2019/05/defenders.jpg").kind == "image"
     assert media.store("2019/01/annual-report-2018.pdf").kind == "document"
     assert media.written == []
-    assert not storage.exists("wordpress")
+    assert not (tmp_path / "stored").exists()

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from forumasia.files import owned_files
 from pages import services as page_services
 from pages.models import Page
 from publications.models import Attachment, GalleryImage, Publication
@@ -328,20 +329,28 @@ def test_thai_post_gets_an_ascii_slug_thai_language_and_a_warning_for_its_type(i
 
 def test_featured_image_is_stripped_of_gps_with_alt_text_and_renditions(imported):
     statement = by_wp_id(101)
-    assert statement.featured_image.name == "wordpress/forum-asia.org/2019/05/defenders.jpg"
+    folder = f"publications/{statement.files_key}/"
+    assert re.fullmatch(rf"{folder}[0-9a-f]{{32}}\.jpg", statement.featured_image.name)
     assert statement.featured_image_alt == "Nine defenders outside the court in Phnom Penh"
     with statement.featured_image.open("rb") as handle, Image.open(handle) as image:
         assert not image.getexif()
     widths = [rendition["width"] for rendition in statement.featured_image_renditions]
     assert widths == [400, 800, 1200]
-    assert all(default_storage.exists(r["webp"]) for r in statement.featured_image_renditions)
-    assert default_storage.url(statement.featured_image.name) in statement.body
+    assert all(r["webp"].startswith(folder) for r in statement.featured_image_renditions)
+    assert all(owned_files.exists(r["webp"]) for r in statement.featured_image_renditions)
+    # The body shows the photo too: from a public copy of its own, not the publication's.
+    (shown,) = re.findall(r'<img src="/media/(wordpress/[0-9a-f]{32}\.jpg)"', statement.body)
+    with default_storage.open(shown) as public, statement.featured_image.open("rb") as own:
+        assert public.read() == own.read()
 
 
 def test_pdfs_become_attachments_and_body_links_point_at_them(imported):
     statement, report = by_wp_id(101), by_wp_id(104)
     (khmer_pdf,) = statement.attachments.all()
-    assert khmer_pdf.file.name.endswith("2019/05/statement-km.pdf")
+    assert re.fullmatch(
+        rf"publications/{statement.files_key}/[0-9a-f]{{32}}\.pdf", khmer_pdf.file.name
+    )
+    assert khmer_pdf.title == "statement-km"
     assert khmer_pdf.file_size > 0
     assert f'href="{khmer_pdf.file.url}"' in statement.body
     (annual,) = report.attachments.all()

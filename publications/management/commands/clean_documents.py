@@ -1,11 +1,13 @@
 from collections import Counter
+from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from forumasia.documents import clean_document
-from publications.models import Attachment
+from forumasia.files import owned_name
+from publications.models import FILES_FOLDER, Attachment
 
 
 class Command(BaseCommand):
@@ -13,7 +15,9 @@ class Command(BaseCommand):
         "Clean the stored file of every attachment as new uploads are cleaned "
         "(forumasia/documents.py): each PDF rebuilt without its hidden data and written back "
         "under its name. Run once after upgrading from a release that cleaned PDFs with pypdf "
-        "(document properties only). Idempotent: a file already clean is left alone. Files "
+        "(document properties only). The clean copy gets a new name in its publication's "
+        "folder (a name's content never changes); the old copy is deleted once the rows name "
+        "the new one. Idempotent: a file already clean is left alone. Files "
         "that cannot be cleaned (Word and other refused formats, unreadable PDFs) are listed "
         "and left as they are, to be replaced in the admin."
     )
@@ -23,12 +27,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch_size, **options):
         outcomes, last = {}, 0
+        # Clean copies this run wrote: rows of later batches may name them already.
+        self.written = set()
         # Batches by primary key: memory stays flat, and rows rewritten meanwhile are not
         # visited twice. A file several rows share (imports reuse them) is cleaned once.
-        while batch := list(Attachment.objects.filter(pk__gt=last).order_by("pk")[:batch_size]):
+        attachments = Attachment.objects.select_related("publication").order_by("pk")
+        while batch := list(attachments.filter(pk__gt=last)[:batch_size]):
             last = batch[-1].pk
             for name in dict.fromkeys(attachment.file.name for attachment in batch):
-                if name not in outcomes:
+                if name not in outcomes and name not in self.written:
                     outcomes[name] = self.clean(next(a for a in batch if a.file.name == name))
         counts = Counter(outcomes.values())
         self.stdout.write(
@@ -51,16 +58,18 @@ class Command(BaseCommand):
             return "not cleaned"
         if cleaned.size == len(original) and cleaned.read() == original:
             return "clean"
-        storage.delete(name)
-        try:
-            saved = storage.save(name, cleaned)
-        except Exception:
-            storage.save(name, ContentFile(original))  # e.g. a full disk: never lose the file
-            raise
-        for sharing in Attachment.objects.filter(file=name):
-            # save(), not update(): cached pages showing the file's size are refreshed.
-            sharing.file.name = saved
-            sharing.file_size = cleaned.size
-            sharing.save(update_fields=["file", "file_size"])
+        # Written beside it under a new name, never over it: what a name holds never changes
+        # (browsers and CDNs revalidate by it), and a failed write loses nothing.
+        key = attachment.publication.files_key
+        saved = storage.save(owned_name(FILES_FOLDER, key, name), cleaned)
+        self.written.add(saved)
+        with transaction.atomic():
+            for sharing in Attachment.objects.filter(file=name):
+                # save(), not update(): cached pages showing the file's size are refreshed.
+                sharing.file.name = saved
+                sharing.file_size = cleaned.size
+                sharing.save(update_fields=["file", "file_size"])
+            # The old copy was these rows' own; no row names it once this commits.
+            transaction.on_commit(partial(storage.delete, name))
         self.stdout.write(f"Cleaned: {name} ({len(original):,} → {cleaned.size:,} bytes)")
         return "cleaned"
