@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from forumasia.files import OWNERS, owned_files, owned_name, random_upload_name
 from members.models import MemberOrganisation
-from tests.forumasia.test_settings import production_settings, run_settings
+from tests.forumasia.test_settings import PRODUCTION_KEY, production_settings, run_settings
 
 PROJECT_APPS = {"forumasia", "members", "publications", "newsletter", "pages", "wordpress"}
 # Uploads public by nature, whatever row holds them: members have no unpublished state (the
@@ -127,7 +127,7 @@ def test_private_files_are_the_apps_alone_unless_nginx_is_to_send_publications_f
 )
 def test_a_wrong_accel_redirect_setting_refuses_to_start(environment, message):
     result = run_settings(
-        DJANGO_SECRET_KEY="k" * 60, DJANGO_ALLOWED_HOSTS="example.org", **environment
+        DJANGO_SECRET_KEY=PRODUCTION_KEY, DJANGO_ALLOWED_HOSTS="example.org", **environment
     )
 
     assert result.returncode != 0

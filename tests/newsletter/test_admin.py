@@ -234,8 +234,11 @@ def test_the_export_log_keeps_what_kinds_of_filter_were_used_never_what_was_type
         if answer.streaming:
             b"".join(answer.streaming_content)  # a failure half-way shows here
 
-    # Streamed, prepared and ticked at least; one person's data when the search finds them.
-    assert SubscriberExport.objects.count() >= 3
+    # Streamed, prepared and ticked at least; one person's data when the search finds them. A
+    # NUL in the search is a filter no admin list takes (forumasia/admin_site.py): refused as
+    # invalid, nothing is exported.
+    if "\x00" not in search:
+        assert SubscriberExport.objects.count() >= 3
     for export in SubscriberExport.objects.all():
         assert set(export.filters) <= LOGGED_KINDS
         for kind, value in export.filters.items():
