@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from forumasia.documents import MAX_BYTES
 from tests.s3 import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -287,6 +288,16 @@ def test_an_oversized_request_is_refused_before_it_reaches_the_app(site):
     response = site("/newsletter/", method="POST", body=b"x" * (26 * 1024 * 1024))
 
     assert response.status == 413
+
+
+def test_an_admin_upload_as_large_as_the_app_accepts_reaches_the_app(site):
+    """A PDF at the app's own limit (forumasia/documents.py) plus its form is not cut off by
+    nginx with a bare 413: the app answers it, with its own message when a file is refused."""
+    body = b"x" * (MAX_BYTES + 64 * 1024)
+
+    response = site("/admin/publications/publication/add/", method="POST", body=body)
+
+    assert response.status == 204
 
 
 def test_the_access_log_keeps_no_address_query_or_newsletter_token(site):
