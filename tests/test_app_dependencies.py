@@ -4,6 +4,10 @@ tested knowing only the apps below it: a wrong-way import fails here, in CI.
 Read from the source: every module of every app and of forumasia/ (migrations aside), its
 import statements, `import_module("...")`, `apps.get_model("app", ...)` and lazy model
 references (`ForeignKey("app.Model")`).
+
+Inside the apps, modules import each other one way too: an import inside a function hides a
+circle from Python but not from a reader, so the module graph (imports anywhere in a module)
+has no circle.
 """
 
 import ast
@@ -111,3 +115,85 @@ def test_a_wrong_way_reference_of_any_kind_is_found():
     for source in wrong:
         assert set(referenced_modules(source)) & {"publications", "pages", "newsletter"}, source
     assert list(referenced_modules("from .models import Country\nimport django")) == ["django"]
+
+
+def module_name(path):
+    parts = list(path.relative_to(settings.BASE_DIR).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_names(source, *, package):
+    """Every dotted name `source` (a module of `package`) imports, anywhere in it; for
+    `from a import b` both `a` and `a.b` (b may be a module)."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, *([node.module] if node.module else [])])
+            yield base
+            yield from (f"{base}.{alias.name}" for alias in node.names)
+
+
+def module_graph():
+    """{module: {the app modules it imports}} over every module of every app."""
+    paths = {module_name(path): path for app in DIRECT for path in app_modules(app)}
+
+    def known(name):
+        while name and name not in paths:
+            name = name.rpartition(".")[0]
+        return name
+
+    graph = {}
+    for module, path in paths.items():
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        names = imported_names(path.read_text(encoding="utf-8"), package=package)
+        graph[module] = {known(name) for name in names if known(name)} - {module}
+    return graph
+
+
+def circles(graph):
+    """The groups of modules that reach each other through imports (Tarjan's strongly
+    connected components of more than one module), each as "a -> b -> a" paths' members."""
+    index, low, stack, found = {}, {}, [], []
+
+    def visit(module):
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in graph[module]:
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            group = []
+            while not group or group[-1] != module:
+                group.append(stack.pop())
+            if len(group) > 1:
+                found.append(
+                    {name: sorted(graph[name] & set(group)) for name in sorted(group)}
+                )
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_no_module_imports_itself_through_others():
+    found = circles(module_graph())
+
+    assert found == [], "\n".join(
+        f"{module} -> {', '.join(others)}" for circle in found for module, others in circle.items()
+    )
+
+
+def test_a_circle_through_an_import_inside_a_function_is_found():
+    graph = {"a.models": {"a.map"}, "a.map": {"a.models"}, "a.views": {"a.models"}}
+    source = "def draw():\n    from .models import Country\n"
+
+    assert set(imported_names(source, package="a")) == {"a.models", "a.models.Country"}
+    assert circles(graph) == [{"a.map": ["a.models"], "a.models": ["a.map"]}]
