@@ -173,9 +173,7 @@ def circles(graph):
             while not group or group[-1] != module:
                 group.append(stack.pop())
             if len(group) > 1:
-                found.append(
-                    {name: sorted(graph[name] & set(group)) for name in sorted(group)}
-                )
+                found.append({name: sorted(graph[name] & set(group)) for name in sorted(group)})
 
     for module in sorted(graph):
         if module not in index:
