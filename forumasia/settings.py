@@ -511,7 +511,7 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUE
 
 # Where publications/uploads.py stores images added in the editor (under MEDIA_ROOT).
 CKEDITOR_UPLOAD_PATH = "uploads/"
-# Upload URLs are set by publications.admin.NewsroomEditorWidget (they come from reverse()).
+# Upload URLs are set by forumasia.widgets.NewsroomEditorWidget (they come from reverse()).
 CKEDITOR_CONFIGS = {
     "default": {
         "toolbar": "newsroom",

@@ -2,8 +2,11 @@
 tested knowing only the apps below it: a wrong-way import fails here, in CI.
 
 Read from the source: every module of every app and of forumasia/ (migrations aside), its
-import statements, `import_module("...")`, `apps.get_model("app", ...)` and lazy model
-references (`ForeignKey("app.Model")`).
+import statements, `import_module("...")`, `apps.get_model("app", ...)`, lazy model
+references (`ForeignKey("app.Model")`), string `include("app.urls")`s and the URL names it
+reverses (`reverse("app:name")`, `redirect(...)`, the admin's `"admin:app_model_..."`); and
+every template, its `{% url %}` names. The root URLconf is where the apps' URLs are put
+together: it names them all, and is the one module exempt.
 
 Inside the apps, modules import each other one way too: an import inside a function hides a
 circle from Python but not from a reader, so the module graph (imports anywhere in a module)
@@ -11,21 +14,28 @@ has no circle.
 """
 
 import ast
+import re
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.urls import URLResolver, get_resolver
 
-# Which apps each app may use directly; forumasia/ is the project package of shared building
-# blocks every app may use, and it uses none (hooks are registered from the apps' ready()).
+# Which apps each app uses directly (README, Layout, says the same); forumasia/ is the project
+# package of shared building blocks every app may use, and it uses none (hooks are registered
+# from the apps' ready()). The site's layout (templates outside an app's folder: base.html,
+# its includes, the admin's index) counts as pages': it carries the newsletter's sign-up form.
 DIRECT = {
     "forumasia": set(),
     "members": set(),
     "publications": {"members"},
     "newsletter": {"members"},
-    "pages": {"publications", "members"},
-    "wordpress": {"publications", "pages"},
+    "pages": {"publications", "members", "newsletter"},
+    "wordpress": {"publications", "members", "pages"},
 }
 MODEL_FIELDS = {"ForeignKey", "ManyToManyField", "OneToOneField"}
+URL_CALLS = {"reverse", "reverse_lazy", "redirect", "resolve_url"}
+TEMPLATE_URL = re.compile(r"""{%\s*url\s+["']([^"']+)["']""")
 
 
 def allowed(app):
@@ -54,9 +64,36 @@ def is_reference(name, text):
     """Whether a call `name("text", ...)` names a module or an app label."""
     if text is None:
         return False
-    return name in ("import_module", "get_model", "get_app_config") or (
+    return name in ("import_module", "get_model", "get_app_config", "include") or (
         name in MODEL_FIELDS and "." in text
     )
+
+
+@cache
+def url_owners():
+    """{URL name as reverse() takes it: the app whose URLconf declares it}."""
+    owners = {}
+
+    def walk(patterns, namespace, module):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(filter(None, [namespace, pattern.namespace]))
+                walk(pattern.url_patterns, inner, getattr(pattern.urlconf_name, "__name__", module))
+            elif pattern.name:
+                owners[":".join(filter(None, [namespace, pattern.name]))] = module.split(".")[0]
+
+    walk(get_resolver().url_patterns, "", settings.ROOT_URLCONF)
+    return owners
+
+
+def url_owner(name):
+    """The app a URL name belongs to: a namespaced name to the app the namespace is named
+    after (pages adds the member and country pages to members'), the admin's
+    "admin:<app>_<model>_<view>" to <app>, any other to the app whose URLconf declares it."""
+    namespace, _, rest = name.rpartition(":")
+    if namespace == "admin":
+        return rest.split("_")[0]
+    return namespace or url_owners().get(name, "")
 
 
 def referenced_modules(source):
@@ -68,6 +105,26 @@ def referenced_modules(source):
             yield node.module.split(".")[0]
         elif isinstance(node, ast.Call) and is_reference(call_name(node), first_string(node)):
             yield first_string(node).split(".")[0]
+        elif isinstance(node, ast.Call) and call_name(node) in URL_CALLS and first_string(node):
+            yield url_owner(first_string(node))
+
+
+def template_app(path):
+    """The app a template belongs to: its folder's (templates/<app>/, templates/admin/<app>/,
+    <app>/templates/), else the site's layout, which is pages'."""
+    parts = path.relative_to(settings.BASE_DIR).parts
+    if parts[0] != "templates":
+        return parts[0]
+    folder = parts[2] if parts[1] == "admin" and len(parts) > 3 else parts[1]
+    return folder if folder in DIRECT else "pages"
+
+
+def templates():
+    root = Path(settings.BASE_DIR)
+    found = [*(root / "templates").rglob("*.html")]
+    for app in DIRECT:
+        found.extend((root / app / "templates").rglob("*.html"))
+    return sorted(found)
 
 
 def app_modules(app):
@@ -77,19 +134,39 @@ def app_modules(app):
 
 def import_graph():
     """{app: {other app: [modules of app that use it]}}."""
-    graph = {}
+    uses = []
     for app in DIRECT:
         for path in app_modules(app):
-            for name in set(referenced_modules(path.read_text(encoding="utf-8"))):
-                if name in DIRECT and name != app:
-                    graph.setdefault(app, {}).setdefault(name, []).append(
-                        str(path.relative_to(settings.BASE_DIR))
-                    )
+            if module_name(path) != settings.ROOT_URLCONF:
+                uses.extend((app, name, path) for name in referenced_modules(path.read_text()))
+    for path in templates():
+        for name in TEMPLATE_URL.findall(path.read_text(encoding="utf-8")):
+            uses.append((template_app(path), url_owner(name), path))
+    graph = {}
+    for app, name, path in uses:
+        if name in DIRECT and name != app:
+            modules = graph.setdefault(app, {}).setdefault(name, [])
+            modules.append(str(path.relative_to(settings.BASE_DIR)))
     return graph
 
 
 def test_every_app_has_a_place_in_the_dependency_rule():
     assert set(DIRECT) == set(settings.LOCAL_APPS)
+
+
+def test_every_declared_dependency_is_used():
+    used = {app: set(uses) for app, uses in import_graph().items()}
+
+    assert {app: used.get(app, set()) - {"forumasia"} for app in DIRECT} == DIRECT
+
+
+def test_the_readme_lists_the_dependencies_the_code_has():
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    listed = {
+        app: set(uses.split(", ")) for app, uses in re.findall(r"`(\w+) → ([\w, ]+)`", readme)
+    }
+
+    assert listed == {app: uses for app, uses in DIRECT.items() if uses}
 
 
 def test_apps_depend_on_each_other_one_way_only():
@@ -110,6 +187,9 @@ def test_a_wrong_way_reference_of_any_kind_is_found():
         "Model = apps.get_model('publications', 'Publication')",
         "module = import_module('pages.views')",
         "member = models.ForeignKey('newsletter.Subscriber', on_delete=models.CASCADE)",
+        "path('', include('pages.urls'))",
+        "url = reverse('publications:publication-list')",
+        "return redirect('admin:newsletter_subscriber_changelist')",
     ]
 
     for source in wrong:
