@@ -249,9 +249,10 @@ def test_list_query_budget_is_constant_in_the_page_size(
     with django_assert_max_num_queries(8):
         response = client.get(LIST, {"country": "th", "tag": "civic-space", "year": "2026"})
     with django_assert_max_num_queries(8):
-        client.get("/reports/?q=civic&page=1")
+        reports = client.get("/reports/?q=civic&page=1")
 
-    assert response.status_code == 200
+    assert response.status_code == reports.status_code == 200
+    assert len(response.context["publications"]) == min(count, 20)
 
 
 # --- Detail -------------------------------------------------------------------------------------
@@ -553,17 +554,16 @@ def test_related_is_the_newest_three_sharing_a_theme_or_a_country(
     PublicationFactory(countries=[country("KH")], publish_at=now + timedelta(days=1))
     PublicationFactory(tags=["Other"], countries=[country("TH")])
 
-    related = views.related_publications(
-        main,
-        tag_ids=[tag.pk for tag in main.tags.all()],
-        country_ids=[c.pk for c in main.countries.all()],
-        now=timezone.now(),
-    )
+    tag_ids = [tag.pk for tag in main.tags.all()]
+    country_ids = [c.pk for c in main.countries.all()]
+
+    with django_assert_max_num_queries(2):
+        related = views.related_publications(
+            main, tag_ids=tag_ids, country_ids=country_ids, now=timezone.now()
+        )
 
     assert related == [by_country, by_tag, both]
     assert by_tag_old not in related
-    with django_assert_max_num_queries(2):
-        views.related_publications(main, tag_ids=[1], country_ids=[1], now=now)
 
 
 def test_the_theme_facet_counts_only_the_latest_window(monkeypatch, client):
@@ -686,10 +686,12 @@ def test_query_budgets_hold_with_translation_groups_and_partners(
     with django_assert_max_num_queries(8):
         response = client.get(LIST, {"tag": "civic-space"})
     with django_assert_max_num_queries(8):
-        client.get("/search/?q=sample")
+        search = client.get("/search/?q=sample")
     with django_assert_max_num_queries(10):
         detail = client.get(original.get_absolute_url())
 
     assert len(response.context["publications"]) == 20
+    found = set(re.findall(r'href="(/publications/sample-[^"/]+/)"', search.content.decode()))
+    assert search.status_code == 200 and len(found) == 20  # a full page of results
     assert sum(bool(card.other_languages) for card in response.context["publications"]) > 5
     assert len(detail.context["translations"]) in (1, 2)
