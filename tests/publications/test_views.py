@@ -691,7 +691,6 @@ def test_query_budgets_hold_with_translation_groups_and_partners(
         detail = client.get(original.get_absolute_url())
 
     assert len(response.context["publications"]) == 20
-    found = set(re.findall(r'href="(/publications/sample-[^"/]+/)"', search.content.decode()))
-    assert search.status_code == 200 and len(found) == 20  # a full page of results
+    assert search.status_code == 200 and len(search.context["page_obj"]) == 20  # a full page
     assert sum(bool(card.other_languages) for card in response.context["publications"]) > 5
     assert len(detail.context["translations"]) in (1, 2)
