@@ -15,8 +15,8 @@ A backend that cannot defer work (the immediate backend of `make run` and the un
 the task inside the request that starts it: there is no "later" to retry at, so the first
 failure gives up at once rather than keeping the visitor waiting through every attempt.
 
-Use it as `@retried_task(retry_on=(OSError,))` in an app's tasks.py; the attempt number travels
-in the `retry_attempt` keyword, which the wrapped function never sees.
+Use it as `@retried_task(retry_on=(OSError,))` on the task's function; the attempt number
+travels in the `retry_attempt` keyword, which the wrapped function never sees.
 """
 
 import functools

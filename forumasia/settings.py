@@ -490,8 +490,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # rebuilds, exports, imports) runs as tasks through django-tasks, the backport of Django 6's
 # django.tasks. In production they wait in a database table (nothing beyond PostgreSQL) for
 # `manage.py db_worker`, on any number of hosts; in debug (`make run`) and in the unit tests
-# each task runs at once, in-process, so nothing extra has to run. Every app keeps its tasks in
-# its own tasks.py; failures are retried with a growing delay (forumasia/retries.py).
+# each task runs at once, in-process, so nothing extra has to run. A task is decorated where its
+# function lives; failures are retried with a growing delay (forumasia/retries.py).
 TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
@@ -511,7 +511,7 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUE
 
 # Where publications/uploads.py stores images added in the editor (under MEDIA_ROOT).
 CKEDITOR_UPLOAD_PATH = "uploads/"
-# Upload URLs are set by publications.admin.NewsroomEditorWidget (they come from reverse()).
+# Upload URLs are set by forumasia.widgets.NewsroomEditorWidget (they come from reverse()).
 CKEDITOR_CONFIGS = {
     "default": {
         "toolbar": "newsroom",

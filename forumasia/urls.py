@@ -6,8 +6,7 @@ from django.urls import include, path
 
 from forumasia.files import FILES_URL, serve_file
 
-admin.site.site_header = "forumasia administration"
-admin.site.site_title = "forumasia administration"
+# The admin's name is in templates/admin/base_site.html (its title and branding blocks).
 admin.site.index_title = "Publish and manage the site"
 
 urlpatterns = [

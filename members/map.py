@@ -199,18 +199,13 @@ def legend():
     return [("step-0", "0"), *((name, label) for _lowest, name, label in STEPS)]
 
 
-def network_map_svg(countries=None):
-    """The cached map markup, safe to insert; `countries` saves the query if already loaded.
-
-    `countries` must be every country annotated with `member_count`
-    (`Country.objects.with_member_counts()`).
+def network_map_svg(countries):
+    """The cached map markup, safe to insert. `countries` is every country annotated with
+    `member_count` (`Country.objects.with_member_counts()`), read only on a cache miss: pass
+    the queryset unevaluated, or the list when the page has loaded it already.
     """
     svg = cache.get(CACHE_KEY)
     if svg is None:
-        if countries is None:
-            from .models import Country
-
-            countries = Country.objects.with_member_counts()
         svg = render_map(countries)
         cache.set(CACHE_KEY, svg, CACHE_TIMEOUT)
     # Built by ElementTree from our own data: every name and URL is escaped by the serialiser.

@@ -15,6 +15,8 @@ from forumasia.images import strip_uploaded_image, validate_image_file
 from forumasia.sanitise import clean_html
 from forumasia.text import is_searchable, search_terms
 
+from .map import forget_cached_map
+
 
 class SubRegion(models.TextChoices):
     SOUTH = "south", "South Asia"
@@ -126,11 +128,8 @@ http_url = URLValidator(
 def forget_network_map():
     """Drop the cached network map so the next page draws it from the new counts.
 
-    Called from save()/delete() here (cheap: one cache delete). Imported lazily because the
-    map module imports these models.
+    Called from save()/delete() here (cheap: one cache delete).
     """
-    from .map import forget_cached_map
-
     forget_cached_map()
 
 

@@ -5,14 +5,12 @@ data-protection tools, and the export and erasure logs."""
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import storages
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.test import RequestFactory
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -23,9 +21,10 @@ from django.views.decorators.http import require_POST
 from forumasia.admin_filters import UsedRelatedFieldListFilter
 
 from . import charts, data_protection, exports
+from .exports import EXPORT_PERMISSION
 from .models import Erasure, MailingList, Subscriber, SubscriberExport, Subscription
+from .selectors import InvalidFilters, subscribers_matching
 
-EXPORT_PERMISSION = "newsletter.export_subscribers"
 # Every view that hands out subscribers' data answers a POST only (CSRF-protected, as every
 # admin POST is): a link or an image on another site would make a logged-in staff member's
 # browser fetch it with a GET.
@@ -199,6 +198,10 @@ class SubscriberAdmin(ReadOnlyAdmin):
         response["Content-Disposition"] = f'attachment; filename="subscribers-{stamp}.csv"'
         return response
 
+    def _invalid_filters(self, request):
+        messages.error(request, "Those filters are not valid; nothing was exported.")
+        return redirect("admin:newsletter_subscriber_changelist")
+
     @post_only
     def export_file_view(self, request, fmt):
         """Queue the same export as a file staff download when it is ready (large lists)."""
@@ -207,10 +210,9 @@ class SubscriberAdmin(ReadOnlyAdmin):
         if fmt not in exports.CSV_FORMATS:
             raise Http404("Unknown export format")
         try:
-            self.get_changelist_instance(request)
-        except IncorrectLookupParameters:
-            messages.error(request, "Those filters are not valid; nothing was exported.")
-            return redirect("admin:newsletter_subscriber_changelist")
+            subscribers_matching(request.GET)
+        except InvalidFilters:
+            return self._invalid_filters(request)
         exports.request_export_file(query=request.GET.urlencode(), fmt=fmt, user_id=request.user.pk)
         messages.success(
             request,
@@ -227,11 +229,10 @@ class SubscriberAdmin(ReadOnlyAdmin):
         if fmt not in exports.CSV_FORMATS:
             raise Http404("Unknown export format")
         try:
-            changelist = self.get_changelist_instance(request)
-        except IncorrectLookupParameters:
-            messages.error(request, "Those filters are not valid; nothing was exported.")
-            return redirect("admin:newsletter_subscriber_changelist")
-        return self._stream(request, changelist.queryset, fmt=fmt, filters=request.GET)
+            queryset = subscribers_matching(request.GET)
+        except InvalidFilters:
+            return self._invalid_filters(request)
+        return self._stream(request, queryset, fmt=fmt, filters=request.GET)
 
     @admin.action(description="Export selected subscribers (CSV)", permissions=["export"])
     def export_selected(self, request, queryset):
@@ -289,18 +290,6 @@ class SubscriberAdmin(ReadOnlyAdmin):
                 "changelist_url": reverse("admin:newsletter_subscriber_changelist"),
             },
         )
-
-
-def subscribers_matching(query: str, *, user) -> QuerySet:
-    """The subscribers the changelist shows `user` for the query string `query` (filters,
-    search; URL-encoded), as a task rebuilds them for an export file. Refuses a user who may
-    no longer export."""
-    if user is None or not (user.is_active and user.has_perm(EXPORT_PERMISSION)):
-        raise PermissionDenied("The export's requester may no longer export subscribers.")
-    changelist = reverse("admin:newsletter_subscriber_changelist")
-    request = RequestFactory().get(f"{changelist}?{query}")
-    request.user = user
-    return admin.site.get_model_admin(Subscriber).get_changelist_instance(request).queryset
 
 
 @admin.register(SubscriberExport)

@@ -20,16 +20,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.contrib.postgres.aggregates import StringAgg
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import storages
 from django.db import connection, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils import timezone
+from django_tasks import task
 
 from forumasia.private_files import open_private
 
 from .models import MailingList, Subscriber, SubscriberExport, Subscription
+from .selectors import NOT_FILTERS, subscribers_matching
 
 EXPORT_COLUMNS = [
     "email",
@@ -42,6 +45,7 @@ EXPORT_COLUMNS = [
     "confirmed_time",
 ]
 EXPORT_CHUNK_SIZE = 2000
+EXPORT_PERMISSION = "newsletter.export_subscribers"
 # The formats an export can be written in, in the order the admin offers them.
 CSV_FORMATS = (SubscriberExport.Format.CSV_BOM, SubscriberExport.Format.CSV)
 # A cell a spreadsheet may run as a formula starts with one of these, after it has folded
@@ -81,9 +85,6 @@ FILTER_KINDS = {
 }
 # Kinds whose use is noted ("yes"), not counted.
 NOTED_KINDS = frozenset({"search", "sign-up date"})
-# Query parameters of the admin's changelist that choose no subscribers: ordering, page, "show
-# all", facets, the error flag, popups.
-NOT_FILTERS = frozenset({"o", "p", "all", "e", "_facets", "_popup", "_to_field"})
 
 
 def describe_filters(params: Mapping) -> dict:
@@ -348,12 +349,10 @@ logger = logging.getLogger(__name__)
 
 def request_export_file(*, query: str, fmt: str, user_id: int) -> SubscriberExport:
     """Log an export of the subscribers the admin's changelist selects with `query` (its query
-    string, URL-encoded), to be written to a file by a task (newsletter/tasks.py), and queue
-    that task. The query string waits on the export as `pending_query` until the task has used
-    it (URL-encoded it stores whatever was typed, NUL included); the log keeps only its
+    string, URL-encoded), to be written to a file by the task write_export_file, and queue it.
+    The query string waits on the export as `pending_query` until the task has used it
+    (URL-encoded it stores whatever was typed, NUL included); the log keeps only its
     description."""
-    from .tasks import write_export_file
-
     if fmt not in CSV_FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}")
     export = SubscriberExport.objects.create(
@@ -387,18 +386,27 @@ def _finish(export: SubscriberExport, state: str, **fields) -> bool:
     return True
 
 
-def write_export_file(*, export_id: int, select: Callable[[SubscriberExport], QuerySet]) -> None:
-    """Write the export `export_id` of the subscribers `select(export)` returns to private
-    storage, in constant memory (chunks to a temporary file, which the storage then takes: a
-    multipart upload to S3). The count is on record before the first row is written; a failure
-    (the requester may no longer export, say) is recorded on the export too. A file finished
-    after an erasure cancelled the export (it may hold the person) is deleted at once."""
+def may_export(user) -> bool:
+    return user is not None and user.is_active and user.has_perm(EXPORT_PERMISSION)
+
+
+@task(queue_name="bulk")
+def write_export_file(*, export_id: int) -> None:
+    """Write the export `export_id` of the subscribers its query selects (as the changelist
+    showed them to its requester) to private storage, in constant memory (chunks to a temporary
+    file, which the storage then takes: a multipart upload to S3). The count is on record
+    before the first row is written; a failure (the requester may no longer export, say) is
+    recorded on the export too. A file finished after an erasure cancelled the export (it may
+    hold the person) is deleted at once. Not retried: a failed export is marked failed, and
+    staff ask for it again."""
     export = SubscriberExport.objects.select_related("user").get(pk=export_id)
     if export.file_state != SubscriberExport.FileState.PREPARING:
         return
     storage = storages["private"]
     try:
-        queryset = select(export)
+        if not may_export(export.user):
+            raise PermissionDenied("The export's requester may no longer export subscribers.")
+        queryset = subscribers_matching(QueryDict(export.pending_query))
         export.row_count = queryset.count()
         export.save(update_fields=["row_count"])
         rows = Export(

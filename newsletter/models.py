@@ -268,7 +268,7 @@ class SubscriberExport(models.Model):
     `filters` names the kinds of filter used and how many values each had, never the values
     typed: a search for a person's name or address would outlive that person's erasure
     (exports.describe_filters). A large export is prepared as a file by a task
-    (newsletter/tasks.py) and kept in private storage until staff download it, for
+    (exports.write_export_file) and kept in private storage until staff download it, for
     NEWSLETTER_EXPORT_HOURS; `file_state` follows it. Exports streamed to the browser or
     written by the command keep no file."""
 

@@ -2,11 +2,14 @@
 unsubscribing and reminders. Views and commands change subscribers only through these
 functions (erasure: newsletter/data_protection.py).
 
-Emails are never sent inside a visitor's request: each is a task (newsletter/tasks.py) queued
-once the function's own transaction has ended, from plain ids and times. A mail server that is
-down never rolls back a sign-up and never changes the visitor's answer: the subscriber stays
-pending while the task is tried again later; when it gives up, the address may be mailed again
-by a later sign-up or `resend_confirmations`.
+Emails are never sent inside a visitor's request: each is a task (django-tasks, defined here)
+queued once the function's own transaction has ended, from plain ids and times. A mail server
+that is down never rolls back a sign-up and never changes the visitor's answer: the subscriber
+stays pending while the task is tried again later, with a growing delay
+(forumasia/retries.py); when it gives up, the address may be mailed again by a later sign-up or
+`resend_confirmations`. A recipient the server refuses for good (a 5xx answer) is not retried.
+Either way, what the failure leaves behind says which subscriber (by id) and which SMTP code,
+never the address.
 """
 
 import functools
@@ -23,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from forumasia.retries import retried_task
 from members.models import Country
 
 from . import emails, tokens
@@ -115,6 +119,24 @@ def _failure_without_addresses(error: Exception) -> str:
     return " ".join([type(error).__name__, *codes])
 
 
+def signup_email_abandoned(
+    *,
+    subscriber_id: int,
+    signup_request_id: int | None,
+    sent_at: str,
+    previous_sent_at: str | None,
+) -> None:
+    """The sign-up email will not be sent: the subscriber's last-sent time goes back to
+    `previous_sent_at` (unless another email has been recorded since), so that the next
+    sign-up or reminder is not held back."""
+    Subscriber.objects.filter(
+        pk=subscriber_id, confirmation_sent_at=datetime.fromisoformat(sent_at)
+    ).update(
+        confirmation_sent_at=datetime.fromisoformat(previous_sent_at) if previous_sent_at else None
+    )
+
+
+@retried_task(retry_on=(OSError,), on_give_up=signup_email_abandoned)
 def send_signup_email(
     *,
     subscriber_id: int,
@@ -137,27 +159,8 @@ def send_signup_email(
     _sent(send, subscriber_id)
 
 
-def signup_email_abandoned(
-    *,
-    subscriber_id: int,
-    signup_request_id: int | None,
-    sent_at: str,
-    previous_sent_at: str | None,
-) -> None:
-    """The sign-up email will not be sent: the subscriber's last-sent time goes back to
-    `previous_sent_at` (unless another email has been recorded since), so that the next
-    sign-up or reminder is not held back."""
-    Subscriber.objects.filter(
-        pk=subscriber_id, confirmation_sent_at=datetime.fromisoformat(sent_at)
-    ).update(
-        confirmation_sent_at=datetime.fromisoformat(previous_sent_at) if previous_sent_at else None
-    )
-
-
 def _queue_signup_email(*, subscriber, signup_request, sent_at, previous_sent_at):
-    from .tasks import send_signup_email as task
-
-    task.enqueue(
+    send_signup_email.enqueue(
         subscriber_id=subscriber.pk,
         signup_request_id=signup_request.pk if signup_request else None,
         sent_at=sent_at.isoformat(),
@@ -315,24 +318,23 @@ def _fresh_link_key(subscriber_id: int) -> str:
     return f"newsletter:fresh-link:{subscriber_id}"
 
 
-def send_fresh_manage_link(*, subscriber_id: int) -> None:
-    """Queue a new manage link to the subscriber's own stored address, at most once per
-    RESEND_INTERVAL whoever asks."""
-    from .tasks import send_manage_link as task
-
-    if cache.add(_fresh_link_key(subscriber_id), True, timeout=RESEND_INTERVAL.total_seconds()):
-        task.enqueue(subscriber_id=subscriber_id)
+def manage_link_abandoned(*, subscriber_id: int) -> None:
+    """The fresh link will not be sent: the subscriber may ask for one again at once."""
+    cache.delete(_fresh_link_key(subscriber_id))
 
 
+@retried_task(retry_on=(OSError,), on_give_up=manage_link_abandoned)
 def send_manage_link(*, subscriber_id: int) -> None:
     """Mail the manage link; raises EmailNotSent (try again later) or EmailRefused."""
     subscriber = Subscriber.objects.get(pk=subscriber_id)
     _sent(functools.partial(emails.send_manage_link, subscriber), subscriber_id)
 
 
-def manage_link_abandoned(*, subscriber_id: int) -> None:
-    """The fresh link will not be sent: the subscriber may ask for one again at once."""
-    cache.delete(_fresh_link_key(subscriber_id))
+def send_fresh_manage_link(*, subscriber_id: int) -> None:
+    """Queue a new manage link to the subscriber's own stored address, at most once per
+    RESEND_INTERVAL whoever asks."""
+    if cache.add(_fresh_link_key(subscriber_id), True, timeout=RESEND_INTERVAL.total_seconds()):
+        send_manage_link.enqueue(subscriber_id=subscriber_id)
 
 
 def unsubscribe(*, subscriber: Subscriber) -> Subscriber:

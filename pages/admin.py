@@ -11,8 +11,9 @@ from django.contrib.flatpages.models import FlatPage
 
 from forumasia.history_admin import HistoryAdminMixin
 from forumasia.sanitise import RichTextFormMixin, RichTextValidator
+from forumasia.widgets import NEWSROOM_EDITOR_JS, NewsroomEditorWidget
 from forumasia.workflow_admin import StatusFilter, WorkflowAdminMixin, WorkflowForm, state_then
-from publications.admin import NEWSROOM_EDITOR_CSS, NEWSROOM_EDITOR_JS, NewsroomEditorWidget
+from publications.uploads import UPLOAD_URL
 
 from . import services, tasks
 from .models import Page
@@ -36,7 +37,7 @@ class PageAdminForm(RichTextFormMixin, WorkflowForm):
             "hero_image_credit",
         ]
         widgets = {
-            "body": NewsroomEditorWidget(config_name="default"),
+            "body": NewsroomEditorWidget(config_name="default", upload_url=UPLOAD_URL),
             "introduction": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -88,7 +89,6 @@ class PageAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
 
     class Media:
         js = NEWSROOM_EDITOR_JS
-        css = NEWSROOM_EDITOR_CSS
 
     # --- the workflow, through the page's services ---
 

@@ -156,7 +156,7 @@ class MemberDetailView(PublicationPagesMixin, DetailView):
     """/members/<slug>/: current and former members (former ones are marked), with the
     publications they signed."""
 
-    template_name = "members/member_detail.html"
+    template_name = "pages/member_detail.html"
     context_object_name = "member"
 
     def get_queryset(self):
@@ -171,7 +171,7 @@ class MemberDetailView(PublicationPagesMixin, DetailView):
 class CountryDetailView(PublicationPagesMixin, DetailView):
     """/countries/<code>/: a country's members and the publications about it."""
 
-    template_name = "members/country_detail.html"
+    template_name = "pages/country_detail.html"
     context_object_name = "country"
 
     def get_object(self, queryset=None):

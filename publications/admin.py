@@ -5,18 +5,17 @@ publication's own services and History rows in admin_workflow.py; history,
 comparing and restoring versions, and the edit-conflict check in forumasia/history_admin.py.
 """
 
-from ckeditor.widgets import CKEditorWidget
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
 from forumasia import documents
 from forumasia.admin_filters import UsedRelatedFieldListFilter
 from forumasia.history_admin import HistoryAdminMixin
+from forumasia.widgets import NEWSROOM_EDITOR_JS, NewsroomEditorWidget
 from forumasia.workflow_admin import StatusFilter, WorkflowForm
 
 from . import (
@@ -29,29 +28,7 @@ from .admin_workflow import PublicationWorkflowAdminMixin
 from .forms import PublicationBodyMixin
 from .models import Attachment, GalleryImage, Publication
 from .search import RANKED_WINDOW, is_postgres
-
-# The admin's own Media for every form with a NewsroomEditorWidget: ckeditor-csp.js must run
-# before CKEditor renders, and a ModelAdmin's Media come before its widgets' media.
-NEWSROOM_EDITOR_JS = [
-    "publications/ckeditor-csp.js",
-    "publications/ckeditor-each.js",
-    "publications/ckeditor-csrf.js",
-    "publications/ckeditor-notices.js",
-]
-NEWSROOM_EDITOR_CSS = {"all": ["publications/admin.css"]}
-
-
-class NewsroomEditorWidget(CKEditorWidget):
-    """CKEditor whose every image upload goes to our own validated view
-    (publications/uploads.py): pasted and dropped images (the uploadimage plugin) and the
-    Image dialog's Upload tab. No "Browse server": editors pick images from their computer.
-    The rest of the upload set-up is in settings.CKEDITOR_CONFIGS."""
-
-    def _set_config(self):
-        super()._set_config()
-        upload_url = reverse("publications:ckeditor-upload")
-        self.config["imageUploadUrl"] = upload_url
-        self.config["filebrowserImageUploadUrl"] = upload_url
+from .uploads import UPLOAD_URL
 
 
 class PublicationAdminForm(PublicationBodyMixin, WorkflowForm):
@@ -86,7 +63,7 @@ class PublicationAdminForm(PublicationBodyMixin, WorkflowForm):
             )
         }
         widgets = {
-            "body": NewsroomEditorWidget(config_name="default"),
+            "body": NewsroomEditorWidget(config_name="default", upload_url=UPLOAD_URL),
             "standfirst": forms.Textarea(attrs={"rows": 3}),
             "co_signers": forms.Textarea(attrs={"rows": 4}),
             "media_contact": forms.Textarea(attrs={"rows": 3}),
@@ -241,7 +218,7 @@ class PublicationAdmin(
 
     class Media:
         js = NEWSROOM_EDITOR_JS
-        css = NEWSROOM_EDITOR_CSS
+        css = {"all": ["publications/admin.css"]}  # the signatories inline
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "video_url":

@@ -4,7 +4,7 @@ dialog's Upload tab.
 The only upload route of the editor (django-ckeditor's own views are not routed at all:
 they skip CSRF, store any file as sent and answer with inline script). This one keeps
 CSRF (the editor sends the token in an X-CSRFToken header, see
-publications/static/publications/ckeditor-csrf.js), runs the shared image pipeline
+forumasia/static/forumasia/ckeditor-csrf.js), runs the shared image pipeline
 (forumasia/images.py: verify every frame, cap, strip all metadata, name the file after its
 real format) and always answers in CKEditor's JSON protocol, which needs no inline script
 under the admin's Content-Security-Policy.
@@ -16,10 +16,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import JsonResponse
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from forumasia.files import random_upload_name
 from forumasia.images import strip_metadata, validate_image_file
+
+# Where the rich-text editor (forumasia/widgets.py) sends the images it uploads: this view.
+UPLOAD_URL = reverse_lazy("publications:ckeditor-upload")
 
 
 def _error(message, status=200):

@@ -1,6 +1,6 @@
 """The WordPress import in the admin, for superusers only: upload an export, read the dry
 run's report, then import it (or discard it). The dry run and the import run as tasks
-(wordpress/tasks.py); the run's page refreshes itself until the report is there."""
+(wordpress/services.py); the run's page refreshes itself until the report is there."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote

@@ -134,7 +134,7 @@ class ImportRun(models.Model):
         FAILED = "failed", "Failed"
         DISCARDED = "discarded", "Discarded"
 
-    # Work in progress on the task queue (wordpress/tasks.py): the admin page refreshes itself.
+    # Work in progress on the task queue (wordpress/services.py): the admin page refreshes itself.
     WORKING = (State.CHECKING, State.IMPORTING)
 
     original_name = models.CharField(max_length=255)

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
+from django_tasks import task
 from taggit.models import Tag, TaggedItem
 
 from forumasia.cache import bump_content_version, one_bump
@@ -851,13 +852,14 @@ def import_export(
 
 
 # --- Imports started in the admin -------------------------------------------------------------
-# Each step takes the run's id and nothing else: the task queue runs them (wordpress/tasks.py).
+# Each step takes the run's id and nothing else: the task queue's "bulk" queue runs the dry run
+# and the import, which take minutes for a large site, far longer than a request may. They are
+# not retried: a failed step is recorded on its ImportRun (state and error) for the superuser to
+# read, and the same export can be uploaded again.
 
 
 def upload_export(*, upload, type_map_text="", user=None) -> ImportRun:
     """Keep an uploaded export in private storage and queue its dry run."""
-    from .tasks import check_export
-
     stored_name = export_storage().save(f"{EXPORTS_FOLDER}/export.xml", upload)
     run = ImportRun.objects.create(
         original_name=Path(upload.name).name[:255],
@@ -865,7 +867,7 @@ def upload_export(*, upload, type_map_text="", user=None) -> ImportRun:
         type_map=type_map_text,
         uploaded_by=user,
     )
-    check_export.enqueue(run.pk)
+    check_run.enqueue(run.pk)
     run.refresh_from_db()
     return run
 
@@ -873,13 +875,11 @@ def upload_export(*, upload, type_map_text="", user=None) -> ImportRun:
 def start_import(run_id: int) -> bool:
     """Queue the import of a checked export; False when it is not (or no longer) importable,
     e.g. a second click while the first import is already queued."""
-    from .tasks import import_export
-
     started = ImportRun.objects.filter(
         pk=run_id, state=ImportRun.State.CHECKED, stored_name__gt=""
     ).update(state=ImportRun.State.IMPORTING)
     if started:
-        import_export.enqueue(run_id)
+        import_run.enqueue(run_id)
     return bool(started)
 
 
@@ -903,6 +903,7 @@ def _forget_export(run):
     run.stored_name = ""
 
 
+@task(queue_name="bulk")
 def check_run(run_id: int) -> None:
     """The dry run of an uploaded export: its report, or the one-line reason it cannot be
     imported (the upload is then deleted at once)."""
@@ -925,6 +926,7 @@ def check_run(run_id: int) -> None:
     run.save()
 
 
+@task(queue_name="bulk")
 def import_run(run_id: int) -> None:
     """Import a checked export for real, then delete the uploaded file."""
     run = ImportRun.objects.get(pk=run_id)

@@ -1,7 +1,7 @@
 """CKEditor's Format list, Link dialog and Image dialog under the admin's Content-Security-Policy
 (script-src 'self': no inline handlers, no javascript: URLs, no eval), in real Chromium.
 
-CKEditor 4 writes its UI with inline handlers; publications/static/publications/ckeditor-csp.js
+CKEditor 4 writes its UI with inline handlers; forumasia/static/forumasia/ckeditor-csp.js
 maps them to listeners. Nothing may be refused by the policy while an editor uses the toolbar,
 and no inline handler may be left in any document of the editor (a handler nobody triggered in
 this test would be refused the first time an editor does).

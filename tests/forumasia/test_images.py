@@ -152,8 +152,12 @@ def gif_frames(size, count, first=None):
 # --- Validation ---------------------------------------------------------------------------------
 
 
-def test_real_jpeg_passes_validation():
-    validate_image_file(jpeg_with_gps())
+def test_a_real_jpeg_passes_validation_and_the_same_jpeg_cut_short_does_not():
+    data = jpeg_with_gps().read()
+
+    assert validate_image_file(SimpleUploadedFile("whole.jpg", data)) is None
+    with pytest.raises(ValidationError):
+        validate_image_file(SimpleUploadedFile("cut.jpg", data[: len(data) // 3]))
 
 
 def test_stripped_copy_has_no_gps_or_camera_data_and_is_upright():
@@ -179,12 +183,6 @@ def test_svg_is_refused_with_a_clear_message():
 def test_text_file_named_jpg_is_refused():
     with pytest.raises(ValidationError, match="not an image"):
         validate_image_file(SimpleUploadedFile("photo.jpg", b"just some text, not pixels" * 10))
-
-
-def test_truncated_jpeg_is_refused():
-    data = jpeg_with_gps().read()
-    with pytest.raises(ValidationError):
-        validate_image_file(SimpleUploadedFile("cut.jpg", data[: len(data) // 3]))
 
 
 def test_bmp_is_refused_as_an_unsupported_format():

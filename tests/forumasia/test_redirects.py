@@ -525,7 +525,7 @@ REVIEWED_SOURCES = {
     "wordpress/middleware.py": (1, answers_old_wordpress_addresses),
     "pages/views.py": (1, answers_the_favicon),
     "newsletter/views.py": (2, answers_newsletter_preferences),
-    "newsletter/admin.py": (3, answers_newsletter_exports),
+    "newsletter/admin.py": (2, answers_newsletter_exports),
     "wordpress/admin.py": (4, answers_wordpress_imports),
     "forumasia/workflow_admin.py": (1, answers_workflow_buttons),
     "publications/admin_themes.py": (3, answers_theme_merges),

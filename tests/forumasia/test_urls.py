@@ -229,9 +229,11 @@ def test_every_public_route_is_exercised():
 
 
 def test_admin_is_branded(client):
-    response = client.get("/admin/login/")
+    html = client.get("/admin/login/").content.decode()
 
-    assert b"forumasia administration" in response.content
+    assert "<title>Log in | forumasia administration</title>" in html
+    assert '<div id="site-name"><a href="/admin/">forumasia administration</a></div>' in html
+    assert "Django" not in html
 
 
 # --- every admin URL, as each kind of staff member ----------------------------------------------

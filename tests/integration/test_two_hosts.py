@@ -110,7 +110,9 @@ def test_a_task_queued_on_a_is_done_by_the_worker(cluster):
 
     (message,) = emails_to(cluster.mailbox, "queued.on.a@example.org")
 
-    assert "newsletter.tasks.send_signup_email" in cluster.worker.log()  # sent by the worker
+    assert (
+        "newsletter.subscriptions.send_signup_email" in cluster.worker.log()
+    )  # sent by the worker
     text = message_from_bytes(message.as_bytes(), policy=default_policy)
     body = text.get_body(("plain",)).get_content()
     link = re.search(r"/newsletter/confirm/[^/\s]+/", body).group(0)

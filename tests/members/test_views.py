@@ -127,9 +127,14 @@ def test_directory_query_count_does_not_grow_with_members(
     client.get("/members/")  # the map is cached after the first view
 
     with django_assert_num_queries(2), django_assert_max_num_queries(6):
-        client.get("/members/", {"q": "member", "region": "south"})
+        south = client.get("/members/", {"q": "member", "region": "south"})
     with django_assert_max_num_queries(6):
-        client.get("/members/")
+        everyone = client.get("/members/")
+
+    # Within budget with every member shown, not an empty or failed page.
+    assert south.status_code == everyone.status_code == 200
+    assert south.content.decode().count('href="/members/member-') == len(range(0, count, 5))
+    assert everyone.content.decode().count('href="/members/member-') == count
 
 
 def test_directory_with_a_cold_map_cache_stays_within_budget(

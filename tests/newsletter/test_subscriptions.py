@@ -575,7 +575,7 @@ def test_a_signup_email_goes_out_from_ids_and_times_alone(waiting_signup, mailou
     sent_at = timezone.now()
     Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=sent_at)
 
-    subscriptions.send_signup_email(
+    subscriptions.send_signup_email.call(
         subscriber_id=subscriber.pk,
         signup_request_id=subscriber.signup_requests.get().pk,
         sent_at=sent_at.isoformat(),

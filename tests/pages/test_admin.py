@@ -173,7 +173,7 @@ def test_pages_are_written_with_the_rich_text_editor_and_saved_cleaned():
     html = client.get(ADD).content.decode()
     client.post(ADD, page_data(body='<p class="MsoNormal"><span>New text</span></p>'))
 
-    assert "ckeditor" in html.lower() and "publications/ckeditor-notices.js" in html
+    assert "ckeditor" in html.lower() and "forumasia/ckeditor-notices.js" in html
     assert Page.objects.get(path="/annual-report/").body == "<p>New text</p>"
 
 

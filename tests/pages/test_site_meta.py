@@ -1,12 +1,14 @@
 """Page metadata (pages/templatetags/site_meta.py and base.html): titles, descriptions,
 canonical addresses, social cards and JSON-LD that no content can break out of."""
 
+import itertools
 import json
 import re
 
 import pytest
 
 from tests.factories import MemberOrganisationFactory, PublicationFactory, SuperUserFactory, country
+from tests.forumasia.test_urls import ROUTES
 
 pytestmark = pytest.mark.django_db
 
@@ -16,16 +18,55 @@ def json_ld(html):
     return [json.loads(block) for block in blocks]
 
 
-@pytest.mark.parametrize("path", ["/", "/publications/", "/members/", "/newsletter/", "/about/"])
-def test_every_page_has_title_description_canonical_and_social_tags(client, path):
-    html = client.get(path).content.decode()
+# Routes that are not a page to land on with a GET: POST-only endpoints, a redirect, files,
+# and the newsletter's links, which need a token from an email (tests/newsletter/test_views.py).
+NOT_PAGES = {
+    "ckeditor/upload/",
+    "newsletter/start/",
+    "favicon.ico",
+    "files/%(name)s",
+    "newsletter/confirm/%(token)s/",
+    "newsletter/manage/%(token)s/",
+    "newsletter/unsubscribe/%(token)s/",
+}
 
-    assert re.search(r"<title>[^<]+</title>", html)
-    assert re.search(r'<meta name="description" content="[^"]+">', html)
-    assert f'<link rel="canonical" href="http://127.0.0.1:8000{path}">' in html
-    for prop in ("og:title", "og:description", "og:url", "og:image", "og:type"):
-        assert f'property="{prop}"' in html
-    assert '<meta name="twitter:card" content="summary_large_image">' in html
+
+def test_every_page_has_title_description_canonical_and_social_tags(client):
+    """Every route the resolver knows (as tests/forumasia/test_urls.py walks them), filled with
+    addresses that exist: each HTML page carries the metadata."""
+    member = MemberOrganisationFactory(country=country("TH"))
+    publication = PublicationFactory(countries=[country("TH")], signatories=[member])
+    candidates = {
+        "slug": [publication.slug, member.slug],
+        "code": ["th"],
+        "section": ["publications"],
+        "url": ["about/"],
+    }
+    checked = []
+    for _namespace, template, parameters in ROUTES:
+        if template in NOT_PAGES:
+            continue
+        for values in itertools.product(*(candidates[name] for name in parameters)):
+            path = "/" + template % dict(zip(parameters, values, strict=True))
+            response = client.get(path)
+            if response.status_code == 200:
+                break
+        assert response.status_code == 200, path
+        if not response["Content-Type"].startswith("text/html"):
+            continue  # feeds, sitemaps, robots.txt, /healthz
+        html = response.content.decode()
+        assert re.search(r"<title>[^<]+</title>", html), path
+        assert re.search(r'<meta name="description" content="[^"]+">', html), path
+        assert f'<link rel="canonical" href="http://127.0.0.1:8000{path}">' in html
+        for prop in ("og:title", "og:description", "og:url", "og:image", "og:type"):
+            assert re.search(rf'<meta property="{prop}" content="[^"]+">', html), (path, prop)
+        assert '<meta name="twitter:card" content="summary_large_image">' in html, path
+        checked.append(path)
+
+    assert {"/", "/publications/", "/members/", "/newsletter/", "/about/", "/search/"} <= set(
+        checked
+    )
+    assert publication.get_absolute_url() in checked and member.get_absolute_url() in checked
 
 
 def test_canonical_ignores_filters_but_keeps_the_page_number(client):

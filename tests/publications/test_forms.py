@@ -187,4 +187,4 @@ def test_the_body_s_help_says_what_is_refused_and_the_page_loads_the_paste_warni
     html = editor_client.get(ADD).content.decode()
 
     assert "images from other sites are refused with a message naming them" in html
-    assert "publications/ckeditor-notices.js" in html
+    assert "forumasia/ckeditor-notices.js" in html
