@@ -168,6 +168,8 @@ LOCAL_APPS = [
     "publications",
     "newsletter",
     "pages",
+    # The old site's addresses and where they lead now; the WordPress import writes them.
+    "oldaddresses",
     "wordpress",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -204,7 +206,7 @@ MIDDLEWARE = [
     # middlewares, so that 404 carries the same headers as any other.
     "forumasia.redirects.OnSiteRedirectsMiddleware",
     # Old WordPress addresses: acts only on / with ?p= or ?page_id= and on a 404.
-    "wordpress.middleware.WordPressRedirectMiddleware",
+    "oldaddresses.middleware.WordPressRedirectMiddleware",
     # Only acts on a 404: looks the path up in the editors' redirects (one query); Django's
     # RedirectFallbackMiddleware, answering with paths on this site only.
     "forumasia.redirects.LocalRedirectFallbackMiddleware",

@@ -31,7 +31,8 @@ DIRECT = {
     "publications": {"members"},
     "newsletter": {"members"},
     "pages": {"publications", "members", "newsletter"},
-    "wordpress": {"publications", "members", "pages"},
+    "oldaddresses": {"publications", "pages"},
+    "wordpress": {"oldaddresses", "publications", "members", "pages"},
 }
 MODEL_FIELDS = {"ForeignKey", "ManyToManyField", "OneToOneField"}
 URL_CALLS = {"reverse", "reverse_lazy", "redirect", "resolve_url"}

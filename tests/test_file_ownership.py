@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from members.models import MemberOrganisation
+from oldaddresses.models import ImportedMedia
 from pages.models import Page
 from pages.services import refresh_hero_renditions
 from publications.demo import SAMPLE_PDF
@@ -55,12 +56,11 @@ from tests.wordpress.conftest import (
     uploads,
     write_media_dir,
 )
-from wordpress.models import ImportedMedia
 from wordpress.services import import_export
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = {"forumasia", "members", "publications", "newsletter", "pages", "wordpress"}
+PROJECT_APPS = set(settings.LOCAL_APPS)
 # Rows that record a file another row uses, by design: the WordPress import's note of which
 # copy it made for whom (checked against that row below).
 RECORDS = {(ImportedMedia, "stored_name")}

@@ -20,7 +20,6 @@ name, so a second run finds what the first one stored instead of writing copies,
 addresses of the files lead to them.
 """
 
-import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -31,14 +30,12 @@ from django.core.files import File
 from forumasia.documents import clean_document
 from forumasia.files import owned_files, owned_name, random_upload_name
 from forumasia.images import strip_metadata, validate_image_file
+from oldaddresses.models import ImportedMedia
+from oldaddresses.redirects import RESIZED, clean_relative
 from publications.models import ATTACHMENT_EXTENSIONS, FILES_FOLDER
-
-from .models import ImportedMedia
 
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp"}
 UPLOADS_MARKER = "/wp-content/uploads/"
-# WordPress's resized copies: photo-300x200.jpg, and since 5.3 photo-scaled.jpg.
-RESIZED = re.compile(r"-(?:\d+x\d+|scaled)(?=\.[A-Za-z0-9]+$)")
 # The folder of the public copies (images of bodies, documents of pages).
 PUBLIC_FOLDER = "wordpress"
 
@@ -72,16 +69,6 @@ def uploads_path(url, *, site_hosts):
     if UPLOADS_MARKER not in path:
         return None
     return clean_relative(path.split(UPLOADS_MARKER, 1)[1])
-
-
-def clean_relative(path):
-    """A safe relative path ('2019/05/a.pdf') or None: no '..', no hidden or empty parts."""
-    segments = (path or "").replace("\\", "/").split("/")
-    if not segments or any(s in ("", ".", "..") or s.startswith(".") for s in segments):
-        return None
-    if any("\x00" in segment for segment in segments):
-        return None
-    return "/".join(segments)
 
 
 def site_hosts_of(*urls):

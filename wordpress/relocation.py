@@ -14,8 +14,17 @@ from collections import defaultdict
 USES = {"publication": "featured", "galleryimage": "gallery", "attachment": "document"}
 
 
+def record_model(apps, name):
+    """The import's records belong to `oldaddresses` since its 0001, which runs after
+    publications 0019: that migration's `apps` still has them in `wordpress`."""
+    try:
+        return apps.get_model("oldaddresses", name)
+    except LookupError:
+        return apps.get_model("wordpress", name)
+
+
 def follow_relocated_files(sender, *, apps, moved, kept, **kwargs):
-    ImportedMedia = apps.get_model("wordpress", "ImportedMedia")
+    ImportedMedia = record_model(apps, "ImportedMedia")
     copies = defaultdict(list)
     for old, publication_id, new, model_name in moved:
         copies[old].append((publication_id, new, USES[model_name]))
@@ -38,7 +47,7 @@ def follow_relocated_files(sender, *, apps, moved, kept, **kwargs):
 def _rehash_unchanged_items(apps, moved):
     from .services import publication_hash
 
-    ImportedItem = apps.get_model("wordpress", "ImportedItem")
+    ImportedItem = record_model(apps, "ImportedItem")
     TaggedItem = apps.get_model("taggit", "TaggedItem")
     renamed = defaultdict(dict)  # publication id -> {new name: old name} of its own row
     for old, publication_id, new, model_name in moved:

@@ -37,6 +37,7 @@ from taggit.models import Tag, TaggedItem
 from forumasia.cache import bump_content_version, one_bump
 from forumasia.images import make_renditions
 from members.models import Country
+from oldaddresses.models import ImportedItem, ImportedMedia, ImportedTerm
 from pages.models import Page
 from pages.paths import reserved_problem, shape_problem
 from publications.models import Attachment, GalleryImage, Publication
@@ -47,7 +48,7 @@ from . import wxr
 from .classify import CountryIndex, TypeMap, classify, language_of
 from .content import convert_body
 from .media import MediaLibrary, MediaProblem, site_hosts_of, uploads_path
-from .models import ImportedItem, ImportedMedia, ImportedTerm, ImportRun
+from .models import ImportRun
 from .report import Report
 from .storage import EXPORTS_FOLDER, export_storage
 

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.db.models import FileField
 from django.test import Client
@@ -20,7 +21,7 @@ from forumasia.files import OWNERS, owned_files, owned_name, random_upload_name
 from members.models import MemberOrganisation
 from tests.forumasia.test_settings import PRODUCTION_KEY, production_settings, run_settings
 
-PROJECT_APPS = {"forumasia", "members", "publications", "newsletter", "pages", "wordpress"}
+PROJECT_APPS = set(django_settings.LOCAL_APPS)
 # Uploads public by nature, whatever row holds them: members have no unpublished state (the
 # directory lists former members too), so their logos are public media.
 PUBLIC_MEDIA = {MemberOrganisation.logo.field}

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management.utils import get_random_secret_key
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -220,7 +221,7 @@ def test_the_file_email_backend_writes_to_email_file_path_for_the_sites_user_onl
 
 # --- every setting and every variable has its one place -----------------------------------------
 
-PROJECT_PACKAGES = ("forumasia", "members", "publications", "newsletter", "pages", "wordpress")
+PROJECT_PACKAGES = tuple(django_settings.LOCAL_APPS)
 
 
 def project_modules():

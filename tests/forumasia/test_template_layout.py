@@ -10,7 +10,7 @@ from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
-PROJECT_PACKAGES = ("forumasia", "members", "newsletter", "publications", "wordpress", "pages")
+PROJECT_PACKAGES = tuple(settings.LOCAL_APPS)
 INCLUDED = re.compile(r"""{%\s*include\s+["']([^"']+)["']""")
 EXTENDED = re.compile(r"""{%\s*extends\s+["']([^"']+)["']""")
 INCLUSION_TAG = re.compile(r"""inclusion_tag\(\s*["']([^"']+)["']""")

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from oldaddresses.models import ImportedItem
 from pages.models import Page
-from wordpress.models import ImportedItem
 from wordpress.services import _hash, page_hash
 
 BEFORE_PAGES = [("pages", None)]

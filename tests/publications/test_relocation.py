@@ -19,9 +19,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from oldaddresses.models import ImportedItem, ImportedMedia
 from publications.relocation import relocate_files
 from tests.publications.conftest import image_bytes
-from wordpress.models import ImportedItem, ImportedMedia
 from wordpress.services import publication_hash
 
 BEFORE = [

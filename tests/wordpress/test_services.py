@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from forumasia.files import owned_files
+from oldaddresses.models import ImportedItem, ImportedMedia, ImportedTerm
 from pages import services as page_services
 from pages.models import Page
 from publications.models import Attachment, GalleryImage, Publication
 from publications.search import refresh_search_vectors_of
 from tests.factories import publisher
 from wordpress import services
-from wordpress.models import ImportedItem, ImportedMedia, ImportedTerm
 from wordpress.services import import_export
 from wordpress.wxr import WXRError
 

@@ -2,7 +2,7 @@
 
 `parse_old_address()` says what an address of the old site was (a pure function);
 `find_new_url()` looks it up among the imported items, categories, tags and files (a date
-archive leads to the year's list). The middleware (wordpress/middleware.py) asks only for
+archive leads to the year's list). The middleware (oldaddresses/middleware.py) asks only for
 `/` with `?p=`/`?page_id=` and for addresses that would otherwise be a 404, so current pages
 never pay for this and never change: an old address that is also a page of the new site
 stays that page.
@@ -21,7 +21,6 @@ from django.core.files.storage import default_storage
 from forumasia.files import owned_files
 from publications.models import Publication
 
-from .media import RESIZED, clean_relative
 from .models import ImportedItem, ImportedMedia, ImportedTerm
 
 POST_PATH = re.compile(r"^/(?:(\d{4})/(\d{2})/(?:(\d{2})/)?)?([^/]+)/?$")
@@ -39,6 +38,8 @@ TYPE_FEEDS = {
     "/reports/": "report",
     "/stories/": "story",
 }
+# WordPress's resized copies: photo-300x200.jpg, and since 5.3 photo-scaled.jpg.
+RESIZED = re.compile(r"-(?:\d+x\d+|scaled)(?=\.[A-Za-z0-9]+$)")
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,16 @@ def parse_old_address(path):
             day=int(day) if day else None,
         )
     return None
+
+
+def clean_relative(path):
+    """A safe relative path ('2019/05/a.pdf') or None: no '..', no hidden or empty parts."""
+    segments = (path or "").replace("\\", "/").split("/")
+    if not segments or any(s in ("", ".", "..") or s.startswith(".") for s in segments):
+        return None
+    if any("\x00" in segment for segment in segments):
+        return None
+    return "/".join(segments)
 
 
 def feed_for(list_url):

@@ -1,6 +1,6 @@
 import pytest
 
-from wordpress.redirects import OldAddress, feed_for, parse_old_address
+from oldaddresses.redirects import OldAddress, clean_relative, feed_for, parse_old_address
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,9 @@ def test_old_addresses_are_recognised(path, address):
 )
 def test_a_category_feed_follows_the_same_filter(list_url, feed):
     assert feed_for(list_url) == feed
+
+
+def test_hidden_and_empty_segments_are_refused():
+    assert clean_relative(".htaccess") is None
+    assert clean_relative("2019//a.jpg") is None
+    assert clean_relative("2019/05/a.jpg") == "2019/05/a.jpg"

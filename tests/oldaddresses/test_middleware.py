@@ -6,7 +6,7 @@ from django.contrib.sites.models import Site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wordpress.models import ImportedItem, ImportedMedia
+from oldaddresses.models import ImportedItem, ImportedMedia
 from wordpress.services import import_export
 
 pytestmark = pytest.mark.django_db

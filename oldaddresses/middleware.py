@@ -6,7 +6,7 @@ WORDPRESS_QUERY = ("p", "page_id")
 
 
 class WordPressRedirectMiddleware:
-    """301s for the old WordPress site's addresses (wordpress/redirects.py).
+    """301s for the old WordPress site's addresses (oldaddresses/redirects.py).
 
     Acts only on `/?p=ID` / `/?page_id=ID` — before the view, so the home page's cache (keyed
     without `p`) never answers them — and on responses that are a 404. Every other request

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OldAddressesConfig(AppConfig):
+    name = "oldaddresses"
+    verbose_name = "Old addresses"
