@@ -256,8 +256,8 @@ class PublicationDetailView(AnonymousPageCacheMixin, PublicationVisibilityMixin,
         article = article_context(publication, is_preview=is_preview)
         related = related_publications(
             publication,
-            tag_ids=[tag.pk for tag in article["tags"]],
-            country_ids=[country.pk for country in article["countries"]],
+            tag_ids=article.pop("tag_ids"),
+            country_ids=article.pop("country_ids"),
             now=now,
         )
         # The other languages of the page and of its related cards, in one query.

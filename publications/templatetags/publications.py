@@ -89,16 +89,28 @@ CARD_IMAGE_SIZES = "(min-width: 64rem) 23rem, (min-width: 40rem) 46vw, 100vw"
 @register.inclusion_tag("publications/includes/card.html")
 def publication_card(publication):
     """One publication as a card (publications/includes/card.html), a fragment cached on what
-    it shows: the publication (`cache_key`), the other languages it links to (set by
-    `attach_other_languages()`; shown by slug and language) and the page's language."""
+    it shows (`card_shows()`) and the page's language."""
     return {
         "publication": publication,
-        "shows": (
-            publication.cache_key,
-            *((other.pk, other.slug, other.language) for other in other_languages(publication)),
-        ),
+        "shows": card_shows(publication),
         "language": translation.get_language(),
     }
+
+
+@register.filter
+def cards_shown(publications):
+    """What a list of cards shows, for a fragment around them (the cards of a page that a
+    publish did not change come back in one cache read, not one per card)."""
+    return (translation.get_language(), *(card_shows(publication) for publication in publications))
+
+
+def card_shows(publication):
+    """The publication (`cache_key`) and the other languages it links to (set by
+    `attach_other_languages()`; shown by slug and language)."""
+    return (
+        publication.cache_key,
+        *((other.pk, other.slug, other.language) for other in other_languages(publication)),
+    )
 
 
 def other_languages(publication):
