@@ -7,4 +7,7 @@ a deploy or a purge would. Used only by bench/run.py.
 
 from forumasia.settings import *  # noqa: F403
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+CACHES = {
+    alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    for alias in ("default", "template_fragments")
+}

@@ -19,8 +19,6 @@ How it works
   (`?utm_source=...`) are not in the key, so they can neither fill the cache with copies nor
   make one request's page be served for another. The scheme and host are in the key because
   feeds and sitemaps build absolute links from them (`X-Forwarded-Proto` behind a proxy).
-- Stamps (`register_stamp()`) are tokens like the content version, each moved by the models
-  an app names, for fragments that outlive a publish (forumasia/fragments.py).
 - Decorate a view with `@cache_anonymous_page()`, passing `query=` a function of the request
   returning those parameters (or None: do not cache this request) when it reads any.
   Class-based views use `AnonymousPageCacheMixin` and return them from `page_cache_query()`
@@ -64,12 +62,10 @@ A cached page is shared by every anonymous visitor, so it must hold nothing per 
 
 The Redis backend
 -----------------
-`RedisCache` is Django's own, except that it keeps its redis-py client instead of building a
-new one for every call: building one fills a table of about 170 reply parsers, which cost more
-CPU than the rest of a cache hit's own work (profile of a hit: 15%). The client holds no
-connection itself (the connection pool does, as before), so nothing else changes. Its
-`clear()` deletes the site's own keys (KEY_PREFIX) instead of Django's FLUSHDB, which empties
-the whole Redis database, other applications' keys included (deploy/restore clears the cache).
+django-redis's, which keeps one redis-py client per server (Django's own builds a client, and
+its table of about 170 reply parsers, for every call: a cache hit measured 3 times as long).
+Its `clear()` deletes the site's own keys (KEY_PREFIX) instead of FLUSHDB, which empties the
+whole Redis database, other applications' keys included (deploy/restore clears the cache).
 """
 
 import contextlib
@@ -77,14 +73,12 @@ import contextvars
 import functools
 import hashlib
 import math
-import re
 import uuid
 from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.backends import redis as django_redis
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -92,6 +86,8 @@ from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import compress_string
+from django_redis.cache import RedisCache as DjangoRedisCache
+from django_redis.client.default import glob_escape
 
 VERSION_KEY = "content-version"
 NEXT_CHANGE_KEY = "content-next-change:{version}"
@@ -111,60 +107,29 @@ GZIP_MIN_LENGTH = 200
 # every process.
 PUBLIC_CONTENT = set()
 NEXT_CHANGE_SOURCES = []
-STAMP_KEY = "content-stamp:{name}"
 # Keys asked for per SCAN and deleted per UNLINK when the Redis cache is cleared.
 CLEAR_BATCH = 500
 # The m2m_changed actions after which a link has changed (not the pre_ ones).
 LINK_CHANGES = ("post_add", "post_remove", "post_clear")
 
 
-class ReusedClientRedisCacheClient(django_redis.RedisCacheClient):
-    """One redis-py client per connection pool, made on first use (see the module docstring)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
-        if client is None:
-            if index not in self._pools:
-                self._pools[index] = self._pool_class.from_url(
-                    self._servers[index], **self._pool_options
-                )
-            client = self._clients[index] = self._client(connection_pool=self._pools[index])
-        return client
-
-
-class RedisCache(django_redis.RedisCache):
-    """Django's Redis cache backend with a reused client (settings.CACHES when REDIS_URL), whose
-    `clear()` deletes the site's own keys only."""
-
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReusedClientRedisCacheClient
+class RedisCache(DjangoRedisCache):
+    """django-redis's cache (settings.CACHES when REDIS_URL), whose `clear()` deletes the
+    site's own keys only."""
 
     def clear(self):
         """Delete every key this cache made (KEY_PREFIX, in Django's `prefix:version:key`
-        form), and nothing else: Django's own clear() is FLUSHDB, which also empties other
-        applications sharing the Redis database. SCAN and UNLINK in batches, so Redis is never
-        held by one long command."""
-        client = self._cache.get_client(write=True)
-        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*"
-        batch = []
-        for key in client.scan_iter(match=pattern, count=CLEAR_BATCH):
-            batch.append(key)
-            if len(batch) == CLEAR_BATCH:
-                client.unlink(*batch)
-                batch = []
-        if batch:
-            client.unlink(*batch)
+        form, any version), and nothing else, UNLINKed in batches so that Redis is never held
+        by one long command."""
+        client = self.client.get_client(write=True)
+        keys = list(client.scan_iter(match=glob_escape(self.key_prefix) + ":*", count=CLEAR_BATCH))
+        for start in range(0, len(keys), CLEAR_BATCH):
+            client.unlink(*keys[start : start + CLEAR_BATCH])
         return True
 
 
 def current_token(key):
-    """The token under `key` (made on first use): a content version or a stamp."""
+    """The token under `key` (made on first use): the content version."""
     token = cache.get(key)
     if token is None:
         token = uuid.uuid4().hex
@@ -204,9 +169,8 @@ _held_bumps = contextvars.ContextVar("held_bumps", default=None)
 @contextlib.contextmanager
 def one_bump():
     """For bulk writers (the WordPress import: thousands of saves in one transaction): the
-    bumps of the saves inside the block (of the content version and of stamps) are made as one
-    each when it ends (each is a cache write, and another after the commit). Use it inside the
-    writer's transaction."""
+    bumps of the saves inside the block are made as one when it ends (each is a cache write,
+    and another after the commit). Use it inside the writer's transaction."""
     held = set()
     token = _held_bumps.set(held)
     try:
@@ -232,38 +196,6 @@ def register_public_content(*models):
         post_save.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{label}")
         post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"bump-d-{label}")
     m2m_changed.connect(bump_on_link_change, dispatch_uid="bump-m2m")
-
-
-def stamp_key(name):
-    return STAMP_KEY.format(name=name)
-
-
-def bump_stamp(name):
-    """Move the stamp `name` (see `register_stamp()`)."""
-    move_token(stamp_key(name))
-
-
-def register_stamp(name, *models, links=()):
-    """A stamp is a token like the content version, for fragments that show rows they cannot
-    be keyed on (forumasia/fragments.py, `render_stamped()`): `name` moves when a row of
-    `models` is saved or deleted, or a link of `links` (many-to-many through models) is added
-    or removed. A publish moves the content version, not a stamp that does not name
-    publications. Called from the `ready()` of the app that shows them."""
-
-    def moved(**kwargs):
-        if kwargs.get("action", LINK_CHANGES[0]) in LINK_CHANGES:
-            bump_stamp(name)
-
-    # weak=False: `moved` is made here, nothing else holds it.
-    for model in models:
-        label = model._meta.label
-        for signal, uid in ((post_save, "stamp"), (post_delete, "stamp-d")):
-            signal.connect(moved, sender=model, weak=False, dispatch_uid=f"{uid}-{name}-{label}")
-    for link in links:
-        label = link._meta.label
-        m2m_changed.connect(
-            moved, sender=link, weak=False, dispatch_uid=f"stamp-m2m-{name}-{label}"
-        )
 
 
 def register_next_change(source):

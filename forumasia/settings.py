@@ -253,30 +253,41 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # a per-process memory cache is for the development server only.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 DATABASE_CACHE_TABLE = "forumasia_cache"
+# Production without Redis (and the query budget tests' cache: tests/conftest.py).
+DATABASE_CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": DATABASE_CACHE_TABLE,
+        # Django's default of 300 entries would cull cached pages within minutes (one per
+        # page and filter combination); every write counts the rows, cheap at this size.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    # The templates' `{% cache %}` fragments (cards, filters, the article) read this alias
+    # when it exists. In a table they cost more than they save: a statement per fragment
+    # read and a transaction per fragment written (a cold list page: 142 statements, 132 of
+    # them the cache's), so they are rendered every time.
+    "template_fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            # Django's, keeping its Redis client between calls (forumasia/cache.py).
-            "BACKEND": "forumasia.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "forumasia",
-            # A Redis that stops answering fails requests (and /healthz) in seconds instead of
-            # holding every worker thread until the load balancer gives up.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
-        }
+    redis_cache = {
+        # django-redis's, clearing only the site's keys (forumasia/cache.py).
+        "BACKEND": "forumasia.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "forumasia",
+        # A Redis that stops answering fails requests (and /healthz) in seconds instead of
+        # holding every worker thread until the load balancer gives up.
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 5},
     }
+    # Named, not left to the tag's fallback on "default", which costs an exception per fragment.
+    CACHES = {"default": redis_cache, "template_fragments": redis_cache}
 elif DEBUG:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-else:
+    # Both aliases in one memory (the same LOCATION): clearing one clears the other.
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": DATABASE_CACHE_TABLE,
-            # Django's default of 300 entries would cull cached pages within minutes (one per
-            # page and filter combination); every write counts the rows, cheap at this size.
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        for alias in ("default", "template_fragments")
     }
+else:
+    CACHES = DATABASE_CACHES
 
 # Whole pages for anonymous visitors (forumasia/cache.py). Off only where a page must be rendered
 # on every request: tests counting a view's own queries.

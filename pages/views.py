@@ -25,7 +25,6 @@ from forumasia.cache import AnonymousPageCacheMixin, cache_anonymous_page, is_ca
 from forumasia.forms import PageForm
 from forumasia.text import is_searchable
 from members.models import Country, MemberOrganisation
-from publications.cards import attach_cards
 from publications.models import Publication, attach_other_languages
 from publications.views import PublicationListView
 
@@ -58,7 +57,6 @@ class HomeView(TemplateView):
             [card for cards in sections.values() for card in cards] + [lead] * bool(lead),
             now=now,
         )
-        attach_cards(sections["report"] + sections["story"])
         year = timezone.localdate(now).year
         countries = list(Country.objects.with_member_counts())
         member_countries = [country for country in countries if country.member_count]
@@ -92,8 +90,6 @@ class SearchView(PublicationListView):
     search for (forumasia/text.py) shows the prompt: no publication, no member."""
 
     template_name = "search/search.html"
-    # Results are shown with their highlighted headlines, not as cards.
-    shows_cards = False
 
     def get_queryset(self):
         publications = super().get_queryset()
@@ -147,7 +143,7 @@ class PublicationPagesMixin(AnonymousPageCacheMixin):
         # The same number as counting the cards, without probing each row for a better card.
         paginator.count = public.count_groups()
         page = paginator.get_page(self.page_form.canonical.get("page"))
-        page.object_list = attach_cards(attach_other_languages(page.object_list))
+        page.object_list = attach_other_languages(page.object_list)
         # The page is the only parameter these pages read: pagination links carry nothing else.
         return {"page_obj": page, "querystring_without_page": ""}
 

@@ -46,11 +46,10 @@ class PublicationsConfig(AppConfig):
 
     def ready(self):
         from forumasia import history
-        from forumasia.cache import register_next_change, register_public_content, register_stamp
+        from forumasia.cache import register_next_change, register_public_content
         from forumasia.files import register_owner
         from forumasia.media import serve_extensions
 
-        from .article import ARTICLE_STAMP
         from .files import file_access
         from .models import (
             ATTACHMENT_EXTENSIONS,
@@ -69,18 +68,6 @@ class PublicationsConfig(AppConfig):
             Attachment,
             GalleryImage,
             apps.get_model("taggit", "Tag"),
-        )
-        # The rows a detail page's article shows around the publication (publications/article.py).
-        register_stamp(
-            ARTICLE_STAMP,
-            Signature,
-            PartnerOrganisation,
-            Attachment,
-            GalleryImage,
-            apps.get_model("taggit", "Tag"),
-            apps.get_model("members", "MemberOrganisation"),
-            apps.get_model("members", "Country"),
-            links=(Publication.countries.through, apps.get_model("taggit", "TaggedItem")),
         )
         # A publication goes public and leaves by the clock alone: cached pages end there.
         register_next_change(Publication.objects.next_publish_at)

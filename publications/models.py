@@ -28,6 +28,7 @@ from django.db.models.lookups import Exact
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag, TaggedItem
 
@@ -425,6 +426,11 @@ class PublicationQuerySet(WorkflowQuerySet):
         clone.search_card_count = self.search_card_count
         return clone
 
+    def touch(self):
+        """Move `updated_at` (so `cache_key`) of these publications: for writes that change
+        what their pages show without saving them."""
+        return self.update(updated_at=timezone.now())
+
     def for_cards(self):
         """What `publications/includes/card.html` needs: the row itself, nothing related."""
         return self.defer("body", "co_signers", "media_contact")
@@ -641,6 +647,13 @@ class Publication(Publishable):
     def get_absolute_url(self):
         return reverse("publications:publication-detail", kwargs={"slug": self.slug})
 
+    @property
+    def cache_key(self):
+        """The publication in its current state, for template fragments (`{% cache %}`, as
+        Wagtail's `Page.cache_key`): every save moves `updated_at`, so an edit is a new key and
+        nothing is purged. Writes without a save (`update()`) set `updated_at` themselves."""
+        return f"{self.pk}-{self.updated_at.timestamp()}"
+
     def made_slug(self):
         """A free slug for this publication: a translation's is its original's with the
         language code, any other's its title in Latin letters (publications/slugs.py)."""
@@ -815,7 +828,22 @@ class Signature(models.Model):
 DOWNLOAD_NAME_UNSAFE = str.maketrans(dict.fromkeys('/\\:*?"<>|', "-"))
 
 
-class Attachment(models.Model):
+class SavedWithPublication:
+    """A row the detail page's article shows as part of its publication: saving or deleting it
+    on its own moves the publication's `updated_at`, so the article's key changes
+    (publications/article.py)."""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Publication.objects.filter(pk=self.publication_id).touch()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        Publication.objects.filter(pk=self.publication_id).touch()
+        return deleted
+
+
+class Attachment(SavedWithPublication, models.Model):
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="attachments"
     )
@@ -865,7 +893,7 @@ class Attachment(models.Model):
         return f"{title or 'attachment'}.{self.extension.lower()}".rstrip(".")
 
 
-class GalleryImage(models.Model):
+class GalleryImage(SavedWithPublication, models.Model):
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="gallery_images"
     )

@@ -22,16 +22,16 @@ import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from forumasia import history, workflow
-from forumasia.cache import bump_content_version, bump_stamp
+from forumasia.cache import bump_content_version
 from forumasia.files import owned_files, owned_name
 from forumasia.images import make_renditions, rendition_names
 from forumasia.text import clean_text
 from forumasia.workflow import Transition
 
-from .article import ARTICLE_STAMP
 from .co_signers import matching_key, move_co_signers_to_partners
 from .models import FILES_FOLDER, GalleryImage, PartnerOrganisation, Publication, Signature
 from .search import refresh_search_vectors
@@ -82,14 +82,17 @@ def refresh_featured_renditions(publication: Publication) -> None:
     """Write the responsive sizes of the featured image (or forget them when it is gone)."""
     renditions = make_renditions(publication.featured_image) if publication.featured_image else []
     publication.featured_image_renditions = renditions
-    Publication.objects.filter(pk=publication.pk).update(featured_image_renditions=renditions)
+    # updated_at too: cards and articles are kept on it (publications/article.py).
+    Publication.objects.filter(pk=publication.pk).update(
+        featured_image_renditions=renditions, updated_at=timezone.now()
+    )
 
 
 def refresh_gallery_renditions(image: GalleryImage) -> None:
     image.renditions = make_renditions(image.image)
     GalleryImage.objects.filter(pk=image.pk).update(renditions=image.renditions)
-    # update() sends no signal: the articles kept with the image's earlier sizes are stale.
-    bump_stamp(ARTICLE_STAMP)
+    # The article kept with the image's earlier sizes is stale (publications/article.py).
+    Publication.objects.filter(pk=image.publication_id).touch()
 
 
 @dataclass(frozen=True)
@@ -174,11 +177,10 @@ def merge_themes(*, themes: Iterable[Tag], into: str, user) -> Tag:
                 TaggedItem.objects.filter(pk=link.pk).update(tag=target)
         for publication in Publication.objects.filter(pk__in=publications):
             reversion.add_to_revision(publication)
-    # The links were rewritten without signals: the search words, the cached pages and the
-    # articles kept with their themes are refreshed here.
+    # The links were rewritten without signals: the search words and the cached pages are
+    # refreshed here (articles are kept on their themes' names: publications/article.py).
     refresh_search_vectors(Publication.objects.filter(pk__in=publications))
     bump_content_version()
-    bump_stamp(ARTICLE_STAMP)
     return target
 
 

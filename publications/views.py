@@ -26,8 +26,7 @@ from taggit.models import Tag, TaggedItem
 from forumasia.cache import AnonymousPageCacheMixin, content_version, is_cacheable_request
 
 from . import search
-from .article import article
-from .cards import attach_cards
+from .article import article_context
 from .forms import PublicationFilterForm
 from .models import (
     Publication,
@@ -127,8 +126,6 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
     context_object_name = "publications"
     paginate_by = 20
     fixed_type = None
-    # The page shows each publication as a card (`publication.card_html`, publications/cards.py).
-    shows_cards = True
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -179,8 +176,6 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
             tag_options = [*tag_options, tag]
         paginator = context["paginator"]
         attach_other_languages(context["publications"])
-        if self.shows_cards:
-            attach_cards(context["publications"])
         context.update(
             filters=filters,
             fixed_type=self.fixed_type,
@@ -249,7 +244,7 @@ class PublicationDetailView(AnonymousPageCacheMixin, PublicationVisibilityMixin,
     context_object_name = "publication"
 
     def get_queryset(self):
-        # What hangs off the publication is read only when its article is rendered
+        # Attachments and the gallery are read only when the article is rendered
         # (publications/article.py): a detail page after a publish reads it from the cache.
         return super().get_queryset().select_related("translation_of")
 
@@ -258,18 +253,21 @@ class PublicationDetailView(AnonymousPageCacheMixin, PublicationVisibilityMixin,
         publication = self.object
         now = timezone.now()
         is_preview = not publication.is_public_at(now)
-        parts = article(publication, share_links=share_links(publication), is_preview=is_preview)
+        article = article_context(publication, is_preview=is_preview)
         related = related_publications(
-            publication, tag_ids=parts["tag_ids"], country_ids=parts["country_ids"], now=now
+            publication,
+            tag_ids=article.pop("tag_ids"),
+            country_ids=article.pop("country_ids"),
+            now=now,
         )
         # The other languages of the page and of its related cards, in one query.
         attach_other_languages([publication, *related], now=now)
-        attach_cards(related)
         context.update(
+            **article,
             is_preview=is_preview,
             translations=publication.other_languages,
             related=related,
-            article=parts,
+            share_links=share_links(publication),
             absolute_url=settings.SITE_URL + publication.get_absolute_url(),
         )
         return context

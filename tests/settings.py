@@ -23,5 +23,9 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Both aliases in one memory (the same LOCATION): clearing one clears the other.
+CACHES = {
+    alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    for alias in ("default", "template_fragments")
+}
 WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests

@@ -1,9 +1,15 @@
+import functools
+import re
+
 from django import template
 from django.conf import settings
-from django.template.loader import get_template
+from django.template.defaultfilters import truncatewords
+from django.urls import get_script_prefix
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS_3
 
 from forumasia.files import owned_files
-from forumasia.fragments import render_one
+from publications.models import Publication
 
 register = template.Library()
 
@@ -43,15 +49,12 @@ def absolute_url(url):
     return settings.SITE_URL + url if url.startswith("/") else url
 
 
-FILTERS_TEMPLATE = "publications/includes/filters.html"
-
-
-@register.simple_tag(takes_context=True)
+@register.inclusion_tag("publications/includes/filters.html", takes_context=True)
 def filter_fields(context, prefix):
     """The type, country, theme and year selects of the list and search pages
-    (publications/includes/filters.html), as a fragment keyed on the options and the choices
-    they show (forumasia/fragments.py): the same for every page of a filter combination, and
-    still there after a publish unless the options themselves changed."""
+    (publications/includes/filters.html, a fragment cached on `shows`: the options and the
+    choices they show, so the same for every page of a filter combination, and still there
+    after a publish unless the options themselves changed). `prefix`: the fields' id prefix."""
     filters = context["filters"]
     values = {
         "prefix": prefix,
@@ -62,7 +65,8 @@ def filter_fields(context, prefix):
         "tag_options": context.get("tag_options") or (),
         "year_options": context.get("year_options") or (),
     }
-    parts = (
+    # Countries and themes can be renamed, and have no time of change: their names are keyed.
+    values["shows"] = (
         prefix,
         values["fixed_type"],
         tuple(values["filters"].items()),
@@ -70,5 +74,107 @@ def filter_fields(context, prefix):
         tuple((country.code, country.name) for country in values["country_options"]),
         tuple((tag.slug, tag.name) for tag in values["tag_options"]),
         tuple(values["year_options"]),
+        translation.get_language(),
     )
-    return render_one("filters", parts, lambda: get_template(FILTERS_TEMPLATE).render(values))
+    return values
+
+
+# --- Cards --------------------------------------------------------------------------------------
+
+PLAIN_SLUG = re.compile(r"[-\w]+", re.ASCII)
+SLUG_PLACEHOLDER = "card-slug-placeholder"
+CARD_IMAGE_SIZES = "(min-width: 64rem) 23rem, (min-width: 40rem) 46vw, 100vw"
+
+
+@register.inclusion_tag("publications/includes/card.html")
+def publication_card(publication):
+    """One publication as a card (publications/includes/card.html), a fragment cached on what
+    it shows (`card_shows()`) and the page's language."""
+    return {
+        "publication": publication,
+        "shows": card_shows(publication),
+        "language": translation.get_language(),
+    }
+
+
+@register.filter
+def cards_shown(publications):
+    """What a list of cards shows, for a fragment around them (the cards of a page that a
+    publish did not change come back in one cache read, not one per card)."""
+    return (translation.get_language(), *(card_shows(publication) for publication in publications))
+
+
+def card_shows(publication):
+    """The publication (`cache_key`) and the other languages it links to (set by
+    `attach_other_languages()`; shown by slug and language)."""
+    return (
+        publication.cache_key,
+        *((other.pk, other.slug, other.language) for other in other_languages(publication)),
+    )
+
+
+def other_languages(publication):
+    return getattr(publication, "other_languages", ())
+
+
+@functools.lru_cache
+def detail_url_around(language, script_prefix):
+    """What comes before and after the slug in a detail page's address: reversed once per
+    language (and script prefix), not once per card."""
+    head, _, tail = (
+        Publication(slug=SLUG_PLACEHOLDER).get_absolute_url().partition(SLUG_PLACEHOLDER)
+    )
+    return head, tail
+
+
+def detail_url(publication):
+    """`publication.get_absolute_url()`: a slug of plain ASCII letters, digits, "-" and "_" is
+    placed into the reversed address as is (reverse() would leave it unchanged)."""
+    if not PLAIN_SLUG.fullmatch(publication.slug):
+        return publication.get_absolute_url()
+    head, tail = detail_url_around(translation.get_language(), get_script_prefix())
+    return f"{head}{publication.slug}{tail}"
+
+
+def card_date(moment):
+    """`moment|date:"j M Y"` in the Secretariat's zone, without parsing the format each time
+    (Django's "M" is the month's translated abbreviation, title-cased)."""
+    local = timezone.localtime(moment)
+    return f"{local.day} {str(MONTHS_3[local.month]).title()} {local.year}"
+
+
+@register.filter
+def card(publication):
+    """What the card shows, computed once on a cache miss (card.html only places it)."""
+    renditions = publication.featured_image_renditions
+    fallback = fallback_rendition(renditions)
+    picture = None
+    if fallback:
+        largest = largest_rendition(renditions)
+        picture = {
+            "webp_srcset": srcset(renditions, "webp"),
+            "jpeg_srcset": srcset(renditions, "jpeg"),
+            "src": rendition_url(fallback),
+            "width": largest["width"],
+            "height": largest["height"],
+        }
+    return {
+        "type": publication.type,
+        "type_label": publication.get_type_display(),
+        "url": detail_url(publication),
+        "title": publication.title,
+        "standfirst": truncatewords(publication.standfirst, 30) if publication.standfirst else "",
+        "publish_at": publication.publish_at,
+        "date": card_date(publication.publish_at),
+        "renditions": bool(renditions),
+        "picture": picture,
+        "sizes": CARD_IMAGE_SIZES,
+        "other_languages": [
+            {
+                "url": detail_url(other),
+                "language": other.language,
+                "autonym": other.language_autonym,
+            }
+            for other in other_languages(publication)
+        ],
+    }

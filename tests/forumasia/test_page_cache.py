@@ -437,20 +437,6 @@ def test_an_item_disappears_at_its_unpublish_second_from_every_page(client, sett
     assert after[publication.get_absolute_url()].status_code == 404
 
 
-def test_the_redis_backend_keeps_one_client_instead_of_building_one_per_call():
-    from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-
-    from forumasia.cache import RedisCache
-
-    backend = RedisCache("redis://127.0.0.1:6379/14", {})  # no connection is opened here
-    client = backend._cache.get_client()
-
-    assert isinstance(backend, DjangoRedisCache)
-    assert backend._cache.get_client("key") is client
-    assert backend._cache.get_client(write=True) is client
-    assert client.connection_pool is backend._cache._get_connection_pool(write=False)
-
-
 # --- no cache state in public responses -------------------------------------------------------
 
 # Headers caches use to say what they did or how old a copy is.

@@ -15,8 +15,6 @@ INCLUDED = re.compile(r"""{%\s*include\s+["']([^"']+)["']""")
 EXTENDED = re.compile(r"""{%\s*extends\s+["']([^"']+)["']""")
 INCLUSION_TAG = re.compile(r"""inclusion_tag\(\s*["']([^"']+)["']""")
 NAMED_IN_PYTHON = re.compile(r"""["'](\w[\w/.-]*\.html)["']""")
-# A partial rendered from Python as a cached fragment (publications/cards.py: CARD_TEMPLATE).
-FRAGMENT_TEMPLATE = re.compile(r"""^\w*_TEMPLATE = ["']([^"']+/includes/[^"']+)["']""", re.M)
 
 
 def template_files():
@@ -32,14 +30,12 @@ def python_files():
 
 
 def partial_names():
-    """Templates used as partials: by `{% include %}`, by an inclusion tag, or rendered from
-    Python as a fragment (forumasia/fragments.py)."""
+    """Templates used as partials: by `{% include %}` or by an inclusion tag."""
     names = set()
     for name in template_files():
         names.update(INCLUDED.findall((TEMPLATES / name).read_text()))
     for path in python_files():
         names.update(INCLUSION_TAG.findall(path.read_text()))
-        names.update(FRAGMENT_TEMPLATE.findall(path.read_text()))
     return names
 
 

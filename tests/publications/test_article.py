@@ -1,5 +1,6 @@
-"""The detail page's article as a fragment (publications/article.py): what changes it shows,
-what does not change it stays warm."""
+"""The detail page's article as template fragments kept on what they show
+(publications/article.py): every change of what it shows is shown at once, a publish of
+something else leaves it warm."""
 
 import pytest
 from django.db import connection
@@ -21,9 +22,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-# Rows only the article shows, read only when it is rendered (the Related section reads the
-# country and theme links itself).
-AROUND_TABLES = ("publications_signature", "publications_attachment", "publications_galleryimage")
+# Rows saved with the publication, read only when the article is rendered (signatures,
+# countries and themes are read on every request: the article is kept on what they show).
+SAVED_WITH_IT = ("publications_attachment", "publications_galleryimage")
 
 
 @pytest.fixture
@@ -95,9 +96,15 @@ CHANGES = {
         lambda p: rename(p, "body", "<p>Corrected account of the floods.</p>"),
         "Corrected account of the floods.",
     ),
-    "the media contact written without a save": (
-        lambda p: Publication.objects.filter(pk=p.pk).update(media_contact="press@example.org"),
+    "the media contact edited": (
+        lambda p: rename(p, "media_contact", "press@example.org"),
         "press@example.org",
+    ),
+    "a partner's website changed": (
+        lambda p: rename(
+            p.signatures.get(partner__isnull=False).partner, "website", "https://reef.example.org"
+        ),
+        "https://reef.example.org",
     ),
 }
 
@@ -109,7 +116,8 @@ def test_the_article_shows_every_change_of_what_it_shows(client, story, change):
     apply, shown = CHANGES[change]
 
     apply(story)
-    # A write without a signal leaves whole pages cached (forumasia/cache.py, PAGE_TIMEOUT).
+    # Whole pages off: what is shown is the fragments' doing (a write without a signal leaves
+    # whole pages cached, forumasia/cache.py: PAGE_TIMEOUT).
     with override_settings(PAGE_CACHE_ENABLED=False):
         page = client.get(url).content.decode()
 
@@ -127,7 +135,7 @@ def test_a_detail_page_after_a_publish_takes_its_article_from_the_cache(client, 
         again = client.get(url).content.decode()
 
     read = " ".join(query["sql"] for query in captured.captured_queries)
-    assert not [table for table in AROUND_TABLES if f'"{table}"' in read]
+    assert not [table for table in SAVED_WITH_IT if f'"{table}"' in read]
     assert again == first == fresh_page(client, url)
 
 

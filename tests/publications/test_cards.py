@@ -1,16 +1,20 @@
-"""Cards as cached fragments (publications/cards.py, forumasia/fragments.py): a page rendered
-after a publish takes its cards from the cache, and a card never shows stale content nor a
-publication the page's own query did not choose."""
+"""Cards (`{% publication_card %}`, publications/templatetags/publications.py): template
+fragments kept on what they show, so a page rendered after a publish takes its cards from the
+cache, and a card never shows stale content nor a publication the page's own query did not
+choose."""
 
 from datetime import timedelta
 
 import pytest
-from django.template.loader import get_template
+from django.core.files.base import ContentFile
+from django.template import Context, Template
 from django.utils import timezone
 
-from publications import cards
+from publications import services
 from publications.models import Publication, attach_other_languages
-from tests.factories import PublicationFactory
+from publications.templatetags import publications as tags
+from tests.factories import PublicationFactory, country
+from tests.publications.conftest import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +25,13 @@ LIST = "/publications/"
 def renders(monkeypatch):
     """The publications whose card was rendered (not taken from the cache)."""
     rendered = []
-    original = cards.render_card
+    original = tags.detail_url
 
-    def counting(publication, urls=None):
+    def counting(publication):
         rendered.append(publication.pk)
-        return original(publication, urls)
+        return original(publication)
 
-    monkeypatch.setattr(cards, "render_card", counting)
+    monkeypatch.setattr(tags, "detail_url", counting)
     return rendered
 
 
@@ -70,6 +74,20 @@ def test_an_edit_through_the_page_cache_shows_at_once_too(client):
     assert "Before the edit" not in html
 
 
+def test_a_renamed_country_shows_at_once_on_the_list(client, page_cache_off):
+    """The filter's options are a fragment too, kept on the names they show."""
+    PublicationFactory(countries=[country("KH")])
+    assert ">Cambodia<" in client.get(LIST).content.decode()
+
+    cambodia = country("KH")
+    cambodia.name = "Kampuchea"
+    cambodia.save()
+    html = client.get(LIST).content.decode()
+
+    assert ">Kampuchea<" in html
+    assert ">Cambodia<" not in html
+
+
 def test_a_draft_never_appears_though_its_card_is_cached(client, page_cache_off):
     shown = PublicationFactory(title="Public statement")
     withdrawn = PublicationFactory(title="Withdrawn statement")
@@ -98,15 +116,28 @@ def test_a_new_translation_changes_the_card(client, page_cache_off):
     assert 'hreflang="th"' in html
 
 
-def test_the_card_is_the_same_as_the_template_renders_it(rf):
-    """The computed card context shows what the fields say (one card, no cache involved)."""
+def test_featured_renditions_written_by_the_task_show_on_the_card(client, page_cache_off):
+    """Renditions are written after the save, without one (publications/tasks.py)."""
+    publication = PublicationFactory(title="With a photo")
+    publication.featured_image.save("photo.jpg", ContentFile(image_bytes(size=(1200, 800))))
+    publication.featured_image_alt = "A photo"
+    publication.save()
+    assert "<picture>" not in client.get(LIST).content.decode()
+
+    services.refresh_featured_renditions(publication)
+
+    assert "<picture>" in client.get(LIST).content.decode()
+
+
+def test_the_card_shows_what_the_fields_say():
     publication = PublicationFactory(
         title="Rights & <wrongs>", standfirst="word " * 40, publish_at=timezone.now()
     )
     attach_other_languages([publication])
-    html = cards.render_card(publication)
+    html = Template("{% load publications %}{% publication_card publication %}").render(
+        Context({"publication": publication})
+    )
 
     assert "Rights &amp; &lt;wrongs&gt;" in html
     assert f'href="{publication.get_absolute_url()}"' in html
     assert "word " * 29 + "word …" in html
-    assert get_template(cards.CARD_TEMPLATE)
