@@ -5,8 +5,9 @@ How it works
 - `content_version()` is a token in the shared cache. Saving or deleting anything a public page
   shows (publications and what hangs off them, members, countries, editorial pages), or
   changing its links, calls `bump_content_version()`, which replaces the token: every cached
-  page keyed on the old token is then simply never read again and ages out. Each app names its
-  models in its `ready()` (`register_public_content()`); this module imports no app.
+  page keyed on the old token is then simply never read again and ages out. It is called once
+  per editorial action, by the action's change event (forumasia/events.py); this module
+  imports no app.
 - A page is stored with a "fresh until" time: the earliest of now + PAGE_TIMEOUT, the start of
   the Secretariat's next day (pages show this year's figures and the year in the footer), and
   the next moment public content changes by the clock alone (`next_scheduled_change()`, from
@@ -19,8 +20,8 @@ How it works
   (`?utm_source=...`) are not in the key, so they can neither fill the cache with copies nor
   make one request's page be served for another. The scheme and host are in the key because
   feeds and sitemaps build absolute links from them (`X-Forwarded-Proto` behind a proxy).
-- Stamps (`register_stamp()`) are tokens like the content version, each moved by the models
-  an app names, for fragments that outlive a publish (forumasia/fragments.py).
+- Stamps (`bump_stamp()`) are tokens like the content version, for fragments that outlive a
+  publish (forumasia/fragments.py), moved by the change event's receivers.
 - Decorate a view with `@cache_anonymous_page()`, passing `query=` a function of the request
   returning those parameters (or None: do not cache this request) when it reads any.
   Class-based views use `AnonymousPageCacheMixin` and return them from `page_cache_query()`
@@ -72,8 +73,6 @@ connection itself (the connection pool does, as before), so nothing else changes
 the whole Redis database, other applications' keys included (deploy/restore clears the cache).
 """
 
-import contextlib
-import contextvars
 import functools
 import hashlib
 import math
@@ -86,7 +85,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends import redis as django_redis
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
@@ -97,8 +95,8 @@ VERSION_KEY = "content-version"
 NEXT_CHANGE_KEY = "content-next-change:{version}"
 # The shape of a stored entry is part of the key: entries an older release stored are never read.
 PAGE_KEY = "anon-page-2:{digest}"
-# Upper bound for a cached page; writes that bypass the signals (queryset.update() in a shell)
-# are visible after at most this long.
+# Upper bound for a cached page; writes that bypass the change event (forumasia/events.py: a
+# `.save()` in a shell) are visible after at most this long.
 PAGE_TIMEOUT = 10 * 60
 MESSAGES_COOKIE = "messages"
 # What browsers and a CDN may keep a public page for, and serve stale while refetching.
@@ -106,16 +104,12 @@ PUBLIC_MAX_AGE = 60
 STALE_WHILE_REVALIDATE = 30
 # Shorter bodies are not worth compressing (GZipMiddleware's own threshold).
 GZIP_MIN_LENGTH = 200
-# What apps registered in their ready(): the models public pages show, and the functions that
-# say when public content next changes by the clock alone. Filled once at start-up, the same in
-# every process.
-PUBLIC_CONTENT = set()
+# What apps registered in their ready(): the functions that say when public content next
+# changes by the clock alone. Filled once at start-up, the same in every process.
 NEXT_CHANGE_SOURCES = []
 STAMP_KEY = "content-stamp:{name}"
 # Keys asked for per SCAN and deleted per UNLINK when the Redis cache is cleared.
 CLEAR_BATCH = 500
-# The m2m_changed actions after which a link has changed (not the pre_ ones).
-LINK_CHANGES = ("post_add", "post_remove", "post_clear")
 
 
 class ReusedClientRedisCacheClient(django_redis.RedisCacheClient):
@@ -177,12 +171,7 @@ def current_token(key):
 def move_token(key):
     """Replace the token under `key`, now and again after the current transaction commits, so
     that something rendered by another request while the transaction was still open cannot
-    be kept under the new token. Inside `one_bump()` it is only noted, and made once when that
-    block ends."""
-    held = _held_bumps.get()
-    if held is not None:
-        held.add(key)
-        return
+    be kept under the new token."""
     cache.set(key, uuid.uuid4().hex, timeout=None)
     transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, timeout=None))
 
@@ -191,47 +180,10 @@ def content_version():
     return current_token(VERSION_KEY)
 
 
-def bump_content_version(**kwargs):
+def bump_content_version(*, takedown=False):
     """Forget every cached page (by moving to a new version). Cheap: one cache write (and one
-    after the commit: `move_token()`). Accepts and ignores signal arguments so it can be
-    connected to signals directly."""
+    after the commit: `move_token()`). `takedown`: something public left the public site."""
     move_token(VERSION_KEY)
-
-
-_held_bumps = contextvars.ContextVar("held_bumps", default=None)
-
-
-@contextlib.contextmanager
-def one_bump():
-    """For bulk writers (the WordPress import: thousands of saves in one transaction): the
-    bumps of the saves inside the block (of the content version and of stamps) are made as one
-    each when it ends (each is a cache write, and another after the commit). Use it inside the
-    writer's transaction."""
-    held = set()
-    token = _held_bumps.set(held)
-    try:
-        yield
-    finally:
-        _held_bumps.reset(token)
-        for key in sorted(held):
-            move_token(key)
-
-
-def bump_on_link_change(sender, instance, action, **kwargs):
-    """m2m_changed: the countries and tags of a publication..."""
-    if action in LINK_CHANGES and instance._meta.concrete_model in PUBLIC_CONTENT:
-        bump_content_version()
-
-
-def register_public_content(*models):
-    """Every cached page goes stale when a row of `models` is saved or deleted, or its links
-    (many-to-many) change. Called from the `ready()` of the app that shows them."""
-    for model in models:
-        PUBLIC_CONTENT.add(model)
-        label = model._meta.label
-        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{label}")
-        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"bump-d-{label}")
-    m2m_changed.connect(bump_on_link_change, dispatch_uid="bump-m2m")
 
 
 def stamp_key(name):
@@ -239,31 +191,8 @@ def stamp_key(name):
 
 
 def bump_stamp(name):
-    """Move the stamp `name` (see `register_stamp()`)."""
+    """Move the stamp `name`: the fragments kept under it are rendered again."""
     move_token(stamp_key(name))
-
-
-def register_stamp(name, *models, links=()):
-    """A stamp is a token like the content version, for fragments that show rows they cannot
-    be keyed on (forumasia/fragments.py, `render_stamped()`): `name` moves when a row of
-    `models` is saved or deleted, or a link of `links` (many-to-many through models) is added
-    or removed. A publish moves the content version, not a stamp that does not name
-    publications. Called from the `ready()` of the app that shows them."""
-
-    def moved(**kwargs):
-        if kwargs.get("action", LINK_CHANGES[0]) in LINK_CHANGES:
-            bump_stamp(name)
-
-    # weak=False: `moved` is made here, nothing else holds it.
-    for model in models:
-        label = model._meta.label
-        for signal, uid in ((post_save, "stamp"), (post_delete, "stamp-d")):
-            signal.connect(moved, sender=model, weak=False, dispatch_uid=f"{uid}-{name}-{label}")
-    for link in links:
-        label = link._meta.label
-        m2m_changed.connect(
-            moved, sender=link, weak=False, dispatch_uid=f"stamp-m2m-{name}-{label}"
-        )
 
 
 def register_next_change(source):

@@ -19,8 +19,8 @@ the content version, so:
 A fragment that shows rows its key cannot name cheaply (a detail page's article: its
 signatories, attachments, gallery, countries, themes) is read with `render_stamped()`: it is
 kept with the *stamp* it was rendered under, a token like the content version that moves when
-any of those rows changes (forumasia/cache.py, `register_stamp()`), but not when a publication
-is published.
+any of those rows changes (moved by the change event: forumasia/events.py), but not when a
+publication is published.
 
 Everything lives in Django's cache (Redis when several hosts run): no process memory. With
 DummyCache (bench's uncached mode) every fragment is rendered, as before.
@@ -76,7 +76,7 @@ def render_one(kind, parts, render, *, timeout=FRAGMENT_TIMEOUT):
 def render_stamped(kind, parts, render, *, stamp, timeout):
     """`render()`'s value (any picklable value: markup and what else the page needs with it)
     for a fragment that shows rows its `parts` cannot name: kept under a key built from
-    `parts` and used while the stamp `stamp` (forumasia/cache.py, `register_stamp()`) has not
+    `parts` and used while the stamp `stamp` (forumasia/cache.py, `bump_stamp()`) has not
     moved since it was rendered. The value and the stamp are read together (one MGET)."""
     token_key, key = stamp_key(stamp), fragment_key(kind, parts)
     found = cache.get_many([token_key, key])

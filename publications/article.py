@@ -8,10 +8,11 @@ What the article shows comes from two places:
   clock stands still, and so are image renditions written by a task without a save), and
   where pages and media are served from;
 - the rows around it (signatures with their members or partners, attachments, gallery images,
-  countries, themes): ARTICLE_STAMP moves when any of them is saved or deleted or a
-  publication's countries or themes change (publications/apps.py; gallery renditions, written
-  without a save, move it from `services.refresh_gallery_renditions()`), and every article is
-  then rendered again once. Publishing moves neither: every other article stays warm.
+  countries, themes): ARTICLE_STAMP moves when an editorial action writes such a row without
+  saving the publication (a member, a country, a theme or a partner renamed, a gallery image's
+  renditions: publications/apps.py, on the change event), and every article is then rendered
+  again once; an action that saves the publication changes its row, hence its key. Publishing
+  moves no stamp: every other article stays warm.
 Writes that bypass both (`queryset.update()` in a shell) show after at most ARTICLE_TIMEOUT, the
 bound whole pages have too (forumasia/cache.py). A staff preview is rendered, never kept.
 

@@ -11,7 +11,9 @@ Who may do what (forumasia/workflow.py):
   unpublish, and change publications whose status is Published (live, scheduled or expired),
   and the themes and partners those show.
 
-The admin and the management commands call these; views never write.
+The admin and the management commands call these; views never write. Each action is one
+change event, sent when it commits (forumasia/events.py): the search vectors and the cached
+pages react to it once, whatever the action wrote (the row, its inlines and links).
 """
 
 from collections.abc import Iterable
@@ -24,17 +26,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from taggit.models import Tag, TaggedItem
 
-from forumasia import history, workflow
-from forumasia.cache import bump_content_version, bump_stamp
+from forumasia import events, history, workflow
 from forumasia.files import owned_files, owned_name
 from forumasia.images import make_renditions, rendition_names
 from forumasia.text import clean_text
 from forumasia.workflow import Transition
 
-from .article import ARTICLE_STAMP
 from .co_signers import matching_key, move_co_signers_to_partners
 from .models import FILES_FOLDER, GalleryImage, PartnerOrganisation, Publication, Signature
-from .search import refresh_search_vectors
 
 
 def may_publish(user) -> bool:
@@ -88,8 +87,6 @@ def refresh_featured_renditions(publication: Publication) -> None:
 def refresh_gallery_renditions(image: GalleryImage) -> None:
     image.renditions = make_renditions(image.image)
     GalleryImage.objects.filter(pk=image.pk).update(renditions=image.renditions)
-    # update() sends no signal: the articles kept with the image's earlier sizes are stale.
-    bump_stamp(ARTICLE_STAMP)
 
 
 @dataclass(frozen=True)
@@ -129,6 +126,7 @@ def link_co_signers(*, partner: PartnerOrganisation, user) -> LinkedCoSigners:
         )
         if co_signers != before[pk]
     ]
+    events.changed(partner)
     if changed:
         with reversion.create_revision():
             reversion.set_user(user)
@@ -174,11 +172,8 @@ def merge_themes(*, themes: Iterable[Tag], into: str, user) -> Tag:
                 TaggedItem.objects.filter(pk=link.pk).update(tag=target)
         for publication in Publication.objects.filter(pk__in=publications):
             reversion.add_to_revision(publication)
-    # The links were rewritten without signals: the search words, the cached pages and the
-    # articles kept with their themes are refreshed here.
-    refresh_search_vectors(Publication.objects.filter(pk__in=publications))
-    bump_content_version()
-    bump_stamp(ARTICLE_STAMP)
+    # Every publication that carried a merged theme now carries the kept one.
+    events.changed(target)
     return target
 
 

@@ -1,9 +1,7 @@
 import io
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
-from unittest import mock
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -21,7 +19,6 @@ from forumasia.files import owned_files
 from pages import services as page_services
 from pages.models import Page
 from publications.models import Attachment, GalleryImage, Publication
-from publications.search import refresh_search_vectors_of
 from tests.factories import publisher
 from wordpress import services
 from wordpress.models import ImportedItem, ImportedMedia, ImportedTerm
@@ -587,34 +584,31 @@ def test_an_imported_publication_has_the_vector_a_single_save_gives_it(imported)
 
 
 @postgres_only
-def test_the_import_writes_search_vectors_in_one_statement_not_one_per_post(export_file, media_dir):
+def test_the_import_writes_search_vectors_in_one_statement_not_one_per_post(
+    export_file, media_dir, commit
+):
     items = [
         {"wp_id": n, "title": f"[Statement] Vector {n}", "name": f"vector-{n}", "content": "Text"}
         for n in range(1, 6)
     ]
     with CaptureQueriesContext(connection) as queries:
         import_export(export_file(items), media_dir=media_dir)
+        commit()
     vector_updates = [q["sql"] for q in queries if '"search_vector" =' in q["sql"]]
     assert len(vector_updates) == 1
     assert all(vector_of(p) for p in Publication.objects.all())
     assert Publication.objects.published().search("vector").count() == 5
 
 
-@postgres_only
-def test_vectors_refreshed_in_batches_are_the_vectors_of_single_saves(imported):
-    expected = dict(Publication.objects.values_list("pk", "search_vector"))
-    Publication.objects.update(search_vector=None)
+def test_an_import_run_is_one_change_event(export_file, media_dir, commit, change_counts):
+    # However many publications and pages the run saves: one UPDATE of their search vectors
+    # and one invalidation of the cached pages, after the run commits.
+    import_export(export_file(), media_dir=media_dir)
+    assert change_counts == {"vectors": 0, "pages": []}
+    commit()
 
-    assert refresh_search_vectors_of([*expected, *expected], batch_size=2) == len(expected)
-    assert dict(Publication.objects.values_list("pk", "search_vector")) == expected
-
-
-def test_an_import_forgets_cached_pages_once_not_once_per_saved_row(export_file, media_dir):
-    with mock.patch("forumasia.cache.uuid.uuid4", wraps=uuid.uuid4) as new_token:
-        import_export(export_file(), media_dir=media_dir)
-    # One new content version and one new stamp of detail pages' articles
-    # (publications/article.py), however many rows were saved.
-    assert new_token.call_count == 2
+    assert Publication.objects.count() > 1 and Page.objects.exists()
+    assert change_counts == {"vectors": 1, "pages": [False]}
 
 
 def test_statements_per_post_stay_few_and_constant(
