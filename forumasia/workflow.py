@@ -16,9 +16,9 @@ Every change of state is `save()`, which the apps' services call: one revision, 
 what (forumasia/history.py); a public row whose address (`get_absolute_url()`) changed leaves
 a permanent redirect from the old one (forumasia/redirects.py). Each write notes the row for
 the action's one change event (forumasia/events.py): a row that was public and is not any more
-is a takedown. `transition_each()` serves the
-admin's list actions and `restore()` writes an older version back, keeping the status and
-dates as they are. Imports no app.
+is a takedown. `transition_each()` serves the admin's list actions, `delete()` its deletes, and
+`restore()` writes an older version back, keeping the status and dates as they are. Imports
+no app.
 """
 
 import enum
