@@ -5,8 +5,9 @@ How it works
 - `content_version()` is a token in the shared cache. Saving or deleting anything a public page
   shows (publications and what hangs off them, members, countries, editorial pages), or
   changing its links, calls `bump_content_version()`, which replaces the token: every cached
-  page keyed on the old token is then simply never read again and ages out. Each app names its
-  models in its `ready()` (`register_public_content()`); this module imports no app.
+  page keyed on the old token is then simply never read again and ages out. It is called once
+  per editorial action, by the action's change event (forumasia/events.py); this module
+  imports no app.
 - A page is stored with a "fresh until" time: the earliest of now + PAGE_TIMEOUT, the start of
   the Secretariat's next day (pages show this year's figures and the year in the footer), and
   the next moment public content changes by the clock alone (`next_scheduled_change()`, from
@@ -68,8 +69,6 @@ Its `clear()` deletes the site's own keys (KEY_PREFIX) instead of FLUSHDB, which
 whole Redis database, other applications' keys included (deploy/restore clears the cache).
 """
 
-import contextlib
-import contextvars
 import functools
 import hashlib
 import math
@@ -80,7 +79,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
@@ -93,8 +91,8 @@ VERSION_KEY = "content-version"
 NEXT_CHANGE_KEY = "content-next-change:{version}"
 # The shape of a stored entry is part of the key: entries an older release stored are never read.
 PAGE_KEY = "anon-page-2:{digest}"
-# Upper bound for a cached page; writes that bypass the signals (queryset.update() in a shell)
-# are visible after at most this long.
+# Upper bound for a cached page; writes that bypass the change event (forumasia/events.py: a
+# `.save()` in a shell) are visible after at most this long.
 PAGE_TIMEOUT = 10 * 60
 MESSAGES_COOKIE = "messages"
 # What browsers and a CDN may keep a public page for, and serve stale while refetching.
@@ -102,15 +100,11 @@ PUBLIC_MAX_AGE = 60
 STALE_WHILE_REVALIDATE = 30
 # Shorter bodies are not worth compressing (GZipMiddleware's own threshold).
 GZIP_MIN_LENGTH = 200
-# What apps registered in their ready(): the models public pages show, and the functions that
-# say when public content next changes by the clock alone. Filled once at start-up, the same in
-# every process.
-PUBLIC_CONTENT = set()
+# What apps registered in their ready(): the functions that say when public content next
+# changes by the clock alone. Filled once at start-up, the same in every process.
 NEXT_CHANGE_SOURCES = []
 # Keys asked for per SCAN and deleted per UNLINK when the Redis cache is cleared.
 CLEAR_BATCH = 500
-# The m2m_changed actions after which a link has changed (not the pre_ ones).
-LINK_CHANGES = ("post_add", "post_remove", "post_clear")
 
 
 class RedisCache(DjangoRedisCache):
@@ -142,12 +136,7 @@ def current_token(key):
 def move_token(key):
     """Replace the token under `key`, now and again after the current transaction commits, so
     that something rendered by another request while the transaction was still open cannot
-    be kept under the new token. Inside `one_bump()` it is only noted, and made once when that
-    block ends."""
-    held = _held_bumps.get()
-    if held is not None:
-        held.add(key)
-        return
+    be kept under the new token."""
     cache.set(key, uuid.uuid4().hex, timeout=None)
     transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, timeout=None))
 
@@ -156,46 +145,10 @@ def content_version():
     return current_token(VERSION_KEY)
 
 
-def bump_content_version(**kwargs):
+def bump_content_version(*, takedown=False):
     """Forget every cached page (by moving to a new version). Cheap: one cache write (and one
-    after the commit: `move_token()`). Accepts and ignores signal arguments so it can be
-    connected to signals directly."""
+    after the commit: `move_token()`). `takedown`: something public left the public site."""
     move_token(VERSION_KEY)
-
-
-_held_bumps = contextvars.ContextVar("held_bumps", default=None)
-
-
-@contextlib.contextmanager
-def one_bump():
-    """For bulk writers (the WordPress import: thousands of saves in one transaction): the
-    bumps of the saves inside the block are made as one when it ends (each is a cache write,
-    and another after the commit). Use it inside the writer's transaction."""
-    held = set()
-    token = _held_bumps.set(held)
-    try:
-        yield
-    finally:
-        _held_bumps.reset(token)
-        for key in sorted(held):
-            move_token(key)
-
-
-def bump_on_link_change(sender, instance, action, **kwargs):
-    """m2m_changed: the countries and tags of a publication..."""
-    if action in LINK_CHANGES and instance._meta.concrete_model in PUBLIC_CONTENT:
-        bump_content_version()
-
-
-def register_public_content(*models):
-    """Every cached page goes stale when a row of `models` is saved or deleted, or its links
-    (many-to-many) change. Called from the `ready()` of the app that shows them."""
-    for model in models:
-        PUBLIC_CONTENT.add(model)
-        label = model._meta.label
-        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{label}")
-        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"bump-d-{label}")
-    m2m_changed.connect(bump_on_link_change, dispatch_uid="bump-m2m")
 
 
 def register_next_change(source):

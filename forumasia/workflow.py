@@ -14,9 +14,11 @@ Who may do what, checked here on the server whatever screen or command calls it:
 
 Every change of state is `save()`, which the apps' services call: one revision, with who and
 what (forumasia/history.py); a public row whose address (`get_absolute_url()`) changed leaves
-a permanent redirect from the old one (forumasia/redirects.py). `transition_each()` serves the
-admin's list actions and `restore()` writes an older version back, keeping the status and
-dates as they are. Imports no app.
+a permanent redirect from the old one (forumasia/redirects.py). Each write notes the row for
+the action's one change event (forumasia/events.py): a row that was public and is not any more
+is a takedown. `transition_each()` serves the admin's list actions, `delete()` its deletes, and
+`restore()` writes an older version back, keeping the status and dates as they are. Imports
+no app.
 """
 
 import enum
@@ -31,7 +33,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from . import history, redirects
+from . import events, history, redirects
 
 
 class Status(models.TextChoices):
@@ -353,7 +355,25 @@ def save(
         obj.save()
         keep_address(obj, stored, now=now)
         reversion.add_to_revision(obj)
+    events.changed(
+        obj, takedown=stored is not None and stored.is_public_at(now) and not obj.is_public_at(now)
+    )
     return obj
+
+
+@transaction.atomic
+def delete(*, objs: Iterable[Publishable], user) -> int:
+    """Delete each of `objs` (the admin's delete button and list action); return how many.
+    PermissionDenied, before anything is deleted, when `user` may not delete one of them."""
+    objs = list(objs)
+    for obj in objs:
+        if not may_change(user, obj):
+            noun = type(obj)._meta.verbose_name
+            raise PermissionDenied(f"Only a publisher may delete a published {noun}.")
+    events.changed(*objs, takedown=True)
+    for obj in objs:
+        obj.delete()
+    return len(objs)
 
 
 @transaction.atomic
@@ -400,4 +420,5 @@ def restore(*, version, user, now: datetime | None = None) -> history.Restored:
         obj.save()
         keep_address(obj, stored, now=now)
         reversion.add_to_revision(obj)
+    events.changed(obj)
     return restored

@@ -12,17 +12,19 @@ no way to delete them.
 `ReleasedRowsAdminMixin` is for rows several items share (a theme, a partner organisation):
 editors add them and change or delete those no released item shows yet; changing or deleting
 one that a released item shows is a publisher's (read-only form with the reason, 403 on POST).
+Their saves and deletes note the rows for the action's change event (forumasia/events.py).
 Imports no app.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import workflow
+from . import events, workflow
 from .workflow import Transition
 
 BUTTONS = {
@@ -123,12 +125,13 @@ class WorkflowAdminMixin:
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or workflow.may_change(request.user, obj))
 
+    def delete_model(self, request, obj):
+        workflow.delete(objs=[obj], user=request.user)
+
     def delete_queryset(self, request, queryset):
-        # The list's bulk delete asks only for the model-wide permission.
-        if not self.has_publish_permission(request) and queryset.released().exists():
-            noun = self.model._meta.verbose_name
-            raise PermissionDenied(f"Only a publisher may delete a published {noun}.")
-        super().delete_queryset(request, queryset)
+        # The list's bulk delete asks only for the model-wide permission: workflow.delete()
+        # checks each row.
+        workflow.delete(objs=queryset, user=request.user)
 
     # --- the form ---
 
@@ -252,6 +255,18 @@ class ReleasedRowsAdminMixin:
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._allowed_on(request, obj)
 
+    # The admin is these rows' only writer: each write notes them for the action's one change
+    # event (forumasia/events.py).
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        events.changed(obj)
+
+    def delete_model(self, request, obj):
+        events.deleting(obj)
+        super().delete_model(request, obj)
+
+    @transaction.atomic
     def delete_queryset(self, request, queryset):
         # The list's bulk delete asks only for the model-wide permission.
         if (
@@ -260,6 +275,7 @@ class ReleasedRowsAdminMixin:
         ):
             noun = self.model._meta.verbose_name_plural
             raise PermissionDenied(f"Only a publisher may delete {noun} public pages show.")
+        events.deleting(*queryset)
         super().delete_queryset(request, queryset)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

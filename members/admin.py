@@ -22,6 +22,15 @@ class CountryAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def save_model(self, request, obj, form, change):
+        services.save_country(country=obj)
+
+    def delete_model(self, request, obj):
+        services.delete(objs=[obj])
+
+    def delete_queryset(self, request, queryset):
+        services.delete(objs=queryset)
+
 
 @admin.register(MemberOrganisation)
 class MemberOrganisationAdmin(HistoryAdminMixin, admin.ModelAdmin):
@@ -80,6 +89,12 @@ class MemberOrganisationAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.save_member(member=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.delete(objs=[obj])
+
+    def delete_queryset(self, request, queryset):
+        services.delete(objs=queryset)
 
     def restore_version(self, request, version):
         return services.restore_version(version=version, user=request.user)

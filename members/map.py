@@ -15,10 +15,10 @@ CDN, and public pages make no third-party request and run no inline script.
   list under the map still links them.
 - Shading: a few fixed steps of the brand colour by number of current members, as CSS classes
   (members.css), with a legend. Every country is a link to its page with a <title>.
-- Cache: the rendered SVG is kept in Django's cache under CACHE_KEY. Saving or deleting a
-  member or a country calls `forget_cached_map()` (from the models' save/delete), immediately
-  and again after the transaction commits (so a page rendered mid-transaction cannot cache the
-  old counts for long). Writes that bypass save() (queryset.update) are covered by the timeout.
+- Cache: the rendered SVG is kept in Django's cache under CACHE_KEY, forgotten by every change
+  event (`forget_cached_map()`, members/apps.py: after the action's transaction commits, so a
+  page rendered mid-transaction cannot keep the old counts). Writes that bypass the services
+  are covered by the timeout.
 """
 
 import functools
@@ -28,7 +28,6 @@ from pathlib import Path
 
 import pygal_maps_world
 from django.core.cache import cache
-from django.db import transaction
 from django.utils.safestring import mark_safe
 
 CACHE_KEY = "members:network-map:v1"
@@ -47,7 +46,6 @@ _ARITY = {"m": 2, "l": 2, "h": 1, "v": 1, "c": 6, "s": 4, "q": 4, "t": 2, "z": 0
 
 def forget_cached_map():
     cache.delete(CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
 
 
 def _outlines(d):

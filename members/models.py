@@ -15,8 +15,6 @@ from forumasia.images import strip_uploaded_image, validate_image_file
 from forumasia.sanitise import clean_html
 from forumasia.text import is_searchable, search_terms
 
-from .map import forget_cached_map
-
 
 class SubRegion(models.TextChoices):
     SOUTH = "south", "South Asia"
@@ -65,17 +63,8 @@ class Country(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        forget_network_map()
-
     def get_absolute_url(self):
         return reverse("members:country-detail", kwargs={"code": self.code.lower()})
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        forget_network_map()
-        return result
 
 
 class MemberOrganisationQuerySet(models.QuerySet):
@@ -123,14 +112,6 @@ class MemberOrganisationQuerySet(models.QuerySet):
 http_url = URLValidator(
     schemes=["http", "https"], message="Enter a web address starting with https://."
 )
-
-
-def forget_network_map():
-    """Drop the cached network map so the next page draws it from the new counts.
-
-    Called from save()/delete() here (cheap: one cache delete).
-    """
-    forget_cached_map()
 
 
 def logo_upload_to(instance, filename):
@@ -209,15 +190,9 @@ class MemberOrganisation(models.Model):
         self.description = clean_html(self.description)
         strip_uploaded_image(self.logo)
         super().save(*args, **kwargs)
-        forget_network_map()
 
     def get_absolute_url(self):
         return reverse("members:member-detail", kwargs={"slug": self.slug})
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        forget_network_map()
-        return result
 
     @property
     def initials(self):

@@ -1,5 +1,6 @@
 """Writes that span rows: saving a member (its history and old address), restoring one of its
-versions, and the CSV import of the Secretariat's member spreadsheet.
+versions, deleting members, saving and deleting countries, and the CSV import of the
+Secretariat's member spreadsheet. Each is one change event (forumasia/events.py).
 
 `import_members` is the one implementation behind both the admin's "Import CSV" page and
 `manage.py import_members FILE`. It is all-or-nothing: every row is validated (and saved in
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 
-from forumasia import history, redirects
+from forumasia import events, history, redirects
 
 from .models import Country, MemberOrganisation
 
@@ -34,7 +35,25 @@ def save_member(*, member: MemberOrganisation, user, comment: str = "") -> Membe
         reversion.set_comment(comment or ("Changed" if stored else "Added"))
         member.save()
         keep_address(member, stored)
+    events.changed(member)
     return member
+
+
+@transaction.atomic
+def save_country(*, country: Country) -> Country:
+    country.save()
+    events.changed(country)
+    return country
+
+
+@transaction.atomic
+def delete(*, objs) -> None:
+    """Delete member organisations (their signatures go with them) or countries (refused while
+    a member is in one: ProtectedError)."""
+    objs = list(objs)
+    events.deleting(*objs)
+    for obj in objs:
+        obj.delete()
 
 
 def keep_address(member, stored):
@@ -55,6 +74,7 @@ def restore_version(*, version, user) -> history.Restored:
         restored = history.restore(version=version, keep=("created_at",))
         restored.obj.save()
         keep_address(restored.obj, stored)
+    events.changed(restored.obj)
     return restored
 
 
@@ -290,6 +310,7 @@ def _import_row(line, row, countries, existing, first_line_of_slug, report):
     try:
         with transaction.atomic():
             member.save()
+            events.changed(member)
     except IntegrityError as exc:  # a rule the database knows and full_clean did not catch
         return reject(f"The database refused this row ({exc}).")
     (report.created if is_new else report.updated).append(result)

@@ -7,15 +7,14 @@ class PagesConfig(AppConfig):
 
     def ready(self):
         from forumasia import history
-        from forumasia.cache import register_next_change, register_public_content
+        from forumasia.cache import register_next_change
         from forumasia.files import register_owner
 
         from .files import file_access
         from .models import FILES_FOLDER, Page
 
-        # Every cached page goes stale when an editorial page changes (the sitemap lists
-        # them, the page view is cached), and when one goes public or leaves by the clock.
-        register_public_content(Page)
+        # Cached pages go stale when an editorial page goes public or leaves by the clock (a
+        # save is a change event: forumasia/events.py).
         register_next_change(Page.objects.next_publish_at)
         register_next_change(Page.objects.next_unpublish_at)
         history.register(Page)

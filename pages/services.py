@@ -6,6 +6,7 @@ Every change of a page's state is `save_page()`: the admin's buttons, its list a
 the demo content. Each save is one revision (who, when, what); only a publisher (with
 `pages.publish_page`) publishes, schedules, unpublishes or changes a page whose status is
 Published; a public page whose address changed leaves a permanent redirect from the old one.
+Each action is one change event (forumasia/events.py): the cached pages are forgotten once.
 """
 
 from collections.abc import Iterable

@@ -1,7 +1,7 @@
 """Editorial pages' background work (django-tasks): the responsive sizes of a page's image, so
 the editor's save does not wait for Pillow; retried when storage could not be reached."""
 
-from forumasia.cache import bump_content_version
+from forumasia import events
 from forumasia.retries import retried_task
 
 from . import services
@@ -14,5 +14,5 @@ def make_hero_renditions(page_id: int) -> None:
     if page is None:
         return  # deleted meanwhile
     services.refresh_hero_renditions(page)
-    # Written with update(), which sends no signal: pages cached without the image are stale.
-    bump_content_version()
+    # Written after the editor's action: pages kept without the image are stale.
+    events.changed(page)

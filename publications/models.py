@@ -345,6 +345,26 @@ class PublicationQuerySet(WorkflowQuerySet):
             )
         )
 
+    def showing(self, rows):
+        """The publications whose search words hold one of `rows` ((model label, pk) pairs, as
+        forumasia/events.py sends them): themselves, their countries, themes, member and
+        partner signatories. None when no row is of these."""
+        keys = defaultdict(list)
+        for label, pk in rows:
+            keys[label].append(pk)
+        partners = [PartnerOrganisation(pk=pk) for pk in keys["publications.partnerorganisation"]]
+        signatories = [*keys["members.memberorganisation"], *partners]
+        found = Q()
+        if keys["publications.publication"]:
+            found |= Q(pk__in=keys["publications.publication"])
+        if keys["members.country"]:
+            found |= Q(pk__in=self.about_country(*keys["members.country"]).values("pk"))
+        if keys["taggit.tag"]:
+            found |= Q(pk__in=self.tagged(*keys["taggit.tag"]).values("pk"))
+        if signatories:
+            found |= Q(pk__in=self.signed_by(*signatories).values("pk"))
+        return self.filter(found) if found else None
+
     def themes(self):
         """The themes these publications carry: `released().themes()` are those only a
         publisher may change (a released publication shows them)."""
@@ -619,7 +639,7 @@ class Publication(Publishable):
     def __str__(self):
         return self.title
 
-    def save(self, *args, refresh_search_vector=True, **kwargs):
+    def save(self, *args, **kwargs):
         # The model's own invariant, so the admin, commands and the ORM are all covered.
         self.body = clean_html(self.body)
         for name in PLAIN_TEXT_FIELDS:
@@ -629,20 +649,9 @@ class Publication(Publishable):
             self.featured_image_renditions = []
         if not self.slug:
             self.slug = self.made_slug()
+        # The search vector is written after the whole action (countries, themes, signatories
+        # included), once: forumasia/events.py.
         super().save(*args, **kwargs)
-        update_fields = kwargs.get("update_fields")
-        if not refresh_search_vector:
-            # A bulk writer (the WordPress import) refreshes its rows together afterwards
-            # (search.refresh_search_vectors_of).
-            return
-        if update_fields is None or {"title", "standfirst", "body", "co_signers"} & set(
-            update_fields
-        ):
-            # Countries and tags are written after this save; they refresh it again
-            # (publications/apps.py). One UPDATE, PostgreSQL only.
-            from .search import refresh_search_vectors
-
-            refresh_search_vectors(Publication.objects.filter(pk=self.pk))
 
     def get_absolute_url(self):
         return reverse("publications:publication-detail", kwargs={"slug": self.slug})

@@ -2,16 +2,16 @@
 
 Searching is `Publication.objects.search(query)`, which calls `apply_search()` here; besides,
 the list view sizes its paginator with `is_postgres()` and RANKED_WINDOW, the search page's
-template filters show the matches (`highlight`, `mark_words`), and saves call
-`refresh_search_vectors()`.
+template filters show the matches (`highlight`, `mark_words`), and each editorial action's
+change event calls `refresh_search_vectors()` (forumasia/events.py, publications/apps.py).
 
 - The stored `search_vector` holds title (weight A), standfirst, tags, country names and the
   signatories' names (members' names and acronyms, partners, other co-signers) (B) and the
-  body with its HTML stripped (C). `refresh_search_vectors()` writes it after a save that
-  changes the title, standfirst, body or co-signers (Publication.save), after every change of
-  a publication's countries, tags or signatures and every rename of a country, tag, member or
-  partner (publications/apps.py), and for all rows in `manage.py rebuild_search_index`. The
-  admin's changelist searches the same index (publications/admin_search.py).
+  body with its HTML stripped (C). `refresh_search_vectors()` writes it once per editorial
+  action, after its transaction commits, for the publications the action wrote or whose
+  countries, themes, members or partners it changed (publications/apps.py), and for all rows
+  in `manage.py rebuild_search_index`. The admin's changelist searches the same index
+  (publications/admin_search.py).
 - Text search configuration 'simple' (lower-casing, no stemming, no stop words), chosen
   deliberately: publications are in English and 24 Asian languages, and most searches are for
   names of people, places and organisations. English stemming would mangle those and the
@@ -176,23 +176,6 @@ def rebuild_search_index(*, batch_size: int = REBUILD_BATCH_SIZE) -> int:
         )
         last = batch[-1]
     return total
-
-
-def refresh_search_vectors_of(ids, *, batch_size: int = REBUILD_BATCH_SIZE) -> int:
-    """The bulk path: rewrite the vectors of the publications whose primary keys are `ids`,
-    `batch_size` rows per UPDATE, with the same expression as every save; for writers that
-    save many rows with `save(refresh_search_vector=False)` (the WordPress import). Returns
-    how many (0 on SQLite)."""
-    from .models import Publication  # models import this module
-
-    if not is_postgres():
-        return 0
-    ids = sorted(set(ids))
-    batch_size = batch_size if batch_size >= 1 else REBUILD_BATCH_SIZE
-    return sum(
-        refresh_search_vectors(Publication.objects.filter(pk__in=ids[start : start + batch_size]))
-        for start in range(0, len(ids), batch_size)
-    )
 
 
 # --- searching ---------------------------------------------------------------------------------

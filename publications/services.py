@@ -11,7 +11,9 @@ Who may do what (forumasia/workflow.py):
   unpublish, and change publications whose status is Published (live, scheduled or expired),
   and the themes and partners those show.
 
-The admin and the management commands call these; views never write.
+The admin and the management commands call these; views never write. Each action is one
+change event, sent when it commits (forumasia/events.py): the search vectors and the cached
+pages react to it once, whatever the action wrote (the row, its inlines and links).
 """
 
 from collections.abc import Iterable
@@ -25,8 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from forumasia import history, workflow
-from forumasia.cache import bump_content_version
+from forumasia import events, history, workflow
 from forumasia.files import owned_files, owned_name
 from forumasia.images import make_renditions, rendition_names
 from forumasia.text import clean_text
@@ -34,7 +35,6 @@ from forumasia.workflow import Transition
 
 from .co_signers import matching_key, move_co_signers_to_partners
 from .models import FILES_FOLDER, GalleryImage, PartnerOrganisation, Publication, Signature
-from .search import refresh_search_vectors
 
 
 def may_publish(user) -> bool:
@@ -132,6 +132,7 @@ def link_co_signers(*, partner: PartnerOrganisation, user) -> LinkedCoSigners:
         )
         if co_signers != before[pk]
     ]
+    events.changed(partner)
     if changed:
         with reversion.create_revision():
             reversion.set_user(user)
@@ -177,10 +178,8 @@ def merge_themes(*, themes: Iterable[Tag], into: str, user) -> Tag:
                 TaggedItem.objects.filter(pk=link.pk).update(tag=target)
         for publication in Publication.objects.filter(pk__in=publications):
             reversion.add_to_revision(publication)
-    # The links were rewritten without signals: the search words and the cached pages are
-    # refreshed here (articles are kept on their themes' names: publications/article.py).
-    refresh_search_vectors(Publication.objects.filter(pk__in=publications))
-    bump_content_version()
+    # Every publication that carried a merged theme now carries the kept one.
+    events.changed(target)
     return target
 
 

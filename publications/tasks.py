@@ -4,7 +4,7 @@ large archive takes minutes). Renditions are retried when storage could not be r
 
 from django_tasks import task
 
-from forumasia.cache import bump_content_version
+from forumasia import events
 from forumasia.retries import retried_task
 
 from . import search, services
@@ -17,8 +17,8 @@ def make_featured_renditions(publication_id: int) -> None:
     if publication is None:
         return  # deleted meanwhile
     services.refresh_featured_renditions(publication)
-    # Written with update(), which sends no signal: pages cached without the image are stale.
-    bump_content_version()
+    # Written after the editor's action: pages and articles kept without the image are stale.
+    events.changed(publication)
 
 
 @retried_task(retry_on=(OSError,), attempts=4)
@@ -27,7 +27,7 @@ def make_gallery_renditions(image_id: int) -> None:
     if image is None:
         return
     services.refresh_gallery_renditions(image)
-    bump_content_version()
+    events.changed(image.publication, image)
 
 
 @task(queue_name="bulk")

@@ -179,3 +179,42 @@ def publisher_client(db):
     client = Client()
     client.force_login(publisher())
     return client
+
+
+@pytest.fixture
+def commit():
+    """`commit()` runs what the test's writes left for their commit (pytest-django wraps each
+    test in a transaction that never commits): above all the change event of each editorial
+    action (forumasia/events.py), which refreshes search vectors and cached pages."""
+    from django.db import connection
+
+    def run():
+        held, connection.run_on_commit = connection.run_on_commit, []
+        for _savepoints, callback, _robust in held:
+            callback()
+
+    return run
+
+
+@pytest.fixture
+def change_counts(monkeypatch):
+    """How often the two entry points the change event calls were called, by the real
+    functions wrapped: {"vectors": calls of refresh_search_vectors, "pages": [the `takedown`
+    of each bump_content_version]}."""
+    from forumasia import cache as page_cache
+    from publications import search
+
+    counts = {"vectors": 0, "pages": []}
+    refresh, bump = search.refresh_search_vectors, page_cache.bump_content_version
+
+    def counted_refresh(publications):
+        counts["vectors"] += 1
+        return refresh(publications)
+
+    def counted_bump(*, takedown=False):
+        counts["pages"].append(takedown)
+        return bump(takedown=takedown)
+
+    monkeypatch.setattr(search, "refresh_search_vectors", counted_refresh)
+    monkeypatch.setattr(page_cache, "bump_content_version", counted_bump)
+    return counts

@@ -90,7 +90,7 @@ class PublicationFactory(factory.django.DjangoModelFactory):
     """A public statement by default; pass status/publish_at for drafts and scheduled ones.
 
     `countries=[...]`, `tags=["name", ...]` and `signatories=[member, ...]` are set after
-    creation (signatories in the order given).
+    creation (signatories in the order given); then its search vector is written.
     """
 
     class Meta:
@@ -124,6 +124,15 @@ class PublicationFactory(factory.django.DjangoModelFactory):
             for order, signatory in enumerate(extracted):
                 kind = "partner" if isinstance(signatory, PartnerOrganisation) else "member"
                 self.signatures.create(**{kind: signatory}, order=order)
+
+    @factory.post_generation
+    def search_vector(self, create, extracted, **kwargs):
+        """Written as the change event of a service's save would (forumasia/events.py): a
+        factory writes with the ORM, which changes no vector."""
+        from publications.search import refresh_search_vectors
+
+        if create:
+            refresh_search_vectors(type(self).objects.filter(pk=self.pk))
 
 
 class PartnerOrganisationFactory(factory.django.DjangoModelFactory):

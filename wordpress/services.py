@@ -34,14 +34,13 @@ from django.utils.text import Truncator, slugify
 from django_tasks import task
 from taggit.models import Tag, TaggedItem
 
-from forumasia.cache import bump_content_version, one_bump
+from forumasia import events
 from forumasia.images import make_renditions
 from members.models import Country
 from oldaddresses.models import ImportedItem, ImportedMedia, ImportedTerm
 from pages.models import Page
 from pages.paths import reserved_problem, shape_problem
 from publications.models import Attachment, GalleryImage, Publication
-from publications.search import refresh_search_vectors_of
 from publications.services import copy_renditions
 
 from . import wxr
@@ -194,7 +193,6 @@ class _Importer:
         # On a site's first import there is nothing to look up for each item.
         self.site_known = ImportedItem.objects.filter(site_url=self.site_url).exists()
         self.tags = {}
-        self.touched = []
         # Rows for new items, written FLUSH_EVERY posts at a time (flush()).
         self.held_rows = {"countries": [], "tags": [], "items": []}
         self.publication_type = ContentType.objects.get_for_model(Publication)
@@ -465,8 +463,7 @@ class _Importer:
             or not publication.featured_image_renditions
         )
         publication.featured_image.name = mapped.featured.name if mapped.featured else ""
-        # Its search vector is written with all the others at the end (refresh_touched).
-        publication.save(refresh_search_vector=False)
+        publication.save()
         self._link_countries_and_tags(publication, mapped, replace=replace)
         if new_image and not self.dry_run:
             self._renditions(mapped.featured, publication, "featured_image")
@@ -500,9 +497,7 @@ class _Importer:
         return publication
 
     def _link_countries_and_tags(self, publication, mapped, *, replace):
-        # Written to the link tables directly: `.set()` sends m2m_changed, whose receivers
-        # rewrite the search vector once per relation (two more UPDATEs a post); the import
-        # rewrites the vectors of what it touched once, at the end (`refresh_touched`).
+        # Written to the link tables in batches (`flush`): three INSERTs for hundreds of posts.
         countries = Publication.countries.through
         if replace:
             countries.objects.filter(publication=publication).delete()
@@ -517,12 +512,14 @@ class _Importer:
             TaggedItem(content_type=self.publication_type, object_id=publication.pk, tag=tag)
             for tag in {self.tag(name).pk: self.tag(name) for name in mapped.tags}.values()
         )
-        self.touched.append(publication.pk)
+        # The run's one change event (sent when it commits) rewrites the search vectors of
+        # every publication noted, in one UPDATE, and forgets the cached pages once.
+        events.changed(publication)
 
     def flush(self):
         """Write the link and bookkeeping rows held back (FLUSH_EVERY at a time: three INSERTs
         for hundreds of posts instead of three a post). Nothing reads them during the run; the
-        end of the run flushes what is left before the search vectors and redirects."""
+        end of the run flushes what is left before the redirects."""
         Publication.countries.through.objects.bulk_create(self.held_rows["countries"])
         TaggedItem.objects.bulk_create(self.held_rows["tags"])
         ImportedItem.objects.bulk_create(self.held_rows["items"])
@@ -532,14 +529,6 @@ class _Importer:
         if name not in self.tags:
             self.tags[name] = Tag.objects.filter(name=name).first() or Tag.objects.create(name=name)
         return self.tags[name]
-
-    def refresh_touched(self):
-        """The search vectors of every publication this run wrote, in batched UPDATEs (saves
-        skip theirs), and one bump of the page cache."""
-        self.flush()
-        refresh_search_vectors_of(self.touched)
-        if self.touched:
-            bump_content_version()
 
     def _renditions(self, stored, instance, field_name):
         """Responsive sizes of an image, encoded once per source and run (one photo often
@@ -621,6 +610,7 @@ class _Importer:
             for name, value in values.items():
                 setattr(page, name, value)
             page.save()
+            events.changed(page)
             self._remember(item, record, source_hash, page=page)
         self._report_item(item, decision, "page", "page", status_label, page)
         if page is not None:
@@ -829,8 +819,8 @@ def import_export(
         state = Progress(total=scan.item_count)
         terms = {}
         try:
-            # One bump of the page cache for the whole import, not one per saved row.
-            with transaction.atomic(), one_bump():
+            # One change event for the whole import, not one per saved row.
+            with transaction.atomic():
                 for item in wxr.iter_items(source):
                     if item.post_type == "post" and item.status in STATUS_MAP:
                         _terms_seen(item, terms)
@@ -841,7 +831,7 @@ def import_export(
                 for term in scan.terms:
                     if term.taxonomy in ("category", "post_tag") and term.slug:
                         terms.setdefault((term.taxonomy, term.slug), term.name or term.slug)
-                importer.refresh_touched()
+                importer.flush()
                 importer.finish(terms)
                 if dry_run:
                     transaction.set_rollback(True)

@@ -17,6 +17,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from forumasia import cache as page_cache
+from members import services as member_services
 from publications import services
 from publications.sitemaps import PublicationSitemap
 from tests.factories import (
@@ -83,12 +84,13 @@ def test_detail_and_member_pages_are_cached_for_anonymous_visitors(
             assert client.get(path).page_cache == "hit"
 
 
-def test_a_cached_list_shows_a_publication_as_soon_as_it_is_published(client, content):
+def test_a_cached_list_shows_a_publication_as_soon_as_it_is_published(client, content, commit):
     draft = PublicationFactory(title="A fresh statement", status="draft")
     assert "A fresh statement" not in client.get("/publications/").content.decode()
     assert client.get("/publications/").page_cache == "hit"
 
     services.publish(publications=[draft], user=publisher())
+    commit()
 
     response = client.get("/publications/")
     assert response.page_cache == "miss"
@@ -344,21 +346,24 @@ def test_cached_page_sets_no_cookie_and_holds_no_csrf_token(client):
     assert b"csrfmiddlewaretoken" not in response.content
 
 
-def test_unpublishing_and_editing_remove_the_old_content_at_once(client):
+def test_unpublishing_and_editing_remove_the_old_content_at_once(client, commit):
     publication = PublicationFactory(title="First title")
     assert "First title" in html(client.get("/"))
 
     publication.title = "Corrected title"
-    publication.save()
+    services.save_publication(publication=publication, user=publisher())
+    commit()
     assert "Corrected title" in html(client.get("/"))
 
     services.unpublish(publications=[publication], user=publisher())
+    commit()
     assert "Corrected title" not in html(client.get("/"))
 
 
-def test_member_changes_refresh_the_figures(client):
+def test_member_changes_refresh_the_figures(client, commit):
     client.get("/")
-    MemberOrganisationFactory()
+    member_services.save_member(member=MemberOrganisationFactory.build(), user=publisher())
+    commit()
 
     assert client.get("/").context["network"]["members"] == 1
 

@@ -56,12 +56,13 @@ def test_sitemap_holds_public_publications_members_countries_types_and_pages(cli
     assert f"<lastmod>{timezone.localdate(public.updated_at):%Y-%m-%d}" in lastmod
 
 
-def test_sitemap_is_cached_but_drops_an_unpublished_item_at_once(client):
+def test_sitemap_is_cached_but_drops_an_unpublished_item_at_once(client, commit):
     publication = PublicationFactory(slug="short-lived")
     assert any("short-lived" in loc for loc in locations(client, "/sitemap-publications.xml"))
     assert client.get("/sitemap-publications.xml").page_cache == "hit"
 
     services.unpublish(publications=[publication], user=publisher())
+    commit()
 
     assert not any("short-lived" in loc for loc in locations(client, "/sitemap-publications.xml"))
 

@@ -19,6 +19,7 @@ from tests.factories import (
     country,
     editor,
     member,
+    publisher,
 )
 from tests.publications.conftest import image_bytes
 from tests.publications.test_search import HOSTILE
@@ -448,14 +449,15 @@ def test_a_public_page_costs_a_visitor_one_query(client, django_assert_max_num_q
     assert response.status_code == 200
 
 
-def test_the_page_cache_sees_a_page_change(client, django_assert_num_queries):
+def test_the_page_cache_sees_a_page_change(client, django_assert_num_queries, commit):
     page = PageFactory(path="/mandate/", title="First title")
     assert "First title" in html(client.get("/mandate/"))
     with django_assert_num_queries(0):  # served from the page cache
         assert "First title" in html(client.get("/mandate/"))
 
     page.title = "Second title"
-    page.save()
+    services.save_page(page=page, user=publisher())
+    commit()
 
     assert "Second title" in html(client.get("/mandate/"))
 

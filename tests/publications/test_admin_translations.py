@@ -194,3 +194,17 @@ def test_an_unknown_or_malformed_original_gives_the_plain_add_form(editor_client
 
     assert response.status_code == 200
     assert response.context["adminform"].form.initial.get("type") is None
+
+
+def test_adding_a_translation_with_a_copied_gallery_is_one_change_event(
+    editor_client, original, commit, change_counts
+):
+    commit()
+    change_counts.update(vectors=0, pages=[])
+
+    response = editor_client.post(f"{ADD}?translation_of={original.pk}", translation_post(original))
+    commit()
+
+    assert response.status_code == 302
+    assert Publication.objects.get(language="th").gallery_images.count() == 1
+    assert change_counts == {"vectors": 1, "pages": [False]}

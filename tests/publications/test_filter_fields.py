@@ -4,6 +4,7 @@ options."""
 
 import pytest
 
+from forumasia import events
 from tests.factories import PublicationFactory, country
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +25,13 @@ def test_the_chosen_country_is_selected_and_only_on_its_page(client, page_cache_
     assert " selected>" not in plain
 
 
-def test_a_publication_about_a_new_country_adds_it_to_the_options(client, page_cache_off):
+def test_a_publication_about_a_new_country_adds_it_to_the_options(client, page_cache_off, commit):
     PublicationFactory(countries=[country("TH")])
     assert '<option value="kh">' not in client.get(LIST).content.decode()
 
-    PublicationFactory(countries=[country("KH")])
+    # Written by its admin save: one change event.
+    events.changed(PublicationFactory(countries=[country("KH")]))
+    commit()
 
     assert '<option value="kh">Cambodia</option>' in client.get(LIST).content.decode()
 

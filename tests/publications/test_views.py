@@ -443,13 +443,14 @@ def test_public_item_seen_by_an_editor_has_no_preview_banner(client, editor):
     assert "Preview — not public" not in response.content.decode()
 
 
-def test_unpublished_item_disappears_from_list_detail_and_sitemap(client):
+def test_unpublished_item_disappears_from_list_detail_and_sitemap(client, commit):
     publication = PublicationFactory(title="Going away")
     assert "Going away" in client.get(LIST).content.decode()
     sitemap = "/sitemap-publications.xml"
     assert publication.get_absolute_url() in client.get(sitemap).content.decode()
 
     services.unpublish(publications=[publication], user=publisher())
+    commit()
 
     assert "Going away" not in client.get(LIST).content.decode()
     assert client.get(publication.get_absolute_url()).status_code == 404

@@ -1,9 +1,7 @@
 import io
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
-from unittest import mock
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -21,8 +19,8 @@ from forumasia.files import owned_files
 from oldaddresses.models import ImportedItem, ImportedMedia, ImportedTerm
 from pages import services as page_services
 from pages.models import Page
+from publications import services as publication_services
 from publications.models import Attachment, GalleryImage, Publication
-from publications.search import refresh_search_vectors_of
 from tests.factories import publisher
 from wordpress import services
 from wordpress.services import import_export
@@ -57,9 +55,10 @@ def snapshot():
 
 
 @pytest.fixture
-def imported(export_file, media_dir):
+def imported(export_file, media_dir, commit):
     path = export_file()
     report = import_export(path, media_dir=media_dir)
+    commit()
     return path, report
 
 
@@ -180,7 +179,12 @@ def test_a_password_protected_page_is_a_draft_and_reported(export_file):
 WORDPRESS_STATUSES = ["publish", "future", "draft", "pending", "private", "trash", "auto-draft"]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# `commit` holds nothing between examples.
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(
     posts=st.lists(
         st.fixed_dictionaries(
@@ -195,7 +199,7 @@ WORDPRESS_STATUSES = ["publish", "future", "draft", "pending", "private", "trash
         max_size=6,
     )
 )
-def test_nothing_that_was_not_public_on_wordpress_is_public_here(tmp_path_factory, posts):
+def test_nothing_that_was_not_public_on_wordpress_is_public_here(tmp_path_factory, posts, commit):
     """Every status, with and without a password, dated before and after now, posts and pages:
     public here exactly what was public there (published, no password), by URL, in the list,
     the feed and the sitemap, and through the old addresses."""
@@ -219,6 +223,7 @@ def test_nothing_that_was_not_public_on_wordpress_is_public_here(tmp_path_factor
     path.write_bytes(export_xml(items))
 
     import_export(path)
+    commit()
 
     client = Client()
     listing = client.get("/publications/").content.decode()
@@ -560,16 +565,13 @@ def vector_of(publication):
 
 
 @postgres_only
-def test_an_imported_publication_has_the_vector_a_single_save_gives_it(imported):
+def test_an_imported_publication_has_the_vector_a_single_save_gives_it(imported, commit):
     statement = by_wp_id(101)
     bulk = vector_of(statement)
     assert "'defenders':" in bulk and "'cambodia':" in bulk and "'land':" in bulk
 
-    # The per-save path on the same row (its countries and tags are already linked)...
-    statement.save()
-    assert vector_of(statement) == bulk
-    # ...and on the same publication made by hand, one save and one relation at a time.
-    single = Publication.objects.create(
+    # The same publication made by hand and saved as an editor's action.
+    single = Publication(
         type=statement.type,
         title=statement.title,
         slug="made-by-hand",
@@ -578,8 +580,10 @@ def test_an_imported_publication_has_the_vector_a_single_save_gives_it(imported)
         status=statement.status,
         publish_at=statement.publish_at,
     )
+    publication_services.save_publication(publication=single, user=publisher())
     single.countries.add(*statement.countries.all())
     single.tags.add(*statement.tags.names())
+    commit()
     assert vector_of(single) == bulk
 
     found = Publication.objects.published().search("detained defenders")
@@ -587,34 +591,31 @@ def test_an_imported_publication_has_the_vector_a_single_save_gives_it(imported)
 
 
 @postgres_only
-def test_the_import_writes_search_vectors_in_one_statement_not_one_per_post(export_file, media_dir):
+def test_the_import_writes_search_vectors_in_one_statement_not_one_per_post(
+    export_file, media_dir, commit
+):
     items = [
         {"wp_id": n, "title": f"[Statement] Vector {n}", "name": f"vector-{n}", "content": "Text"}
         for n in range(1, 6)
     ]
     with CaptureQueriesContext(connection) as queries:
         import_export(export_file(items), media_dir=media_dir)
+        commit()
     vector_updates = [q["sql"] for q in queries if '"search_vector" =' in q["sql"]]
     assert len(vector_updates) == 1
     assert all(vector_of(p) for p in Publication.objects.all())
     assert Publication.objects.published().search("vector").count() == 5
 
 
-@postgres_only
-def test_vectors_refreshed_in_batches_are_the_vectors_of_single_saves(imported):
-    expected = dict(Publication.objects.values_list("pk", "search_vector"))
-    Publication.objects.update(search_vector=None)
+def test_an_import_run_is_one_change_event(export_file, media_dir, commit, change_counts):
+    # However many publications and pages the run saves: one UPDATE of their search vectors
+    # and one invalidation of the cached pages, after the run commits.
+    import_export(export_file(), media_dir=media_dir)
+    assert change_counts == {"vectors": 0, "pages": []}
+    commit()
 
-    assert refresh_search_vectors_of([*expected, *expected], batch_size=2) == len(expected)
-    assert dict(Publication.objects.values_list("pk", "search_vector")) == expected
-
-
-def test_an_import_forgets_cached_pages_once_not_once_per_saved_row(export_file, media_dir):
-    with mock.patch("forumasia.cache.uuid.uuid4", wraps=uuid.uuid4) as new_token:
-        import_export(export_file(), media_dir=media_dir)
-    # One new content version and one new stamp of detail pages' articles
-    # (publications/article.py), however many rows were saved.
-    assert new_token.call_count == 2
+    assert Publication.objects.count() > 1 and Page.objects.exists()
+    assert change_counts == {"vectors": 1, "pages": [False]}
 
 
 def test_statements_per_post_stay_few_and_constant(
