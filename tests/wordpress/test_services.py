@@ -302,6 +302,14 @@ def test_post_fields_type_countries_tags_and_body(imported):
     assert "<figcaption>Defenders outside the court</figcaption>" in statement.body
     assert "[caption" not in statement.body and "contact-form-7" not in statement.body
     assert "forum-asia.org/wp-content" not in statement.body
+    assert KHMER in statement.body_text and "<figcaption>" not in statement.body_text
+
+
+def test_each_imported_post_is_a_translation_group_of_its_own(imported):
+    keys = list(Publication.objects.values_list("translation_key", flat=True))
+
+    assert len(keys) > 1 and len(set(keys)) == len(keys)
+    assert Publication.objects.published().count_groups() == Publication.objects.published().count()
 
 
 def test_types_from_prefixes_and_categories(imported):
