@@ -243,6 +243,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the site's queries are short, and the planner's cost estimates for
+    # some (the search's typo correction, EXISTS over the archive) pass jit_above_cost, so
+    # PostgreSQL spent 100-1,000 ms compiling a query that runs in 2 ms (BENCHMARKS.md, search).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------

@@ -85,8 +85,9 @@ MEMBER_RESULTS = 8
 class SearchView(PublicationListView):
     """/search/?q=: publications (ranked, highlighted, paginated, combinable with the list
     filters type/country/tag/year) and, on the first page, members. The list's filter form
-    reads the query string; publications are matched by `Publication.objects.search()`
-    (through the form), members by `MemberOrganisation.objects.search()`. Text with nothing to
+    reads the query string; publications are matched by the search selector
+    (`publications.search.search_publications()`, through the list view), members by
+    `MemberOrganisation.objects.search()`. Text with nothing to
     search for (forumasia/text.py) shows the prompt: no publication, no member."""
 
     template_name = "search/search.html"
@@ -112,7 +113,7 @@ class SearchView(PublicationListView):
             is_searching=usable,
             members=members[:MEMBER_RESULTS],
             more_members=len(members) > MEMBER_RESULTS,
-            search_correction=getattr(self.object_list, "search_correction", None),
+            search_correction=self.search_correction,
             # The header's search box shows the words searched for, as the view read them.
         )
         return context

@@ -27,7 +27,7 @@ from .admin_translations import TranslationAdminMixin
 from .admin_workflow import PublicationWorkflowAdminMixin
 from .forms import PublicationBodyMixin
 from .models import Attachment, GalleryImage, Publication
-from .search import RANKED_WINDOW, is_postgres
+from .search import RANKED_WINDOW, search
 from .uploads import UPLOAD_URL
 
 
@@ -227,20 +227,19 @@ class PublicationAdmin(
 
     def get_search_results(self, request, queryset, search_term):
         """The public search's full-text index (title, summary, body, themes, countries,
-        signatories; typo-tolerant on PostgreSQL): Publication.objects.search(). The
-        changelist then orders the matches its own way (newest first)."""
-        results = queryset.search(search_term, headlines=False)
+        signatories; typo-tolerant on PostgreSQL): publications/search.py. The changelist then
+        orders the matches its own way (newest first)."""
+        results, count, correction = search(queryset, search_term, headlines=False)
         if request.path.endswith("/autocomplete/"):
             # "Translation of" offers originals only, never translations.
             return results.filter(translation_of__isnull=True), False
-        if results.search_correction:
+        if correction:
             self.message_user(
                 request,
-                f"Nothing matches “{search_term}”: showing matches for "
-                f"“{results.search_correction}”.",
+                f"Nothing matches “{search_term}”: showing matches for “{correction}”.",
                 messages.INFO,
             )
-        if results is not queryset and is_postgres() and results.count() > RANKED_WINDOW:
+        if count is not None and count > RANKED_WINDOW:
             self.message_user(
                 request,
                 f"More than {RANKED_WINDOW} publications match: the newest {RANKED_WINDOW} are "

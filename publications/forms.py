@@ -72,7 +72,8 @@ class PublicationFilterForm(QueryForm):
         return urlencode([(name, values[name]) for name in FEED_PARAMETERS if values.get(name)])
 
     def filter(self, publications, *, known_countries=(), known_tags=()):
-        """`publications` narrowed to the filters. Sets `country` and `tag` to the public
+        """`publications` narrowed to the filters but `q` (the search selector's:
+        publications/search.py). Sets `country` and `tag` to the public
         Country and Tag the filters name (None when unknown or not public); `known_...`
         (e.g. the list's facets) save their look-ups when they hold them."""
         filters = self.filters
@@ -88,8 +89,6 @@ class PublicationFilterForm(QueryForm):
             publications = publications.tagged(self.tag) if self.tag else publications.none()
         if "year" in filters:
             publications = publications.in_year(filters["year"])
-        if "q" in filters:
-            publications = publications.search(filters["q"])
         return publications
 
 

@@ -5,8 +5,9 @@
 related, feeds, sitemap, search, member and country pages, home) reaches publications through
 it.
 
-A publication and its translations are one translation group (the original's id): lists show
-one card per group (`one_per_group()`) and link the other languages (`attach_other_languages`).
+A publication and its translations are one translation group: they share a stored
+`translation_key`. Lists show one card per group (`one_per_group()`) and link the other
+languages (`attach_other_languages`). The translations of a deleted original stay one group.
 """
 
 import contextlib
@@ -17,14 +18,14 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db import models
-from django.db.models import BooleanField, Count, Exists, F, Func, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Lower
-from django.db.models.lookups import Exact
+from django.db import connection, models
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat, Lower
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -246,48 +247,67 @@ def primary_keys(objects):
     return [getattr(item, "pk", item) for item in objects]
 
 
-def translation_group(reference=F):
-    """The translation group of a publication: its original's id (a translation's
-    `translation_of`, an original's own id). `reference=OuterRef` names the outer row's."""
-    return Coalesce(reference("translation_of"), reference("id"))
+# Tags and character references replaced by spaces: the body as the search index and the
+# search page's snippets read it (`body_text`).
+HTML_TAG = re.compile(r"<[^>]*>")
+HTML_REFERENCE = re.compile(r"&[#a-zA-Z0-9]+;")
 
 
-class PrecedesInGroup(Func):
-    """True for a row whose card comes before the outer row's in a translation group: a
-    member in CARD_LANGUAGE before the others, then the original before translations, then
-    the lower id. One SQL row comparison, `(rank, id) < (outer rank, outer id)`: the same test
-    spelt with Case/When and Q objects cost the ORM more time to build and compile than the
-    database took to run the query (BENCHMARKS.md, "Building one_per_group()")."""
+def plain_text(html):
+    return HTML_REFERENCE.sub(" ", HTML_TAG.sub(" ", html))
 
-    output_field = BooleanField()
-    RANK = (
-        "(CASE WHEN {language} = %s THEN 0 ELSE 2 END"
-        " + CASE WHEN {translation_of} IS NULL THEN 0 ELSE 1 END)"
+
+# The text search configuration of the stored vector and of every query against it
+# (publications/search.py says why 'simple').
+SEARCH_CONFIG = "simple"
+
+
+def search_vector():
+    """What a publication's `search_vector` holds: title (weight A); standfirst, themes,
+    countries, signatories' names and acronyms and other co-signers (B); the body's text (C)."""
+    tag_names = (
+        TaggedItem.objects.filter(
+            content_type_id=publication_content_type_id(), object_id=OuterRef("pk")
+        )
+        .values("object_id")
+        .annotate(names=StringAgg("tag__name", " "))
+        .values("names")
     )
-
-    def __init__(self):
-        super().__init__(
-            F("language"),
-            F("translation_of"),
-            F("pk"),
-            OuterRef("language"),
-            OuterRef("translation_of"),
-            OuterRef("pk"),
+    country_names = (
+        Publication.countries.through.objects.filter(publication=OuterRef("pk"))
+        .values("publication")
+        .annotate(names=StringAgg("country__name", " "))
+        .values("names")
+    )
+    signatory_names = (
+        Signature.objects.filter(publication=OuterRef("pk"))
+        .values("publication")
+        .annotate(
+            names=StringAgg(
+                Concat(
+                    Coalesce("member__name", "partner__name"),
+                    Value(" "),
+                    Coalesce("member__acronym", Value("")),
+                    output_field=TextField(),
+                ),
+                " ",
+            )
         )
-
-    def as_sql(self, compiler, connection, **extra_context):
-        language, translation_of, pk, outer_language, outer_translation_of, outer_pk = (
-            compiler.compile(expression) for expression in self.get_source_expressions()
+        .values("names")
+    )
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector(
+            "standfirst",
+            Subquery(tag_names, output_field=TextField()),
+            Subquery(country_names, output_field=TextField()),
+            Subquery(signatory_names, output_field=TextField()),
+            "co_signers",
+            weight="B",
+            config=SEARCH_CONFIG,
         )
-
-        def rank(language, translation_of):
-            sql = self.RANK.format(language=language[0], translation_of=translation_of[0])
-            return sql, [*language[1], CARD_LANGUAGE, *translation_of[1]]
-
-        row, row_params = rank(language, translation_of)
-        outer_row, outer_params = rank(outer_language, outer_translation_of)
-        sql = f"({row}, {pk[0]}) < ({outer_row}, {outer_pk[0]})"
-        return sql, [*row_params, *pk[1], *outer_params, *outer_pk[1]]
+        + SearchVector("body_text", weight="C", config=SEARCH_CONFIG)
+    )
 
 
 class PublicationQuerySet(WorkflowQuerySet):
@@ -391,60 +411,43 @@ class PublicationQuerySet(WorkflowQuerySet):
 
     def one_per_group(self):
         """One publication per translation group among these: the member in CARD_LANGUAGE,
-        else the original, else the earliest translation.
+        else the original, else the earliest translation (a group has at most one member in
+        each language, and one original).
 
         Call it last, after every filter: a member is left out only when a better member of
         its group passes the same filters (the same queryset, as NOT EXISTS), so a search in
-        Thai still finds the Thai translation of an English statement. The NOT EXISTS probes
-        the translation-group index once per row (EXPLAIN in BENCHMARKS.md), so pages, capped
-        counts and deep pages keep their plans. An original in CARD_LANGUAGE ranks first in
-        its group by definition, so it is kept without the probe: most of the archive.
-        """
-        better = self.order_by().filter(
-            Exact(translation_group(), translation_group(OuterRef)), PrecedesInGroup()
+        Thai still finds the Thai translation of an English statement. Rows in CARD_LANGUAGE
+        (most of the archive) are kept without looking at their group; the others probe the
+        translation-key index."""
+        group = self.order_by().filter(translation_key=OuterRef("translation_key"))
+        in_card_language = Q(language=CARD_LANGUAGE)
+        earlier = Q(pk__lt=OuterRef("pk"))
+        original = Q(translation_of__isnull=True)
+        return self.filter(
+            in_card_language
+            | original & ~Exists(group.filter(in_card_language | original & earlier))
+            | ~original & ~Exists(group.filter(in_card_language | original | earlier))
         )
-        return self.filter(Q(translation_of__isnull=True, language=CARD_LANGUAGE) | ~Exists(better))
 
     def count_groups(self):
         """How many publications `one_per_group()` of these would give: the translation groups
-        with a member among them. One `COUNT(DISTINCT group)`, without the per-row probe of
-        one_per_group()'s NOT EXISTS (BENCHMARKS.md, "Counting groups")."""
-        return self.order_by().aggregate(groups=Count(translation_group(), distinct=True))["groups"]
+        with a member among them."""
+        return self.order_by().aggregate(groups=Count("translation_key", distinct=True))["groups"]
 
     def in_groups_of(self, *publications):
-        """The members of the translation groups of `publications` (objects), themselves
-        included, each with `group` annotated."""
-        groups = {publication.translation_of_id or publication.pk for publication in publications}
-        return self.annotate(group=translation_group()).filter(group__in=groups)
+        """The members of the translation groups of `publications`, themselves included."""
+        return self.filter(translation_key__in={item.translation_key for item in publications})
 
     def outside_group_of(self, publication):
-        """All but `publication` and its translations (or its original and their other
-        translations)."""
-        return self.alias(group=translation_group()).exclude(
-            group=publication.translation_of_id or publication.pk
-        )
+        """All but `publication` and the other members of its translation group."""
+        return self.exclude(translation_key=publication.translation_key)
 
-    def search(self, query, *, headlines=True):
-        """Publications matching the visitor's `q`, best match first. The one place `q` is
-        interpreted (publications/search.py): full text on PostgreSQL, with `search_title`
-        and `search_snippet` headlines (unless `headlines` is False) and typo correction
-        (`search_correction` is set on the result when the words were corrected); a plain
-        contains search on SQLite. A query with nothing to search for leaves the queryset as
-        it is."""
-        from .search import apply_search
-
-        return apply_search(self, query, headlines=headlines)
-
-    search_correction = None
-    # Set by search(): how many cards (translation groups) it found, so a paginator need not
-    # count them again.
-    search_card_count = None
-
-    def _clone(self):
-        clone = super()._clone()
-        clone.search_correction = self.search_correction
-        clone.search_card_count = self.search_card_count
-        return clone
+    def refresh_search_vectors(self):
+        """Rewrite the stored `search_vector` of these rows in one UPDATE (PostgreSQL; SQLite
+        has no vectors and searches the text itself); returns how many."""
+        if connection.vendor != "postgresql":
+            return 0
+        return self.update(search_vector=search_vector())
 
     def touch(self):
         """Move `updated_at` (so `cache_key`) of these publications: for writes that change
@@ -551,11 +554,18 @@ class Publication(Publishable):
         related_name="translations",
         help_text="For a translation: the original publication it translates.",
     )
+    # Shared by a publication and its translations (an original's own, copied to each
+    # translation on save): "one card per translation group" and "the other languages" are
+    # plain filters on it, as Wagtail's TranslatableMixin.translation_key.
+    translation_key = models.UUIDField(default=uuid.uuid4, editable=False)
 
     # Names the folder of its files (FILES_FOLDER/<files_key>/): random, so a file's address
     # says nothing guessable, and set when the row is made, before any upload is named.
     files_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    # Written by publications/search.py after each save (PostgreSQL only; empty on SQLite).
+    # The body's text, written on save from the sanitised body: what the search vector and
+    # the search page's snippets read, and what the SQLite fallback searches.
+    body_text = models.TextField(blank=True, editable=False)
+    # search_vector(), written after each save (PostgreSQL only; empty on SQLite).
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PublicationQuerySet.as_manager()
@@ -564,17 +574,17 @@ class Publication(Publishable):
         ordering = ["-publish_at", "-pk"]
         # The list order is (-publish_at, -pk): with the id in the index PostgreSQL reads a
         # page, a deep OFFSET or the newest N ids from the index alone, without sorting. The
-        # translation group and language ride along (INCLUDE), so one_per_group() keeps those
-        # index-only reads (capped counts, deep pages); SQLite ignores INCLUDE.
+        # translation key, language and original ride along (INCLUDE), so one_per_group()
+        # keeps those index-only reads (capped counts, deep pages); SQLite ignores INCLUDE.
         indexes = [
             models.Index(
                 fields=["status", "-publish_at", "-id"],
-                include=["translation_of", "language"],
+                include=["translation_of", "language", "translation_key"],
                 name="pub_status_publish_id",
             ),
             models.Index(
                 fields=["type", "status", "-publish_at", "-id"],
-                include=["translation_of", "language"],
+                include=["translation_of", "language", "translation_key"],
                 name="pub_type_status_publish_id",
             ),
             # The admin changelist (all statuses, newest first) and its date hierarchy.
@@ -600,10 +610,11 @@ class Publication(Publishable):
                 condition=Q(unpublish_at__isnull=False),
                 name="pub_unpublish_at",
             ),
-            # One card per translation group (one_per_group, in_groups_of): a probe per row,
-            # answered from the index alone (what the probe compares is included).
+            # One card per translation group (one_per_group, in_groups_of): a probe per row not
+            # in CARD_LANGUAGE, answered from the index alone (what the probe compares is
+            # included).
             models.Index(
-                translation_group(),
+                fields=["translation_key"],
                 include=[
                     "id",
                     "status",
@@ -612,7 +623,7 @@ class Publication(Publishable):
                     "language",
                     "translation_of",
                 ],
-                name="pub_translation_group",
+                name="pub_translation_key",
             ),
         ]
         permissions = [("publish_publication", "Can publish, schedule and unpublish")]
@@ -642,6 +653,7 @@ class Publication(Publishable):
     def save(self, *args, **kwargs):
         # The model's own invariant, so the admin, commands and the ORM are all covered.
         self.body = clean_html(self.body)
+        self.body_text = plain_text(self.body)
         for name in PLAIN_TEXT_FIELDS:
             setattr(self, name, clean_text(getattr(self, name)))
         strip_uploaded_image(self.featured_image)
@@ -649,9 +661,34 @@ class Publication(Publishable):
             self.featured_image_renditions = []
         if not self.slug:
             self.slug = self.made_slug()
+        self.translation_key = self.group_key()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            # What is derived from a field is saved with it.
+            derived = {"body": "body_text", "translation_of": "translation_key"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                *(derived[name] for name in derived.keys() & set(update_fields)),
+            }
         # The search vector is written after the whole action (countries, themes, signatories
         # included), once: forumasia/events.py.
         super().save(*args, **kwargs)
+
+    def group_key(self):
+        """The translation key this publication is saved with: its original's for a
+        translation; for an original, its own, or a new one when it has just stopped being a
+        translation (it would otherwise stay in its former original's group)."""
+        if self.translation_of_id:
+            return (
+                Publication.objects.filter(pk=self.translation_of_id)
+                .values_list("translation_key", flat=True)
+                .get()
+            )
+        was_translation = (
+            self.pk is not None
+            and Publication.objects.filter(pk=self.pk, translation_of__isnull=False).exists()
+        )
+        return uuid.uuid4() if was_translation else self.translation_key
 
     def get_absolute_url(self):
         return reverse("publications:publication-detail", kwargs={"slug": self.slug})
@@ -729,15 +766,18 @@ def attach_other_languages(publications, *, now=None):
     found = (
         Publication.objects.published(now)
         .in_groups_of(*publications)
-        .only("pk", "slug", "title", "language", "translation_of_id")
+        .only("pk", "slug", "title", "language", "translation_key")
     )
     for member in found:
-        members[member.group].append(member)
+        members[member.translation_key].append(member)
     order = {code: index for index, (code, _) in enumerate(LANGUAGES)}
     for publication in publications:
-        group = publication.translation_of_id or publication.pk
         publication.other_languages = sorted(
-            (member for member in members[group] if member.pk != publication.pk),
+            (
+                member
+                for member in members[publication.translation_key]
+                if member.pk != publication.pk
+            ),
             key=lambda member: order.get(member.language, len(order)),
         )
     return publications

@@ -1,17 +1,17 @@
 """Site search over publications: PostgreSQL full text, with a plain fallback on SQLite.
 
-Searching is `Publication.objects.search(query)`, which calls `apply_search()` here; besides,
-the list view sizes its paginator with `is_postgres()` and RANKED_WINDOW, the search page's
-template filters show the matches (`highlight`, `mark_words`), and each editorial action's
-change event calls `refresh_search_vectors()` (forumasia/events.py, publications/apps.py).
+The list and search pages call the selector `search_publications()` (a page of cards, their
+count and the correction); the admin's changelist calls `search()`; the search page's template
+filters show the matches (`highlight`, `mark_words`). This module imports the models, never the
+other way round.
 
-- The stored `search_vector` holds title (weight A), standfirst, tags, country names and the
-  signatories' names (members' names and acronyms, partners, other co-signers) (B) and the
-  body with its HTML stripped (C). `refresh_search_vectors()` writes it once per editorial
-  action, after its transaction commits, for the publications the action wrote or whose
-  countries, themes, members or partners it changed (publications/apps.py), and for all rows
-  in `manage.py rebuild_search_index`. The admin's changelist searches the same index
-  (publications/admin_search.py).
+- The stored `search_vector` (publications/models.py: `search_vector()`) holds title (weight
+  A), standfirst, tags, country names and the signatories' names (members' names and
+  acronyms, partners, other co-signers) (B) and the stored `body_text` (C).
+  `refresh_search_vectors()` writes it once per editorial action, after its transaction
+  commits, for the publications the action wrote or whose countries, themes, members or
+  partners it changed (forumasia/events.py, publications/apps.py), and for all rows in
+  `manage.py rebuild_search_index`.
 - Text search configuration 'simple' (lower-casing, no stemming, no stop words), chosen
   deliberately: publications are in English and 24 Asian languages, and most searches are for
   names of people, places and organisations. English stemming would mangle those and the
@@ -36,34 +36,21 @@ change event calls `refresh_search_vectors()` (forumasia/events.py, publications
 import difflib
 import re
 
-from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import (
-    BigIntegerField,
-    BooleanField,
-    Exists,
-    F,
-    Func,
-    OuterRef,
-    Q,
-    Subquery,
-    TextField,
-    Value,
-)
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import Exists, F, OuterRef, Q, TextField, Value
+from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from forumasia.text import is_searchable, search_terms
+from members.models import MemberOrganisation
 
-CONFIG = "simple"
+from .models import CARD_LANGUAGE, SEARCH_CONFIG, Publication, Signature
+from .pagination import CappedPaginator
+from .queries import named_countries, public_partners, public_tags
+
+CONFIG = SEARCH_CONFIG
 # Full-text results are ranked among the newest RANKED_WINDOW matching publications.
 RANKED_WINDOW = 500
 # Private-use characters: they cannot come from a visitor's query (dropped as non-letters).
@@ -88,73 +75,10 @@ def tsquery_text(words):
 # --- the stored vector -------------------------------------------------------------------------
 
 
-class StripTags(Func):
-    """The HTML body as text: tags and entities replaced by spaces (for the index and snippets)."""
-
-    template = (
-        "regexp_replace(regexp_replace(%(expressions)s, '<[^>]*>', ' ', 'g'), "
-        "'&[#a-zA-Z0-9]+;', ' ', 'g')"
-    )
-    output_field = TextField()
-
-
-def vector_expression():
-    from taggit.models import TaggedItem
-
-    from .models import Publication, Signature
-
-    tag_names = (
-        TaggedItem.objects.filter(
-            content_type__app_label="publications",
-            content_type__model="publication",
-            object_id=OuterRef("pk"),
-        )
-        .values("object_id")
-        .annotate(names=StringAgg("tag__name", " "))
-        .values("names")
-    )
-    country_names = (
-        Publication.countries.through.objects.filter(publication=OuterRef("pk"))
-        .values("publication")
-        .annotate(names=StringAgg("country__name", " "))
-        .values("names")
-    )
-    signatory_names = (
-        Signature.objects.filter(publication=OuterRef("pk"))
-        .values("publication")
-        .annotate(
-            names=StringAgg(
-                Concat(
-                    Coalesce("member__name", "partner__name"),
-                    Value(" "),
-                    Coalesce("member__acronym", Value("")),
-                    output_field=TextField(),
-                ),
-                " ",
-            )
-        )
-        .values("names")
-    )
-    return (
-        SearchVector("title", weight="A", config=CONFIG)
-        + SearchVector(
-            "standfirst",
-            Subquery(tag_names, output_field=TextField()),
-            Subquery(country_names, output_field=TextField()),
-            Subquery(signatory_names, output_field=TextField()),
-            "co_signers",
-            weight="B",
-            config=CONFIG,
-        )
-        + SearchVector(StripTags("body"), weight="C", config=CONFIG)
-    )
-
-
 def refresh_search_vectors(publications):
-    """Rewrite the vector of every row of the `publications` queryset in one UPDATE."""
-    if not is_postgres():
-        return 0
-    return publications.update(search_vector=vector_expression())
+    """Rewrite the vector of every row of the `publications` queryset in one UPDATE
+    (models.search_vector(), over the stored body text); 0 on SQLite."""
+    return publications.refresh_search_vectors()
 
 
 REBUILD_BATCH_SIZE = 5000
@@ -163,8 +87,6 @@ REBUILD_BATCH_SIZE = 5000
 def rebuild_search_index(*, batch_size: int = REBUILD_BATCH_SIZE) -> int:
     """Rewrite the vector of every publication, `batch_size` rows by primary key per UPDATE;
     return how many (0 on SQLite, which has no vectors)."""
-    from .models import Publication  # models import this module
-
     if not is_postgres():
         return 0
     batch_size = batch_size if batch_size >= 1 else REBUILD_BATCH_SIZE
@@ -187,10 +109,6 @@ def known_word(word):
     come from public rows only: countries, themes and partners named on a public page
     (publications/queries.py), current members; never a name only drafts, scheduled or
     withdrawn items know."""
-    from members.models import MemberOrganisation
-
-    from .queries import named_countries, public_partners, public_tags
-
     if len(word) < 4:
         return None
     vocabularies = [
@@ -209,47 +127,60 @@ def known_word(word):
     return best[0] if best and best[0] != word else None
 
 
-def apply_search(queryset, query, *, headlines=True):
-    """`queryset` narrowed to `query`, best first, with `search_title`/`search_snippet` (unless
-    `headlines` is False: the admin lists titles only)."""
+def search(publications, query, *, cards=False, headlines=True):
+    """(results, count, correction): the `publications` matching `query`, best match first,
+    with `search_title`/`search_snippet` headlines on PostgreSQL (unless `headlines` is False:
+    the admin lists titles only), only the cards (one per translation group) when `cards` is
+    True; how many results, when known without counting (else None); the corrected words
+    when the words as typed matched nothing (else None). Full text on PostgreSQL, a plain
+    contains search on SQLite. A query with nothing to search for leaves `publications` as
+    they are."""
     if not is_searchable(query):
-        return queryset
+        return (publications.one_per_group() if cards else publications), None, None
     words = search_terms(query)
     if not is_postgres():
-        return fallback_search(queryset, words)
+        results = fallback_search(publications, words)
+        return (results.one_per_group() if cards else results), None, None
 
-    found = matching_ids(queryset, words)
+    found = matching_rows(publications, words)
     correction = None
     if not found:
         corrected = [known_word(word) or word for word in words]
         if corrected != words:
             words, correction = corrected, " ".join(corrected)
-            found = matching_ids(queryset, words)
-    results = full_text(queryset, words, [pk for pk, _ in found], headlines=headlines)
-    if correction is not None:
-        results.search_correction = correction
-    # One card per translation group among them (one_per_group(), applied by the caller over
-    # the same ids): known here, so the page needs no count query.
-    results.search_card_count = len({group for _, group in found})
-    return results
+            found = matching_rows(publications, words)
+    ids = card_ids(found) if cards else [row[0] for row in found]
+    return full_text(publications, words, ids, headlines=headlines), len(ids), correction
+
+
+def search_publications(*, query, publications, page, per_page):
+    """The search selector: (page, count, correction) for page number `page` of the cards of
+    `publications` (already narrowed by the list's other filters) matching `query`, one per
+    translation group, best match first; `count` is the number of cards, capped at
+    RANKED_WINDOW on PostgreSQL (`page.paginator.is_capped`). InvalidPage for a page that is
+    not there."""
+    results, count, correction = search(publications, query, cards=True)
+    paginator = CappedPaginator(results, per_page, cap=RANKED_WINDOW if is_postgres() else None)
+    if count is not None:
+        paginator.count = count
+    return paginator.page(page), paginator.count, correction
 
 
 def search_query(words):
     return SearchQuery(tsquery_text(words), search_type="raw", config=CONFIG)
 
 
-def matching_ids(queryset, words):
-    """(id, translation group) of the newest RANKED_WINDOW + 1 publications of `queryset`
-    matching `words` (+1, so the page can say "more than"), newest first: one query.
+def matching_rows(publications, words):
+    """(id, translation key, language, original's id) of the newest RANKED_WINDOW + 1
+    `publications` matching `words` (+1, so the page can say "more than"), newest first: one
+    query.
 
     Ranking reads every candidate's vector: for a word in most of the archive that is the
     whole table (~400 ms at 100,000), so only these are ranked; they are found newest first
     along the publish-time index for a common word, through the GIN index for a rare one.
-    Read once here, as a list, they serve the typo check (none found), the count of cards
-    (their groups) and the page without the search being run again in each of those queries
-    (and again in one_per_group()'s NOT EXISTS, which repeats the queryset's filters)."""
-    from .models import translation_group  # models import this module
-
+    Read once here, as a list, they serve the typo check (none found), the cards (one per
+    translation group among them, card_ids()) and their count, without the search being run
+    again in each of those queries."""
     matches = Q(search_vector=search_query(words))
     if any(ord(char) > 0x24F for word in words for char in word):
         # Scripts written without spaces between words (Thai, Khmer, Burmese, Chinese...) are
@@ -257,31 +188,30 @@ def matching_ids(queryset, words):
         phrase = " ".join(words)
         matches |= Q(title__icontains=phrase)
     return list(
-        queryset.filter(matches)
+        publications.filter(matches)
         .order_by("-publish_at", "-pk")
-        .values_list("pk", translation_group())[: RANKED_WINDOW + 1]
+        .values_list("pk", "translation_key", "language", "translation_of")[: RANKED_WINDOW + 1]
     )
 
 
-class IsAnyOf(Func):
-    """`expression = ANY(%s)`, the values sent as one array parameter: 501 ids compile as one
-    parameter instead of 501 (`pk__in`), in each query that repeats the filter."""
+def card_ids(found):
+    """The ids of the cards among the `found` rows (matching_rows()): in each translation group,
+    the member `Publication.objects.one_per_group()` would keep among them: the one in
+    CARD_LANGUAGE, else the original, else the earliest translation."""
+    best = {}
+    for pk, key, language, translation_of in found:
+        rank = (language != CARD_LANGUAGE, translation_of is not None, pk)
+        best[key] = min(best.get(key, rank), rank)
+    return [rank[-1] for rank in best.values()]
 
-    arg_joiner = " = ANY("
-    template = "(%(expressions)s))"
-    output_field = BooleanField()
 
-
-def full_text(queryset, words, ids, *, headlines=True):
-    """The publications `ids` (matching_ids()) of `queryset`, best match first, with their
+def full_text(publications, words, ids, *, headlines=True):
+    """The publications `ids` (card_ids()) of `publications`, best match first, with their
     headlines unless `headlines` is False."""
     tsquery = search_query(words)
-    if ids:
-        found = IsAnyOf(F("pk"), Value(ids, output_field=ArrayField(BigIntegerField())))
-        queryset = queryset.filter(found)
-    else:
-        queryset = queryset.filter(pk__in=[])
-    ranked = queryset.annotate(search_rank=SearchRank(F("search_vector"), tsquery))
+    ranked = publications.filter(pk__in=ids).annotate(
+        search_rank=SearchRank(F("search_vector"), tsquery)
+    )
     if not headlines:
         return ranked.order_by("-search_rank", "-publish_at", "-pk")
     return ranked.annotate(
@@ -294,7 +224,7 @@ def full_text(queryset, words, ids, *, headlines=True):
             highlight_all=True,
         ),
         search_snippet=SearchHeadline(
-            Concat("standfirst", Value(" "), StripTags("body"), output_field=TextField()),
+            Concat("standfirst", Value(" "), "body_text", output_field=TextField()),
             tsquery,
             config=CONFIG,
             start_sel=START,
@@ -307,25 +237,23 @@ def full_text(queryset, words, ids, *, headlines=True):
     ).order_by("-search_rank", "-publish_at", "-pk")
 
 
-def fallback_search(queryset, words):
-    """SQLite (the zero-set-up default): every word in the title, summary, body or a
+def fallback_search(publications, words):
+    """SQLite (the zero-set-up default): every word in the title, summary, body text or a
     signatory's name."""
-    from .models import Signature
-
     for word in words:
         signatory = Signature.objects.filter(publication=OuterRef("pk")).filter(
             Q(member__name__icontains=word)
             | Q(member__acronym__icontains=word)
             | Q(partner__name__icontains=word)
         )
-        queryset = queryset.filter(
+        publications = publications.filter(
             Q(title__icontains=word)
             | Q(standfirst__icontains=word)
-            | Q(body__icontains=word)
+            | Q(body_text__icontains=word)
             | Q(co_signers__icontains=word)
             | Exists(signatory)
         )
-    return queryset
+    return publications
 
 
 def mark_words(text, query):

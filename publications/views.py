@@ -126,6 +126,8 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
     context_object_name = "publications"
     paginate_by = 20
     fixed_type = None
+    # The words searched instead when those typed matched nothing (search.search_publications).
+    search_correction = None
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -145,27 +147,24 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
             Publication.objects.published().for_cards(),
             known_countries=self.facets["countries"],
             known_tags=self.facets["tags"],
-        ).one_per_group()
-
-    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
-        if "q" in self.filters and search.is_postgres():
-            # Full-text results are the newest RANKED_WINDOW matches, ranked (search.py).
-            kw.setdefault("cap", search.RANKED_WINDOW)
-        paginator = CappedPaginator(queryset, per_page, orphans, allow_empty_first_page, **kw)
-        if queryset.search_card_count is not None:
-            paginator.count = queryset.search_card_count
-        return paginator
+        )
 
     def paginate_queryset(self, queryset, page_size):
+        """A page of cards, one per translation group: the search selector's when the list
+        is searched (`q`), else the filtered publications newest first."""
         number = self.form.page_number
         if number is None:
             raise Http404("No such page.")
-        paginator = self.get_paginator(queryset, page_size)
         try:
-            page = paginator.page(number)
+            if "q" in self.filters:
+                page, _, self.search_correction = search.search_publications(
+                    query=self.filters["q"], publications=queryset, page=number, per_page=page_size
+                )
+            else:
+                page = CappedPaginator(queryset.one_per_group(), page_size).page(number)
         except InvalidPage as error:
             raise Http404("No such page.") from error
-        return paginator, page, page.object_list, page.has_other_pages()
+        return page.paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,17 +1,16 @@
 """The search vector now holds the signatories' names (members, partners, other co-signers):
-every publication's vector is written again (manage.py rebuild_search_index, PostgreSQL)."""
+every publication's vector is emptied here and written again by 0020, once the columns the
+vector reads (`body_text`) exist."""
 
-from django.core.management import call_command
 from django.db import migrations
 
 
-def rebuild_search_index(apps, schema_editor):
+def empty_search_vectors(apps, schema_editor):
     Publication = apps.get_model("publications", "Publication")
-    if schema_editor.connection.vendor == "postgresql" and Publication.objects.exists():
-        call_command("rebuild_search_index", verbosity=0)
+    Publication.objects.update(search_vector=None)
 
 
 class Migration(migrations.Migration):
     dependencies = [("publications", "0010_translation_groups")]
 
-    operations = [migrations.RunPython(rebuild_search_index, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(empty_search_vectors, migrations.RunPython.noop)]

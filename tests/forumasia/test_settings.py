@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.management.utils import get_random_secret_key
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_KEY = "a9Zq-" + "".join(chr(48 + i % 75) for i in range(60))
@@ -374,3 +375,13 @@ def test_a_placeholder_secret_key_is_refused(key):
 )
 def test_a_generated_secret_key_is_accepted(key):
     assert production_settings("s.DEBUG", DJANGO_SECRET_KEY=key) == ["False"]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="JIT is a PostgreSQL setting (DATABASE_URL)"
+)
+def test_postgresql_connections_compile_no_query_just_in_time():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

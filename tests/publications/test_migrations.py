@@ -8,6 +8,7 @@ from django.utils import timezone
 from publications.models import Publication
 
 BEFORE_PARTNER_LINKS = [("publications", "0008_partner_organisations")]
+BEFORE_TRANSLATION_KEYS = [("publications", "0019_move_files_to_private_storage")]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -48,3 +49,31 @@ def test_other_co_signers_lines_naming_a_partner_exactly_become_partner_signatur
         ("Asia Justice Coalition", 6),
     ]
     assert moved.signatures.get(order=5).partner_id == civicus.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_translation_groups_become_shared_keys_and_bodies_get_their_text():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_TRANSLATION_KEYS)
+    old = executor.loader.project_state(BEFORE_TRANSLATION_KEYS).apps.get_model(
+        "publications", "Publication"
+    )
+
+    def create(slug, **values):
+        return old.objects.create(
+            title=slug, slug=slug, status="published", publish_at=timezone.now(), **values
+        )
+
+    original = create("original", body="<p>Land&amp;rights <b>now</b></p>")
+    create("thai", language="th", translation_of=original)
+    create("khmer", language="km", translation_of=original)
+    create("alone", language="th")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    keys = dict(Publication.objects.values_list("slug", "translation_key"))
+    assert keys["original"] == keys["thai"] == keys["khmer"] != keys["alone"]
+    assert Publication.objects.get(slug="original").body_text.split() == ["Land", "rights", "now"]
+    cards = Publication.objects.published().one_per_group()
+    assert sorted(cards.values_list("slug", flat=True)) == ["alone", "original"]

@@ -9,16 +9,19 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.paginator import InvalidPage
 from django.db import connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from forumasia import events
+from forumasia.text import is_searchable, search_terms
 from members import services as member_services
 from publications import services
 from publications.models import Publication
-from publications.search import highlight, tsquery_text
+from publications.search import highlight, search_publications, tsquery_text
+from publications.search import search as matching
 from tests.factories import (
     AttachmentFactory,
     GalleryImageFactory,
@@ -64,7 +67,7 @@ HOSTILE = [
 
 
 def search(query, queryset=None):
-    return list((queryset or Publication.objects.published()).search(query))
+    return list(matching(queryset or Publication.objects.published(), query)[0])
 
 
 # --- the tsquery and highlighting (both databases) -----------------------------------------
@@ -217,10 +220,10 @@ def test_a_typo_in_a_country_name_still_finds_it():
     publication = PublicationFactory(title="Land defenders on trial", countries=[country("KH")])
     PublicationFactory(title="Elections in Nepal", countries=[country("NP")])
 
-    results = Publication.objects.published().search("Cambodja")
+    results, count, correction = matching(Publication.objects.published(), "Cambodja")
 
-    assert list(results) == [publication]
-    assert results.search_correction == "cambodia"
+    assert list(results) == [publication] and count == 1
+    assert correction == "cambodia"
 
 
 @postgres_only
@@ -228,10 +231,10 @@ def test_a_typo_is_corrected_to_public_themes_only(client):
     PublicationFactory(title="Land defenders", tags=["Kleptocracy watch"])
     PublicationFactory(title="Embargoed", status="draft", tags=["Oligarchy files"])
 
-    public = Publication.objects.published().search("Kleptocrasy")
+    _, _, correction = matching(Publication.objects.published(), "Kleptocrasy")
     draft_only = client.get("/search/", {"q": "Oligarchi"}).content.decode()
 
-    assert public.search_correction == "kleptocracy"
+    assert correction == "kleptocracy"
     assert "oligarchy" not in draft_only.lower() and "Showing results for" not in draft_only
 
 
@@ -239,18 +242,35 @@ def test_a_typo_is_corrected_to_public_themes_only(client):
 def test_a_correct_word_is_not_corrected():
     PublicationFactory(title="Cambodia: free the land defenders", countries=[country("KH")])
 
-    results = Publication.objects.published().search("cambodia")
+    results, _, correction = matching(Publication.objects.published(), "cambodia")
 
-    assert results.search_correction is None
+    assert correction is None
     assert len(results) == 1
+
+
+def found_by_every_word(query, words_found):
+    """Whether full text finds a publication holding `words_found` by `query`'s words: every
+    word, the last one also as a prefix (a query with nothing to search for finds all)."""
+    words = search_terms(query)
+    if not is_searchable(query):
+        return True
+    *whole, last = words
+    prefix = len(last) >= 2
+    return set(whole) <= words_found and any(
+        word.startswith(last) if prefix else word == last for word in words_found
+    )
 
 
 @postgres_only
 @pytest.mark.parametrize("query", HOSTILE)
-def test_hostile_queries_never_raise(query):
-    PublicationFactory(title="Land rights", body="<p>Land & rights</p>")
+def test_hostile_queries_are_searched_as_their_words(query):
+    publication = PublicationFactory(
+        title="Land rights", standfirst="", body="<p>Land & rights</p>", co_signers=""
+    )
 
-    search(query)  # must not raise a tsquery syntax error
+    expected = [publication] if found_by_every_word(query, {"land", "rights"}) else []
+    assert search(query) == expected  # and no tsquery syntax error
+    assert Publication.objects.exists()
 
 
 @postgres_only
@@ -293,10 +313,13 @@ def test_sqlite_fallback_finds_every_word_in_title_summary_or_body():
 
 @sqlite_only
 @pytest.mark.parametrize("query", HOSTILE)
-def test_sqlite_fallback_takes_hostile_queries(query):
-    PublicationFactory(title="Land rights")
+def test_sqlite_fallback_searches_hostile_queries_as_their_words(query):
+    publication = PublicationFactory(title="Land rights", standfirst="", body="", co_signers="")
 
-    search(query)
+    text = "land rights"
+    expected = not is_searchable(query) or all(word in text for word in search_terms(query))
+    assert search(query) == ([publication] if expected else [])
+    assert Publication.objects.exists()
 
 
 def test_fallback_marks_words_case_insensitively_and_escapes_the_rest():
@@ -379,6 +402,40 @@ def test_a_search_counts_one_result_per_translation_group_without_counting_again
     assert response.context["result_count"] == len(response.context["publications"]) == 2
     assert "2 results" in response.content.decode()
     assert not [q for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+
+
+def test_the_search_selector_gives_a_page_of_one_card_per_group_the_count_and_correction():
+    english = PublicationFactory(title="Detention report", language="en")
+    PublicationFactory(title="Detention report in Thai", language="th", translation_of=english)
+    thai = PublicationFactory(title="Detention in Bangkok", language="th")
+    PublicationFactory(title="Detention in Bangkok, English", language="en", translation_of=thai)
+    PublicationFactory(title="Detention elsewhere", language="km")
+    PublicationFactory(title="Elections", language="en")
+    public = Publication.objects.published()
+
+    found = [
+        search_publications(query="detention", publications=public, page=number, per_page=2)
+        for number in (1, 2)
+    ]
+
+    titles = sorted(card.title for page, _, _ in found for card in page)
+    assert titles == ["Detention elsewhere", "Detention in Bangkok, English", "Detention report"]
+    assert [len(page) for page, _, _ in found] == [2, 1]
+    assert [(count, correction) for _, count, correction in found] == [(3, None)] * 2
+    assert found[0][0].has_next() and not found[1][0].has_next()
+    with pytest.raises(InvalidPage):
+        search_publications(query="detention", publications=public, page=3, per_page=2)
+
+
+@postgres_only
+def test_the_search_selector_says_which_words_it_searched_instead():
+    publication = PublicationFactory(title="Land defenders", countries=[country("KH")])
+
+    page, count, correction = search_publications(
+        query="Cambodja", publications=Publication.objects.published(), page=1, per_page=20
+    )
+
+    assert (list(page), count, correction) == ([publication], 1, "cambodia")
 
 
 # --- suggestions come from public rows only ---------------------------------------------------

@@ -21,6 +21,7 @@ from pages import services as page_services
 from pages.models import Page
 from publications import services as publication_services
 from publications.models import Attachment, GalleryImage, Publication
+from publications.search import search
 from tests.factories import publisher
 from wordpress import services
 from wordpress.services import import_export
@@ -307,6 +308,14 @@ def test_post_fields_type_countries_tags_and_body(imported):
     assert "<figcaption>Defenders outside the court</figcaption>" in statement.body
     assert "[caption" not in statement.body and "contact-form-7" not in statement.body
     assert "forum-asia.org/wp-content" not in statement.body
+    assert KHMER in statement.body_text and "<figcaption>" not in statement.body_text
+
+
+def test_each_imported_post_is_a_translation_group_of_its_own(imported):
+    keys = list(Publication.objects.values_list("translation_key", flat=True))
+
+    assert len(keys) > 1 and len(set(keys)) == len(keys)
+    assert Publication.objects.published().count_groups() == Publication.objects.published().count()
 
 
 def test_types_from_prefixes_and_categories(imported):
@@ -586,7 +595,7 @@ def test_an_imported_publication_has_the_vector_a_single_save_gives_it(imported,
     commit()
     assert vector_of(single) == bulk
 
-    found = Publication.objects.published().search("detained defenders")
+    found, _, _ = search(Publication.objects.published(), "detained defenders")
     assert statement in found and single in found
 
 
@@ -604,7 +613,7 @@ def test_the_import_writes_search_vectors_in_one_statement_not_one_per_post(
     vector_updates = [q["sql"] for q in queries if '"search_vector" =' in q["sql"]]
     assert len(vector_updates) == 1
     assert all(vector_of(p) for p in Publication.objects.all())
-    assert Publication.objects.published().search("vector").count() == 5
+    assert search(Publication.objects.published(), "vector")[0].count() == 5
 
 
 def test_an_import_run_is_one_change_event(export_file, media_dir, commit, change_counts):
