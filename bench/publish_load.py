@@ -18,9 +18,10 @@ subscribers):
 import argparse
 import json
 import os
+import subprocess
 import sys
 import tempfile
-import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -31,7 +32,8 @@ if str(BASE_DIR) not in sys.path:
 TYPES = ("", "statement", "letter", "report", "story")
 TAIL_COUNTRIES = 10
 # What each server is told: 0 is main's behaviour before stale-while-revalidate.
-SERVERS = {"no stale copies (PAGE_STALE_SECONDS=0)": "0", "stale while revalidate (5 s)": "5"}
+SWR = "stale while revalidate (5 s)"
+SERVERS = {"no stale copies (PAGE_STALE_SECONDS=0)": "0", SWR: "5"}
 # wrk's Lua: each connection's thread walks the same cycle (hot pages, then the next tail page).
 SCRIPT = """
 hot = {%(hot)s}
@@ -72,35 +74,24 @@ def tail_paths():
     ]
 
 
-class Editor(threading.Thread):
-    """Saves the detail's publication every `every` seconds through the service, changing its
-    summary, until stopped; counts the saves."""
+def edit(seconds, every):
+    """The editor (`--editor`, a process of its own with the servers' settings): saves the
+    detail's publication every `every` seconds for `seconds` through the service, changing its
+    summary; prints how many saves it made."""
+    from bench.load import DETAIL_ID, bench_user
+    from publications import services
+    from publications.models import Publication
 
-    def __init__(self, every):
-        super().__init__(daemon=True)
-        self.every = every
-        self.saves = 0
-        self.stopped = threading.Event()
-        self.error = None
-
-    def run(self):
-        from django.db import connection
-
-        from bench.load import DETAIL_ID, bench_user
-        from publications import services
-        from publications.models import Publication
-
-        try:
-            user = bench_user()
-            while not self.stopped.wait(self.every):
-                publication = Publication.objects.get(pk=DETAIL_ID)
-                publication.summary = f"Joint statement, edit {self.saves + 1} of this run."
-                services.save_publication(publication=publication, user=user)
-                self.saves += 1
-        except Exception as error:  # reported with the figures, not lost in a thread
-            self.error = repr(error)
-        finally:
-            connection.close()
+    user = bench_user()
+    saves = 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() + every < deadline:
+        time.sleep(every)
+        publication = Publication.objects.get(pk=DETAIL_ID)
+        publication.summary = f"Joint statement, edit {saves + 1} of this run."
+        services.save_publication(publication=publication, user=user)
+        saves += 1
+    print(json.dumps({"saves": saves}))
 
 
 def measure_server(env, paths, *, seconds, connections, workers, save_every, redis_db):
@@ -120,22 +111,24 @@ def measure_server(env, paths, *, seconds, connections, workers, save_every, red
                         raise RuntimeError(f"{path} answered {status}")
             load = {"seconds": seconds, "connections": connections, "threads": 2}
             steady = wrk_script(gunicorn.url, script.name, **load)
-            editor = Editor(save_every)
-            editor.start()
+            editor = subprocess.Popen(
+                [sys.executable, "-m", "bench.publish_load", "--editor", str(seconds),
+                 str(save_every)],
+                cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, text=True,
+            )  # fmt: skip
             try:
                 publishing = wrk_script(gunicorn.url, script.name, **load)
             finally:
-                editor.stopped.set()
-                editor.join(timeout=60)
+                out, _ = editor.communicate(timeout=120)
     finally:
         os.unlink(script.name)
-    publishing.update(saves=editor.saves, editor_error=editor.error)
+    if editor.returncode != 0:
+        raise RuntimeError("the editor's saves failed (its traceback is above)")
+    publishing.update(json.loads(out.strip().splitlines()[-1]))
     return {"steady": steady, "publishing": publishing}
 
 
 def wrk_script(url, script, *, seconds, connections, threads):
-    import subprocess
-
     from bench import server
 
     command = [
@@ -156,6 +149,21 @@ def verdict(pair):
     rps = publishing["rps"] / steady["rps"]
     met = publishing["errors"] == 0 and p99 <= 2 and rps >= 0.9
     return p99, rps, met
+
+
+def target(results):
+    """The issue's row: the stale-while-revalidate server's worst round, as (name, measured,
+    met)."""
+    pairs = [rounds[SWR] for rounds in results["rounds"]]
+    figures = [verdict(pair) for pair in pairs]
+    return (
+        "publish under load (a save every 2 s): 0 errors, p99 ≤ 2× steady, req/s ≥ 90% of steady",
+        "; ".join(
+            f"p99 {p99:.2f}×, req/s {rps:.0%}, {pair['publishing']['errors']} errors"
+            for (p99, rps, _met), pair in zip(figures, pairs, strict=True)
+        ),
+        all(met for _p99, _rps, met in figures),
+    )
 
 
 def table(results):
@@ -179,40 +187,37 @@ def table(results):
     return "\n".join(lines)
 
 
-def measure(args, env):
-    paths = {"hot": ["/", "/publications/", f"/publications/{load_detail_slug()}/"]}
+def measure(env, *, seconds=20, connections=16, workers=4, save_every=2, repeat=2, redis_db):
+    """Both servers in turn, `repeat` rounds; `env`: the cached servers' environment (Redis)."""
+    from bench.load import DETAIL_SLUG
+
+    paths = {"hot": ["/", "/publications/", f"/publications/{DETAIL_SLUG}/"]}
     paths["tail"] = tail_paths()
-    cached = {**env, "DJANGO_SETTINGS_MODULE": "forumasia.settings"}
     results = {
         "started": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "save_every": args.save_every,
+        "save_every": save_every,
+        "seconds": seconds,
         "paths": paths,
         "rounds": [],
     }
-    for number in range(1, args.repeat + 1):
+    for number in range(1, repeat + 1):
         round_results = {}
         for name, stale in SERVERS.items():
             load = os.getloadavg()[0]
             round_results[name] = measure_server(
-                {**cached, "PAGE_STALE_SECONDS": stale},
+                {**env, "PAGE_STALE_SECONDS": stale},
                 paths,
-                seconds=args.seconds,
-                connections=args.connections,
-                workers=args.workers,
-                save_every=args.save_every,
-                redis_db=args.redis_db,
+                seconds=seconds,
+                connections=connections,
+                workers=workers,
+                save_every=save_every,
+                redis_db=redis_db,
             )
             round_results[name]["loadavg"] = load
             print(f"[publish] round {number}, {name}: {round_results[name]}", flush=True)
         results["rounds"].append(round_results)
     results["loadavg_end"] = os.getloadavg()
     return results
-
-
-def load_detail_slug():
-    from bench.load import DETAIL_SLUG
-
-    return DETAIL_SLUG
 
 
 def load_small(args):
@@ -251,16 +256,20 @@ def parse_args(argv):
 
 
 def main(argv=None):
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--editor"]:
+        import django
+
+        django.setup()
+        edit(float(argv[1]), float(argv[2]))
+        return 0
+    args = parse_args(argv)
     from bench import run, server
 
     if not server.ensure_redis():
         raise SystemExit("Redis is not answering on 127.0.0.1:6379")
-    env = run.base_env(args.database)
-    # The editor's saves run here, against the servers' database and Redis.
-    env["REDIS_URL"] = f"redis://127.0.0.1:6379/{args.redis_db}"
+    env = run.mode_envs(run.base_env(args.database), args.redis_db)["cached"]
     os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "forumasia.settings"
     Path(run.media_root(args.database)).mkdir(parents=True, exist_ok=True)
     import django
 
@@ -268,7 +277,15 @@ def main(argv=None):
     if args.load:
         load_small(args)
     try:
-        results = measure(args, env)
+        results = measure(
+            env,
+            seconds=args.seconds,
+            connections=args.connections,
+            workers=args.workers,
+            save_every=args.save_every,
+            repeat=args.repeat,
+            redis_db=args.redis_db,
+        )
     finally:
         server.stop_all()
     run.RESULTS_DIR.mkdir(exist_ok=True)
