@@ -34,17 +34,18 @@ TAIL_COUNTRIES = 10
 # What each server is told: 0 is main's behaviour before stale-while-revalidate.
 SWR = "stale while revalidate (5 s)"
 SERVERS = {"no stale copies (PAGE_STALE_SECONDS=0)": "0", SWR: "5"}
-# wrk's Lua: each connection's thread walks the same cycle (hot pages, then the next tail page).
+# wrk's Lua: each thread walks the same cycle (the hot pages, then the next page of the tail).
 SCRIPT = """
 hot = {%(hot)s}
 tail = {%(tail)s}
 step = 0
 wrk.headers["Accept-Encoding"] = "gzip"
+cycle = #hot + math.min(#tail, 1)
 request = function()
   step = step + 1
-  local turn = step %% (#hot + 1)
+  local turn = step %% cycle
   if turn < #hot then return wrk.format("GET", hot[turn + 1]) end
-  return wrk.format("GET", tail[math.floor(step / (#hot + 1)) %% #tail + 1])
+  return wrk.format("GET", tail[math.floor(step / cycle) %% #tail + 1])
 end
 """
 
@@ -55,7 +56,7 @@ def lua_list(paths):
 
 def tail_paths():
     """The list filtered by the 10 countries with most publications, each with no type and with
-    each of the four types: 50 pages few visitors share."""
+    each of the four types: 50 pages each visitor asks for rarely."""
     from django.db.models import Count
 
     from publications.models import Publication
@@ -75,14 +76,17 @@ def tail_paths():
 
 
 def edit(seconds, every):
-    """The editor (`--editor`, a process of its own with the servers' settings): saves the
-    detail's publication every `every` seconds for `seconds` through the service, changing its
-    summary; prints how many saves it made."""
+    """The editor (`--editor`, a process of its own with the servers' settings): once set up,
+    says so and waits for a line on stdin (so that its start-up is not in the window), then
+    saves the detail's publication every `every` seconds for `seconds` through the service,
+    changing its summary; prints how many saves it made."""
     from bench.load import DETAIL_ID, bench_user
     from publications import services
     from publications.models import Publication
 
     user = bench_user()
+    print("ready", flush=True)
+    sys.stdin.readline()
     saves = 0
     deadline = time.monotonic() + seconds
     while time.monotonic() + every < deadline:
@@ -114,9 +118,13 @@ def measure_server(env, paths, *, seconds, connections, workers, save_every, red
             editor = subprocess.Popen(
                 [sys.executable, "-m", "bench.publish_load", "--editor", str(seconds),
                  str(save_every)],
-                cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, text=True,
+                cwd=BASE_DIR, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             )  # fmt: skip
             try:
+                if editor.stdout.readline().strip() != "ready":
+                    raise RuntimeError("the editor did not start (its traceback is above)")
+                editor.stdin.write("go\n")
+                editor.stdin.flush()
                 publishing = wrk_script(gunicorn.url, script.name, **load)
             finally:
                 out, _ = editor.communicate(timeout=120)
@@ -187,16 +195,20 @@ def table(results):
     return "\n".join(lines)
 
 
-def measure(env, *, seconds=20, connections=16, workers=4, save_every=2, repeat=2, redis_db):
-    """Both servers in turn, `repeat` rounds; `env`: the cached servers' environment (Redis)."""
+def measure(
+    env, *, seconds=20, connections=16, workers=4, save_every=2, repeat=2, tail=50, redis_db
+):
+    """Both servers in turn, `repeat` rounds; `env`: the cached servers' environment (Redis);
+    `tail`: how many of the tail's pages (0: the three hot pages alone)."""
     from bench.load import DETAIL_SLUG
 
     paths = {"hot": ["/", "/publications/", f"/publications/{DETAIL_SLUG}/"]}
-    paths["tail"] = tail_paths()
+    paths["tail"] = tail_paths()[:tail]
     results = {
         "started": datetime.now().astimezone().isoformat(timespec="seconds"),
         "save_every": save_every,
         "seconds": seconds,
+        "tail": len(paths["tail"]),
         "paths": paths,
         "rounds": [],
     }
@@ -246,6 +258,7 @@ def parse_args(argv):
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--save-every", type=float, default=2)
     parser.add_argument("--repeat", type=int, default=2, help="rounds of both servers")
+    parser.add_argument("--tail", type=int, default=50, help="pages of the tail (0 to 50)")
     parser.add_argument(
         "--load", type=int, default=0, help="first build the database with N publications"
     )
@@ -284,6 +297,7 @@ def main(argv=None):
             workers=args.workers,
             save_every=args.save_every,
             repeat=args.repeat,
+            tail=args.tail,
             redis_db=args.redis_db,
         )
     finally:
