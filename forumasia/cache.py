@@ -211,8 +211,8 @@ def replace_token(key):
 
 
 def replaced_at(token):
-    """When `token` stopped being current (a timestamp), if that was less than
-    PAGE_STALE_SECONDS ago; else None."""
+    """When `token` stopped being current (a timestamp), kept about PAGE_STALE_SECONDS; else
+    None."""
     return cache.get(REPLACED_KEY.format(token=token))
 
 
@@ -251,10 +251,12 @@ def one_bump():
 
 
 def bump_on_save(sender, **kwargs):
+    """post_save: a change, not a takedown (forumasia/workflow.py says when a save is one)."""
     bump_content_version()
 
 
 def bump_on_delete(sender, **kwargs):
+    """post_delete: whatever the row was (an item, a signatory, a file), it leaves at once."""
     bump_content_version(takedown=True)
 
 
