@@ -7,7 +7,14 @@ from bench import publish_load, report
 def pair(steady_p99, steady_rps, p99, rps, errors=0):
     return {
         "steady": {"p50": 5.0, "p99": steady_p99, "rps": steady_rps, "errors": 0},
-        "publishing": {"p50": 6.0, "p99": p99, "rps": rps, "errors": errors, "saves": 9},
+        "publishing": {
+            "p50": 6.0,
+            "p99": p99,
+            "rps": rps,
+            "errors": errors,
+            "saves": 9,
+            "renders": 27,
+        },
     }
 
 
@@ -50,4 +57,5 @@ def test_both_servers_of_each_round_are_in_the_table_and_the_target_in_the_targe
     assert "| 1 | no stale copies (PAGE_STALE_SECONDS=0) | 5.0 / 30.0, 900 |" in table
     assert "8.67×" in table and "**missed**" in table  # the server before: 260 ms over 30
     assert "| 1 | stale while revalidate (5 s) |" in table and "1.50×" in table
+    assert "| 6.0 / 45.0, 880 (9, 27, 0) |" in table  # saves, pages rendered, errors
     assert "publish under load" in targets and "| met |" in targets
