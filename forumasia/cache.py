@@ -28,7 +28,7 @@ How it works
   returning those parameters (or None: do not cache this request) when it reads any.
   Class-based views use `AnonymousPageCacheMixin` and return them from `page_cache_query()`
   (built from the same form instance the view then reads).
-- A hit costs one cache round trip: the tokens and the page are read together with
+- A hit costs one cache round trip: the version token and the page are read together with
   `get_many()` (one MGET on Redis); the page is stored under a key without the version and
   carries the tokens it was rendered under. No database query, no template, no session.
 - The page is stored as rendered and gzip-compressed once, so a hit never compresses again
@@ -198,8 +198,8 @@ def move_token(key):
 
 def replace_token(key):
     """Set a new token under `key`, noting for PAGE_STALE_SECONDS when the old one was replaced
-    (`replaced_at()`). Two writers at once may both replace the same token: the time of the
-    first is kept, and a page rendered under the token that was lost is rendered again."""
+    (REPLACED_KEY). Two writers at once may both replace the same token: the time of the first
+    is kept, and a page rendered under the token that was lost is rendered again."""
     old = cache.get(key)
     cache.set(key, uuid.uuid4().hex, timeout=None)
     if old is not None and settings.PAGE_STALE_SECONDS > 0:
@@ -208,12 +208,6 @@ def replace_token(key):
             timezone.now().timestamp(),
             timeout=math.ceil(settings.PAGE_STALE_SECONDS) + 1,
         )
-
-
-def replaced_at(token):
-    """When `token` stopped being current (a timestamp), kept about PAGE_STALE_SECONDS; else
-    None."""
-    return cache.get(REPLACED_KEY.format(token=token))
 
 
 def content_version():
@@ -413,14 +407,21 @@ def response_from_entry(request, entry, now, state):
     return response
 
 
-def is_servable_stale(entry, takedown, now):
+def is_servable_stale(entry, now):
     """Whether `entry`, rendered under a content version since replaced, may still be served
     while it is rendered again: no takedown since, and replaced less than PAGE_STALE_SECONDS
-    ago. (Its freshness by the clock is checked first: a scheduled change is never late.)"""
-    if entry["takedown"] != takedown or settings.PAGE_STALE_SECONDS <= 0:
+    ago. (Its freshness by the clock is checked first: a scheduled change is never late.) One
+    cache round trip, on this path only: a hit reads no more than before."""
+    if settings.PAGE_STALE_SECONDS <= 0:
         return False
-    replaced = replaced_at(entry["version"])
-    return replaced is not None and now - replaced < settings.PAGE_STALE_SECONDS
+    replaced_key = REPLACED_KEY.format(token=entry["version"])
+    found = cache.get_many([TAKEDOWN_KEY, replaced_key])
+    replaced = found.get(replaced_key)
+    return (
+        found.get(TAKEDOWN_KEY) == entry["takedown"]
+        and replaced is not None
+        and now - replaced < settings.PAGE_STALE_SECONDS
+    )
 
 
 def serve_anonymous_page(request, query, render):
@@ -430,14 +431,13 @@ def serve_anonymous_page(request, query, render):
         return render()
     now = timezone.now().timestamp()
     key = page_key(request, query)
-    found = cache.get_many([VERSION_KEY, TAKEDOWN_KEY, key])
+    found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY) or content_version()
-    takedown = found.get(TAKEDOWN_KEY) or current_token(TAKEDOWN_KEY)
     entry = found.get(key)
     if entry is not None and entry["fresh_until"] > now:
         if entry["version"] == version:
             return response_from_entry(request, entry, now, "hit")
-        if is_servable_stale(entry, takedown, now):
+        if is_servable_stale(entry, now):
             # Single flight: the request that takes the lock renders the page again, every
             # other one meanwhile gets the copy it replaces. add() is atomic on Redis and in
             # the database cache (the key is the table's primary key).
@@ -445,15 +445,17 @@ def serve_anonymous_page(request, query, render):
             if not cache.add(lock, True, timeout=math.ceil(settings.PAGE_STALE_SECONDS)):
                 return response_from_entry(request, entry, now, "stale")
             try:
-                return render_and_store(request, render, key, version, takedown, now)
+                return render_and_store(request, render, key, version, now)
             finally:
                 cache.delete(lock)
-    return render_and_store(request, render, key, version, takedown, now)
+    return render_and_store(request, render, key, version, now)
 
 
-def render_and_store(request, render, key, version, takedown, now):
+def render_and_store(request, render, key, version, now):
     """`render()`'s response, stored under `key` when it may be, fresh until the next change of
     content by the clock."""
+    # Read before the render: a takedown while it runs leaves this copy never served stale.
+    takedown = current_token(TAKEDOWN_KEY)
     response = render()
     if hasattr(response, "render") and callable(response.render):
         response = response.render()
