@@ -307,7 +307,10 @@ def run(args, env):
         from bench import publish_load
 
         results["publish_under_load"] = publish_load.measure(
-            modes["cached"], workers=args.workers, redis_db=args.redis_db
+            modes["cached"],
+            workers=args.workers,
+            redis_db=args.redis_db,
+            **({"seconds": 5, "repeat": 1} if args.quick else {}),
         )
     if not args.no_wordpress:
         results["wordpress"] = measure_wordpress(args)
