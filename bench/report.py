@@ -5,6 +5,8 @@ from pathlib import Path
 
 from bench.instructions import AGREEMENT
 from bench.production import table as production_table
+from bench.publish_load import table as publish_load_table
+from bench.publish_load import target as publish_load_target
 from bench.wordpress_import import table as wordpress_table
 from bench.wordpress_import import target as wordpress_target
 
@@ -298,6 +300,9 @@ def targets(results):
     if wordpress:
         name, measured, ok = wordpress
         rows.append((name, measured, verdict(ok)))
+    if results.get("publish_under_load"):
+        name, measured, ok = publish_load_target(results["publish_under_load"])
+        rows.append((name, measured, verdict(ok)))
     admin = results.get("admin") or []
     if admin:
         over = [item for item in admin if item["median_ms"] >= 500]
@@ -563,6 +568,12 @@ def run_header(results):
     return "\n".join(f"- {bullet}" for bullet in bullets)
 
 
+def publish_table(results):
+    if "publish_under_load" not in results:
+        return "Not measured (no Redis)."
+    return publish_load_table(results["publish_under_load"])
+
+
 def render(results):
     return f"""{BEGIN}
 ## Latest run
@@ -586,6 +597,10 @@ def render(results):
 ### Export
 
 {export_table(results)}
+
+### Publish under load (bench/publish_load.py)
+
+{publish_table(results)}
 
 ### Production: task queue and two app hosts
 

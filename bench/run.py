@@ -303,6 +303,15 @@ def run(args, env):
     if not args.no_weight:
         results["weight"] = measure_weight(env, pages)
     results["production"] = measure_production(args, modes, pages)
+    if "cached" in modes:
+        from bench import publish_load
+
+        results["publish_under_load"] = publish_load.measure(
+            modes["cached"],
+            workers=args.workers,
+            redis_db=args.redis_db,
+            **({"seconds": 5, "repeat": 1} if args.quick else {}),
+        )
     if not args.no_wordpress:
         results["wordpress"] = measure_wordpress(args)
     results["loadavg_end"] = os.getloadavg()

@@ -1,40 +1,42 @@
-"""Whole-page caching for anonymous visitors, invalidated by a "content version".
+"""Whole-page caching for anonymous visitors, kept fresh by a "content version".
 
 How it works
 ------------
-- `content_version()` is a token in the shared cache. Saving or deleting anything a public page
-  shows (publications and what hangs off them, members, countries, editorial pages), or
-  changing its links, calls `bump_content_version()`, which replaces the token: every cached
-  page keyed on the old token is then simply never read again and ages out. It is called once
-  per editorial action, by the action's change event (forumasia/events.py); this module
-  imports no app.
-- A page is stored with a "fresh until" time: the earliest of now + PAGE_TIMEOUT, the start of
-  the Secretariat's next day (pages show this year's figures and the year in the footer), and
-  the next moment public content changes by the clock alone (`next_scheduled_change()`, from
-  the sources apps register with `register_next_change()`: a scheduled publication's time). A
-  scheduled item goes public with no save, so no bump; the cached page stops being served at
-  that moment and the next visitor gets a freshly rendered page that includes it.
-- The key is the page's scheme, host and path and the query parameters the view reads, as the
-  view reads them: validated and canonical (forumasia/forms.py), never the raw query string.
-  A repeated parameter counts once, by the value the view uses; parameters the view ignores
-  (`?utm_source=...`) are not in the key, so they can neither fill the cache with copies nor
-  make one request's page be served for another. The scheme and host are in the key because
-  feeds and sitemaps build absolute links from them (`X-Forwarded-Proto` behind a proxy).
+- A page is stored with the content version it was rendered under (`content_version()`, a
+  token in the shared cache) and is a hit while that version is current. Each editorial action
+  calls `bump_content_version()` once, which moves the token, through the action's change
+  event (forumasia/events.py); this module imports no app.
+- Stale while revalidate: after an editor's change the page rendered before it is still served
+  for at most PAGE_STALE_SECONDS after the change, while the one request that takes the page's
+  render lock (`cache.add()`, atomic on Redis and in the database cache) renders the new one;
+  past that bound every request renders its own. A takedown (`takedown=True`: unpublished,
+  deleted, an end brought within the bound) also moves a second token: no page rendered before
+  it is served again.
+- A page is fresh until the earliest of now + PAGE_TIMEOUT, the start of the Secretariat's next
+  day (the year in the footer, this year's figures) and the next moment content changes by the
+  clock alone (`next_scheduled_change()`, from the sources apps register with
+  `register_next_change()`: a scheduled publication or end). Past it the page is rendered
+  again, never served stale: scheduled publishing is right to the second.
+- The key is the page's scheme, host and path (feeds and sitemaps build absolute links from
+  them) and the query parameters the view reads, as the view reads them: validated and
+  canonical (forumasia/forms.py), never the raw query string, so parameters the view ignores
+  (`?utm_source=...`) can neither fill the cache with copies nor make one request's page be
+  served for another.
 - Decorate a view with `@cache_anonymous_page()`, passing `query=` a function of the request
   returning those parameters (or None: do not cache this request) when it reads any.
   Class-based views use `AnonymousPageCacheMixin` and return them from `page_cache_query()`
   (built from the same form instance the view then reads).
 - A hit costs one cache round trip: the version token and the page are read together with
   `get_many()` (one MGET on Redis); the page is stored under a key without the version and
-  carries the version it was rendered for. No database query, no template, no session.
+  carries the tokens it was rendered under. No database query, no template, no session.
 - The page is stored as rendered and gzip-compressed once, so a hit never compresses again
   (the compressed copy is sent when the visitor accepts gzip). It carries a weak ETag computed
   once on store, so a browser or CDN revalidating gets a 304 (ConditionalGetMiddleware).
-- A hit and a miss answer with the same headers: whether someone else asked for the same page
-  a moment ago (searched the same words) is nobody's business. What the cache did is kept in
-  the process only (`response.page_cache`, "hit" or "miss", for tests and profiling), and
-  `max-age` counts down to the next change of content by the clock, never from when the copy
-  was stored.
+- A hit, a stale copy and a miss answer with the same headers: whether someone else asked for
+  the same page a moment ago (searched the same words) is nobody's business. What the cache
+  did is kept in the process only (`response.page_cache`: "hit", "stale" or "miss", for
+  tests), and `max-age` counts down to the next change of content by the clock, never from
+  when the copy was stored.
 
 HTTP caching (browsers and a CDN)
 ---------------------------------
@@ -88,9 +90,15 @@ from django_redis.cache import RedisCache as DjangoRedisCache
 from django_redis.client.default import glob_escape
 
 VERSION_KEY = "content-version"
+# Moved by takedowns only: a page rendered before the last one is never served stale.
+TAKEDOWN_KEY = "content-takedown"
+# When a token stopped being current: how long pages rendered under it have been stale.
+REPLACED_KEY = "content-replaced:{token}"
 NEXT_CHANGE_KEY = "content-next-change:{version}"
 # The shape of a stored entry is part of the key: entries an older release stored are never read.
-PAGE_KEY = "anon-page-2:{digest}"
+PAGE_KEY = "anon-page-3:{digest}"
+# Held by the one request that renders a stale page again (single flight).
+RENDER_LOCK_KEY = "{page}:render"
 # Upper bound for a cached page; writes that bypass the change event (forumasia/events.py: a
 # `.save()` in a shell) are visible after at most this long.
 PAGE_TIMEOUT = 10 * 60
@@ -137,8 +145,22 @@ def move_token(key):
     """Replace the token under `key`, now and again after the current transaction commits, so
     that something rendered by another request while the transaction was still open cannot
     be kept under the new token."""
+    replace_token(key)
+    transaction.on_commit(lambda: replace_token(key))
+
+
+def replace_token(key):
+    """Set a new token under `key`, noting for PAGE_STALE_SECONDS when the old one was replaced
+    (REPLACED_KEY). Two writers at once may both replace the same token: the time of the first
+    is kept, and a page rendered under the token that was lost is rendered again."""
+    old = cache.get(key)
     cache.set(key, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, timeout=None))
+    if old is not None and settings.PAGE_STALE_SECONDS > 0:
+        cache.add(
+            REPLACED_KEY.format(token=old),
+            timezone.now().timestamp(),
+            timeout=math.ceil(settings.PAGE_STALE_SECONDS) + 1,
+        )
 
 
 def content_version():
@@ -146,8 +168,13 @@ def content_version():
 
 
 def bump_content_version(*, takedown=False):
-    """Forget every cached page (by moving to a new version). Cheap: one cache write (and one
-    after the commit: `move_token()`). `takedown`: something public left the public site."""
+    """Public content changed: every cached page is rendered again. A page rendered before the
+    change is still served for at most PAGE_STALE_SECONDS while one request renders it again,
+    unless `takedown` (something left the public site: unpublished, deleted, its scheduled end
+    brought forward): then no page rendered before is served again. Cheap: a few cache writes
+    (and again after the commit: `move_token()`)."""
+    if takedown:
+        move_token(TAKEDOWN_KEY)
     move_token(VERSION_KEY)
 
 
@@ -209,10 +236,12 @@ def page_key(request, query):
     return PAGE_KEY.format(digest=digest)
 
 
-def make_entry(response, version, fresh_until, changes_at):
+def make_entry(response, version, takedown, fresh_until, changes_at):
     content = response.content
     return {
+        # The content version and the takedown token the page was rendered under.
         "version": version,
+        "takedown": takedown,
         "fresh_until": fresh_until,
         # When public content next changes by the clock: what max-age counts down to.
         "changes_at": changes_at,
@@ -253,6 +282,23 @@ def response_from_entry(request, entry, now, state):
     return response
 
 
+def is_servable_stale(entry, now):
+    """Whether `entry`, rendered under a content version since replaced, may still be served
+    while it is rendered again: no takedown since, and replaced less than PAGE_STALE_SECONDS
+    ago. (Its freshness by the clock is checked first: a scheduled change is never late.) One
+    cache round trip, on this path only: a hit reads no more than before."""
+    if settings.PAGE_STALE_SECONDS <= 0:
+        return False
+    replaced_key = REPLACED_KEY.format(token=entry["version"])
+    found = cache.get_many([TAKEDOWN_KEY, replaced_key])
+    replaced = found.get(replaced_key)
+    return (
+        found.get(TAKEDOWN_KEY) == entry["takedown"]
+        and replaced is not None
+        and now - replaced < settings.PAGE_STALE_SECONDS
+    )
+
+
 def serve_anonymous_page(request, query, render):
     """The page from the cache for an anonymous visitor, else `render()` (stored when it may
     be). `query`: the parameters the view reads (see the module docstring); None: bypass."""
@@ -263,9 +309,28 @@ def serve_anonymous_page(request, query, render):
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY) or content_version()
     entry = found.get(key)
-    if entry is not None and entry.get("version") == version and entry["fresh_until"] > now:
-        return response_from_entry(request, entry, now, "hit")
+    if entry is not None and entry["fresh_until"] > now:
+        if entry["version"] == version:
+            return response_from_entry(request, entry, now, "hit")
+        if is_servable_stale(entry, now):
+            # Single flight: the request that takes the lock renders the page again, every
+            # other one meanwhile gets the copy it replaces. add() is atomic on Redis and in
+            # the database cache (the key is the table's primary key).
+            lock = RENDER_LOCK_KEY.format(page=key)
+            if not cache.add(lock, True, timeout=math.ceil(settings.PAGE_STALE_SECONDS)):
+                return response_from_entry(request, entry, now, "stale")
+            try:
+                return render_and_store(request, render, key, version, now)
+            finally:
+                cache.delete(lock)
+    return render_and_store(request, render, key, version, now)
 
+
+def render_and_store(request, render, key, version, now):
+    """`render()`'s response, stored under `key` when it may be, fresh until the next change of
+    content by the clock."""
+    # Read before the render: a takedown while it runs leaves this copy never served stale.
+    takedown = current_token(TAKEDOWN_KEY)
     response = render()
     if hasattr(response, "render") and callable(response.render):
         response = response.render()
@@ -280,7 +345,7 @@ def serve_anonymous_page(request, query, render):
     seconds = math.ceil(fresh_until - now)
     if seconds <= 0:
         return response
-    entry = make_entry(response, version, fresh_until, changes_at)
+    entry = make_entry(response, version, takedown, fresh_until, changes_at)
     cache.set(key, entry, timeout=seconds + 1)
     return response_from_entry(request, entry, now, "miss")
 

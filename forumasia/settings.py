@@ -297,6 +297,9 @@ else:
 # Whole pages for anonymous visitors (forumasia/cache.py). Off only where a page must be rendered
 # on every request: tests counting a view's own queries.
 PAGE_CACHE_ENABLED = True
+# After an editor's change (not a takedown), how long the page rendered before it may still be
+# served while one request renders the new one (forumasia/cache.py); 0: never.
+PAGE_STALE_SECONDS = int(os.environ.get("PAGE_STALE_SECONDS", "5"))
 
 # --- Auth -------------------------------------------------------------------------------------
 

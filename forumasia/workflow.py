@@ -23,7 +23,7 @@ no app.
 
 import enum
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import reversion
 from django.conf import settings
@@ -318,6 +318,14 @@ def apply_transition(obj: Publishable, transition: Transition, *, now: datetime)
 # --- Saving ----------------------------------------------------------------------------------
 
 
+def leaves_public_pages(stored: Publishable, obj: Publishable, *, now: datetime) -> bool:
+    """Whether saving `obj` over `stored` takes a public row off the site (unpublished, its date
+    moved to later, its end brought within the time a page may be served stale): a takedown,
+    which no cached page may outlive."""
+    soon = now + timedelta(seconds=settings.PAGE_STALE_SECONDS)
+    return stored.is_public_at(now) and not obj.is_public_at(soon)
+
+
 def keep_address(obj: Publishable, stored: Publishable | None, *, now: datetime) -> None:
     """A public row whose address changed: its old address redirects to the new one. A row
     taking an address wins over a redirect from it once released: an editor's draft leaves
@@ -355,9 +363,7 @@ def save(
         obj.save()
         keep_address(obj, stored, now=now)
         reversion.add_to_revision(obj)
-    events.changed(
-        obj, takedown=stored is not None and stored.is_public_at(now) and not obj.is_public_at(now)
-    )
+    events.changed(obj, takedown=stored is not None and leaves_public_pages(stored, obj, now=now))
     return obj
 
 

@@ -556,3 +556,155 @@ def test_restore_clears_the_sites_keys_and_no_other_applications(shared_redis):
         b"forumasia-staging:1:anon-page-2:x",
         b"otherapp:session:1",
     ]
+
+
+# --- stale while revalidate: a save does not make every visitor wait for a render ----------------
+
+
+def renders_with_visitors_meanwhile(monkeypatch, path, visitors=5, **extra):
+    """Counts the renders of `path`; while the first render runs, `visitors` more anonymous
+    visitors ask for it (`extra`: their headers), as concurrent requests would. Returns the
+    renders and the visitors' responses."""
+    renders, meanwhile = [], []
+    render_and_store = page_cache.render_and_store
+
+    def counted(request, *args):
+        renders.append(request.get_full_path())
+        if len(renders) == 1:
+            meanwhile.extend(Client().get(path, **extra) for _ in range(visitors))
+        return render_and_store(request, *args)
+
+    monkeypatch.setattr(page_cache, "render_and_store", counted)
+    return renders, meanwhile
+
+
+def edit(publication, **fields):
+    for name, value in fields.items():
+        setattr(publication, name, value)
+    return services.save_publication(publication=publication, user=publisher())
+
+
+BACKENDS = {
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "database": "django.core.cache.backends.db.DatabaseCache",
+    "redis": "forumasia.cache.RedisCache",
+}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_after_a_save_one_request_renders_the_page_and_the_others_get_the_one_before(
+    backend, request, content, monkeypatch, settings
+):
+    """On each cache backend a deployment uses: while one request renders the page again after
+    a save, every other visitor gets the page rendered before it."""
+    locations = {"database": settings.DATABASE_CACHE_TABLE, "redis": SHARED_REDIS}
+    if backend == "redis":
+        request.getfixturevalue("shared_redis")
+    settings.CACHES = {
+        "default": {"BACKEND": BACKENDS[backend], "LOCATION": locations.get(backend, "")}
+    }
+    django_cache.clear()
+    publication, _member = content
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        before = Client().get("/publications/")
+        edit(publication, title="A corrected appeal")
+        clock.move_to(start + timedelta(seconds=settings.PAGE_STALE_SECONDS - 1))
+        renders, meanwhile = renders_with_visitors_meanwhile(monkeypatch, "/publications/")
+        renderer = Client().get("/publications/")
+        after = Client().get("/publications/")
+
+    assert renders == ["/publications/"]  # one render, however many asked meanwhile
+    assert [response.page_cache for response in meanwhile] == ["stale"] * 5
+    assert all(response.content == before.content for response in meanwhile)
+    assert renderer.page_cache == "miss" and "A corrected appeal" in html(renderer)
+    assert after.page_cache == "hit" and after.content == renderer.content
+
+
+def test_a_copy_older_than_the_stale_bound_is_never_served(client, content, monkeypatch, settings):
+    publication, _member = content
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        client.get("/publications/")
+        edit(publication, title="A corrected appeal")
+        clock.move_to(start + timedelta(seconds=settings.PAGE_STALE_SECONDS))
+        renders, meanwhile = renders_with_visitors_meanwhile(monkeypatch, "/publications/")
+        renderer = client.get("/publications/")
+
+    # The first visitor meanwhile rendered its own page, though another render was running.
+    assert len(renders) == 2 and meanwhile[0].page_cache == "miss"
+    for response in [renderer, *meanwhile]:
+        assert response.page_cache != "stale"
+        assert "A corrected appeal" in html(response)
+
+
+def test_without_a_stale_bound_every_save_makes_pages_render_at_once(
+    client, content, monkeypatch, settings
+):
+    settings.PAGE_STALE_SECONDS = 0
+    publication, _member = content
+    client.get("/publications/")
+    edit(publication, title="A corrected appeal")
+
+    _renders, meanwhile = renders_with_visitors_meanwhile(monkeypatch, "/publications/")
+    client.get("/publications/")
+
+    assert meanwhile[0].page_cache == "miss"
+    assert "stale" not in [response.page_cache for response in meanwhile]
+
+
+def test_a_stale_copy_answers_with_the_headers_of_a_fresh_one(content, monkeypatch):
+    publication, _member = content
+    for encoding in ("", "gzip"):
+        django_cache.clear()
+        with time_machine.travel(timezone.now(), tick=False):
+            Client().get("/publications/", HTTP_ACCEPT_ENCODING=encoding)
+            hit = Client().get("/publications/", HTTP_ACCEPT_ENCODING=encoding)
+            edit(publication, title=f"A corrected appeal ({encoding})")
+            _renders, meanwhile = renders_with_visitors_meanwhile(
+                monkeypatch, "/publications/", visitors=1, HTTP_ACCEPT_ENCODING=encoding
+            )
+            Client().get("/publications/")
+        monkeypatch.undo()
+        (stale,) = meanwhile
+
+        assert (hit.page_cache, stale.page_cache) == ("hit", "stale")
+        assert stale.content == hit.content
+        assert dict(stale.items()) == dict(hit.items())
+        assert not CACHE_STATE_HEADERS & {name.lower() for name in stale.headers}
+
+
+def test_a_takedown_is_never_served_from_a_copy_rendered_before_it(monkeypatch):
+    """Each way an item leaves the public site, a second after an editor's save of another
+    item made every cached page a copy that may be served stale: at its end no page shows it,
+    to the request that renders or to any visitor meanwhile."""
+    end = (timezone.now() + timedelta(hours=1)).replace(microsecond=0)
+    takedowns = {
+        "unpublish": lambda item: services.unpublish(publications=[item], user=publisher()),
+        "delete": lambda item: item.delete(),
+        "end brought forward": lambda item: edit(item, unpublish_at=end),
+        "scheduled end": lambda item: None,  # the clock alone
+    }
+    for kind, take_down in takedowns.items():
+        django_cache.clear()
+        title = f"Embargoed appeal ({kind})"
+        item = PublicationFactory(
+            title=title, unpublish_at=end if kind == "scheduled end" else None
+        )
+        other = PublicationFactory(title="Another appeal")
+        paths = ["/publications/", "/feeds/rss/", item.get_absolute_url()]
+        with time_machine.travel(end - timedelta(seconds=3), tick=False) as clock:
+            assert all(title in html(Client().get(path)) for path in paths), kind
+            clock.move_to(end - timedelta(seconds=2))
+            edit(other, title="Another appeal, corrected")
+            clock.move_to(end - timedelta(seconds=1))
+            take_down(item)
+            clock.move_to(end)
+            for path in paths:
+                _renders, meanwhile = renders_with_visitors_meanwhile(monkeypatch, path)
+                answers = [Client().get(path), *meanwhile]
+                monkeypatch.undo()
+
+                for response in answers:
+                    assert getattr(response, "page_cache", None) != "stale", (kind, path)
+                    assert title not in html(response), (kind, path)
