@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
+from forumasia import events
 from members.models import Country, MemberOrganisation
 
 from . import services
@@ -255,4 +256,7 @@ def load(stdout):
     move_co_signers_to_partners(
         partners=[civicus], publications=Publication.objects.all(), signature_model=Signature
     )
+    # The samples are written row by row: one change event for all of them (their search
+    # vectors, cached pages).
+    events.changed(*Publication.objects.only("pk"))
     stdout.write(f"Publications: {created} sample publications created.")

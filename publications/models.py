@@ -456,7 +456,7 @@ class PublicationQuerySet(WorkflowQuerySet):
 
     def for_cards(self):
         """What `publications/includes/card.html` needs: the row itself, nothing related."""
-        return self.defer("body", "co_signers", "media_contact")
+        return self.defer("body", "body_text", "search_vector", "co_signers", "media_contact")
 
 
 class Publication(Publishable):

@@ -245,7 +245,14 @@ class PublicationDetailView(AnonymousPageCacheMixin, PublicationVisibilityMixin,
     def get_queryset(self):
         # Attachments and the gallery are read only when the article is rendered
         # (publications/article.py): a detail page after a publish reads it from the cache.
-        return super().get_queryset().select_related("translation_of")
+        # The search columns are large and the page shows neither.
+        return (
+            super()
+            .get_queryset()
+            .select_related("translation_of")
+            .defer("body_text", "search_vector", "translation_of__body_text")
+            .defer("translation_of__search_vector", "translation_of__body")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

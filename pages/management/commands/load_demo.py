@@ -5,9 +5,6 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
-from forumasia import events
-from publications.models import Publication
-
 # Each app with sample content has a `demo` module with `load(stdout=...)`.
 DEMO_MODULE = "demo"
 
@@ -25,7 +22,4 @@ class Command(BaseCommand):
         for app_config in apps.get_app_configs():
             if module_has_submodule(app_config.module, DEMO_MODULE):
                 import_module(f"{app_config.name}.{DEMO_MODULE}").load(stdout=self.stdout)
-        # The samples are written row by row: one change event for all of them (search vectors
-        # of every publication, cached pages).
-        events.changed(*Publication.objects.only("pk"))
         self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
