@@ -26,6 +26,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat, Lower
+from django.db.models.lookups import IsNull
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -419,15 +420,16 @@ class PublicationQuerySet(WorkflowQuerySet):
         Thai still finds the Thai translation of an English statement. Rows in CARD_LANGUAGE
         (most of the archive) are kept without looking at their group; the others probe the
         translation-key index."""
-        group = self.order_by().filter(translation_key=OuterRef("translation_key"))
         in_card_language = Q(language=CARD_LANGUAGE)
-        earlier = Q(pk__lt=OuterRef("pk"))
-        original = Q(translation_of__isnull=True)
-        return self.filter(
-            in_card_language
-            | original & ~Exists(group.filter(in_card_language | original & earlier))
-            | ~original & ~Exists(group.filter(in_card_language | original | earlier))
-        )
+        original, earlier = Q(translation_of__isnull=True), Q(pk__lt=OuterRef("pk"))
+        outer_is_translation = Q(IsNull(OuterRef("translation_of"), False))
+        # A member better than the outer row: in the card language; an original, for a
+        # translation; an earlier translation, for a translation (the ranking above). One
+        # subquery: it holds all of this queryset's filters, and building it costs more Python
+        # than PostgreSQL takes to run it.
+        better = in_card_language | original & earlier | outer_is_translation & (original | earlier)
+        group = self.order_by().filter(translation_key=OuterRef("translation_key"))
+        return self.filter(in_card_language | ~Exists(group.filter(better)))
 
     def count_groups(self):
         """How many publications `one_per_group()` of these would give: the translation groups
