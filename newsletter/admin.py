@@ -137,6 +137,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
         "unsubscribed_at",
         "confirmation_sent_at",
         "source_page",
+        "language",
         "created_at",
         "updated_at",
     ]

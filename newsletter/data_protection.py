@@ -48,6 +48,7 @@ def export_subscriber_data(*, subscriber: Subscriber, user_id: int | None = None
         "unsubscribed_at": _time(subscriber.unsubscribed_at) or None,
         "last_email_sent_at": _time(subscriber.confirmation_sent_at) or None,
         "source_page": subscriber.source_page,
+        "language": subscriber.language,
         "created_at": _time(subscriber.created_at),
         "updated_at": _time(subscriber.updated_at),
         "lists": [
@@ -68,6 +69,7 @@ def export_subscriber_data(*, subscriber: Subscriber, user_id: int | None = None
                 "lists": [mailing_list.name for mailing_list in signup.lists.all()],
                 "consent_text": signup.consent_text,
                 "source_page": signup.source_page,
+                "language": signup.language,
             }
             for signup in subscriber.signup_requests.select_related("country").order_by("pk")
         ],

@@ -1,4 +1,8 @@
-"""The emails the newsletter app sends itself: HTML and plain text, with unsubscribe headers."""
+"""The emails the newsletter app sends itself: HTML and plain text, with unsubscribe headers.
+
+Each is written in the language of the page its reader signed up on (or the sign-up's, for a
+confirmation): rendered, subject included, and its links reversed inside that language, so
+that they open the pages in it (reverse() adds the language's address prefix)."""
 
 import math
 from datetime import timedelta
@@ -7,7 +11,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import tokens
 
@@ -61,20 +65,24 @@ def days_left(until):
 
 def send_confirmation(signup_request):
     token = tokens.confirmation_token(signup_request)
-    _send(
-        signup_request.subscriber,
-        "confirm",
-        {
-            "confirm_url": absolute(reverse("newsletter:confirm", args=[token])),
-            "expires_days": days_left(signup_request.expires_at),
-            "lists": signup_request.lists.all(),
-        },
-    )
+    with translation.override(signup_request.language):
+        _send(
+            signup_request.subscriber,
+            "confirm",
+            {
+                "confirm_url": absolute(reverse("newsletter:confirm", args=[token])),
+                "expires_days": days_left(signup_request.expires_at),
+                "lists": signup_request.lists.all(),
+            },
+        )
 
 
-def send_already_subscribed(subscriber):
-    _send(subscriber, "already_subscribed", {})
+def send_already_subscribed(subscriber, *, language):
+    """`language`: the page's the address was typed on; the owner's stored one is unchanged."""
+    with translation.override(language):
+        _send(subscriber, "already_subscribed", {})
 
 
 def send_manage_link(subscriber):
-    _send(subscriber, "manage_link", {"manage_days": settings.NEWSLETTER_MANAGE_LINK_DAYS})
+    with translation.override(subscriber.language):
+        _send(subscriber, "manage_link", {"manage_days": settings.NEWSLETTER_MANAGE_LINK_DAYS})

@@ -43,6 +43,7 @@ EXPORT_COLUMNS = [
     "status",
     "consent_time",
     "confirmed_time",
+    "language",
 ]
 EXPORT_CHUNK_SIZE = 2000
 EXPORT_PERMISSION = "newsletter.export_subscribers"
@@ -67,6 +68,7 @@ _EXPORT_FIELDS = (
     "status",
     "consented_at",
     "confirmed_at",
+    "language",
 )
 
 
@@ -193,7 +195,7 @@ def _row_batches(queryset: QuerySet) -> Iterator[list[list[str]]]:
         if not chunk:
             return
         if in_sql:
-            lists = {row[0]: row[8] for row in chunk if row[8]}
+            lists = {row[0]: row[9] for row in chunk if row[9]}
         else:
             lists = _active_list_names([row[0] for row in chunk])
         yield [
@@ -206,6 +208,7 @@ def _row_batches(queryset: QuerySet) -> Iterator[list[list[str]]]:
                 neutralise(row[5]),
                 row[6].astimezone(zone).isoformat(timespec="seconds") if row[6] else "",
                 row[7].astimezone(zone).isoformat(timespec="seconds") if row[7] else "",
+                row[8],
             ]
             for row in chunk
         ]

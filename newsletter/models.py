@@ -29,6 +29,27 @@ def _clean_typed_text(instance):
         setattr(instance, name, one_line(getattr(instance, name)).strip())
 
 
+def language_choices():
+    """The languages the site is offered in. A callable, so that the migrations name this
+    function rather than copy settings.LANGUAGES: adding a language needs no migration."""
+    return settings.LANGUAGES
+
+
+def default_language():
+    return settings.LANGUAGE_CODE
+
+
+def language_field():
+    """The language of the pages a person signed up on: their emails are written in it and
+    link to the pages in it."""
+    return models.CharField(
+        max_length=10,
+        choices=language_choices,
+        default=default_language,
+        help_text="Emails are written in this language and link to the pages in it.",
+    )
+
+
 def active_subscription(through: str = "") -> Q:
     """The one rule for a subscription that is active: its subscriber has not left the list.
     `through` reaches Subscription from another model ("subscriptions__"), so that the rule
@@ -135,6 +156,7 @@ class Subscriber(models.Model):
     # The round of the latest SignupRequest: each sign-up that is mailed a link gets the next.
     confirmation_round = models.PositiveIntegerField(default=1)
     source_page = models.CharField(max_length=200, blank=True)
+    language = language_field()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -188,6 +210,7 @@ class SignupRequest(models.Model):
     lists = models.ManyToManyField(MailingList, blank=True, related_name="+")
     consent_text = models.TextField()
     source_page = models.CharField(max_length=200, blank=True)
+    language = language_field()
     requested_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
 

@@ -125,6 +125,7 @@ def signup_email_abandoned(
     signup_request_id: int | None,
     sent_at: str,
     previous_sent_at: str | None,
+    language: str | None = None,
 ) -> None:
     """The sign-up email will not be sent: the subscriber's last-sent time goes back to
     `previous_sent_at` (unless another email has been recorded since), so that the next
@@ -143,14 +144,18 @@ def send_signup_email(
     signup_request_id: int | None,
     sent_at: str,
     previous_sent_at: str | None,
+    language: str | None = None,
 ) -> None:
     """Mail what a sign-up calls for: the confirmation link of sign-up request
-    `signup_request_id`, or with none (the address is confirmed already) a link to manage its
-    lists. Raises EmailNotSent (try again later) or EmailRefused. `sent_at` and
+    `signup_request_id` (in the sign-up's language), or with none (the address is confirmed
+    already) a link to manage its lists, in `language`, the sign-up page's, else the
+    subscriber's. Raises EmailNotSent (try again later) or EmailRefused. `sent_at` and
     `previous_sent_at` (ISO times) are for signup_email_abandoned."""
     if signup_request_id is None:
         subscriber = Subscriber.objects.get(pk=subscriber_id)
-        send = functools.partial(emails.send_already_subscribed, subscriber)
+        send = functools.partial(
+            emails.send_already_subscribed, subscriber, language=language or subscriber.language
+        )
     else:
         signup_request = SignupRequest.objects.select_related("subscriber").get(
             pk=signup_request_id
@@ -159,13 +164,19 @@ def send_signup_email(
     _sent(send, subscriber_id)
 
 
-def _queue_signup_email(*, subscriber, signup_request, sent_at, previous_sent_at):
+def _queue_signup_email(*, subscriber, signup_request, sent_at, previous_sent_at, language=None):
     send_signup_email.enqueue(
         subscriber_id=subscriber.pk,
         signup_request_id=signup_request.pk if signup_request else None,
         sent_at=sent_at.isoformat(),
         previous_sent_at=previous_sent_at.isoformat() if previous_sent_at else None,
+        language=language,
     )
+
+
+def _check_language(language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(f"{language!r} is not a language the site is offered in.")
 
 
 def subscribe(
@@ -177,6 +188,7 @@ def subscribe(
     organisation: str = "",
     country: Country | None = None,
     source_page: str = "",
+    language: str | None = None,
 ) -> SignupResult:
     """Record a sign-up and queue the email its address's state calls for.
 
@@ -186,9 +198,15 @@ def subscribe(
     an existing subscriber changes until its owner opens that link. An address mailed less
     than RESEND_INTERVAL ago is not mailed again and the sign-up is dropped. With no lists
     chosen the default list is used.
+
+    `language` (one of settings.LANGUAGES; settings.LANGUAGE_CODE when not given) is the
+    language of the page signed up on: the email is written in it and links to the pages in
+    it, and confirming makes it the subscriber's.
     """
     if not consent_text.strip():
         raise ValidationError("Consent is required to subscribe.")
+    language = language or settings.LANGUAGE_CODE
+    _check_language(language)
     address = normalise_email(email)
     chosen = list(lists) or list(MailingList.objects.default())
     if any(not mailing_list.is_public for mailing_list in chosen):
@@ -208,6 +226,7 @@ def subscribe(
                 country=country,
                 consent_text=consent_text,
                 source_page=source_page[:200],
+                language=language,
                 requested_at=now,
             )
             signup_request.full_clean(validate_constraints=False)
@@ -225,6 +244,7 @@ def subscribe(
             signup_request=signup_request,
             sent_at=now,
             previous_sent_at=previous_sent_at,
+            language=language,
         )
     return SignupResult(subscriber=subscriber)
 
@@ -272,6 +292,7 @@ def confirm(*, token: str) -> Subscriber:
             subscriber.consent_text = signup_request.consent_text
             subscriber.consented_at = signup_request.requested_at
             subscriber.source_page = signup_request.source_page
+            subscriber.language = signup_request.language
             subscriber.save()
             _activate_lists(subscriber, signup_request.lists.all(), now)
             signup_request.confirmed_at = now
@@ -357,21 +378,29 @@ def update_preferences(
     subscriber: Subscriber,
     lists: Iterable[MailingList],
     consent_text: str = "",
+    language: str | None = None,
 ) -> Subscriber:
     """Set which public lists a subscriber (who proved it by their manage link) receives.
 
     Lists staff manage (not public) are left alone. No list at all means unsubscribing.
     An unsubscribed subscriber choosing lists again is back, with the new consent recorded;
     their manage link proves they own the address, so no second confirmation is needed.
+    `language`, the language of the page the choice was made on, becomes the language of
+    their emails.
     """
     chosen = list(lists)
     if any(not mailing_list.is_public for mailing_list in chosen):
         raise ValidationError("Only public lists can be chosen.")
+    if language is not None:
+        _check_language(language)
     if not chosen:
         return unsubscribe(subscriber=subscriber)
     now = timezone.now()
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if language is not None and language != subscriber.language:
+            subscriber.language = language
+            subscriber.save(update_fields=["language", "updated_at"])
         if subscriber.is_unsubscribed:
             if not consent_text.strip():
                 raise ValidationError("Consent is required to subscribe again.")

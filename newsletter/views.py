@@ -1,11 +1,13 @@
 """Public sign-up, confirmation and self-service pages. Thin: newsletter/subscriptions.py
 decides."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -16,6 +18,15 @@ from . import subscriptions, tokens
 from .forms import CONSENT_TEXT, PreferencesForm, SubscribeForm
 from .models import MailingList
 from .ratelimit import allow_mail_request
+
+
+def _page_language():
+    """The language of the page being answered, as settings.LANGUAGES names it: set by its
+    address (LocaleMiddleware), never by anything a visitor posts."""
+    try:
+        return translation.get_supported_language_variant(translation.get_language())
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 def _link_problem(request, *, expired=False):
@@ -90,6 +101,7 @@ class SubscribeView(View):
                 organisation=data["organisation"],
                 country=data["country"],
                 source_page=data["source"] or request.path,
+                language=_page_language(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -203,6 +215,7 @@ class ManageView(View):
             subscriber=self.subscriber,
             lists=form.cleaned_data["lists"],
             consent_text=CONSENT_TEXT if was_unsubscribed else "",
+            language=_page_language(),
         )
         if subscriber.is_unsubscribed:
             messages.success(request, "You chose no list, so you are unsubscribed from every list.")
