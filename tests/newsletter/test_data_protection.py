@@ -29,12 +29,17 @@ def test_erase_deletes_personal_data_and_keeps_an_anonymous_count(monthly, djang
 
 def test_subscriber_data_holds_everything_we_keep_and_is_logged(monthly):
     subscriber = SubscriberFactory(
-        email="me@example.org", name="ဇော်မင်း ဦး", country=country("MM"), lists=[monthly]
+        email="me@example.org",
+        name="ဇော်မင်း ဦး",
+        country=country("MM"),
+        language="th",
+        lists=[monthly],
     )
 
     data = data_protection.export_subscriber_data(subscriber=subscriber)
 
     assert data["email"] == "me@example.org"
+    assert data["language"] == "th"
     assert data["name"] == "ဇော်မင်း ဦး"
     assert data["country"] == "Myanmar"
     assert data["lists"][0]["list"] == "Monthly e-newsletter"
@@ -44,11 +49,12 @@ def test_subscriber_data_holds_everything_we_keep_and_is_logged(monthly):
 
 def test_subscriber_data_includes_signups_waiting_for_confirmation(waiting_signup):
     subscriber = waiting_signup(requested_ago=timedelta(hours=1))
-    SignupRequest.objects.filter(subscriber=subscriber).update(name="ဇော်မင်း ဦး")
+    SignupRequest.objects.filter(subscriber=subscriber).update(name="ဇော်မင်း ဦး", language="id")
 
     data = data_protection.export_subscriber_data(subscriber=subscriber)
 
     assert data["sign_ups"][0]["name"] == "ဇော်မင်း ဦး"
+    assert data["sign_ups"][0]["language"] == "id"
     assert data["sign_ups"][0]["lists"] == ["Monthly e-newsletter"]
     assert data["sign_ups"][0]["confirmed_at"] is None
 

@@ -149,6 +149,19 @@ def test_export_reads_subscribers_in_constant_queries(
     assert len(rows) == 31
 
 
+def test_export_ends_each_row_with_the_language_the_subscriber_is_mailed_in(monthly, urgent):
+    SubscriberFactory(email="a@example.org", language="th", lists=[monthly, urgent])
+    SubscriberFactory(email="b@example.org", lists=[urgent])
+
+    _, rows = exported(Subscriber.objects.all())
+
+    assert rows[0][-1] == "language"
+    assert {row[0]: (row[4], row[-1]) for row in rows[1:]} == {
+        "a@example.org": ("e-newsletter, urgent-appeals", "th"),
+        "b@example.org": ("urgent-appeals", "en"),
+    }
+
+
 def test_export_refuses_an_unknown_format(monthly):
     with pytest.raises(ValueError):
         exports.start_export(queryset=Subscriber.objects.all(), fmt="xls", via="x", filters={})

@@ -123,3 +123,19 @@ def test_names_stored_with_control_characters_are_cleaned_once_migrated():
         Subscriber.objects.order_by("pk").values_list("name", "organisation", "source_page")
     ) == [("Lan[2J Nguyễn", "Legal Aid", "/members/"), ("", "", "")]
     assert SignupRequest.objects.get().name == "Someone Else"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_subscribers_and_signups_from_before_languages_are_mailed_in_english():
+    def make_rows(old):
+        subscriber = old.get_model("newsletter", "Subscriber").objects.create(
+            email="before@example.org", status="pending", confirmation_round=2
+        )
+        old.get_model("newsletter", "SignupRequest").objects.create(
+            subscriber=subscriber, round=2, consent_text="I agree.", requested_at=timezone.now()
+        )
+
+    migrated_from(("newsletter", "0007_typed_text_on_one_line"), make_rows)
+
+    assert Subscriber.objects.get().language == "en"
+    assert SignupRequest.objects.get().language == "en"
