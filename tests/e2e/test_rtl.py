@@ -126,7 +126,7 @@ def test_an_urdu_statement_reads_right_to_left_inside_the_left_to_right_page(
     assert csp_violations == []
 
 
-def test_an_urdu_card_and_search_result_carry_the_language_and_direction(
+def test_right_to_left_cards_home_headlines_and_search_results_carry_language_and_direction(
     page, live_server, urdu_statement, tmp_path
 ):
     pashto = PublicationFactory(
@@ -145,6 +145,10 @@ def test_an_urdu_card_and_search_result_carry_the_language_and_direction(
     # The English card links its Urdu version by the language's own name.
     assert page.locator(".pub-card__languages a[lang=ur]").inner_text() == "اردو"
     keep_screenshot(page, "cards-390", tmp_path)
+
+    page.goto(live_server.url + "/")
+    title = page.locator("main [lang=ps]", has_text=pashto.title).first
+    assert title.evaluate(STYLE, ["direction"]) == ["rtl"]
 
     page.goto(live_server.url + "/search/?q=" + "مدافعین")
     result = page.locator(".search-result", has_text=pashto.title)
@@ -183,3 +187,22 @@ def test_the_editor_writes_an_urdu_body_right_to_left_and_follows_a_change_of_la
     assert editing()[1:] == ["ltr", "ltr"]
     page.select_option("#id_language", "ur")
     assert editing() == ["ur", "rtl", "rtl"]
+
+
+def test_language_names_in_right_to_left_scripts_stay_in_the_page_s_order(
+    page, live_server, urdu_statement
+):
+    PublicationFactory(
+        title="د بشري حقونو مدافعینو نیول دې ودرول شي",
+        language="ps",
+        translation_of=urdu_statement.translation_of,
+    )
+
+    page.goto(live_server.url + urdu_statement.translation_of.get_absolute_url())
+
+    links = page.locator(".pub-translations a")
+    assert links.all_inner_texts() == ["پښتو", "اردو"]
+    # Unisolated, the dot between two right-to-left names would join them into one run and
+    # show them swapped.
+    lefts = [link.bounding_box()["x"] for link in links.all()]
+    assert lefts == sorted(lefts)
