@@ -12,7 +12,8 @@ from tests.factories import MemberOrganisationFactory, PublicationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-WIDTHS = [390, 1280]
+# Phone, a small laptop (the body's column narrower than its widest), desktop.
+WIDTHS = [390, 1000, 1280]
 
 URDU_TITLE = "انسانی حقوق کے محافظوں کی گرفتاریاں فوری طور پر بند کی جائیں"
 URDU_STANDFIRST = (
