@@ -5,6 +5,8 @@ publication's own services and History rows in admin_workflow.py; history,
 comparing and restoring versions, and the edit-conflict check in forumasia/history_admin.py.
 """
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
@@ -26,7 +28,7 @@ from .admin_signatures import SignatoryFilter, SignatureInline
 from .admin_translations import TranslationAdminMixin
 from .admin_workflow import PublicationWorkflowAdminMixin
 from .forms import PublicationBodyMixin
-from .models import Attachment, GalleryImage, Publication
+from .models import LANGUAGES, Attachment, GalleryImage, Publication, language_direction
 from .search import RANKED_WINDOW, search
 from .uploads import UPLOAD_URL
 
@@ -67,6 +69,14 @@ class PublicationAdminForm(PublicationBodyMixin, WorkflowForm):
             "standfirst": forms.Textarea(attrs={"rows": 3}),
             "co_signers": forms.Textarea(attrs={"rows": 4}),
             "media_contact": forms.Textarea(attrs={"rows": 3}),
+            # The editor writes in the chosen language's direction (js/admin-content-direction.js).
+            "language": forms.Select(
+                attrs={
+                    "data-directions": json.dumps(
+                        {code: language_direction(code) for code, _ in LANGUAGES}
+                    )
+                }
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -217,7 +227,7 @@ class PublicationAdmin(
     ]
 
     class Media:
-        js = NEWSROOM_EDITOR_JS
+        js = [*NEWSROOM_EDITOR_JS, "js/admin-content-direction.js"]
         css = {"all": ["publications/admin.css"]}  # the signatories inline
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -31,6 +31,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag, TaggedItem
 
@@ -756,6 +757,43 @@ class Publication(Publishable):
     @property
     def media_embed(self):
         return media_embed(self.video_url)
+
+    @property
+    def text_direction(self):
+        """ "rtl" or "ltr" (None for a code no table knows): its content's `dir`, beside `lang`."""
+        return language_direction(self.language)
+
+
+# Directions Django's table of languages (django.conf.locale.LANG_INFO) lacks or has wrong for
+# the people we publish for: Pashto, Dari (prs) and Hazaragi, Dhivehi (Thaana), Sindhi,
+# Kashmiri, Balochi and Western Punjabi (Arabic script), Rohingya (Hanifi or Arabic script),
+# Yiddish, Syriac; Filipino, Tetum, Lao, Sinhala, Dzongkha and Tibetan, which Django lacks;
+# Azerbaijani, which Django marks right-to-left (its Arabic-script past), is written in Latin
+# letters in Azerbaijan. tests/publications/test_models.py checks every offered language.
+DIRECTIONS = {
+    **dict.fromkeys(
+        ["ps", "prs", "haz", "dv", "sd", "ks", "bal", "pnb", "rhg", "yi", "syr"], "rtl"
+    ),
+    **dict.fromkeys(["fil", "tet", "lo", "si", "dz", "bo", "az"], "ltr"),
+}
+# A script subtag settles the direction whatever the language ("pa-Arab", "sd-Deva").
+RTL_SCRIPTS = {"arab", "hebr", "thaa", "syrc", "rohg", "nkoo", "adlm", "mand", "samr"}
+
+
+def language_direction(code):
+    """ "rtl" or "ltr" for a language code ("ur", "fa-AF", "pa-Arab"); None when unknown, for
+    which a template says dir="auto"."""
+    subtags = code.lower().replace("_", "-").split("-")
+    scripts = [tag for tag in subtags[1:] if len(tag) == 4 and tag.isalpha()]
+    if scripts:
+        return "rtl" if scripts[0] in RTL_SCRIPTS else "ltr"
+    known = DIRECTIONS.get(subtags[0])
+    if known:
+        return known
+    try:
+        return "rtl" if get_language_info(code)["bidi"] else "ltr"
+    except KeyError:
+        return None
 
 
 def attach_other_languages(publications, *, now=None):

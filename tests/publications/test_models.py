@@ -13,10 +13,12 @@ from hypothesis import strategies as st
 from taggit.models import Tag
 
 from publications.models import (
+    LANGUAGES,
     PartnerOrganisation,
     Publication,
     Signature,
     attach_other_languages,
+    language_direction,
     media_embed,
     plain_text,
 )
@@ -571,3 +573,36 @@ def test_partner_names_are_unique_ignoring_case_and_websites_are_web_addresses()
 
     assert "exists already" in str(error.value)
     assert "website" in error.value.message_dict
+
+
+def test_every_offered_language_has_a_direction_and_the_arabic_script_ones_are_right_to_left():
+    directions = {code: language_direction(code) for code, _ in LANGUAGES}
+
+    assert {code for code, direction in directions.items() if direction == "rtl"} == {
+        "ur",
+        "ps",
+        "fa",
+    }
+    assert set(directions.values()) == {"ltr", "rtl"}  # none unknown: no dir="auto"
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["ur", "ps", "prs", "fa", "fa-AF", "ar", "he", "dv", "sd", "ckb", "ug", "pa-Arab", "rhg"],
+)
+def test_right_to_left_languages_django_knows_and_those_it_lacks(code):
+    assert language_direction(code) == "rtl"
+
+
+@pytest.mark.parametrize("code", ["en", "th", "km", "lo", "my", "zh-hans", "az", "sd-Deva"])
+def test_left_to_right_languages_including_those_django_marks_wrongly_or_lacks(code):
+    assert language_direction(code) == "ltr"
+
+
+def test_an_unknown_language_has_no_direction():
+    assert language_direction("zz") is None
+
+
+def test_a_publication_in_urdu_is_right_to_left_and_one_in_thai_left_to_right():
+    assert PublicationFactory.build(language="ur").text_direction == "rtl"
+    assert PublicationFactory.build(language="th").text_direction == "ltr"
