@@ -15,9 +15,12 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from publications.forms import is_zawgyi
 from publications.models import Publication
 from publications.search import search
-from tests.factories import PublicationFactory
+from tests.factories import PublicationFactory, publisher
+
+from .test_admin import ADD, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +82,11 @@ CASES = [
     for language, sentences in SENTENCES.items()
     for number, (sentence, word) in enumerate(sentences)
 ]
+
+# The title of the Universal Declaration of Human Rights in Burmese, as Unicode and as the
+# same keys typed with the Zawgyi font.
+BURMESE_UNICODE = "အပြည်ပြည်ဆိုင်ရာ လူ့အခွင့်အရေး ကြေညာစာတမ်း"
+BURMESE_ZAWGYI = "အျပည္ျပည္ဆိုင္ရာ လူ႕အခြင့္အေရး ေၾကညာစာတမ္း"
 
 
 def found(query):
@@ -219,3 +227,57 @@ def test_the_migration_fills_the_text_of_rows_written_before_it():
     assert [item.slug for item in Publication.objects.filter(unspaced_text__contains=word)] == [
         "lao"
     ]
+
+
+# --- Zawgyi ------------------------------------------------------------------------------------
+
+
+def test_zawgyi_is_told_from_unicode_burmese_and_other_scripts():
+    assert is_zawgyi(BURMESE_ZAWGYI)
+    assert not is_zawgyi(BURMESE_UNICODE)
+    for sentence, _ in SENTENCES["my"]:
+        assert not is_zawgyi(sentence)
+    assert not is_zawgyi("Universal Declaration of Human Rights")
+    assert not is_zawgyi("")
+
+
+def test_a_body_pasted_in_zawgyi_is_refused_naming_the_field_and_kept_in_the_form(client):
+    client.force_login(publisher())
+    data = form_data(language="my", body=f"<p>{BURMESE_ZAWGYI}</p>")
+
+    response = client.post(ADD, data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert list(form.errors) == ["body"]
+    assert "The body looks like Burmese typed in the Zawgyi font encoding" in str(
+        form.errors["body"]
+    )
+    assert BURMESE_ZAWGYI in form["body"].value()
+    assert not Publication.objects.exists()
+
+
+def test_a_title_in_zawgyi_is_refused_naming_the_title(client):
+    client.force_login(publisher())
+
+    response = client.post(ADD, form_data(language="my", title=BURMESE_ZAWGYI))
+
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["title"]
+    assert "The title looks like Burmese" in str(errors["title"])
+
+
+def test_unicode_burmese_is_saved(client):
+    client.force_login(publisher())
+    data = form_data(
+        language="my",
+        title=BURMESE_UNICODE,
+        slug="udhr-my",
+        standfirst=SENTENCES["my"][0][0],
+        body=f"<p>{SENTENCES['my'][1][0]}</p><p>{SENTENCES['my'][2][0]}</p>",
+    )
+
+    response = client.post(ADD, data)
+
+    assert response.status_code == 302
+    assert Publication.objects.get(slug="udhr-my").title == BURMESE_UNICODE
