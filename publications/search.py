@@ -233,9 +233,10 @@ def matching_rows(publications, words):
     matches = Q(search_vector=search_query(spaced)) if spaced else Q()
     for word in unspaced:
         matches &= Q(unspaced_text__contains=word) | Q(search_vector=search_query([word]))
-    if any(ord(char) > 0x24F for word in words for char in word):
-        # Scripts written without spaces between words (Thai, Khmer, Burmese, Chinese...) are
-        # indexed in long runs; a title containing the text also counts.
+    if any(ord(char) > 0x24F for word in spaced for char in word):
+        # Other scripts written without spaces between words (Chinese, Japanese) are indexed in
+        # long runs; a title containing the text also counts. (Not for the scripts above: their
+        # words are in `unspaced_text`, whose index this unindexed condition would defeat.)
         phrase = " ".join(words)
         matches |= Q(title__icontains=phrase)
     return list(
