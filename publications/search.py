@@ -29,9 +29,9 @@ other way round.
   pg_trgm GIN index, or in the vector (as a prefix: themes', countries' and signatories' names).
   A substring search finds every occurrence, where a dictionary segmenter (ICU's word break)
   splits a compound such as สิทธิมนุษยชน ("human rights") its own way and misses a word
-  inside it; it needs no system library either. Such words rank by the title holding them,
-  then by the words in other scripts, and are marked in the title and a snippet cut around
-  the first of them. Words in spaced scripts take the route above, unchanged.
+  inside it; it needs no system library either. Each such word in the title adds 1 to the
+  rank (the other words' ts_rank), and they are marked in the title and in a snippet cut
+  around the first of them. Words in spaced scripts take the route above, unchanged.
 - Typos: when the words match nothing, each word is compared (pg_trgm) with the names public
   pages show (countries, themes, members, partners; `known_word()`); "Cambodja" is searched
   as "Cambodia".
@@ -93,9 +93,8 @@ def is_unspaced(word):
 
 def split_words(words):
     """(words in spaced scripts, words in scripts without spaces), each in the query's order."""
-    return [word for word in words if not is_unspaced(word)], [
-        word for word in words if is_unspaced(word)
-    ]
+    unspaced = [word for word in words if is_unspaced(word)]
+    return [word for word in words if word not in unspaced], unspaced
 
 
 def tsquery_text(words):
@@ -294,15 +293,15 @@ def full_text(publications, words, ids, *, headlines=True):
         start = Greatest(StrIndex(text, Value(unspaced[0])) - SNIPPET_LEAD, 1)
         snippet = Substr(text, start, SNIPPET_LENGTH)
     for word in sorted(unspaced, key=len, reverse=True):
-        title, snippet = (mark(text, word) for text in (title, snippet))
+        title, snippet = mark(title, word), mark(snippet, word)
     return ranked.annotate(search_title=title, search_snippet=snippet).order_by(
         "-search_rank", "-publish_at", "-pk"
     )
 
 
-def mark(text, word):
-    """The expression `text` with `word` between the match markers, as ts_headline marks."""
-    return Replace(text, Value(word), Value(START + word + STOP), output_field=TextField())
+def mark(expression, word):
+    """The text `expression` with `word` between the match markers, as ts_headline marks."""
+    return Replace(expression, Value(word), Value(START + word + STOP), output_field=TextField())
 
 
 def fallback_search(publications, words):

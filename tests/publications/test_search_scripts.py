@@ -7,6 +7,7 @@ PostgreSQL has (the trigram index, the vector route left untouched) skips on SQL
 
 import io
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -152,6 +153,15 @@ def test_the_text_searched_by_substring_is_written_on_every_save():
 
     assert Publication.objects.get(pk=statement.pk).unspaced_text == sentence
     assert found(word) == [statement]
+
+
+@postgres_only
+def test_a_title_holding_the_word_ranks_before_newer_bodies_holding_it():
+    sentence, word = SENTENCES["lo"][0]
+    in_title = PublicationFactory(title=sentence, publish_at=timezone.now() - timedelta(days=30))
+    in_body = PublicationFactory(body=f"<p>{sentence}</p>")
+
+    assert found(word) == [in_title, in_body]
 
 
 @postgres_only
