@@ -146,7 +146,8 @@ class ZawgyiCheckMixin:
     zawgyi_html_fields = ()
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         for name in (*self.zawgyi_checked_fields, *self.zawgyi_html_fields):
             value = cleaned_data.get(name)
             if name in self.zawgyi_html_fields and value:
