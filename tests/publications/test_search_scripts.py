@@ -16,6 +16,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from forumasia import history
+from publications import services
 from publications.forms import is_zawgyi
 from publications.models import Publication
 from publications.search import matching_rows, search
@@ -174,6 +176,22 @@ def test_rows_written_in_bulk_are_found_after_the_index_is_rebuilt():
     call_command("rebuild_search_index", stdout=io.StringIO())
 
     assert found(word) == [statement]
+
+
+def test_a_restored_version_is_found_by_its_own_words():
+    first, first_word = SENTENCES["th"][2]
+    later, later_word = SENTENCES["th"][1]
+    statement = PublicationFactory(body=f"<p>{first}</p>")
+    author = publisher()
+    services.save_publication(publication=statement, user=author)
+    earliest = history.versions_of(statement).get()
+    statement.body = f"<p>{later}</p>"
+    services.save_publication(publication=statement, user=author)
+
+    services.restore_version(version=earliest, user=author)
+
+    assert found(first_word) == [statement]
+    assert found(later_word) == []
 
 
 @postgres_only
