@@ -27,13 +27,23 @@ from . import (
 from .admin_signatures import SignatoryFilter, SignatureInline
 from .admin_translations import TranslationAdminMixin
 from .admin_workflow import PublicationWorkflowAdminMixin
-from .forms import PublicationBodyMixin
+from .forms import PublicationBodyMixin, ZawgyiCheckMixin
 from .models import LANGUAGES, Attachment, GalleryImage, Publication, language_direction
 from .search import RANKED_WINDOW, search
 from .uploads import UPLOAD_URL
 
 
-class PublicationAdminForm(PublicationBodyMixin, WorkflowForm):
+class PublicationAdminForm(ZawgyiCheckMixin, PublicationBodyMixin, WorkflowForm):
+    zawgyi_checked_fields = (
+        "title",
+        "standfirst",
+        "co_signers",
+        "featured_image_alt",
+        "featured_image_caption",
+        "media_contact",
+    )
+    zawgyi_html_fields = ("body",)
+
     class Meta:
         model = Publication
         fields = [

@@ -47,7 +47,7 @@ class PublicationsConfig(AppConfig):
         history.register(
             Publication,
             follow=("signatures", "attachments", "gallery_images", "tag_links"),
-            exclude=("search_vector", "tags", "signatories"),
+            exclude=("search_vector", "unspaced_text", "tags", "signatories"),
         )
         # Publications' files are served while the publication is public (publications/files.py).
         register_owner(FILES_FOLDER, file_access)

@@ -8,20 +8,27 @@ Unknown values never fail: an invalid type or year is ignored, a country or them
 unknown (or not public) matches nothing and is shown as the visitor wrote it.
 """
 
+import functools
+import warnings
 from urllib.parse import urlencode
 
 from django import forms
+from django.utils.translation import gettext as _
+from myanmartools import ZawgyiDetector
 
 from forumasia.forms import MAX_PAGE, NumberParameter, QueryForm, TextParameter
 from forumasia.sanitise import RichTextFormMixin, RichTextValidator
 
-from .models import Publication
+from .models import Publication, plain_text
 from .queries import public_country, public_tag
 
 MAX_QUERY_LENGTH = 200
 # The network was founded in 1991; older years are allowed for documents it republished.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 FEED_PARAMETERS = ("type", "country", "tag")
+# Google's myanmar-tools: above this probability a text is Zawgyi (the threshold its authors
+# recommend); Unicode Burmese scores near 0, text without Burmese scores minus infinity.
+ZAWGYI_THRESHOLD = 0.95
 
 
 class PublicationFilterForm(QueryForm):
@@ -112,3 +119,49 @@ class PublicationBodyMixin(RichTextFormMixin):
             )
         )
     }
+
+
+@functools.cache
+def zawgyi_detector():
+    # myanmartools 1.2.1 reads its bundled model with importlib.resources.open_binary, which
+    # Python 3.11 and 3.12 call deprecated (3.13 keeps it): nothing for us to change.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return ZawgyiDetector()
+
+
+def is_zawgyi(text):
+    """Whether `text` holds Burmese typed in the Zawgyi font encoding (common in text pasted
+    from social media): Zawgyi reuses Unicode's Myanmar code points for other letters, so it
+    shows garbled without the Zawgyi font and search cannot match its words."""
+    return bool(text) and zawgyi_detector().get_zawgyi_probability(text) > ZAWGYI_THRESHOLD
+
+
+class ZawgyiCheckMixin:
+    """Refuses a form whose text fields hold Zawgyi, naming each such field; the form is shown
+    again with the text as typed, to be converted and pasted back."""
+
+    zawgyi_checked_fields = ()
+    # Rich-text fields: their text is checked, without the HTML.
+    zawgyi_html_fields = ()
+
+    def clean(self):
+        super().clean()
+        cleaned_data = self.cleaned_data
+        for name in (*self.zawgyi_checked_fields, *self.zawgyi_html_fields):
+            value = cleaned_data.get(name)
+            if name in self.zawgyi_html_fields and value:
+                value = plain_text(value)
+            if name in self.fields and is_zawgyi(value):
+                label = self.fields[name].label or name
+                self.add_error(
+                    name,
+                    _(
+                        "The %(field)s looks like Burmese typed in the Zawgyi font encoding: "
+                        "readers without that font see garbled letters, and search cannot "
+                        "find its words. Convert it to Unicode (with a Zawgyi-to-Unicode "
+                        "converter, such as Rabbit) and paste it again."
+                    )
+                    % {"field": label.lower()},
+                )
+        return cleaned_data

@@ -259,6 +259,19 @@ def plain_text(html):
     return HTML_REFERENCE.sub(" ", HTML_TAG.sub(" ", html))
 
 
+# Thai, Lao, Burmese (Myanmar and its extensions) and Khmer: scripts written without spaces
+# between words, which the search vector's parser keeps as whole runs (publications/search.py).
+UNSPACED_SCRIPTS = "\u0e00-\u0eff\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f\u1780-\u17ff\u19e0-\u19ff"
+# What a publication's `unspaced_text` is made of.
+UNSPACED_SOURCES = ("title", "standfirst", "body_text", "co_signers")
+OTHER_THAN_UNSPACED = re.compile(f"[^{UNSPACED_SCRIPTS}]+")
+
+
+def unspaced_text(*texts):
+    """The runs of `texts` in scripts without spaces, one space between runs ("" for none)."""
+    return " ".join(OTHER_THAN_UNSPACED.sub(" ", " ".join(filter(None, texts))).split())
+
+
 # The text search configuration of the stored vector and of every query against it
 # (publications/search.py says why 'simple').
 SEARCH_CONFIG = "simple"
@@ -459,7 +472,9 @@ class PublicationQuerySet(WorkflowQuerySet):
 
     def for_cards(self):
         """What `publications/includes/card.html` needs: the row itself, nothing related."""
-        return self.defer("body", "body_text", "search_vector", "co_signers", "media_contact")
+        return self.defer(
+            "body", "body_text", "search_vector", "unspaced_text", "co_signers", "media_contact"
+        )
 
 
 class Publication(Publishable):
@@ -570,6 +585,9 @@ class Publication(Publishable):
     body_text = models.TextField(blank=True, editable=False)
     # search_vector(), written after each save (PostgreSQL only; empty on SQLite).
     search_vector = SearchVectorField(null=True, editable=False)
+    # unspaced_text() of the title, standfirst, body text and co-signers, written on save:
+    # a word of these scripts is searched as a substring of it, through a trigram index.
+    unspaced_text = models.TextField(blank=True, editable=False)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -598,6 +616,9 @@ class Publication(Publishable):
                 name="pub_status_featured_publish",
             ),
             GinIndex(fields=["search_vector"], name="pub_search_vector"),
+            GinIndex(
+                fields=["unspaced_text"], opclasses=["gin_trgm_ops"], name="pub_unspaced_text_trgm"
+            ),
             # The sitemap: a section page (public ones, newest first, OFFSET by 5,000) and its
             # count read this index alone (what the filter and the address need ride along);
             # the index's lastmod is the newest public updated_at, read from the next one.
@@ -665,14 +686,15 @@ class Publication(Publishable):
         if not self.slug:
             self.slug = self.made_slug()
         self.translation_key = self.group_key()
+        self.unspaced_text = unspaced_text(*(getattr(self, name) for name in UNSPACED_SOURCES))
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             # What is derived from a field is saved with it.
             derived = {"body": "body_text", "translation_of": "translation_key"}
-            kwargs["update_fields"] = {
-                *update_fields,
-                *(derived[name] for name in derived.keys() & set(update_fields)),
-            }
+            derived_fields = {derived[name] for name in derived.keys() & set(update_fields)}
+            if {*update_fields, *derived_fields} & set(UNSPACED_SOURCES):
+                derived_fields.add("unspaced_text")
+            kwargs["update_fields"] = {*update_fields, *derived_fields}
         # The search vector is written after the whole action (countries, themes, signatories
         # included), once: forumasia/events.py.
         super().save(*args, **kwargs)

@@ -22,6 +22,16 @@ other way round.
   dropped; forumasia/text.py, the words member search uses too), each word is quoted, and the
   words are joined with &. Empty, one-character, 1,000-character and punctuation-only queries
   therefore cannot raise a syntax error.
+- Thai, Lao, Burmese and Khmer are written without spaces between words, so the parser keeps
+  a whole phrase as one "word" and a word from the middle of it is not in the vector. A word in
+  those scripts is found as a substring of the stored `unspaced_text` (the runs of those
+  scripts in the title, standfirst, body and co-signers; publications/models.py), through a
+  pg_trgm GIN index, or in the vector (as a prefix: themes', countries' and signatories' names).
+  A substring search finds every occurrence, where a dictionary segmenter (ICU's word break)
+  splits a compound such as สิทธิมนุษยชน ("human rights") its own way and misses a word
+  inside it; it needs no system library either. Each such word in the title adds 1 to the
+  rank (the other words' ts_rank), and they are marked in the title and in a snippet cut
+  around the first of them. Words in spaced scripts take the route above, unchanged.
 - Typos: when the words match nothing, each word is compared (pg_trgm) with the names public
   pages show (countries, themes, members, partners; `known_word()`); "Cambodja" is searched
   as "Cambodia".
@@ -38,15 +48,23 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import Case, Exists, F, OuterRef, Q, TextField, Value, When
+from django.db.models.functions import Concat, Greatest, Replace, StrIndex, Substr
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from forumasia.text import is_searchable, search_terms
 from members.models import MemberOrganisation
 
-from .models import CARD_LANGUAGE, SEARCH_CONFIG, Publication, Signature
+from .models import (
+    CARD_LANGUAGE,
+    SEARCH_CONFIG,
+    UNSPACED_SCRIPTS,
+    UNSPACED_SOURCES,
+    Publication,
+    Signature,
+    unspaced_text,
+)
 from .pagination import CappedPaginator
 from .queries import named_countries, public_partners, public_tags
 
@@ -55,6 +73,10 @@ CONFIG = SEARCH_CONFIG
 RANKED_WINDOW = 500
 # Private-use characters: they cannot come from a visitor's query (dropped as non-letters).
 START, STOP = "\ue000", "\ue001"
+# A snippet for words in scripts without spaces: SNIPPET_LENGTH characters of the standfirst
+# and body, from SNIPPET_LEAD characters before the first of them.
+SNIPPET_LEAD, SNIPPET_LENGTH = 80, 280
+UNSPACED_CHARACTER = re.compile(f"[{UNSPACED_SCRIPTS}]")
 
 
 def is_postgres():
@@ -62,6 +84,17 @@ def is_postgres():
 
 
 # --- the visitor's words as a tsquery -------------------------------------------------------
+
+
+def is_unspaced(word):
+    """Whether `word` is written in a script without spaces (Thai, Lao, Burmese, Khmer)."""
+    return UNSPACED_CHARACTER.search(word) is not None
+
+
+def split_words(words):
+    """(words in spaced scripts, words in scripts without spaces), each in the query's order."""
+    unspaced = [word for word in words if is_unspaced(word)]
+    return [word for word in words if word not in unspaced], unspaced
 
 
 def tsquery_text(words):
@@ -85,19 +118,33 @@ REBUILD_BATCH_SIZE = 5000
 
 
 def rebuild_search_index(*, batch_size: int = REBUILD_BATCH_SIZE) -> int:
-    """Rewrite the vector of every publication, `batch_size` rows by primary key per UPDATE;
-    return how many (0 on SQLite, which has no vectors)."""
+    """Rewrite the vector (and the text in scripts without spaces) of every publication,
+    `batch_size` rows by primary key per UPDATE; return how many (0 on SQLite, which has no
+    vectors)."""
     if not is_postgres():
         return 0
     batch_size = batch_size if batch_size >= 1 else REBUILD_BATCH_SIZE
     ids = Publication.objects.order_by("pk").values_list("pk", flat=True)
     total = last = 0
     while batch := list(ids.filter(pk__gt=last)[:batch_size]):
-        total += refresh_search_vectors(
-            Publication.objects.filter(pk__gte=batch[0], pk__lte=batch[-1])
-        )
+        rows = Publication.objects.filter(pk__gte=batch[0], pk__lte=batch[-1])
+        total += refresh_search_vectors(rows)
+        refresh_unspaced_texts(rows)
         last = batch[-1]
     return total
+
+
+def refresh_unspaced_texts(publications):
+    """Rewrite `unspaced_text` (which save() writes) for the rows of `publications` that hold a
+    character of the scripts without spaces or held one: the rest are read by the database's
+    regular expression only. Returns how many were written."""
+    has_script = ~Q(unspaced_text="")
+    for name in UNSPACED_SOURCES:
+        has_script |= Q(**{f"{name}__regex": UNSPACED_CHARACTER.pattern})
+    rows = list(publications.filter(has_script).only(*UNSPACED_SOURCES))
+    for row in rows:
+        row.unspaced_text = unspaced_text(*(getattr(row, name) for name in UNSPACED_SOURCES))
+    return Publication.objects.bulk_update(rows, ["unspaced_text"], batch_size=500)
 
 
 # --- searching ---------------------------------------------------------------------------------
@@ -181,10 +228,14 @@ def matching_rows(publications, words):
     Read once here, as a list, they serve the typo check (none found), the cards (one per
     translation group among them, card_ids()) and their count, without the search being run
     again in each of those queries."""
-    matches = Q(search_vector=search_query(words))
-    if any(ord(char) > 0x24F for word in words for char in word):
-        # Scripts written without spaces between words (Thai, Khmer, Burmese, Chinese...) are
-        # indexed in long runs; a title containing the text also counts.
+    spaced, unspaced = split_words(words)
+    matches = Q(search_vector=search_query(spaced)) if spaced else Q()
+    for word in unspaced:
+        matches &= Q(unspaced_text__contains=word) | Q(search_vector=search_query([word]))
+    if any(ord(char) > 0x24F for word in spaced for char in word):
+        # Other scripts written without spaces between words (Chinese, Japanese) are indexed in
+        # long runs; a title containing the text also counts. (Not for the scripts above: their
+        # words are in `unspaced_text`, whose index this unindexed condition would defeat.)
         phrase = " ".join(words)
         matches |= Q(title__icontains=phrase)
     return list(
@@ -208,23 +259,26 @@ def card_ids(found):
 def full_text(publications, words, ids, *, headlines=True):
     """The publications `ids` (card_ids()) of `publications`, best match first, with their
     headlines unless `headlines` is False."""
-    tsquery = search_query(words)
-    ranked = publications.filter(pk__in=ids).annotate(
-        search_rank=SearchRank(F("search_vector"), tsquery)
-    )
+    spaced, unspaced = split_words(words)
+    tsquery = search_query(spaced) if spaced else None
+    rank = SearchRank(F("search_vector"), tsquery) if spaced else Value(0.0)
+    for word in unspaced:
+        rank += Case(When(title__contains=word, then=Value(1.0)), default=Value(0.0))
+    ranked = publications.filter(pk__in=ids).annotate(search_rank=rank)
     if not headlines:
         return ranked.order_by("-search_rank", "-publish_at", "-pk")
-    return ranked.annotate(
-        search_title=SearchHeadline(
+    text = Concat("standfirst", Value(" "), "body_text", output_field=TextField())
+    if spaced:
+        title = SearchHeadline(
             "title",
             tsquery,
             config=CONFIG,
             start_sel=START,
             stop_sel=STOP,
             highlight_all=True,
-        ),
-        search_snippet=SearchHeadline(
-            Concat("standfirst", Value(" "), "body_text", output_field=TextField()),
+        )
+        snippet = SearchHeadline(
+            text,
             tsquery,
             config=CONFIG,
             start_sel=START,
@@ -233,8 +287,21 @@ def full_text(publications, words, ids, *, headlines=True):
             min_words=20,
             max_fragments=2,
             fragment_delimiter=" … ",
-        ),
-    ).order_by("-search_rank", "-publish_at", "-pk")
+        )
+    else:
+        title = F("title")
+        start = Greatest(StrIndex(text, Value(unspaced[0])) - SNIPPET_LEAD, 1)
+        snippet = Substr(text, start, SNIPPET_LENGTH)
+    for word in sorted(unspaced, key=len, reverse=True):
+        title, snippet = mark(title, word), mark(snippet, word)
+    return ranked.annotate(search_title=title, search_snippet=snippet).order_by(
+        "-search_rank", "-publish_at", "-pk"
+    )
+
+
+def mark(expression, word):
+    """The text `expression` with `word` between the match markers, as ts_headline marks."""
+    return Replace(expression, Value(word), Value(START + word + STOP), output_field=TextField())
 
 
 def fallback_search(publications, words):

@@ -245,13 +245,14 @@ class PublicationDetailView(AnonymousPageCacheMixin, PublicationVisibilityMixin,
     def get_queryset(self):
         # Attachments and the gallery are read only when the article is rendered
         # (publications/article.py): a detail page after a publish reads it from the cache.
-        # The search columns are large and the page shows neither.
+        # The search columns are large and the page shows none of them.
         return (
             super()
             .get_queryset()
             .select_related("translation_of")
-            .defer("body_text", "search_vector", "translation_of__body_text")
-            .defer("translation_of__search_vector", "translation_of__body")
+            .defer("body_text", "search_vector", "unspaced_text", "translation_of__body_text")
+            .defer("translation_of__search_vector", "translation_of__unspaced_text")
+            .defer("translation_of__body")
         )
 
     def get_context_data(self, **kwargs):
