@@ -111,12 +111,12 @@ def test_a_draft_never_appears_though_its_card_is_cached(client, page_cache_off)
 
 def test_a_new_translation_changes_the_card(client, page_cache_off):
     original = PublicationFactory(title="Original", language="en")
-    assert 'hreflang="th"' not in client.get(LIST).content.decode()
+    assert "pub-card__languages" not in client.get(LIST).content.decode()
 
-    PublicationFactory(title="Thai version", language="th", translation_of=original)
+    thai = PublicationFactory(title="Thai version", language="th", translation_of=original)
     html = client.get("/statements/").content.decode()
 
-    assert 'hreflang="th"' in html
+    assert f'<a href="{thai.get_absolute_url()}" hreflang="th"' in html
 
 
 def test_featured_renditions_written_by_the_task_show_on_the_card(client, page_cache_off):
