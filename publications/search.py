@@ -46,7 +46,7 @@ from django.utils.safestring import mark_safe
 from forumasia.text import is_searchable, search_terms
 from members.models import MemberOrganisation
 
-from .models import CARD_LANGUAGE, SEARCH_CONFIG, Publication, Signature
+from .models import CARD_LANGUAGE, SEARCH_CONFIG, Publication, Signature, card_language
 from .pagination import CappedPaginator
 from .queries import named_countries, public_partners, public_tags
 
@@ -196,11 +196,17 @@ def matching_rows(publications, words):
 
 def card_ids(found):
     """The ids of the cards among the `found` rows (matching_rows()): in each translation group,
-    the member `Publication.objects.one_per_group()` would keep among them: the one in
-    CARD_LANGUAGE, else the original, else the earliest translation."""
+    the member `Publication.objects.one_per_group()` would keep among them: the one in the
+    page's language, else in CARD_LANGUAGE, else the original, else the earliest translation."""
+    page_language = card_language()
     best = {}
     for pk, key, language, translation_of in found:
-        rank = (language != CARD_LANGUAGE, translation_of is not None, pk)
+        rank = (
+            language != page_language,
+            language != CARD_LANGUAGE,
+            translation_of is not None,
+            pk,
+        )
         best[key] = min(best.get(key, rank), rank)
     return [rank[-1] for rank in best.values()]
 
