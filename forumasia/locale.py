@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
+from django.contrib.sitemaps import Sitemap
 from django.middleware.locale import LocaleMiddleware
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -76,3 +77,13 @@ def language_versions(request, suffix=""):
         LanguageVersion(code, autonym(code), path_in(request, code) + suffix, code == current)
         for code, _name in settings.LANGUAGES
     ]
+
+
+class LanguagesSitemap(Sitemap):
+    """A sitemap section that lists each address once per interface language, each entry with
+    every language's address and the English one as x-default (`xhtml:link hreflang`): Django's
+    own i18n sitemap."""
+
+    i18n = True
+    alternates = True
+    x_default = True
