@@ -3,6 +3,7 @@
 
 from django import template
 from django.conf import settings
+from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.encoding import iri_to_uri
 
@@ -55,3 +56,13 @@ def publication_alternates(context, publication, translations):
     with translation.override(settings.LANGUAGE_CODE):
         links["x-default"] = absolute(default.get_absolute_url())
     return list(links.items())
+
+
+@register.simple_tag
+def language_prefix():
+    """The start of every address in the page's language: "/" in English, "/th/" in Thai. For
+    templates of an app that may not name the routes it links to (a newsletter page's link
+    home)."""
+    language = translation.get_language()
+    prefix = get_script_prefix()
+    return prefix if language == settings.LANGUAGE_CODE else f"{prefix}{language}/"

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.core.exceptions import ValidationError
+from django.template import Context, Template
 from django.urls import resolve
 from django.utils import translation
 
@@ -222,3 +223,14 @@ def test_every_public_route_answers_under_each_language_prefix(client, existing,
             assert match.url_name == name, path
             answer = client.get(f"/{language}{path}").status_code
             assert answer == english, (f"/{language}{path}", answer, english)
+
+
+def test_the_not_found_page_and_the_newsletters_pages_link_in_their_language(client):
+    body = client.get("/th/no-such-page/").content.decode()
+
+    assert 'href="/th/publications/"' in body
+    assert 'href="/th/"' in body
+    home = Template("{% load languages %}{% language_prefix %}")
+    for language, prefix in (("en", "/"), ("th", "/th/"), ("id", "/id/")):
+        with translation.override(language):
+            assert home.render(Context()) == prefix
