@@ -47,7 +47,9 @@ marks every other response without its own Cache-Control `private, no-cache` (pa
 logged-in users, pages with a CSRF token, previews, errors). The price of `max-age` is that a
 CDN may show an unpublished page for up to PUBLIC_MAX_AGE + the stale window (90 s); purge the
 CDN for an urgent takedown. The CDN must pass requests with the session cookie through (the
-site's own cache already does: staff previews are never read from or written to it).
+site's own cache already does: staff previews are never read from or written to it). A page's
+language is its address's, so no response varies on Accept-Language (forumasia/locale.py): a
+CDN or nginx keeps one copy per address, not one per browser language.
 
 Why this is safe
 ----------------
