@@ -17,8 +17,8 @@ How it works
   clock alone (`next_scheduled_change()`, from the sources apps register with
   `register_next_change()`: a scheduled publication or end). Past it the page is rendered
   again, never served stale: scheduled publishing is right to the second.
-- The key is the page's scheme, host and path (feeds and sitemaps build absolute links from
-  them) and the query parameters the view reads, as the view reads them: validated and
+- The key is the page's language, scheme, host and path (feeds and sitemaps build absolute
+  links from them) and the query parameters the view reads, as the view reads them: validated and
   canonical (forumasia/forms.py), never the raw query string, so parameters the view ignores
   (`?utm_source=...`) can neither fill the cache with copies nor make one request's page be
   served for another.
@@ -47,7 +47,9 @@ marks every other response without its own Cache-Control `private, no-cache` (pa
 logged-in users, pages with a CSRF token, previews, errors). The price of `max-age` is that a
 CDN may show an unpublished page for up to PUBLIC_MAX_AGE + the stale window (90 s); purge the
 CDN for an urgent takedown. The CDN must pass requests with the session cookie through (the
-site's own cache already does: staff previews are never read from or written to it).
+site's own cache already does: staff previews are never read from or written to it). A page's
+language is its address's, so no response varies on Accept-Language (forumasia/locale.py): a
+CDN or nginx keeps one copy per address, not one per browser language.
 
 Why this is safe
 ----------------
@@ -83,7 +85,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import compress_string
 from django_redis.cache import RedisCache as DjangoRedisCache
@@ -231,7 +233,10 @@ def is_storable_response(request, response):
 def page_key(request, query):
     """The key of the page `request` asks for, `query` being the parameters the view reads."""
     canonical = urlencode(sorted((name, str(value)) for name, value in query.items()))
-    raw = f"{request.scheme}://{request.get_host()}{request.path}?{canonical}"
+    # The path says the language already (/th/..., forumasia/locale.py); it is in the key as
+    # well, so that no way of choosing a language can ever serve a page in another.
+    language = translation.get_language()
+    raw = f"{language} {request.scheme}://{request.get_host()}{request.path}?{canonical}"
     digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
     return PAGE_KEY.format(digest=digest)
 

@@ -195,6 +195,9 @@ MIDDLEWARE = [
     # `private, no-cache` on every response that does not say it is public.
     "forumasia.cache.CacheControlDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language is the address's (/th/..., /id/..., English unprefixed): after the session,
+    # before CommonMiddleware, whose slash-appending redirect must resolve prefixed addresses.
+    "forumasia.locale.AddressLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -341,6 +344,14 @@ AXES_VERBOSE = False
 # --- Internationalisation ---------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
+# The interface's languages: English unprefixed, the others under /th/ and /id/ (forumasia/urls.py).
+# Named in English here; the switcher shows each in its own language (forumasia/locale.py).
+LANGUAGES = [
+    ("en", "English"),
+    ("th", "Thai"),
+    ("id", "Indonesian"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True

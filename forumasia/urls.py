@@ -1,6 +1,13 @@
-"""The site's URLs: each app's own, by name (the project package imports no app)."""
+"""The site's URLs: each app's own, by name (the project package imports no app).
+
+The public pages answer in each interface language (settings.LANGUAGES): English at the
+addresses they always had, the others under /th/ and /id/ (forumasia/locale.py). What is not
+read as a page stays unprefixed, one address each: the admin (staff work in English), files,
+feeds, sitemaps, health, robots.txt and the favicon.
+"""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,12 +17,12 @@ from forumasia.files import FILES_URL, serve_file
 admin.site.index_title = "Publish and manage the site"
 
 urlpatterns = [
-    path("", include("publications.urls")),
     path("feeds/", include("publications.feed_urls")),
-    path("newsletter/", include("newsletter.urls")),
     path("admin/", admin.site.urls),
     # Files of publications (and any owner registered with forumasia.files): only while public.
     path(FILES_URL.lstrip("/") + "<path:name>", serve_file, name="owned-file"),
+    # Sitemaps, health, robots.txt and the favicon.
+    path("", include("pages.site_urls")),
 ]
 
 if settings.DEBUG:
@@ -23,7 +30,12 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Home, search, the members section (directory, member and country pages), sitemaps, health,
-# robots and the editorial pages. Last: an editorial page may have any address no application
-# URL has.
-urlpatterns += [path("", include("pages.urls"))]
+# Publications, the newsletter, then home, search, the members section (directory, member and
+# country pages) and the editorial pages. Last: an editorial page may have any address no
+# application URL has.
+urlpatterns += i18n_patterns(
+    path("", include("publications.urls")),
+    path("newsletter/", include("newsletter.urls")),
+    path("", include("pages.urls")),
+    prefix_default_language=False,
+)

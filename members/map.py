@@ -15,7 +15,8 @@ CDN, and public pages make no third-party request and run no inline script.
   list under the map still links them.
 - Shading: a few fixed steps of the brand colour by number of current members, as CSS classes
   (members.css), with a legend. Every country is a link to its page with a <title>.
-- Cache: the rendered SVG is kept in Django's cache under CACHE_KEY, forgotten by every change
+- Cache: the rendered SVG is kept in Django's cache under CACHE_KEY, one per interface language
+  (its links carry the page's language prefix, /th/countries/…), forgotten by every change
   event (`forget_cached_map()`, members/apps.py: after the action's transaction commits, so a
   page rendered mid-transaction cannot keep the old counts). Writes that bypass the services
   are covered by the timeout.
@@ -27,10 +28,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pygal_maps_world
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
-CACHE_KEY = "members:network-map:v1"
+CACHE_KEY = "members:network-map:v2:{language}"
 CACHE_TIMEOUT = 6 * 60 * 60
 WORLDMAP_SVG = Path(pygal_maps_world.__file__).parent / "worldmap.svg"
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -45,7 +48,7 @@ _ARITY = {"m": 2, "l": 2, "h": 1, "v": 1, "c": 6, "s": 4, "q": 4, "t": 2, "z": 0
 
 
 def forget_cached_map():
-    cache.delete(CACHE_KEY)
+    cache.delete_many([CACHE_KEY.format(language=code) for code, _name in settings.LANGUAGES])
 
 
 def _outlines(d):
@@ -202,9 +205,10 @@ def network_map_svg(countries):
     `member_count` (`Country.objects.with_member_counts()`), read only on a cache miss: pass
     the queryset unevaluated, or the list when the page has loaded it already.
     """
-    svg = cache.get(CACHE_KEY)
+    key = CACHE_KEY.format(language=translation.get_language())
+    svg = cache.get(key)
     if svg is None:
         svg = render_map(countries)
-        cache.set(CACHE_KEY, svg, CACHE_TIMEOUT)
+        cache.set(key, svg, CACHE_TIMEOUT)
     # Built by ElementTree from our own data: every name and URL is escaped by the serialiser.
     return mark_safe(svg)  # noqa: S308

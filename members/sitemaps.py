@@ -1,9 +1,9 @@
-from django.contrib.sitemaps import Sitemap
+from forumasia.locale import LanguagesSitemap
 
 from .models import Country, MemberOrganisation
 
 
-class MemberSitemap(Sitemap):
+class MemberSitemap(LanguagesSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -13,7 +13,7 @@ class MemberSitemap(Sitemap):
         return item.updated_at
 
 
-class CountrySitemap(Sitemap):
+class CountrySitemap(LanguagesSitemap):
     changefreq = "weekly"
 
     def items(self):

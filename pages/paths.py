@@ -11,8 +11,9 @@ An address is refused, with a message saying why, unless it
 - is neither equal to nor under an address the site's applications answer: its first part is
   not the first part of any route of the URLconf other than the editorial pages' own
   (publications/, statements/, feeds/, newsletter/, admin/, members/, countries/, search/,
-  sitemap.xml, sitemap-….xml, healthz, robots.txt...), nor of MEDIA_URL or STATIC_URL. The
-  URLconf is walked, so an application route added later is refused the day it is added.
+  sitemap.xml, sitemap-….xml, healthz, robots.txt...), nor of MEDIA_URL or STATIC_URL, nor
+  a language prefix (/th/, /id/: a page answers under each of them already). The URLconf is
+  walked, so an application route added later is refused the day it is added.
 """
 
 import functools
@@ -20,7 +21,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.urls import URLResolver, get_resolver
+from django.urls import LocalePrefixPattern, URLResolver, get_resolver
 from django.utils.regex_helper import normalize
 
 MAX_LENGTH = 200
@@ -64,6 +65,10 @@ def _route_templates(resolver, prefix=""):
     for pattern in resolver.url_patterns:
         if getattr(pattern, "name", None) == PAGE_ROUTE:
             continue
+        if isinstance(pattern, URLResolver) and isinstance(pattern.pattern, LocalePrefixPattern):
+            # The language prefix is the active language's: walked as the unprefixed English.
+            yield from _route_templates(pattern, prefix)
+            continue
         for template, _parameters in normalize(pattern.pattern.regex.pattern):
             if isinstance(pattern, URLResolver):
                 yield from _route_templates(pattern, prefix + template)
@@ -91,6 +96,7 @@ def _reserved_first_parts(resolver, media_url, static_url):
     for url in (media_url, static_url):
         if url.startswith("/") and not url.startswith("//"):
             parts.add((url.strip("/").split("/", 1)[0], True))
+    parts.update((code, True) for code, _name in settings.LANGUAGES)
     # The home page ("") is not a first part: "/" is refused by its shape.
     parts.discard(("", True))
     return tuple(sorted(parts))

@@ -9,25 +9,25 @@ field); `section_response()` writes the same bytes with plain string operations 
 import datetime
 import html
 
-from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import x_robots_tag
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import iri_to_uri
 from django.utils.html import strip_spaces_between_tags
 from django.utils.http import http_date
 
 from forumasia.forms import MAX_PAGE, NumberParameter, QueryForm
+from forumasia.locale import LanguagesSitemap
 from members.sitemaps import CountrySitemap, MemberSitemap
 from publications.sitemaps import PublicationSitemap
 
 from .models import Page
+from .paths import PAGE_ROUTE
 
 
-class SectionSitemap(Sitemap):
+class SectionSitemap(LanguagesSitemap):
     """The home page and the section pages (publication types, member directory)."""
 
     changefreq = "daily"
@@ -48,15 +48,15 @@ class SectionSitemap(Sitemap):
         return reverse(item)
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(LanguagesSitemap):
     """Public editorial pages (`Page.objects.published()`), at their addresses (written in
-    letters of any script: encoded as a URI)."""
+    letters of any script: encoded as a URI), with the language prefix."""
 
     def items(self):
         return Page.objects.published().order_by("path").only("path", "updated_at")
 
     def location(self, page):
-        return iri_to_uri(page.path)
+        return reverse(PAGE_ROUTE, kwargs={"url": page.path[1:]})
 
     def lastmod(self, page):
         return page.updated_at

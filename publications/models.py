@@ -26,11 +26,11 @@ from django.core.validators import FileExtensionValidator
 from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat, Lower
-from django.db.models.lookups import IsNull
+from django.db.models.lookups import Exact, IsNull
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language_info
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag, TaggedItem
@@ -100,10 +100,16 @@ LANGUAGE_AUTONYMS = {
     "ur": "اردو",
     "vi": "Tiếng Việt",
 }
-# The language a card shows when its translation group has it: the public pages are cached per
-# URL, so the card language cannot follow a visitor's Accept-Language (a page cached for one
-# visitor's header would be served to all); the other languages are linked on the card instead.
+# The language a card shows when its translation group has no member in the reader's: cards
+# follow the page's language, which is its address's (/th/publications/, forumasia/locale.py),
+# so a cached page still holds one language. The other languages are linked on the card.
 CARD_LANGUAGE = "en"
+
+
+def card_language():
+    """The language cards are shown in first: the page's (the active language)."""
+    return translation.get_language() or CARD_LANGUAGE
+
 
 # What attachments may be: new uploads are cleaned or refused by forumasia.documents (PDF,
 # plain text and CSV are accepted); the other kinds are older files of the archive, still
@@ -425,25 +431,33 @@ class PublicationQuerySet(WorkflowQuerySet):
         )
 
     def one_per_group(self):
-        """One publication per translation group among these: the member in CARD_LANGUAGE,
-        else the original, else the earliest translation (a group has at most one member in
-        each language, and one original).
+        """One publication per translation group among these: the member in the page's
+        language (`card_language()`), else in CARD_LANGUAGE, else the original, else the
+        earliest translation (a group has at most one member in each language, and one
+        original).
 
         Call it last, after every filter: a member is left out only when a better member of
         its group passes the same filters (the same queryset, as NOT EXISTS), so a search in
-        Thai still finds the Thai translation of an English statement. Rows in CARD_LANGUAGE
-        (most of the archive) are kept without looking at their group; the others probe the
-        translation-key index."""
-        in_card_language = Q(language=CARD_LANGUAGE)
+        Thai still finds the Thai translation of an English statement. Rows in the page's
+        language (on English pages, most of the archive) are kept without looking at their
+        group; the others probe the translation-key index."""
+        language = card_language()
+        in_page_language = Q(language=language)
         original, earlier = Q(translation_of__isnull=True), Q(pk__lt=OuterRef("pk"))
         outer_is_translation = Q(IsNull(OuterRef("translation_of"), False))
-        # A member better than the outer row: in the card language; an original, for a
+        # A member better than the outer row: in the page's language; an original, for a
         # translation; an earlier translation, for a translation (the ranking above). One
         # subquery: it holds all of this queryset's filters, and building it costs more Python
         # than PostgreSQL takes to run it.
-        better = in_card_language | original & earlier | outer_is_translation & (original | earlier)
+        after_language = original & earlier | outer_is_translation & (original | earlier)
+        if language != CARD_LANGUAGE:
+            # An outer row in CARD_LANGUAGE is beaten only by the page's language; one in any
+            # other language by CARD_LANGUAGE too.
+            outer_elsewhere = ~Q(Exact(OuterRef("language"), Value(CARD_LANGUAGE)))
+            after_language = outer_elsewhere & (Q(language=CARD_LANGUAGE) | after_language)
+        better = in_page_language | after_language
         group = self.order_by().filter(translation_key=OuterRef("translation_key"))
-        return self.filter(in_card_language | ~Exists(group.filter(better)))
+        return self.filter(in_page_language | ~Exists(group.filter(better)))
 
     def count_groups(self):
         """How many publications `one_per_group()` of these would give: the translation groups

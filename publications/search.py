@@ -63,6 +63,7 @@ from .models import (
     UNSPACED_SOURCES,
     Publication,
     Signature,
+    card_language,
     unspaced_text,
 )
 from .pagination import CappedPaginator
@@ -247,11 +248,17 @@ def matching_rows(publications, words):
 
 def card_ids(found):
     """The ids of the cards among the `found` rows (matching_rows()): in each translation group,
-    the member `Publication.objects.one_per_group()` would keep among them: the one in
-    CARD_LANGUAGE, else the original, else the earliest translation."""
+    the member `Publication.objects.one_per_group()` would keep among them: the one in the
+    page's language, else in CARD_LANGUAGE, else the original, else the earliest translation."""
+    page_language = card_language()
     best = {}
     for pk, key, language, translation_of in found:
-        rank = (language != CARD_LANGUAGE, translation_of is not None, pk)
+        rank = (
+            language != page_language,
+            language != CARD_LANGUAGE,
+            translation_of is not None,
+            pk,
+        )
         best[key] = min(best.get(key, rank), rank)
     return [rank[-1] for rank in best.values()]
 

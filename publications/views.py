@@ -18,6 +18,7 @@ from django.db.models import (
     Subquery,
 )
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
@@ -228,7 +229,9 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
             if key == "type" and self.fixed_type:
                 # On a type page the type is the page itself: removing it leads to all types.
                 remaining = self.form.query_string()
-                url = "/publications/" + (f"?{remaining}" if remaining else "")
+                url = reverse("publications:publication-list") + (
+                    f"?{remaining}" if remaining else ""
+                )
             else:
                 remaining = self.form.query_string(exclude=(key,))
                 url = "?" + remaining if remaining else self.request.path

@@ -4,6 +4,7 @@ import os
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.utils import translation
 
 # CI runs the suite once with the clock at 23:30 UTC (Bangkok is already on the next day) and
 # once at 00:30 Bangkok (17:30 UTC), so a test that mixes up UTC and the Secretariat's date fails
@@ -85,6 +86,15 @@ def clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in English: a request to /th/... leaves Thai active in the thread (the
+    locale middleware activates a language and, as in a server, nothing deactivates it)."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -26,14 +26,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponseRedirect
 from django.test import Client
-from django.urls import include, re_path, reverse
-from django.urls import path as route
+from django.urls import re_path, reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from taggit.models import Tag
 
 from forumasia import history, redirects
+from forumasia import urls as site_urls
 from newsletter import tokens
 from oldaddresses.models import ImportedItem, ImportedMedia, ImportedTerm
 from pages.models import Page
@@ -322,7 +322,8 @@ def redirect_to(request, address):
 # third-party admin) would with a bad row.
 urlpatterns = [
     re_path(r"^go/(?P<address>.*)$", redirect_to),
-    route("", include("forumasia.urls")),
+    # The site's own routes, as they are (its language prefixes cannot be include()d).
+    *site_urls.urlpatterns,
 ]
 
 

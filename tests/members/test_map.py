@@ -3,6 +3,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.cache import cache
 from django.template import Context, Template
+from django.utils import translation
 
 from members import services
 from members.map import CACHE_KEY, country_shapes, network_map_svg, render_map
@@ -81,7 +82,7 @@ def test_map_is_cached_and_forgotten_when_a_member_changes(django_assert_num_que
     services.save_member(member=MemberOrganisationFactory.build(country=country("NP")), user=None)
     commit()
 
-    assert cache.get(CACHE_KEY) is None
+    assert cache.get(CACHE_KEY.format(language="en")) is None
     assert "Nepal: 1 member<" in network_map_svg(Country.objects.with_member_counts())
 
 
@@ -101,3 +102,12 @@ def test_network_map_template_tag_renders_map_and_legend():
     assert 'class="network-map-svg"' in html
     assert "network-map-legend" in html
     assert html.count('class="swatch') == 5
+
+
+def test_map_is_kept_per_language_with_links_in_that_language():
+    with translation.override("th"):
+        thai = network_map_svg(Country.objects.with_member_counts())
+    english = network_map_svg(Country.objects.with_member_counts())
+
+    assert 'href="/th/countries/np/"' in thai.lower()
+    assert 'href="/countries/np/"' in english.lower()

@@ -45,9 +45,13 @@ def test_sitemap_holds_public_publications_members_countries_types_and_pages(cli
     sections = locations(client, "/sitemap-sections.xml")
     pages = locations(client, "/sitemap-pages.xml")
 
-    assert [loc.rsplit("/publications/", 1)[1] for loc in publications] == ["public-one/"]
-    assert members == [f"http://127.0.0.1:8000{member.get_absolute_url()}"]
-    assert countries == ["http://127.0.0.1:8000/countries/kh/"]
+    assert [loc.rsplit("/publications/", 1)[1] for loc in publications] == ["public-one/"] * 3
+    assert members == [
+        f"http://127.0.0.1:8000{prefix}{member.get_absolute_url()}" for prefix in ("", "/th", "/id")
+    ]
+    assert countries == [
+        f"http://127.0.0.1:8000{prefix}/countries/kh/" for prefix in ("", "/th", "/id")
+    ]
     assert "http://127.0.0.1:8000/statements/" in sections
     assert "http://127.0.0.1:8000/" in sections
     assert "http://127.0.0.1:8000/about/" in pages
@@ -118,6 +122,9 @@ def stock_publication_sitemap():
         changefreq = "monthly"
         priority = 0.8
         limit = 2
+        i18n = True
+        alternates = True
+        x_default = True
 
         def items(self):
             return Publication.objects.published()
@@ -143,7 +150,8 @@ def test_the_publication_sections_and_index_equal_djangos_stock_sitemap(client, 
     stock = {**sitemaps, "publications": stock_publication_sitemap()}
     factory = RequestFactory(HTTP_HOST="127.0.0.1:8000")
 
-    for page in (1, 2, 3):
+    # Five publications in three languages: eight pages of two.
+    for page in range(1, 9):
         ours = client.get("/sitemap-publications.xml", {"p": page}, HTTP_HOST="127.0.0.1:8000")
         theirs = stock_views.sitemap(
             factory.get("/sitemap-publications.xml", {"p": page}), stock, section="publications"
@@ -153,7 +161,7 @@ def test_the_publication_sections_and_index_equal_djangos_stock_sitemap(client, 
         assert ours.content == theirs.content
         assert ours["Last-Modified"] == theirs["Last-Modified"]
         assert ours["X-Robots-Tag"] == theirs["X-Robots-Tag"]
-    assert client.get("/sitemap-publications.xml", {"p": 4}).status_code == 404
+    assert client.get("/sitemap-publications.xml", {"p": 9}).status_code == 404
 
     ours = client.get("/sitemap.xml", HTTP_HOST="127.0.0.1:8000")
     theirs = stock_views.index(
@@ -179,3 +187,29 @@ def test_sitemap_query_budgets_are_constant(client, django_assert_max_num_querie
         assert client.get("/sitemap.xml").status_code == 200
     with django_assert_max_num_queries(4):
         assert client.get("/sitemap-publications.xml").status_code == 200
+
+
+def test_each_address_is_listed_in_every_language_with_its_alternates(client):
+    PublicationFactory(slug="appeal")
+    body = client.get("/sitemap-publications.xml").content.decode()
+    root = ET.fromstring(body)  # noqa: S314 - our own response
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    entries = {
+        url.find(f"{SITEMAP}loc").text: {
+            link.get("hreflang"): link.get("href") for link in url.iter(f"{xhtml}link")
+        }
+        for url in root.iter(f"{SITEMAP}url")
+    }
+    site = "http://127.0.0.1:8000"
+    alternates = {
+        "en": f"{site}/publications/appeal/",
+        "th": f"{site}/th/publications/appeal/",
+        "id": f"{site}/id/publications/appeal/",
+        "x-default": f"{site}/publications/appeal/",
+    }
+
+    assert entries == dict.fromkeys(
+        [alternates["en"], alternates["th"], alternates["id"]], alternates
+    )
+    pages = locations(client, "/sitemap-pages.xml")
+    assert {f"{site}/about/", f"{site}/th/about/", f"{site}/id/about/"} <= set(pages)

@@ -3,6 +3,7 @@ fragments kept on what they show, so a page rendered after a publish takes its c
 cache, and a card never shows stale content nor a publication the page's own query did not
 choose."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -111,12 +112,12 @@ def test_a_draft_never_appears_though_its_card_is_cached(client, page_cache_off)
 
 def test_a_new_translation_changes_the_card(client, page_cache_off):
     original = PublicationFactory(title="Original", language="en")
-    assert 'hreflang="th"' not in client.get(LIST).content.decode()
+    assert "pub-card__languages" not in client.get(LIST).content.decode()
 
-    PublicationFactory(title="Thai version", language="th", translation_of=original)
+    thai = PublicationFactory(title="Thai version", language="th", translation_of=original)
     html = client.get("/statements/").content.decode()
 
-    assert 'hreflang="th"' in html
+    assert f'<a href="{thai.get_absolute_url()}" hreflang="th"' in html
 
 
 def test_featured_renditions_written_by_the_task_show_on_the_card(client, page_cache_off):
@@ -144,3 +145,68 @@ def test_the_card_shows_what_the_fields_say():
     assert "Rights &amp; &lt;wrongs&gt;" in html
     assert f'href="{publication.get_absolute_url()}"' in html
     assert "word " * 29 + "word …" in html
+
+
+# --- cards in the reader's language -------------------------------------------------------------
+
+
+def shown(client, path):
+    """(titles of the cards, the count the page states) of a list page."""
+    html = client.get(path).content.decode()
+    titles = re.findall(r"<h3[^>]*><a [^>]*>([^<]+)</a>", html)
+    count = re.search(r'class="result-count"[^>]*>.*?<strong>(\d+)</strong>', html, re.S)
+    return sorted(titles), int(count.group(1))
+
+
+@pytest.fixture
+def groups():
+    """An English statement with a Thai translation, a Thai one with an English translation and
+    an Indonesian one, and an English-only one."""
+    appeal = PublicationFactory(title="Appeal in English", language="en")
+    PublicationFactory(title="Appeal in Thai", language="th", translation_of=appeal)
+    report = PublicationFactory(title="Report in Thai", language="th")
+    PublicationFactory(title="Report in English", language="en", translation_of=report)
+    PublicationFactory(title="Report in Indonesian", language="id", translation_of=report)
+    PublicationFactory(title="English only", language="en")
+
+
+def test_cards_are_in_the_pages_language_where_the_group_has_it_else_english(client, groups):
+    assert shown(client, "/publications/") == (
+        ["Appeal in English", "English only", "Report in English"],
+        3,
+    )
+    assert shown(client, "/th/publications/") == (
+        ["Appeal in Thai", "English only", "Report in Thai"],
+        3,
+    )
+    assert shown(client, "/id/publications/") == (
+        ["Appeal in English", "English only", "Report in Indonesian"],
+        3,
+    )
+
+
+def test_a_search_shows_each_group_once_in_the_pages_language(client, groups):
+    assert shown(client, "/th/statements/?q=appeal")[0] == ["Appeal in Thai"]
+    assert shown(client, "/statements/?q=appeal")[0] == ["Appeal in English"]
+
+
+def test_a_group_without_the_pages_language_nor_english_shows_its_original(client):
+    original = PublicationFactory(title="Statement in Urdu", language="ur")
+    PublicationFactory(title="Statement in Pashto", language="ps", translation_of=original)
+
+    for prefix in ("", "/th", "/id"):
+        assert shown(client, prefix + LIST) == (["Statement in Urdu"], 1)
+
+
+def test_pages_count_one_card_per_group_in_every_language(client, settings):
+    for number in range(30):
+        original = PublicationFactory(title=f"Appeal {number}", language="en")
+        if number % 2:
+            PublicationFactory(title=f"Appeal {number} th", language="th", translation_of=original)
+
+    for prefix in ("", "/th", "/id"):
+        first, count = shown(client, prefix + LIST)
+        second, _count = shown(client, prefix + LIST + "?page=2")
+        assert count == 30
+        assert len(set(first) | set(second)) == 30
+    assert len([title for title in shown(client, "/th" + LIST)[0] if title.endswith(" th")]) > 0

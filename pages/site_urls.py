@@ -1,0 +1,30 @@
+"""What the site answers at one address in every language (outside the language prefixes:
+forumasia/urls.py): sitemaps, which list each page's languages, health, robots.txt and the
+favicon."""
+
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path
+
+from forumasia.cache import cache_anonymous_page
+
+from . import views
+from .sitemaps import sitemaps
+
+# The sitemap is cached like the home page: keyed on the content version, so an unpublished
+# publication leaves it at once and a scheduled one enters it on time (forumasia/cache.py).
+sitemap_index = cache_anonymous_page()(sitemap_views.index)
+sitemap_section = cache_anonymous_page(query=views.sitemap_page_query)(views.sitemap_section)
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    # Browsers and crawlers ask for /favicon.ico whatever the page says; answer, don't 404.
+    path("favicon.ico", views.favicon, name="favicon"),
+    path(
+        "sitemap.xml",
+        sitemap_index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap_section, {"sitemaps": sitemaps}, name="sitemap-section"),
+]
