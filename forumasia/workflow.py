@@ -216,6 +216,11 @@ class Publishable(models.Model):
         return "Published" if self.is_public_at(now) else Status.UNPUBLISHED.label
 
     @property
+    def is_scheduled(self):
+        """Published for a time still to come (what state_at calls Scheduled)."""
+        return self.status == Status.PUBLISHED and timezone.now() < self.publish_at
+
+    @property
     def status_label(self):
         """What the list and the form show (see state_at)."""
         return self.state_at(timezone.now())

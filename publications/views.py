@@ -232,7 +232,7 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
             else:
                 remaining = self.form.query_string(exclude=(key,))
                 url = "?" + remaining if remaining else self.request.path
-            chips.append({"label": label, "value": display(filters[key]), "url": url})
+            chips.append({"key": key, "label": label, "value": display(filters[key]), "url": url})
         return chips
 
 
