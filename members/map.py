@@ -27,8 +27,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pygal_maps_world
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, ngettext
 
 CACHE_KEY = "members:network-map:v1"
 CACHE_TIMEOUT = 6 * 60 * 60
@@ -44,8 +46,13 @@ _TOKEN = re.compile(r"[a-zA-Z]|-?(?:\d+\.?\d*|\.\d+)(?:e-?\d+)?")
 _ARITY = {"m": 2, "l": 2, "h": 1, "v": 1, "c": 6, "s": 4, "q": 4, "t": 2, "z": 0}
 
 
+def cache_key(language):
+    """The map's key in `language` (its titles are translated); English keeps CACHE_KEY."""
+    return CACHE_KEY if language == settings.LANGUAGE_CODE else f"{CACHE_KEY}:{language}"
+
+
 def forget_cached_map():
-    cache.delete(CACHE_KEY)
+    cache.delete_many([cache_key(code) for code, _name in settings.LANGUAGES])
 
 
 def _outlines(d):
@@ -142,7 +149,9 @@ def _step(count):
 
 
 def _members_label(count):
-    return "no current members" if count == 0 else f"{count} member{'s' if count != 1 else ''}"
+    if count == 0:
+        return gettext("no current members")
+    return ngettext("%(count)d member", "%(count)d members", count) % {"count": count}
 
 
 def render_map(countries):
@@ -167,7 +176,7 @@ def render_map(countries):
         },
     )
     title = ET.SubElement(svg, "title", {"id": "network-map-title"})
-    title.text = "Map of Asia: countries shaded by number of member organisations"
+    title.text = gettext("Map of Asia: countries shaded by number of member organisations")
     # Members first drawn last, so their outlines sit on top of their neighbours'.
     for country, (d, box) in sorted(drawn, key=lambda item: item[0].member_count > 0):
         count = country.member_count
@@ -202,9 +211,10 @@ def network_map_svg(countries):
     `member_count` (`Country.objects.with_member_counts()`), read only on a cache miss: pass
     the queryset unevaluated, or the list when the page has loaded it already.
     """
-    svg = cache.get(CACHE_KEY)
+    key = cache_key(get_language())
+    svg = cache.get(key)
     if svg is None:
         svg = render_map(countries)
-        cache.set(CACHE_KEY, svg, CACHE_TIMEOUT)
+        cache.set(key, svg, CACHE_TIMEOUT)
     # Built by ElementTree from our own data: every name and URL is escaped by the serialiser.
     return mark_safe(svg)  # noqa: S308

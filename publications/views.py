@@ -20,6 +20,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
@@ -204,11 +205,15 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
         if "type" in filters:
             label = Publication.Type(filters["type"]).plural_label.lower()
         else:
-            label = "publications"
+            label = gettext("publications")
         if country is not None:
-            label += f" about {country.name}"
+            label = gettext("%(items)s about %(country)s") % {
+                "items": label,
+                "country": country.name,
+            }
         if "tag" in filters:
-            label += f" on {tag.name if tag else filters['tag']}"
+            theme = tag.name if tag else filters["tag"]
+            label = gettext("%(items)s on %(theme)s") % {"items": label, "theme": theme}
         return {"feed_query": feed_query, "feed_label": label}
 
     def chips(self):
@@ -216,11 +221,11 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
         filters, country, tag = self.filters, self.form.country, self.form.tag
         chips = []
         labels = {
-            "type": ("Type", lambda v: Publication.Type(v).label),
-            "country": ("Country", lambda v: country.name if country else v),
-            "tag": ("Theme", lambda v: tag.name if tag else v),
-            "year": ("Year", str),
-            "q": ("Words", lambda v: f"“{v}”"),
+            "type": (gettext("Type"), lambda v: Publication.Type(v).label),
+            "country": (gettext("Country"), lambda v: country.name if country else v),
+            "tag": (gettext("Theme"), lambda v: tag.name if tag else v),
+            "year": (gettext("Year"), str),
+            "q": (gettext("Words"), lambda v: gettext("“%(words)s”") % {"words": v}),
         }
         for key, (label, display) in labels.items():
             if key not in filters:
