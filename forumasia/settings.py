@@ -343,6 +343,8 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "en"
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
+# The catalogues of every app and template (manage.py makemessages writes them; README).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # --- Static and media -------------------------------------------------------------------------
