@@ -47,9 +47,9 @@ def field_value(model_field, value):
         return shown_time(model_field.to_python(value))
     if model_field.many_to_one:
         found = model_field.related_model._base_manager.filter(pk=value).first()
-        return str(found) if found else f"(deleted, #{value})"
+        return str(found) if found else gettext("(deleted, #%(id)s)") % {"id": value}
     if isinstance(model_field, models.BooleanField):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     return str(value)
 
 

@@ -313,20 +313,27 @@ def related_publications(publication, *, tag_ids, country_ids, now, limit=RELATE
 
 
 def share_links(publication):
-    """Plain links to each network's share page: no third-party script, nothing loads."""
+    """Plain links to each network's share page: no third-party script, nothing loads.
+    (name for the class, label, url): only email is a word to translate."""
     url = settings.SITE_URL + publication.get_absolute_url()
     title = publication.title
     return [
-        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
-        ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
         (
+            "facebook",
+            "Facebook",
+            "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
+        ),
+        ("x", "X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
+        (
+            "linkedin",
             "LinkedIn",
             "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url}),
         ),
-        ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{title} {url}"})),
-        ("Telegram", "https://t.me/share/url?" + urlencode({"url": url, "text": title})),
+        ("whatsapp", "WhatsApp", "https://wa.me/?" + urlencode({"text": f"{title} {url}"})),
         (
-            "Email",
-            f"mailto:?subject={quote(title)}&body={quote(url)}",
+            "telegram",
+            "Telegram",
+            "https://t.me/share/url?" + urlencode({"url": url, "text": title}),
         ),
+        ("email", gettext("Email"), f"mailto:?subject={quote(title)}&body={quote(url)}"),
     ]
