@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from forumasia.admin_filters import UsedRelatedFieldListFilter
@@ -199,7 +201,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
         return response
 
     def _invalid_filters(self, request):
-        messages.error(request, "Those filters are not valid; nothing was exported.")
+        messages.error(request, gettext("Those filters are not valid; nothing was exported."))
         return redirect("admin:newsletter_subscriber_changelist")
 
     @post_only
@@ -216,8 +218,11 @@ class SubscriberAdmin(ReadOnlyAdmin):
         exports.request_export_file(query=request.GET.urlencode(), fmt=fmt, user_id=request.user.pk)
         messages.success(
             request,
-            "The export file is being prepared. It appears here, ready to download, when it is "
-            f"done, and is deleted {settings.NEWSLETTER_EXPORT_HOURS} hours later.",
+            gettext(
+                "The export file is being prepared. It appears here, ready to download, when it "
+                "is done, and is deleted %(hours)s hours later."
+            )
+            % {"hours": settings.NEWSLETTER_EXPORT_HOURS},
         )
         return redirect("admin:newsletter_subscriberexport_changelist")
 
@@ -234,7 +239,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
             return self._invalid_filters(request)
         return self._stream(request, queryset, fmt=fmt, filters=request.GET)
 
-    @admin.action(description="Export selected subscribers (CSV)", permissions=["export"])
+    @admin.action(description=_("Export selected subscribers (CSV)"), permissions=["export"])
     def export_selected(self, request, queryset):
         return self._stream(
             request,
@@ -244,12 +249,12 @@ class SubscriberAdmin(ReadOnlyAdmin):
             selected=True,
         )
 
-    @admin.action(description="Download one subscriber's data (JSON)", permissions=["export"])
+    @admin.action(description=_("Download one subscriber's data (JSON)"), permissions=["export"])
     def export_data(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(
                 request,
-                "Choose exactly one subscriber to download what we hold on them.",
+                gettext("Choose exactly one subscriber to download what we hold on them."),
                 messages.WARNING,
             )
             return None
@@ -264,7 +269,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
         return response
 
     @admin.action(
-        description="Erase selected subscribers (delete personal data)", permissions=["erase"]
+        description=_("Erase selected subscribers (delete personal data)"), permissions=["erase"]
     )
     def erase_selected(self, request, queryset):
         if request.POST.get("confirm_erase") == "yes":
@@ -274,7 +279,8 @@ class SubscriberAdmin(ReadOnlyAdmin):
                 erased += 1
             self.message_user(
                 request,
-                f"Erased {erased} subscriber(s). Only an anonymous count is kept.",
+                gettext("Erased %(count)s subscriber(s). Only an anonymous count is kept.")
+                % {"count": erased},
                 messages.SUCCESS,
             )
             return None
