@@ -69,7 +69,7 @@ class MailingListAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_confirmed_subscriber_count()
 
-    @admin.display(description="confirmed subscribers", ordering="confirmed_subscribers")
+    @admin.display(description=_("confirmed subscribers"), ordering="confirmed_subscribers")
     def confirmed_subscriber_count(self, obj):
         return obj.confirmed_subscribers
 
@@ -77,7 +77,7 @@ class MailingListAdmin(admin.ModelAdmin):
 class ActiveListFilter(admin.SimpleListFilter):
     """Subscribers currently on a list (not those who left it)."""
 
-    title = "list"
+    title = _("list")
     parameter_name = "list"
 
     def lookups(self, request, model_admin):
@@ -158,7 +158,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
             .prefetch_related(Prefetch("subscriptions", queryset=active, to_attr="active_lists"))
         )
 
-    @admin.display(description="lists")
+    @admin.display(description=_("lists"))
     def list_names(self, obj):
         return ", ".join(s.mailing_list.name for s in obj.active_lists) or "—"
 
@@ -315,7 +315,7 @@ class SubscriberExportAdmin(ReadOnlyAdmin):
             *super().get_urls(),
         ]
 
-    @admin.display(description="file")
+    @admin.display(description=_("file"))
     def file(self, obj):
         if obj.file_state == SubscriberExport.FileState.READY:
             # Submits the page's one download form (templates/admin/newsletter/
@@ -328,7 +328,7 @@ class SubscriberExportAdmin(ReadOnlyAdmin):
             )
         return obj.get_file_state_display() if obj.file_state else "—"
 
-    @admin.display(description="filters")
+    @admin.display(description=_("filters"))
     def filters_used(self, obj):
         return exports.describe_for_display(obj.filters)
 

@@ -80,7 +80,7 @@ class PublicationAdminForm(PublicationBodyMixin, WorkflowForm):
 
 
 class TagFilter(admin.SimpleListFilter):
-    title = "theme"
+    title = _("theme")
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
@@ -123,7 +123,7 @@ class AttachmentInline(admin.TabularInline):
     fields = ["title", "file", "language", "order", "size"]
     readonly_fields = ["size"]
 
-    @admin.display(description="size")
+    @admin.display(description=_("size"))
     def size(self, obj):
         return filesizeformat(obj.file_size) if obj.pk else "—"
 

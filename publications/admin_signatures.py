@@ -17,6 +17,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db.models import Q
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from forumasia import workflow
 from forumasia.workflow_admin import ReleasedRowsAdminMixin
@@ -139,7 +140,7 @@ class SignatoryFilter(admin.SimpleListFilter):
     """A box with the names of every member and partner as suggestions (a <datalist>: the
     browser's own autocomplete, no script), not a list of a hundred links."""
 
-    title = "signatory"
+    title = _("signatory")
     parameter_name = "signatory"
     template = "admin/publications/publication/signatory_filter.html"
 

@@ -135,7 +135,7 @@ class TranslationAdminMixin:
         if not change and form.cleaned_data.get("copy_gallery") and translation.translation_of:
             services.copy_gallery(original=translation.translation_of, translation=translation)
 
-    @admin.display(description="translations")
+    @admin.display(description=_("translations"))
     def translation_links(self, obj):
         """The group's other languages, each linked to its change form, and "Add translation"."""
         original = obj.translation_of or obj

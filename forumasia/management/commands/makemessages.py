@@ -5,6 +5,8 @@ test (tests/forumasia/test_translations.py) get the same catalogues from the sam
   collected static files, uploads, tests, benchmarks or deployment files.
 - References name the file, not the line (`--add-location=file`): a translator still sees
   where a string is used, and an edit that moves lines does not rewrite every catalogue.
+- A new string is added empty, never with a fuzzy guess from a similar one: Django ignores
+  fuzzy entries, and the catalogue test refuses them.
 """
 
 from django.core.management.commands import makemessages
@@ -13,6 +15,8 @@ IGNORED = ["node_modules", "staticfiles", "media", "tests", "bench", "deploy", "
 
 
 class Command(makemessages.Command):
+    msgmerge_options = [*makemessages.Command.msgmerge_options, "--no-fuzzy-matching"]
+
     def handle(self, *args, **options):
         options["ignore_patterns"] = [*options["ignore_patterns"], *IGNORED]
         options["add_location"] = options["add_location"] or "file"
