@@ -32,6 +32,8 @@ from forumasia import history
 from newsletter import tokens
 from newsletter.models import Subscriber
 from tests.factories import (
+    AttachmentFactory,
+    GalleryImageFactory,
     MailingListFactory,
     MemberOrganisationFactory,
     PageFactory,
@@ -283,7 +285,9 @@ def content():
     member = MemberOrganisationFactory(
         name="ALPHA RIGHTS WATCH", acronym="ARW", country=country("TH"), city="BANGKOK"
     )
-    MemberOrganisationFactory(name="BETA FORMER LEAGUE", country=country("TH"), is_active=False)
+    former = MemberOrganisationFactory(
+        name="BETA FORMER LEAGUE", country=country("TH"), is_active=False
+    )
     partner = PartnerOrganisationFactory(name="GAMMA ALLIANCE")
     publication = PublicationFactory(
         title="ZULU STATEMENT ON CIVIC SPACE",
@@ -296,7 +300,16 @@ def content():
         media_contact="ECHO DESK",
     )
     PublicationFactory(type="report", title="YANKEE REPORT", standfirst="YANKEE SUMMARY")
-    PublicationFactory(type="story", title="XRAY STORY", standfirst="XRAY SUMMARY")
+    story = PublicationFactory(
+        type="story",
+        title="XRAY STORY",
+        standfirst="XRAY SUMMARY",
+        video_url="https://youtu.be/dQw4w9WgXcQ",
+        featured_image_credit="XRAY CREDIT",
+    )
+    GalleryImageFactory(publication=story, alt_text="XRAY PHOTO", credit="XRAY PHOTOGRAPHER")
+    AttachmentFactory(publication=story, title="XRAY FILE")
+    draft = PublicationFactory(title="WHISKEY DRAFT", status="draft")
     PublicationFactory(
         title="ZULU STATEMENT IN THAI", translation_of=publication, language="th", standfirst=""
     )
@@ -307,7 +320,14 @@ def content():
         body="<p>ABOUT BODY</p>",
     )
     MailingListFactory(name="MONTHLY DIGEST", slug="monthly", description="MONTHLY DESCRIPTION")
-    return {"member": member, "publication": publication, "page": page}
+    return {
+        "member": member,
+        "former": former,
+        "publication": publication,
+        "story": story,
+        "draft": draft,
+        "page": page,
+    }
 
 
 def test_public_pages_show_no_english_outside_the_catalogue(client, content):
@@ -336,6 +356,11 @@ def test_public_pages_show_no_english_outside_the_catalogue(client, content):
     }
     pages["/newsletter/confirm/not-a-token/"] = get(client, "/newsletter/confirm/x/", status=400)
     pages["/no-such-page/"] = get(client, "/no-such-page/", status=404)
+    pages["former member"] = get(client, content["former"].get_absolute_url())
+    pages["story"] = get(client, content["story"].get_absolute_url())
+    staff = Client()
+    staff.force_login(SuperUserFactory(username="EDITOR"))
+    pages["draft preview"] = get(staff, content["draft"].get_absolute_url())
 
     assert english_on(pages) == {}
 
