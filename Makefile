@@ -13,7 +13,7 @@ DEV_ENV := DJANGO_DEBUG=1 SITE_URL=$(or $(SITE_URL),http://$(HOST):$(PORT))
 VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 NPM := $(shell command -v npm 2>/dev/null)
 
-.PHONY: run test lint format bench install
+.PHONY: run test lint format bench install messages
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
@@ -64,3 +64,9 @@ format: $(DEV_INSTALLED)
 # make bench BENCH_ARGS=--quick
 bench: $(DEV_INSTALLED)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The translation catalogues (README, "Translations"): every marked string into locale/*/django.po,
+# then the .mo files the site reads (committed, so serving needs only Python). Needs GNU gettext.
+messages: $(RUNTIME_INSTALLED)
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l th -l id
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages -i node_modules -i staticfiles

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.utils.encoding import iri_to_uri
+from django.utils.translation import gettext_lazy as _
 
-SITE_DESCRIPTION = (
+SITE_DESCRIPTION = _(
     "A network of human rights organisations across Asia: joint statements, open letters, "
     "reports and stories."
 )

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 
 from .text import clean_text
 
@@ -47,12 +48,14 @@ class NumberParameter(forms.Field):
             return None
         if not ASCII_DIGITS.match(value) or len(value) > len(str(self.max_value)):
             raise forms.ValidationError(
-                f"Enter a number from {self.min_value} to {self.max_value}."
+                gettext("Enter a number from %(low)s to %(high)s.")
+                % {"low": self.min_value, "high": self.max_value}
             )
         number = int(value)
         if not self.min_value <= number <= self.max_value:
             raise forms.ValidationError(
-                f"Enter a number from {self.min_value} to {self.max_value}."
+                gettext("Enter a number from %(low)s to %(high)s.")
+                % {"low": self.min_value, "high": self.max_value}
             )
         return number
 

@@ -26,6 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from reversion.models import Version
 
 # {model: (follow names)}: filled from the apps' ready(), the same in every process.
@@ -131,7 +132,9 @@ def restore(*, version, keep=()):
             ]
     for model_field in _missing_references(model, values):
         if not model_field.null:
-            raise RestoreError(f"its {model_field.verbose_name} no longer exists")
+            raise RestoreError(
+                gettext("its %(field)s no longer exists") % {"field": model_field.verbose_name}
+            )
         values[model_field.attname] = None
     for name, value in values.items():
         if name not in keep and name != model._meta.pk.attname:
@@ -262,7 +265,7 @@ def list_diff(old, new):
 
     def render(items):
         if not items:
-            return format_html("<p>{}</p>", "(none)")
+            return format_html("<p>{}</p>", gettext("(none)"))
         rows = format_html_join("", "<li>{}</li>", ((_marked([item], tag),) for item, tag in items))
         return format_html("<ol>{}</ol>", rows)
 

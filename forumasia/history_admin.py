@@ -25,6 +25,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from . import history
 
@@ -46,9 +47,9 @@ def field_value(model_field, value):
         return shown_time(model_field.to_python(value))
     if model_field.many_to_one:
         found = model_field.related_model._base_manager.filter(pk=value).first()
-        return str(found) if found else f"(deleted, #{value})"
+        return str(found) if found else gettext("(deleted, #%(id)s)") % {"id": value}
     if isinstance(model_field, models.BooleanField):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     return str(value)
 
 
@@ -79,13 +80,15 @@ class OpenedVersionForm(forms.Form):
         # The next save is made knowing: it starts from the version now current.
         self.data = self.data.copy()
         self.data[OPENED_VERSION] = str(current or "")
-        who = latest.revision.user if latest and latest.revision.user else "Someone"
+        who = latest.revision.user if latest and latest.revision.user else gettext("Someone")
         raise ValidationError(
             format_html(
-                "{} saved this after you opened it ({}). Nothing was saved: neither your "
-                'changes nor theirs are lost. <a href="{}">See what they changed</a>; your '
-                "changes are still in this form: save again to replace theirs with yours, or "
-                "reload the page to start from theirs.",
+                gettext(
+                    "{} saved this after you opened it ({}). Nothing was saved: neither your "
+                    'changes nor theirs are lost. <a href="{}">See what they changed</a>; your '
+                    "changes are still in this form: save again to replace theirs with yours, "
+                    "or reload the page to start from theirs."
+                ),
                 who,
                 shown_time(latest.revision.date_created) if latest else "",
                 self.history_links(opened, current),
@@ -217,7 +220,7 @@ class HistoryAdminMixin:
         context = self._context(
             request,
             obj,
-            f"History: {obj}",
+            gettext("History: %(object)s") % {"object": obj},
             versions=versions,
             compare_url=self._url("compare", quote(obj.pk)),
         )
@@ -231,7 +234,7 @@ class HistoryAdminMixin:
         context = self._context(
             request,
             obj,
-            f"Compare versions: {obj}",
+            gettext("Compare versions: %(object)s") % {"object": obj},
             older=older,
             newer=newer,
             rows=self.compare_rows(older, newer),
@@ -247,17 +250,25 @@ class HistoryAdminMixin:
             try:
                 restored = self.restore_version(request, version)
             except (ValidationError, history.RestoreError) as error:
-                messages.error(request, f"This version cannot be restored: {_reason(error)}")
+                messages.error(
+                    request,
+                    gettext("This version cannot be restored: %(reason)s")
+                    % {"reason": _reason(error)},
+                )
             else:
-                text = f"The version of {shown_time(version.revision.date_created)} is restored."
+                text = gettext("The version of %(date)s is restored.") % {
+                    "date": shown_time(version.revision.date_created)
+                }
                 if restored.left_out:
-                    text += " Left out, deleted since: " + ", ".join(restored.left_out) + "."
+                    text += " " + gettext("Left out, deleted since: %(names)s.") % {
+                        "names": ", ".join(restored.left_out)
+                    }
                 messages.success(request, text)
                 return redirect(self._url("change", quote(obj.pk)))
         context = self._context(
             request,
             obj,
-            f"Restore this version? {obj}",
+            gettext("Restore this version? %(object)s") % {"object": obj},
             version=version,
             rows=self.compare_rows(current, version) if current else [],
             keeps_note=self.restore_note,

@@ -32,6 +32,8 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import events, history, redirects
 
@@ -40,10 +42,10 @@ class Status(models.TextChoices):
     """What an editor or publisher last decided. What a visitor sees also depends on the clock:
     `Publishable.state_at()` (Scheduled, and Unpublished once `unpublish_at` has passed)."""
 
-    DRAFT = "draft", "Draft"
-    REVIEW = "review", "In review"
-    PUBLISHED = "published", "Published"
-    UNPUBLISHED = "unpublished", "Unpublished"
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
 
 
 class Transition(enum.StrEnum):
@@ -191,7 +193,7 @@ class Publishable(models.Model):
         """{field: message} for publishing dates that cannot be (the model's clean() adds
         them to its own)."""
         if self.unpublish_at and self.publish_at and self.unpublish_at <= self.publish_at:
-            return {"unpublish_at": "The unpublish date must be after the publish date."}
+            return {"unpublish_at": gettext("The unpublish date must be after the publish date.")}
         return {}
 
     def is_public_at(self, now):
@@ -206,14 +208,27 @@ class Publishable(models.Model):
     def is_public(self):
         return self.is_public_at(timezone.now())
 
+    def state_key_at(self, now):
+        """The state of state_at() as a key: a status value, or "scheduled"."""
+        if self.status == Status.PUBLISHED and now < self.publish_at:
+            return "scheduled"
+        if self.status == Status.PUBLISHED and not self.is_public_at(now):
+            return Status.UNPUBLISHED.value
+        return self.status
+
     def state_at(self, now):
         """Draft, In review, Scheduled, Published or Unpublished: the same words, by the same
         rules, as the queryset's drafts(), in_review(), scheduled(), published(), unpublished()."""
         if self.status != Status.PUBLISHED:
-            return Status(self.status).label
+            return str(Status(self.status).label)
         if now < self.publish_at:
-            return "Scheduled"
-        return "Published" if self.is_public_at(now) else Status.UNPUBLISHED.label
+            return gettext("Scheduled")
+        return str(Status.PUBLISHED.label if self.is_public_at(now) else Status.UNPUBLISHED.label)
+
+    @property
+    def is_scheduled(self):
+        """Published for a time still to come (what state_at calls Scheduled)."""
+        return self.status == Status.PUBLISHED and timezone.now() < self.publish_at
 
     @property
     def status_label(self):
@@ -258,9 +273,11 @@ def check_transition(obj: Publishable, stored: Publishable | None, user, transit
     is in the database, None for a new one)."""
     noun = type(obj)._meta.verbose_name
     if stored is not None and not may_change(user, stored):
-        raise PermissionDenied(f"Only a publisher may change a published {noun}.")
+        raise PermissionDenied(
+            gettext("Only a publisher may change a published %(noun)s.") % {"noun": noun}
+        )
     if transition not in EDITOR_TRANSITIONS and not may_publish(user, type(obj)):
-        raise PermissionDenied("Only a publisher may publish, schedule or unpublish.")
+        raise PermissionDenied(gettext("Only a publisher may publish, schedule or unpublish."))
 
 
 def stored_row(obj: Publishable) -> Publishable | None:
@@ -290,9 +307,11 @@ def describe_publish_date(obj: Publishable, now: datetime) -> str:
     """What the "Publish now" button tells before anyone clicks it."""
     date = publish_date_for(obj, now)
     if date == now:
-        return "Publish now: public at once, dated the moment you click."
+        return gettext("Publish now: public at once, dated the moment you click.")
     shown = date_format(timezone.localtime(date), "DATETIME_FORMAT")
-    return f"Publish now: public at once, keeping its original date ({shown})."
+    return gettext("Publish now: public at once, keeping its original date (%(date)s).") % {
+        "date": shown
+    }
 
 
 def apply_transition(obj: Publishable, transition: Transition, *, now: datetime) -> None:
@@ -308,7 +327,9 @@ def apply_transition(obj: Publishable, transition: Transition, *, now: datetime)
         obj.status = Status.PUBLISHED
     elif transition == Transition.SCHEDULE:
         if obj.publish_at <= now:
-            raise ValidationError({"publish_at": "To schedule, set a publish date in the future."})
+            raise ValidationError(
+                {"publish_at": gettext("To schedule, set a publish date in the future.")}
+            )
         obj.status = Status.PUBLISHED
     elif transition == Transition.UNPUBLISH and obj.status == Status.PUBLISHED:
         # A scheduled one was never public: it goes back to draft.
@@ -375,7 +396,9 @@ def delete(*, objs: Iterable[Publishable], user) -> int:
     for obj in objs:
         if not may_change(user, obj):
             noun = type(obj)._meta.verbose_name
-            raise PermissionDenied(f"Only a publisher may delete a published {noun}.")
+            raise PermissionDenied(
+                gettext("Only a publisher may delete a published %(noun)s.") % {"noun": noun}
+            )
     events.changed(*objs, takedown=True)
     for obj in objs:
         obj.delete()

@@ -23,17 +23,19 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import events, workflow
 from .workflow import Transition
 
 BUTTONS = {
-    Transition.SAVE: "Save changes",
-    Transition.DRAFT: "Save draft",
-    Transition.REVIEW: "Submit for review",
-    Transition.PUBLISH: "Publish now",
-    Transition.SCHEDULE: "Schedule",
-    Transition.UNPUBLISH: "Unpublish",
+    Transition.SAVE: _("Save changes"),
+    Transition.DRAFT: _("Save draft"),
+    Transition.REVIEW: _("Submit for review"),
+    Transition.PUBLISH: _("Publish now"),
+    Transition.SCHEDULE: _("Schedule"),
+    Transition.UNPUBLISH: _("Unpublish"),
 }
 TRANSITION = "_transition"
 
@@ -56,7 +58,9 @@ class WorkflowForm(forms.ModelForm):
         if self.transition == Transition.SCHEDULE and "publish_at" not in self.errors:
             publish_at = self.cleaned_data.get("publish_at")
             if publish_at and publish_at <= self.now:
-                self.add_error("publish_at", "To schedule, set a publish date in the future.")
+                self.add_error(
+                    "publish_at", gettext("To schedule, set a publish date in the future.")
+                )
 
 
 def state_then(model, values, moment):
@@ -66,16 +70,16 @@ def state_then(model, values, moment):
 
 
 class StatusFilter(admin.SimpleListFilter):
-    title = "status"
+    title = _("status")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
         return [
-            ("draft", "Draft"),
-            ("review", "In review"),
-            ("scheduled", "Scheduled"),
-            ("published", "Published"),
-            ("unpublished", "Unpublished"),
+            ("draft", gettext("Draft")),
+            ("review", gettext("In review")),
+            ("scheduled", gettext("Scheduled")),
+            ("published", gettext("Published")),
+            ("unpublished", gettext("Unpublished")),
         ]
 
     def queryset(self, request, queryset):
@@ -95,7 +99,7 @@ class WorkflowAdminMixin:
     `restore_with_service()`."""
 
     change_form_template = "admin/workflow/change_form.html"
-    restore_note = (
+    restore_note = _(
         "Its status and dates stay as they are now: publish, schedule or unpublish with the "
         "buttons on the form."
     )
@@ -162,7 +166,7 @@ class WorkflowAdminMixin:
             read_only_note=(
                 ""
                 if transitions or obj is None
-                else "Published: only a publisher can change it or take it down."
+                else gettext("Published: only a publisher can change it or take it down.")
             ),
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -179,40 +183,53 @@ class WorkflowAdminMixin:
         """After a workflow button: back to the same form, saying where the item now stands."""
         if TRANSITION not in request.POST:
             return None
-        self.message_user(request, f"“{obj}” is saved: {obj.status_label}.", messages.SUCCESS)
+        self.message_user(
+            request,
+            gettext("“%(object)s” is saved: %(status)s.")
+            % {"object": obj, "status": obj.status_label},
+            messages.SUCCESS,
+        )
         return redirect(self._url("change", obj.pk))
 
     # --- the list ---
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
         label = obj.status_label
-        css = label.lower().replace(" ", "-")
+        # The class names the state in English whatever the language the label is in.
+        state = obj.state_key_at(timezone.now())
+        css = "in-review" if state == "review" else state
         return format_html('<span class="pub-badge pub-badge--{}">{}</span>', css, label)
 
-    @admin.display(description="preview")
+    @admin.display(description=_("preview"))
     def preview_link(self, obj):
         if not obj or not obj.pk:
-            return "Save first to preview."
-        text = "View on site" if obj.is_public else "Preview"
+            return gettext("Save first to preview.")
+        text = gettext("View on site") if obj.is_public else gettext("Preview")
         return format_html(
             '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), text
         )
 
-    @admin.action(description="Publish now", permissions=["publish"])
+    @admin.action(description=_("Publish now"), permissions=["publish"])
     def publish_now(self, request, queryset):
         count = self.publish_selected(request, queryset)
         noun = self.model._meta.verbose_name
         self.message_user(
-            request, f"{count} {noun}(s) published; they are public now.", messages.SUCCESS
+            request,
+            gettext("%(count)s %(noun)s(s) published; they are public now.")
+            % {"count": count, "noun": noun},
+            messages.SUCCESS,
         )
 
-    @admin.action(description="Unpublish", permissions=["publish"])
+    @admin.action(description=_("Unpublish"), permissions=["publish"])
     def unpublish(self, request, queryset):
         count = self.unpublish_selected(request, queryset)
         noun = self.model._meta.verbose_name
         self.message_user(
-            request, f"{count} {noun}(s) taken off the public site.", messages.SUCCESS
+            request,
+            gettext("%(count)s %(noun)s(s) taken off the public site.")
+            % {"count": count, "noun": noun},
+            messages.SUCCESS,
         )
 
     # --- history ---
@@ -232,7 +249,7 @@ class ReleasedRowsAdminMixin:
 
     publish_permission = ""
     change_form_template = "admin/workflow/released_row_change_form.html"
-    released_note = (
+    released_note = _(
         "Public pages show this: only a publisher can change or delete it. Ask a publisher, "
         "or use it as it is."
     )
@@ -274,7 +291,9 @@ class ReleasedRowsAdminMixin:
             and queryset.filter(pk__in=self.released_rows().values("pk")).exists()
         ):
             noun = self.model._meta.verbose_name_plural
-            raise PermissionDenied(f"Only a publisher may delete {noun} public pages show.")
+            raise PermissionDenied(
+                gettext("Only a publisher may delete %(noun)s public pages show.") % {"noun": noun}
+            )
         events.deleting(*queryset)
         super().delete_queryset(request, queryset)
 

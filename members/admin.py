@@ -4,6 +4,7 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from forumasia.history_admin import HistoryAdminMixin
 from forumasia.redirects import show_address
@@ -99,7 +100,7 @@ class MemberOrganisationAdmin(HistoryAdminMixin, admin.ModelAdmin):
     def restore_version(self, request, version):
         return services.restore_version(version=version, user=request.user)
 
-    @admin.display(description="Logo")
+    @admin.display(description=_("Logo"))
     def logo_thumbnail(self, obj):
         if not obj.logo:
             return format_html('<span title="No logo">{}</span>', obj.initials)

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from forumasia.forms import QueryForm, TextParameter
 from forumasia.sanitise import RichTextFormMixin, RichTextValidator
@@ -20,18 +21,18 @@ class MemberImportForm(forms.Form):
     COLUMNS_HELP = {"required": REQUIRED_COLUMNS, "all": COLUMNS}
 
     file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8 CSV (Excel: “CSV UTF-8”), first row = column names, at most 2 MB.",
+        label=_("CSV file"),
+        help_text=_("UTF-8 CSV (Excel: “CSV UTF-8”), first row = column names, at most 2 MB."),
     )
     dry_run = forms.BooleanField(
-        label="Dry run: check the file and show the report without saving anything",
+        label=_("Dry run: check the file and show the report without saving anything"),
         required=False,
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 2 MB.")
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
         return upload
 
 
@@ -40,12 +41,12 @@ class MemberFilterForm(QueryForm):
     ignored, never an error page; a well-formed code of a country without current members is
     ignored by the view."""
 
-    q = TextParameter(label="Search", max_length=100)
-    country = forms.RegexField(label="Country", required=False, regex=r"\A[A-Za-z]{2}\Z")
+    q = TextParameter(label=_("Search"), max_length=100)
+    country = forms.RegexField(label=_("Country"), required=False, regex=r"\A[A-Za-z]{2}\Z")
     region = forms.ChoiceField(
-        label="Sub-region",
+        label=_("Sub-region"),
         required=False,
-        choices=[("", "All sub-regions"), *SubRegion.choices],
+        choices=[("", _("All sub-regions")), *SubRegion.choices],
     )
 
     def clean_country(self):

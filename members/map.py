@@ -30,8 +30,8 @@ from pathlib import Path
 import pygal_maps_world
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, ngettext
 
 CACHE_KEY = "members:network-map:v2:{language}"
 CACHE_TIMEOUT = 6 * 60 * 60
@@ -145,7 +145,9 @@ def _step(count):
 
 
 def _members_label(count):
-    return "no current members" if count == 0 else f"{count} member{'s' if count != 1 else ''}"
+    if count == 0:
+        return gettext("no current members")
+    return ngettext("%(count)d member", "%(count)d members", count) % {"count": count}
 
 
 def render_map(countries):
@@ -170,7 +172,7 @@ def render_map(countries):
         },
     )
     title = ET.SubElement(svg, "title", {"id": "network-map-title"})
-    title.text = "Map of Asia: countries shaded by number of member organisations"
+    title.text = gettext("Map of Asia: countries shaded by number of member organisations")
     # Members first drawn last, so their outlines sit on top of their neighbours'.
     for country, (d, box) in sorted(drawn, key=lambda item: item[0].member_count > 0):
         count = country.member_count
@@ -205,7 +207,7 @@ def network_map_svg(countries):
     `member_count` (`Country.objects.with_member_counts()`), read only on a cache miss: pass
     the queryset unevaluated, or the list when the page has loaded it already.
     """
-    key = CACHE_KEY.format(language=translation.get_language())
+    key = CACHE_KEY.format(language=get_language())
     svg = cache.get(key)
     if svg is None:
         svg = render_map(countries)

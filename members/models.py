@@ -9,6 +9,7 @@ from django.db import connection, models
 from django.db.models import Count, Q
 from django.db.models.functions import Greatest, Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from forumasia.files import random_upload_name
 from forumasia.images import strip_uploaded_image, validate_image_file
@@ -17,12 +18,12 @@ from forumasia.text import is_searchable, search_terms
 
 
 class SubRegion(models.TextChoices):
-    SOUTH = "south", "South Asia"
-    SOUTHEAST = "southeast", "Southeast Asia"
-    EAST = "east", "East Asia"
-    CENTRAL = "central", "Central Asia"
-    WEST = "west", "West Asia"
-    OTHER = "other", "Other"
+    SOUTH = "south", _("South Asia")
+    SOUTHEAST = "southeast", _("Southeast Asia")
+    EAST = "east", _("East Asia")
+    CENTRAL = "central", _("Central Asia")
+    WEST = "west", _("West Asia")
+    OTHER = "other", _("Other")
 
 
 class CountryQuerySet(models.QuerySet):

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from forumasia import events, history, redirects
 
@@ -142,16 +143,19 @@ class ImportReport:
 
     def summary(self):
         if self.errors:
-            return "Nothing was imported: " + " ".join(self.errors)
-        counts = (
-            f"{len(self.created)} created, {len(self.updated)} updated, "
-            f"{len(self.rejected)} rejected"
-        )
+            return gettext("Nothing was imported: %(errors)s") % {"errors": " ".join(self.errors)}
+        counts = gettext("%(created)s created, %(updated)s updated, %(rejected)s rejected") % {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "rejected": len(self.rejected),
+        }
         if self.rejected:
-            return f"Nothing was imported ({counts}): fix the rejected rows and try again."
+            return gettext(
+                "Nothing was imported (%(counts)s): fix the rejected rows and try again."
+            ) % {"counts": counts}
         if self.dry_run:
-            return f"Dry run, nothing saved: {counts}."
-        return f"Imported: {counts}."
+            return gettext("Dry run, nothing saved: %(counts)s.") % {"counts": counts}
+        return gettext("Imported: %(counts)s.") % {"counts": counts}
 
 
 class _Rollback(Exception):

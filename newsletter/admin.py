@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from forumasia.admin_filters import UsedRelatedFieldListFilter
@@ -67,7 +69,7 @@ class MailingListAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_confirmed_subscriber_count()
 
-    @admin.display(description="confirmed subscribers", ordering="confirmed_subscribers")
+    @admin.display(description=_("confirmed subscribers"), ordering="confirmed_subscribers")
     def confirmed_subscriber_count(self, obj):
         return obj.confirmed_subscribers
 
@@ -75,7 +77,7 @@ class MailingListAdmin(admin.ModelAdmin):
 class ActiveListFilter(admin.SimpleListFilter):
     """Subscribers currently on a list (not those who left it)."""
 
-    title = "list"
+    title = _("list")
     parameter_name = "list"
 
     def lookups(self, request, model_admin):
@@ -157,7 +159,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
             .prefetch_related(Prefetch("subscriptions", queryset=active, to_attr="active_lists"))
         )
 
-    @admin.display(description="lists")
+    @admin.display(description=_("lists"))
     def list_names(self, obj):
         return ", ".join(s.mailing_list.name for s in obj.active_lists) or "—"
 
@@ -200,7 +202,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
         return response
 
     def _invalid_filters(self, request):
-        messages.error(request, "Those filters are not valid; nothing was exported.")
+        messages.error(request, gettext("Those filters are not valid; nothing was exported."))
         return redirect("admin:newsletter_subscriber_changelist")
 
     @post_only
@@ -217,8 +219,11 @@ class SubscriberAdmin(ReadOnlyAdmin):
         exports.request_export_file(query=request.GET.urlencode(), fmt=fmt, user_id=request.user.pk)
         messages.success(
             request,
-            "The export file is being prepared. It appears here, ready to download, when it is "
-            f"done, and is deleted {settings.NEWSLETTER_EXPORT_HOURS} hours later.",
+            gettext(
+                "The export file is being prepared. It appears here, ready to download, when it "
+                "is done, and is deleted %(hours)s hours later."
+            )
+            % {"hours": settings.NEWSLETTER_EXPORT_HOURS},
         )
         return redirect("admin:newsletter_subscriberexport_changelist")
 
@@ -235,7 +240,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
             return self._invalid_filters(request)
         return self._stream(request, queryset, fmt=fmt, filters=request.GET)
 
-    @admin.action(description="Export selected subscribers (CSV)", permissions=["export"])
+    @admin.action(description=_("Export selected subscribers (CSV)"), permissions=["export"])
     def export_selected(self, request, queryset):
         return self._stream(
             request,
@@ -245,12 +250,12 @@ class SubscriberAdmin(ReadOnlyAdmin):
             selected=True,
         )
 
-    @admin.action(description="Download one subscriber's data (JSON)", permissions=["export"])
+    @admin.action(description=_("Download one subscriber's data (JSON)"), permissions=["export"])
     def export_data(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(
                 request,
-                "Choose exactly one subscriber to download what we hold on them.",
+                gettext("Choose exactly one subscriber to download what we hold on them."),
                 messages.WARNING,
             )
             return None
@@ -265,7 +270,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
         return response
 
     @admin.action(
-        description="Erase selected subscribers (delete personal data)", permissions=["erase"]
+        description=_("Erase selected subscribers (delete personal data)"), permissions=["erase"]
     )
     def erase_selected(self, request, queryset):
         if request.POST.get("confirm_erase") == "yes":
@@ -275,7 +280,8 @@ class SubscriberAdmin(ReadOnlyAdmin):
                 erased += 1
             self.message_user(
                 request,
-                f"Erased {erased} subscriber(s). Only an anonymous count is kept.",
+                gettext("Erased %(count)s subscriber(s). Only an anonymous count is kept.")
+                % {"count": erased},
                 messages.SUCCESS,
             )
             return None
@@ -310,7 +316,7 @@ class SubscriberExportAdmin(ReadOnlyAdmin):
             *super().get_urls(),
         ]
 
-    @admin.display(description="file")
+    @admin.display(description=_("file"))
     def file(self, obj):
         if obj.file_state == SubscriberExport.FileState.READY:
             # Submits the page's one download form (templates/admin/newsletter/
@@ -323,7 +329,7 @@ class SubscriberExportAdmin(ReadOnlyAdmin):
             )
         return obj.get_file_state_display() if obj.file_state else "—"
 
-    @admin.display(description="filters")
+    @admin.display(description=_("filters"))
     def filters_used(self, obj):
         return exports.describe_for_display(obj.filters)
 

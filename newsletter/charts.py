@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from .models import Subscriber
 
@@ -25,7 +26,8 @@ class Bar:
 
     @property
     def label(self):
-        return self.month.strftime("%b %Y") if self.month.month == 1 else self.month.strftime("%b")
+        # Django's month names, in the admin's language.
+        return date_format(self.month, "M Y" if self.month.month == 1 else "M")
 
     @property
     def centre(self):

@@ -1,20 +1,21 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from members.models import Country
 
 from .addresses import normalise_email
 from .models import MailingList
 
-CONSENT_REQUIRED = "Please tick the box to agree, so that we may email you."
-CONSENT_TEXT = (
+CONSENT_REQUIRED = _("Please tick the box to agree, so that we may email you.")
+CONSENT_TEXT = _(
     "I agree that FORUM-ASIA may email me the lists I chose and keep my details for that "
     "purpose only. I can unsubscribe at any time with the link in every email."
 )
 
 EMAIL_ERRORS = {
-    "required": "Enter your email address.",
-    "invalid": "Enter a valid email address, like name@example.org.",
-    "max_length": "An email address has at most 254 characters; please check it.",
+    "required": _("Enter your email address."),
+    "invalid": _("Enter a valid email address, like name@example.org."),
+    "max_length": _("An email address has at most 254 characters; please check it."),
 }
 
 
@@ -26,9 +27,11 @@ class ListChoiceField(forms.ModelMultipleChoiceField):
             queryset=MailingList.objects.public(),
             to_field_name="slug",
             error_messages={
-                "invalid_choice": "One of the chosen lists does not exist any more; "
-                "please choose from the lists shown.",
-                "invalid_pk_value": "Please choose from the lists shown.",
+                "invalid_choice": _(
+                    "One of the chosen lists does not exist any more; "
+                    "please choose from the lists shown."
+                ),
+                "invalid_pk_value": _("Please choose from the lists shown."),
             },
             **kwargs,
         )
@@ -38,34 +41,37 @@ class ListChoiceField(forms.ModelMultipleChoiceField):
 
 
 class SubscribeForm(forms.Form):
-    email = forms.EmailField(max_length=254, error_messages=EMAIL_ERRORS)
-    name = forms.CharField(max_length=200, required=False)
-    organisation = forms.CharField(max_length=200, required=False)
+    email = forms.EmailField(label=_("Email"), max_length=254, error_messages=EMAIL_ERRORS)
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     country = forms.ModelChoiceField(
         queryset=Country.objects.all(),
+        label=_("Country"),
         required=False,
         to_field_name="code",
-        empty_label="Choose a country (optional)",
-        error_messages={"invalid_choice": "Please choose a country from the list."},
+        empty_label=_("Choose a country (optional)"),
+        error_messages={"invalid_choice": _("Please choose a country from the list.")},
     )
     lists = ListChoiceField(
         required=False,
-        help_text="If you choose none, you get the monthly e-newsletter.",
+        help_text=_("If you choose none, you get the monthly e-newsletter."),
     )
     consent = forms.BooleanField(
         label=CONSENT_TEXT,
         error_messages={"required": CONSENT_REQUIRED},
     )
     # Honeypot: hidden from people (CSS and aria-hidden), filled by naive bots.
-    website = forms.CharField(required=False, label="Leave this field empty")
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
     source = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field, text in (("name", "name"), ("organisation", "organisation")):
-            self.fields[field].error_messages["max_length"] = (
-                f"Please shorten your {text} to at most 200 characters."
-            )
+        self.fields["name"].error_messages["max_length"] = _(
+            "Please shorten your name to at most 200 characters."
+        )
+        self.fields["organisation"].error_messages["max_length"] = _(
+            "Please shorten your organisation to at most 200 characters."
+        )
         self.fields["email"].widget.attrs.update(autocomplete="email")
         self.fields["name"].widget.attrs.update(autocomplete="name")
         self.fields["organisation"].widget.attrs.update(autocomplete="organization")
@@ -101,5 +107,5 @@ class PreferencesForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if "consent" in self.fields and not cleaned.get("lists"):
-            self.add_error("lists", "Choose at least one list to subscribe again.")
+            self.add_error("lists", _("Choose at least one list to subscribe again."))
         return cleaned

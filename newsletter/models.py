@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from forumasia.text import one_line
 
@@ -296,9 +297,9 @@ class SubscriberExport(models.Model):
     written by the command keep no file."""
 
     class Format(models.TextChoices):
-        CSV_BOM = "csv-bom", "CSV for spreadsheets (UTF-8 with BOM)"
-        CSV = "csv", "CSV (UTF-8, no BOM)"
-        JSON = "json", "JSON (one subscriber's data)"
+        CSV_BOM = "csv-bom", _("CSV for spreadsheets (UTF-8 with BOM)")
+        CSV = "csv", _("CSV (UTF-8, no BOM)")
+        JSON = "json", _("JSON (one subscriber's data)")
 
     class FileState(models.TextChoices):
         NONE = "", "No file kept"

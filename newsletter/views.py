@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -204,7 +205,9 @@ class ManageView(View):
             subscriptions.unsubscribe(subscriber=self.subscriber)
             messages.success(
                 request,
-                "You are unsubscribed from every list. Changed your mind? Choose lists below.",
+                gettext(
+                    "You are unsubscribed from every list. Changed your mind? Choose lists below."
+                ),
             )
             return redirect("newsletter:manage", token=token)
         was_unsubscribed = self.subscriber.is_unsubscribed
@@ -218,11 +221,13 @@ class ManageView(View):
             language=_page_language(),
         )
         if subscriber.is_unsubscribed:
-            messages.success(request, "You chose no list, so you are unsubscribed from every list.")
+            messages.success(
+                request, gettext("You chose no list, so you are unsubscribed from every list.")
+            )
         elif was_unsubscribed:
-            messages.success(request, "Welcome back: you are subscribed again.")
+            messages.success(request, gettext("Welcome back: you are subscribed again."))
         else:
-            messages.success(request, "Your choices are saved.")
+            messages.success(request, gettext("Your choices are saved."))
         return redirect("newsletter:manage", token=token)
 
 

@@ -12,6 +12,8 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag, TaggedItem
 
 from forumasia import documents
@@ -98,7 +100,7 @@ class PublicationAdminForm(ZawgyiCheckMixin, PublicationBodyMixin, WorkflowForm)
 
 
 class TagFilter(admin.SimpleListFilter):
-    title = "theme"
+    title = _("theme")
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
@@ -141,7 +143,7 @@ class AttachmentInline(admin.TabularInline):
     fields = ["title", "file", "language", "order", "size"]
     readonly_fields = ["size"]
 
-    @admin.display(description="size")
+    @admin.display(description=_("size"))
     def size(self, obj):
         return filesizeformat(obj.file_size) if obj.pk else "—"
 
@@ -173,7 +175,7 @@ class PublicationAdmin(
     date_hierarchy = "publish_at"
     # Shows the search box; get_search_results searches the full-text index instead.
     search_fields = ["title"]
-    search_help_text = "Words from the title, summary, body, themes, countries or signatories."
+    search_help_text = _("Words from the title, summary, body, themes, countries or signatories.")
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["countries", "translation_of"]
     readonly_fields = [
@@ -256,14 +258,18 @@ class PublicationAdmin(
         if correction:
             self.message_user(
                 request,
-                f"Nothing matches “{search_term}”: showing matches for “{correction}”.",
+                gettext("Nothing matches “%(words)s”: showing matches for “%(correction)s”.")
+                % {"words": search_term, "correction": correction},
                 messages.INFO,
             )
         if count is not None and count > RANKED_WINDOW:
             self.message_user(
                 request,
-                f"More than {RANKED_WINDOW} publications match: the newest {RANKED_WINDOW} are "
-                "listed. Add words or filters to narrow the search.",
+                gettext(
+                    "More than %(count)s publications match: the newest %(count)s are listed. "
+                    "Add words or filters to narrow the search."
+                )
+                % {"count": RANKED_WINDOW},
                 messages.WARNING,
             )
         return results, False

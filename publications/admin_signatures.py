@@ -16,6 +16,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from forumasia import workflow
 from forumasia.workflow_admin import ReleasedRowsAdminMixin
@@ -91,16 +93,21 @@ class PartnerOrganisationAdmin(ReleasedRowsAdminMixin, admin.ModelAdmin):
         if result.linked:
             self.message_user(
                 request,
-                f"“{obj.name}” was written under Other co-signers on {result.linked} "
-                "publication(s): it is now linked there as a partner.",
+                gettext(
+                    "“%(name)s” was written under Other co-signers on %(count)s "
+                    "publication(s): it is now linked there as a partner."
+                )
+                % {"name": obj.name, "count": result.linked},
                 messages.SUCCESS,
             )
         if result.left_for_publishers:
             self.message_user(
                 request,
-                f"“{obj.name}” is also written under Other co-signers on "
-                f"{result.left_for_publishers} published publication(s): it stays text there "
-                "until a publisher saves this partner.",
+                gettext(
+                    "“%(name)s” is also written under Other co-signers on %(count)s published "
+                    "publication(s): it stays text there until a publisher saves this partner."
+                )
+                % {"name": obj.name, "count": result.left_for_publishers},
                 messages.INFO,
             )
 
@@ -133,7 +140,7 @@ class SignatoryFilter(admin.SimpleListFilter):
     """A box with the names of every member and partner as suggestions (a <datalist>: the
     browser's own autocomplete, no script), not a list of a hundred links."""
 
-    title = "signatory"
+    title = _("signatory")
     parameter_name = "signatory"
     template = "admin/publications/publication/signatory_filter.html"
 

@@ -24,6 +24,8 @@ from django.db import connection
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
@@ -71,9 +73,9 @@ class ThemeSelectionForm(forms.Form):
 
 class MergeThemesForm(ThemeSelectionForm):
     into = forms.CharField(
-        label="Theme to keep",
+        label=_("Theme to keep"),
         max_length=100,
-        help_text=(
+        help_text=_(
             "The name of one of them, of another theme, or a new name. Publications that carry "
             "any of the selected themes get this one instead."
         ),
@@ -92,7 +94,7 @@ class ThemeAdmin(ReleasedRowsAdminMixin, TagAdmin):
     def has_merge_permission(self, request):
         return self.may_change_released(request) and self.has_change_permission(request)
 
-    @admin.action(description="Merge selected themes", permissions=["merge"])
+    @admin.action(description=_("Merge selected themes"), permissions=["merge"])
     def merge_themes(self, request, queryset):
         selection = urlencode([("themes", pk) for pk in queryset.values_list("pk", flat=True)])
         return redirect(f"{reverse('admin:taggit_tag_merge_tags')}?{selection}")
@@ -116,7 +118,9 @@ class ThemeAdmin(ReleasedRowsAdminMixin, TagAdmin):
                     form.add_error("into", refused)
                 else:
                     self.message_user(
-                        request, f"The themes are merged into “{kept.name}”.", messages.SUCCESS
+                        request,
+                        gettext("The themes are merged into “%(name)s”.") % {"name": kept.name},
+                        messages.SUCCESS,
                     )
                     return redirect(changelist)
             themes = form.cleaned_data.get("themes", [])

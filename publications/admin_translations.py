@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import LANGUAGES, Publication, Signature
@@ -44,9 +45,11 @@ def translation_form(base_form, original):
         reuse_featured_image = forms.BooleanField(
             required=False,
             initial=bool(original.featured_image),
-            label="Use the original's featured image",
-            help_text="Its alt text, caption and credit are above, to translate. An image "
-            "uploaded here replaces it.",
+            label=_("Use the original's featured image"),
+            help_text=_(
+                "Its alt text, caption and credit are above, to translate. An image "
+                "uploaded here replaces it."
+            ),
         )
         copy_gallery = forms.BooleanField(
             required=False,
@@ -132,7 +135,7 @@ class TranslationAdminMixin:
         if not change and form.cleaned_data.get("copy_gallery") and translation.translation_of:
             services.copy_gallery(original=translation.translation_of, translation=translation)
 
-    @admin.display(description="translations")
+    @admin.display(description=_("translations"))
     def translation_links(self, obj):
         """The group's other languages, each linked to its change form, and "Add translation"."""
         original = obj.translation_of or obj

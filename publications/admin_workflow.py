@@ -6,6 +6,7 @@ redirect) and what its History compares.
 """
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from forumasia.history import follow_up_versions
 from forumasia.history_admin import field_value
@@ -70,27 +71,35 @@ class PublicationWorkflowAdminMixin(WorkflowAdminMixin):
         tag_model = meta.get_field("tags").related_model
         country_model = meta.get_field("countries").related_model
         rows = [
-            ("title", text("title"), "text"),
-            ("address (slug)", text("slug"), "text"),
-            ("type", text("type"), "text"),
-            ("standfirst", text("standfirst"), "text"),
-            ("body", values.get("body") or "", "html"),
-            ("status", state_then(Publication, values, version.revision.date_created), "text"),
-            ("publish date", text("publish_at"), "text"),
-            ("unpublish date", text("unpublish_at"), "text"),
-            ("signatories", signatory_names(), "list"),
-            ("other co-signers", text("co_signers"), "text"),
-            ("countries", sorted(names(country_model, values.get("countries") or [])), "list"),
+            (gettext("title"), text("title"), "text"),
+            (gettext("address (slug)"), text("slug"), "text"),
+            (gettext("type"), text("type"), "text"),
+            (gettext("standfirst"), text("standfirst"), "text"),
+            (gettext("body"), values.get("body") or "", "html"),
             (
-                "themes",
+                gettext("status"),
+                state_then(Publication, values, version.revision.date_created),
+                "text",
+            ),
+            (gettext("publish date"), text("publish_at"), "text"),
+            (gettext("unpublish date"), text("unpublish_at"), "text"),
+            (gettext("signatories"), signatory_names(), "list"),
+            (gettext("other co-signers"), text("co_signers"), "text"),
+            (
+                gettext("countries"),
+                sorted(names(country_model, values.get("countries") or [])),
+                "list",
+            ),
+            (
+                gettext("themes"),
                 sorted(names(tag_model, [v.field_dict["tag_id"] for v in follow_ups["tag_links"]])),
                 "list",
             ),
-            ("featured image", text("featured_image"), "text"),
-            ("alt text", text("featured_image_alt"), "text"),
-            ("featured", text("is_featured"), "text"),
+            (gettext("featured image"), text("featured_image"), "text"),
+            (gettext("alt text"), text("featured_image_alt"), "text"),
+            (gettext("featured"), text("is_featured"), "text"),
             (
-                "attachments",
+                gettext("attachments"),
                 [
                     v.field_dict["title"]
                     for v in sorted(follow_ups["attachments"], key=lambda v: v.field_dict["order"])
@@ -98,7 +107,7 @@ class PublicationWorkflowAdminMixin(WorkflowAdminMixin):
                 "list",
             ),
             (
-                "gallery",
+                gettext("gallery"),
                 [
                     v.field_dict["alt_text"]
                     for v in sorted(
@@ -107,9 +116,9 @@ class PublicationWorkflowAdminMixin(WorkflowAdminMixin):
                 ],
                 "list",
             ),
-            ("media contact", text("media_contact"), "text"),
-            ("video or audio link", text("video_url"), "text"),
-            ("language", text("language"), "text"),
-            ("translation of", text("translation_of"), "text"),
+            (gettext("media contact"), text("media_contact"), "text"),
+            (gettext("video or audio link"), text("video_url"), "text"),
+            (gettext("language"), text("language"), "text"),
+            (gettext("translation of"), text("translation_of"), "text"),
         ]
         return rows

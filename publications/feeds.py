@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from forumasia.files import owned_files
 from forumasia.text import clean_text
@@ -101,7 +102,7 @@ class LatestPublicationsFeed(Feed):
             tag = obj["form"].tag
             parts.append(tag.name if tag else filters["tag"])
         if len(parts) == 1:
-            parts.append("Latest publications")
+            parts.append(gettext("Latest publications"))
         return " — ".join(parts)
 
     def link(self, obj):
@@ -112,7 +113,7 @@ class LatestPublicationsFeed(Feed):
         return None  # the request's own URL, with its filters
 
     def description(self, obj):
-        return (
+        return gettext(
             "Joint statements, open letters, reports and stories from the network of human "
             "rights organisations across Asia."
         )

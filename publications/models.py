@@ -31,7 +31,8 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag, TaggedItem
 
@@ -493,19 +494,19 @@ class PublicationQuerySet(WorkflowQuerySet):
 
 class Publication(Publishable):
     class Type(models.TextChoices):
-        STATEMENT = "statement", "Statement"
-        LETTER = "letter", "Open letter"
-        REPORT = "report", "Report"
-        STORY = "story", "Story"
+        STATEMENT = "statement", _("Statement")
+        LETTER = "letter", _("Open letter")
+        REPORT = "report", _("Report")
+        STORY = "story", _("Story")
 
         @property
         def plural_label(self):
             """What a list of this type is called (page titles, feeds)."""
             return {
-                "statement": "Statements",
-                "letter": "Open letters",
-                "report": "Reports",
-                "story": "Stories",
+                "statement": gettext("Statements"),
+                "letter": gettext("Open letters"),
+                "report": gettext("Reports"),
+                "story": gettext("Stories"),
             }[self.value]
 
     type = models.CharField(max_length=20, choices=Type.choices, default=Type.STATEMENT)

@@ -21,6 +21,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
@@ -205,11 +206,15 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
         if "type" in filters:
             label = Publication.Type(filters["type"]).plural_label.lower()
         else:
-            label = "publications"
+            label = gettext("publications")
         if country is not None:
-            label += f" about {country.name}"
+            label = gettext("%(items)s about %(country)s") % {
+                "items": label,
+                "country": country.name,
+            }
         if "tag" in filters:
-            label += f" on {tag.name if tag else filters['tag']}"
+            theme = tag.name if tag else filters["tag"]
+            label = gettext("%(items)s on %(theme)s") % {"items": label, "theme": theme}
         return {"feed_query": feed_query, "feed_label": label}
 
     def chips(self):
@@ -217,11 +222,11 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
         filters, country, tag = self.filters, self.form.country, self.form.tag
         chips = []
         labels = {
-            "type": ("Type", lambda v: Publication.Type(v).label),
-            "country": ("Country", lambda v: country.name if country else v),
-            "tag": ("Theme", lambda v: tag.name if tag else v),
-            "year": ("Year", str),
-            "q": ("Words", lambda v: f"“{v}”"),
+            "type": (gettext("Type"), lambda v: Publication.Type(v).label),
+            "country": (gettext("Country"), lambda v: country.name if country else v),
+            "tag": (gettext("Theme"), lambda v: tag.name if tag else v),
+            "year": (gettext("Year"), str),
+            "q": (gettext("Words"), lambda v: gettext("“%(words)s”") % {"words": v}),
         }
         for key, (label, display) in labels.items():
             if key not in filters:
@@ -235,7 +240,7 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
             else:
                 remaining = self.form.query_string(exclude=(key,))
                 url = "?" + remaining if remaining else self.request.path
-            chips.append({"label": label, "value": display(filters[key]), "url": url})
+            chips.append({"key": key, "label": label, "value": display(filters[key]), "url": url})
         return chips
 
 
@@ -312,20 +317,27 @@ def related_publications(publication, *, tag_ids, country_ids, now, limit=RELATE
 
 
 def share_links(publication):
-    """Plain links to each network's share page: no third-party script, nothing loads."""
+    """Plain links to each network's share page: no third-party script, nothing loads.
+    (name for the class, label, url): only email is a word to translate."""
     url = settings.SITE_URL + publication.get_absolute_url()
     title = publication.title
     return [
-        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
-        ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
         (
+            "facebook",
+            "Facebook",
+            "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
+        ),
+        ("x", "X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
+        (
+            "linkedin",
             "LinkedIn",
             "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url}),
         ),
-        ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{title} {url}"})),
-        ("Telegram", "https://t.me/share/url?" + urlencode({"url": url, "text": title})),
+        ("whatsapp", "WhatsApp", "https://wa.me/?" + urlencode({"text": f"{title} {url}"})),
         (
-            "Email",
-            f"mailto:?subject={quote(title)}&body={quote(url)}",
+            "telegram",
+            "Telegram",
+            "https://t.me/share/url?" + urlencode({"url": url, "text": title}),
         ),
+        ("email", gettext("Email"), f"mailto:?subject={quote(title)}&body={quote(url)}"),
     ]

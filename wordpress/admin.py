@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from .forms import ExportUploadForm
@@ -101,16 +102,19 @@ class ImportRunAdmin(admin.ModelAdmin):
         if not start_import(run.pk):
             messages.error(
                 request,
-                "This export cannot be imported now: it is being imported already, or it has "
-                "been imported or discarded (upload it again).",
+                gettext(
+                    "This export cannot be imported now: it is being imported already, or it has "
+                    "been imported or discarded (upload it again)."
+                ),
             )
             return redirect("admin:wordpress_importrun_change", run.pk)
         run.refresh_from_db()
         if run.state == ImportRun.State.IMPORTED:
-            messages.success(request, "Imported. The uploaded export has been deleted.")
+            messages.success(request, gettext("Imported. The uploaded export has been deleted."))
         elif run.state == ImportRun.State.IMPORTING:
             messages.info(
-                request, "The import has started. This page shows its report when it is done."
+                request,
+                gettext("The import has started. This page shows its report when it is done."),
             )
         else:
             messages.error(request, run.error)
@@ -119,7 +123,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     def discard_view(self, request, pk):
         self._check(request)
         discard_run(get_object_or_404(ImportRun, pk=pk).pk)
-        messages.success(request, "Discarded: the uploaded export has been deleted.")
+        messages.success(request, gettext("Discarded: the uploaded export has been deleted."))
         return redirect(reverse("admin:wordpress_importrun_changelist"))
 
     def csv_view(self, request, pk):

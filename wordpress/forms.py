@@ -1,18 +1,21 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .classify import TypeMap, TypeMapError
 
 
 class ExportUploadForm(forms.Form):
     export = forms.FileField(
-        label="WordPress export (WXR)",
-        help_text="The .xml file from Tools → Export in WordPress (all content).",
+        label=_("WordPress export (WXR)"),
+        help_text=_("The .xml file from Tools → Export in WordPress (all content)."),
     )
     type_map = forms.FileField(
-        label="Type rules (optional)",
+        label=_("Type rules (optional)"),
         required=False,
-        help_text="A CSV of kind,value,type rows, e.g. prefix,Joint Appeal,letter or "
-        "category,Briefings,report; added to the built-in rules.",
+        help_text=_(
+            "A CSV of kind,value,type rows, e.g. prefix,Joint Appeal,letter or "
+            "category,Briefings,report; added to the built-in rules."
+        ),
     )
 
     def clean_type_map(self):
@@ -23,7 +26,7 @@ class ExportUploadForm(forms.Form):
             text = upload.read().decode("utf-8-sig")
             TypeMap.from_csv(text)
         except UnicodeDecodeError as exc:
-            raise forms.ValidationError("Save the type rules as UTF-8 CSV.") from exc
+            raise forms.ValidationError(_("Save the type rules as UTF-8 CSV.")) from exc
         except TypeMapError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return text

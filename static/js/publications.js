@@ -21,7 +21,9 @@
     }
     var frame = document.createElement("iframe");
     frame.src = url.toString();
-    frame.title = container.getAttribute("data-embed-title") || "Media player";
+    // The fallback title comes translated from the template (no JavaScript catalogue request).
+    frame.title =
+      container.getAttribute("data-embed-title") || container.getAttribute("data-player-label");
     frame.allow = "autoplay; encrypted-media; picture-in-picture; fullscreen";
     frame.setAttribute("allowfullscreen", "");
     frame.referrerPolicy = "strict-origin-when-cross-origin";
