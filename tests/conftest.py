@@ -4,6 +4,9 @@ import os
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import clear_url_caches
 from django.utils import translation
 
 # CI runs the suite once with the clock at 23:30 UTC (Bangkok is already on the next day) and
@@ -86,6 +89,15 @@ def clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@receiver(setting_changed)
+def forget_reversed_prefixes(setting, **kwargs):
+    """A test that changes the default language or the languages: the URL resolver keeps, per
+    language, the prefix it reversed with (none for the default), which would outlive the test
+    (/about/ reversed in Thai after a test that made Thai the default)."""
+    if setting in {"LANGUAGE_CODE", "LANGUAGES"}:
+        clear_url_caches()
 
 
 @pytest.fixture(autouse=True)
