@@ -1,5 +1,6 @@
 """Every kind of public page is valid HTML: the Nu HTML Checker (vnu.jar from npm's `vnu-jar`,
-pinned in package.json, run offline) finds no error in any of them.
+pinned in package.json, run offline) finds no error in any of them, nor in the main ones in Thai
+and Indonesian.
 
 The pages are rendered by Django's test client in every state a visitor meets (filters on and
 off, results and none, each publication type with what it can carry, each newsletter step),
@@ -237,15 +238,41 @@ def test_every_public_page_is_valid_html(checker, client, settings, site_content
         "editorial-page-in-a-section": editorial_page_with_an_image().path,
         "not-found": "/no-such-page/",
     }
+    # The same kinds of page in Thai and Indonesian: a representative subset.
+    filters = "type=statement&country=th&tag=detention"
+    for code in ("th", "id"):
+        paths |= {
+            f"{code}-home": f"/{code}/",
+            f"{code}-list-filters": f"/{code}/publications/?{filters}",
+            f"{code}-statement": f"/{code}{statement.get_absolute_url()}",
+            f"{code}-story": f"/{code}{story.get_absolute_url()}",
+            f"{code}-members": f"/{code}/members/",
+            f"{code}-member": f"/{code}{member.get_absolute_url()}",
+            f"{code}-search-results": f"/{code}/search/?q=detention",
+            f"{code}-newsletter-subscribe": f"/{code}/newsletter/",
+            f"{code}-not-found": f"/{code}/no-such-page/",
+        }
     expected_status = {
         "not-found": 404,
+        "th-not-found": 404,
+        "id-not-found": 404,
         "newsletter-subscribe-errors": 400,
+        "th-newsletter-subscribe-errors": 400,
+        "id-newsletter-subscribe-errors": 400,
         "newsletter-manage-errors": 400,
         "newsletter-link-problem": 400,
         "newsletter-link-expired": 410,
         "newsletter-rate-limited": 429,
     }
     responses = [(name, client.get(path)) for name, path in paths.items()]
+    responses += [
+        (
+            f"{code}-newsletter-subscribe-errors",
+            Client().post(f"/{code}/newsletter/", {"email": "x"}),
+        )
+        for code in ("th", "id")
+    ]
+    # Last: it ends rate-limited.
     responses += newsletter_pages(Client(), settings)
 
     saved = []
