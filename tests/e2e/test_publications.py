@@ -79,6 +79,9 @@ def test_publisher_publishes_a_statement_and_a_visitor_finds_it_by_country(
     hero = page.locator(".pub-hero-image img")
     assert hero.get_attribute("alt") == "Villagers marching with banners"
     assert "400w" in hero.get_attribute("srcset")
+    # Reached by a click, which does not wait for the page's images: wait until the browser
+    # has finished with it (loaded or broken), then check it loaded.
+    page.wait_for_function("() => document.querySelector('.pub-hero-image img').complete")
     assert page.evaluate("document.querySelector('.pub-hero-image img').naturalWidth") > 0
     assert page.locator(".preview-banner").count() == 0
     assert third_party_requests == []
