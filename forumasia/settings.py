@@ -355,7 +355,7 @@ LANGUAGES = [
     ("id", "Indonesian"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Rows staff write in each language (newsletter/translation.py: name_en, name_th, name_id). The
+# Rows staff write in each language (newsletter/translation.py: name_en, name_th, name_ind). The
 # list is fixed here, not read from LANGUAGES, so that a language added for a test adds no columns;
 # an empty translation shows the English one.
 MODELTRANSLATION_LANGUAGES = ("en", "th", "id")
