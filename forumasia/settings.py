@@ -128,6 +128,9 @@ SITE_ID = 1
 # --- Applications -----------------------------------------------------------------------------
 
 DJANGO_APPS = [
+    # Per-language columns for rows staff write (newsletter/translation.py); it must come before
+    # the admin to patch its forms.
+    "modeltranslation",
     # django.contrib.admin, with a repair every model admin gets (forumasia/admin_site.py).
     "forumasia.admin_site.AdminConfig",
     "django.contrib.auth",
@@ -352,6 +355,12 @@ LANGUAGES = [
     ("id", "Indonesian"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Rows staff write in each language (newsletter/translation.py: name_en, name_th, name_ind). The
+# list is fixed here, not read from LANGUAGES, so that a language added for a test adds no columns;
+# an empty translation shows the English one.
+MODELTRANSLATION_LANGUAGES = ("en", "th", "id")
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 # The catalogues of every app and template (manage.py makemessages writes them; README).

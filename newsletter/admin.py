@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from modeltranslation.admin import TranslationAdmin
 
 from forumasia.admin_filters import UsedRelatedFieldListFilter
 
@@ -53,7 +54,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(MailingList)
-class MailingListAdmin(admin.ModelAdmin):
+class MailingListAdmin(TranslationAdmin):
+    """A list's name and description in each language (newsletter/translation.py): English is
+    required, an empty Thai or Indonesian one shows the English one."""
+
     list_display = [
         "name",
         "slug",

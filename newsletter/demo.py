@@ -14,22 +14,33 @@ from members.models import Country
 
 from .models import MailingList, Subscriber, Subscription
 
+# Each list's name and description in the site's languages (newsletter/translation.py; the
+# Indonesian columns end in _ind: modeltranslation avoids "_id", the ending of foreign keys).
 LISTS = [
     {
         "slug": "e-newsletter",
-        "name": "Monthly e-newsletter",
-        "description": "Highlights from the network once a month: statements, reports, stories.",
+        "name_en": "Monthly e-newsletter",
+        "name_th": "จดหมายข่าวอิเล็กทรอนิกส์รายเดือน",
+        "name_ind": "Buletin elektronik bulanan",
+        "description_en": "Highlights from the network once a month: statements, reports, stories.",
+        "description_th": "เรื่องเด่นจากเครือข่ายเดือนละครั้ง: แถลงการณ์ รายงาน และเรื่องราว",
+        "description_ind": "Sorotan dari jaringan sebulan sekali: pernyataan, laporan, dan kisah.",
         "is_default": True,
         "position": 0,
     },
     {
         "slug": "urgent-appeals",
-        "name": "Urgent statements and appeals",
-        "description": "Sent when defenders are at risk and action is needed quickly.",
+        "name_en": "Urgent statements and appeals",
+        "name_th": "แถลงการณ์และคำร้องเร่งด่วน",
+        "name_ind": "Pernyataan dan seruan mendesak",
+        "description_en": "Sent when defenders are at risk and action is needed quickly.",
+        "description_th": "ส่งเมื่อนักปกป้องสิทธิมนุษยชนตกอยู่ในอันตรายและต้องลงมือโดยเร็ว",
+        "description_ind": "Dikirim ketika pembela HAM dalam bahaya dan perlu segera bertindak.",
         "is_default": False,
         "position": 1,
     },
 ]
+TRANSLATED = ("name_th", "name_ind", "description_th", "description_ind")
 
 # (country code, given names, family names): fictional combinations in the scripts people use.
 PEOPLE = [
@@ -60,7 +71,13 @@ CONSENT = "Sample data: no real consent was given (fictional demo subscriber)."
 def load(stdout):
     lists = {}
     for spec in LISTS:
-        mailing_list, _ = MailingList.objects.get_or_create(slug=spec["slug"], defaults=spec)
+        mailing_list, created = MailingList.objects.get_or_create(slug=spec["slug"], defaults=spec)
+        # Demo lists loaded before they had translations get them; staff's own wording stays.
+        missing = [field for field in TRANSLATED if not getattr(mailing_list, field)]
+        if not created and missing:
+            for field in missing:
+                setattr(mailing_list, field, spec[field])
+            mailing_list.save(update_fields=missing)
         lists[spec["slug"]] = mailing_list
 
     wanted = [f"demo-subscriber-{n:03d}@example.org" for n in range(SUBSCRIBER_COUNT)]

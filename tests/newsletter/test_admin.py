@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from forumasia.mail import MESSAGE_END
 from newsletter import exports, subscriptions
-from newsletter.models import Erasure, Subscriber, SubscriberExport
+from newsletter.models import Erasure, MailingList, Subscriber, SubscriberExport
 from tests.factories import (
     MailingListFactory,
     StaffUserFactory,
@@ -105,6 +105,42 @@ def test_mailing_lists_show_and_sort_by_their_confirmed_subscribers(client, comm
     assert response.status_code == 200
     assert "confirmed subscribers" in html.lower()
     assert re.findall(r'class="field-confirmed_subscriber_count">(\d+)<', html) == ["2", "1"]
+
+
+# The columns of the list's names: Indonesian ends in _ind (modeltranslation avoids "_id").
+LIST_LANGUAGES = ("en", "th", "ind")
+
+
+def list_form(**fields):
+    return {
+        "slug": "",
+        "is_public": "on",
+        "position": "0",
+        **{f"{field}_{lang}": "" for field in ("name", "description") for lang in LIST_LANGUAGES},
+        **fields,
+    }
+
+
+def test_staff_name_and_describe_a_list_in_each_language_english_required(client, comms):
+    add = reverse("admin:newsletter_mailinglist_add")
+
+    html = client.get(add).content.decode()
+    for field in ("name_en", "name_th", "name_ind", "description_th", "description_ind"):
+        assert f'name="{field}"' in html
+    refused = client.post(add, list_form(name_th="จดหมายข่าวรายเดือน", slug="monthly"))
+    client.post(add, list_form(name_en="Monthly", name_th="จดหมายข่าวรายเดือน", slug="monthly"))
+    # Lists with no Thai or Indonesian name: the empty names do not collide.
+    client.post(add, list_form(name_en="Urgent appeals", slug="urgent"))
+    client.post(add, list_form(name_en="Partners", slug="partners"))
+
+    assert refused.status_code == 200 and refused.context["adminform"].form.errors["name_en"]
+    assert list(
+        MailingList.objects.order_by("slug").values_list("name", "name_en", "name_th", "name_ind")
+    ) == [
+        ("Monthly", "Monthly", "จดหมายข่าวรายเดือน", None),
+        ("Partners", "Partners", None, None),
+        ("Urgent appeals", "Urgent appeals", None, None),
+    ]
 
 
 def test_changelist_offers_no_export_button_without_the_permission(client, editor):
@@ -285,6 +321,17 @@ def test_download_one_subscribers_data_as_json(client, comms, monthly):
     assert data["name"] == "गीता गुरुङ"
     assert "गीता".encode() in response.content  # readable UTF-8, not \\u escapes
     assert data["lists"][0]["list"] == "Monthly e-newsletter"
+
+
+def test_a_subscribers_data_names_their_lists_in_english_whatever_they_read(client, comms, monthly):
+    MailingList.objects.filter(pk=monthly.pk).update(name_th="จดหมายข่าวรายเดือน")
+    subscriber = SubscriberFactory(language="th", lists=[monthly])
+
+    response = client.post(
+        CHANGELIST, {"action": "export_data", "_selected_action": [subscriber.pk]}
+    )
+
+    assert json.loads(response.content)["lists"][0]["list"] == "Monthly e-newsletter"
 
 
 def test_data_download_wants_exactly_one_subscriber(client, comms):

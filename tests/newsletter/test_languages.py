@@ -234,6 +234,72 @@ def test_update_preferences_refuses_a_language_the_site_is_not_offered_in(
     assert Subscriber.objects.get().language == "th"
 
 
+# --- the lists' names --------------------------------------------------------------------------
+
+MONTHLY_TH = "จดหมายข่าวรายเดือน"
+
+
+@pytest.fixture
+def monthly_in_thai(monthly):
+    monthly.name_th = MONTHLY_TH
+    monthly.description_th = "เรื่องเด่นจากเครือข่ายเดือนละครั้ง"
+    monthly.save()
+    return monthly
+
+
+def test_the_thai_signup_page_names_and_describes_the_lists_in_thai(
+    client, monthly_in_thai, language_by_address
+):
+    html = client.get("/th/newsletter/").content.decode()
+
+    assert MONTHLY_TH in html
+    assert "เรื่องเด่นจากเครือข่ายเดือนละครั้ง" in html
+    assert "Monthly e-newsletter" not in html
+
+
+def test_a_list_with_no_thai_name_shows_its_english_one_on_the_thai_page(
+    client, monthly_in_thai, urgent, language_by_address
+):
+    html = client.get("/th/newsletter/").content.decode()
+
+    assert "Urgent statements and appeals" in html
+    assert MONTHLY_TH in html
+
+
+def test_the_english_and_indonesian_pages_keep_the_english_name_of_a_list_named_in_thai(
+    client, monthly_in_thai, language_by_address
+):
+    for path in ("/newsletter/", "/id/newsletter/"):
+        html = client.get(path).content.decode()
+
+        assert "Monthly e-newsletter" in html
+        assert MONTHLY_TH not in html
+
+
+def test_the_thai_confirmation_email_names_the_lists_in_thai_or_else_in_english(
+    client, monthly_in_thai, urgent, mailoutbox, language_by_address
+):
+    sign_up(client, "/th/newsletter/", lists=["e-newsletter", "urgent-appeals"])
+
+    [message] = mailoutbox
+    for body in (message.body, html_of(message)):
+        assert MONTHLY_TH in body
+        assert "Urgent statements and appeals" in body
+        assert "Monthly e-newsletter" not in body
+
+
+def test_the_thai_preferences_page_names_the_lists_in_thai(
+    client, monthly_in_thai, mailoutbox, language_by_address
+):
+    subscriber = SubscriberFactory(language="th", lists=[monthly_in_thai])
+    subscriptions.send_fresh_manage_link(subscriber_id=subscriber.pk)
+
+    html = client.get(path_in(MANAGE_PATH, mailoutbox[0])).content.decode()
+
+    assert MONTHLY_TH in html
+    assert "Monthly e-newsletter" not in html
+
+
 # --- the model ---------------------------------------------------------------------------------
 
 

@@ -2,10 +2,10 @@ import pytest
 from django.core import signing
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newsletter import subscriptions, tokens
-from newsletter.models import SignupRequest, Subscriber, SubscriberExport
+from newsletter.models import MailingList, SignupRequest, Subscriber, SubscriberExport
 
 BEFORE = [("newsletter", "0002_communications_staff_group")]
 
@@ -139,3 +139,42 @@ def test_subscribers_and_signups_from_before_languages_are_mailed_in_english():
 
     assert Subscriber.objects.get().language == "en"
     assert SignupRequest.objects.get().language == "en"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lists_named_before_languages_keep_their_name_and_description_as_the_english_ones():
+    def make_rows(old):
+        lists = old.get_model("newsletter", "MailingList").objects
+        lists.create(name="Monthly", slug="monthly", description="Once a month.", is_default=True)
+        lists.create(name="Urgent appeals", slug="urgent")
+
+    migrated_from(("newsletter", "0008_subscriber_language"), make_rows)
+
+    assert list(
+        MailingList.objects.order_by("slug").values_list(
+            "slug", "name_en", "description_en", "name_th", "name_ind"
+        )
+    ) == [
+        ("monthly", "Monthly", "Once a month.", None, None),
+        ("urgent", "Urgent appeals", None, None, None),
+    ]
+    with translation.override("th"):
+        monthly = MailingList.objects.get(slug="monthly")
+        assert (monthly.name, monthly.description) == ("Monthly", "Once a month.")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_going_back_before_languages_keeps_the_english_names_edited_since():
+    MailingList.objects.create(
+        name_en="Monthly e-newsletter", name_th="จดหมายข่าวรายเดือน", slug="monthly"
+    )
+    MailingList.objects.filter(slug="monthly").update(name_en="Monthly bulletin")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("newsletter", "0008_subscriber_language")])
+    old = executor.loader.project_state([("newsletter", "0008_subscriber_language")]).apps
+    names = list(old.get_model("newsletter", "MailingList").objects.values_list("name", flat=True))
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert names == ["Monthly bulletin"]
