@@ -170,6 +170,7 @@ LOCAL_APPS = [
     "members",
     "publications",
     "newsletter",
+    "mailings",
     "pages",
     # The old site's addresses and where they lead now; the WordPress import writes them.
     "oldaddresses",

@@ -6,6 +6,7 @@ case, one default list) and the querysets name what staff ask for ("on a list", 
 subscribers"), each rule written once.
 """
 
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -117,7 +118,23 @@ class MailingList(models.Model):
         return self.name
 
 
+def address_digest(email: str) -> str:
+    """A suppressed address as the suppression list keeps it once its owner is erased: a
+    SHA-256 of the lower-cased address, enough to recognise it again, not to read it."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
 class SubscriberQuerySet(models.QuerySet):
+    def recipients(self, mailing_list_ids):
+        """Who an issue sent to these lists goes to: confirmed subscribers with an active
+        subscription (SubscriptionQuerySet.active(), the one rule) to at least one of them,
+        each once, and never an address on the suppression list."""
+        on_lists = Subscription.objects.active().filter(mailing_list_id__in=mailing_list_ids)
+        return self.filter(
+            status=Subscriber.Status.CONFIRMED,
+            pk__in=on_lists.values("subscriber_id"),
+        ).exclude(email__in=Suppression.objects.exclude(email="").values("email"))
+
     def on_list(self, slug: str):
         """Subscribers on the list `slug` now (not those who left it), whatever their status."""
         return self.filter(
@@ -357,3 +374,36 @@ class Erasure(models.Model):
 
     def __str__(self):
         return f"Erased {self.get_status_display().lower()} subscriber, {self.erased_at:%Y-%m-%d}"
+
+
+class Suppression(models.Model):
+    """An address the newsletter is never sent to: it bounced for good, its owner marked a
+    message as spam, staff added it, or its subscriber was erased. For an erasure only the
+    digest is kept (no address); for the others the address too, so that the recipients'
+    query can leave it out. A new confirmed sign-up lifts it (subscriptions.confirm)."""
+
+    class Reason(models.TextChoices):
+        BOUNCE = "bounce", "Hard bounce"
+        COMPLAINT = "complaint", "Spam complaint"
+        ERASURE = "erasure", "Erased subscriber"
+        MANUAL = "manual", "Added by staff"
+
+    email = models.EmailField(max_length=254, blank=True, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    detail = models.CharField(
+        max_length=300, blank=True, help_text="The mail server's or service's words, if any."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.email or 'erased address'}"
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        if self.email:
+            self.digest = address_digest(self.email)
+        super().save(*args, **kwargs)

@@ -30,7 +30,9 @@ DIRECT = {
     "members": set(),
     "publications": {"members"},
     "newsletter": {"members"},
-    "pages": {"publications", "members", "newsletter"},
+    # Newsletter issues are made of publications and sent to the newsletter's subscribers.
+    "mailings": {"newsletter", "publications"},
+    "pages": {"publications", "members", "newsletter", "mailings"},
     "oldaddresses": {"publications", "pages"},
     "wordpress": {"oldaddresses", "publications", "members", "pages"},
 }
