@@ -221,3 +221,61 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
             Subscription.objects.create(
                 subscriber=self, mailing_list=mailing_list, subscribed_at=self.consented_at
             )
+
+
+class SuppressionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "newsletter.Suppression"
+
+    email = factory.Sequence(lambda n: f"bounced{n}@example.org")
+    reason = "bounce"
+
+
+# --- Newsletter issues (mailings) -------------------------------------------------------------
+
+
+class IssueFactory(factory.django.DjangoModelFactory):
+    """A draft issue with an English variant; `lists=[...]` sets its audience, `items=[...]`
+    its publications in that order."""
+
+    class Meta:
+        model = "mailings.Issue"
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"2026-{n % 12 + 1:02d}-{n}")
+
+    @factory.post_generation
+    def english(self, create, extracted, **kwargs):
+        from mailings.models import IssueVariant
+
+        if extracted is not False:
+            IssueVariant.objects.create(
+                issue=self,
+                language="en",
+                subject=kwargs.get("subject", "FORUM-ASIA monthly: human rights in Asia"),
+                preheader=kwargs.get("preheader", "Statements, letters and stories of the month"),
+                introduction=kwargs.get("introduction", "<p>Dear friends,</p>"),
+            )
+
+    @factory.post_generation
+    def lists(self, create, extracted, **kwargs):
+        if extracted:
+            self.mailing_lists.set(extracted)
+
+    @factory.post_generation
+    def items(self, create, extracted, **kwargs):
+        from mailings.models import IssueItem
+
+        for position, publication in enumerate(extracted or ()):
+            IssueItem.objects.create(issue=self, publication=publication, position=position)
+
+
+class IssueVariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mailings.IssueVariant"
+
+    issue = factory.SubFactory(IssueFactory, english=False)
+    language = "en"
+    subject = "FORUM-ASIA monthly"
+    preheader = "This month's statements and stories"
+    introduction = "<p>Dear friends,</p>"
