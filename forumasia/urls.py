@@ -36,6 +36,8 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("", include("publications.urls")),
     path("newsletter/", include("newsletter.urls")),
+    # Sent issues' web versions, after the newsletter's own addresses (confirm/, manage/...).
+    path("newsletter/", include("mailings.urls")),
     path("", include("pages.urls")),
     prefix_default_language=False,
 )

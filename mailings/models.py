@@ -94,9 +94,7 @@ class IssueVariant(models.Model):
     """One issue in one language: what its subscribers in that language read."""
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="variants")
-    language = models.CharField(
-        max_length=10, choices=language_choices, default=default_language
-    )
+    language = models.CharField(max_length=10, choices=language_choices, default=default_language)
     subject = models.CharField(max_length=200)
     preheader = models.CharField(
         max_length=200, blank=True, help_text="The line inboxes show after the subject."

@@ -4,24 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('newsletter', '0009_mailing_list_names_per_language'),
+        ("newsletter", "0009_mailing_list_names_per_language"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Suppression',
+            name="Suppression",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(blank=True, db_index=True, max_length=254)),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('reason', models.CharField(choices=[('bounce', 'Hard bounce'), ('complaint', 'Spam complaint'), ('erasure', 'Erased subscriber'), ('manual', 'Added by staff')], max_length=12)),
-                ('detail', models.CharField(blank=True, help_text="The mail server's or service's words, if any.", max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, db_index=True, max_length=254)),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("bounce", "Hard bounce"),
+                            ("complaint", "Spam complaint"),
+                            ("erasure", "Erased subscriber"),
+                            ("manual", "Added by staff"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "detail",
+                    models.CharField(
+                        blank=True,
+                        help_text="The mail server's or service's words, if any.",
+                        max_length=300,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
     ]
