@@ -703,6 +703,9 @@ NEWSLETTER_UNSUBSCRIBE_LINK_DAYS = int(os.environ.get("NEWSLETTER_UNSUBSCRIBE_LI
 NEWSLETTER_EXPORT_HOURS = int(os.environ.get("NEWSLETTER_EXPORT_HOURS", "24"))
 NEWSLETTER_SIGNUP_LIMIT = int(os.environ.get("NEWSLETTER_SIGNUP_LIMIT", "20"))
 NEWSLETTER_SIGNUP_WINDOW_SECONDS = int(os.environ.get("NEWSLETTER_SIGNUP_WINDOW_SECONDS", "600"))
+# Where bounces of newsletter issues return (a mailbox read by `manage.py read_bounces`); each
+# message's return path is this address with its delivery's signed number (mailings/messages.py).
+NEWSLETTER_BOUNCE_ADDRESS = os.environ.get("NEWSLETTER_BOUNCE_ADDRESS", "")
 
 # --- WordPress import -----------------------------------------------------------------------
 
