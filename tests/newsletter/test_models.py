@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import newsletter
-from newsletter import subscriptions
-from newsletter.models import MailingList, Subscriber, Subscription
-from tests.factories import SubscriberFactory
+from newsletter import subscriptions, suppressions
+from newsletter.models import MailingList, Subscriber, Subscription, Suppression, address_digest
+from tests.factories import SubscriberFactory, SuppressionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,47 @@ def test_a_lists_count_is_its_confirmed_subscribers_still_on_it(monthly, urgent)
     )
 
     assert counts == {"e-newsletter": 2, "urgent-appeals": 2}
+
+
+def test_recipients_are_confirmed_subscribers_on_any_of_the_lists_each_once(
+    monthly, urgent, staff_only
+):
+    both = SubscriberFactory(email="both@example.org", lists=[monthly, urgent])
+    one = SubscriberFactory(email="one@example.org", lists=[urgent])
+    SubscriberFactory(email="other-list@example.org", lists=[staff_only])
+    SubscriberFactory(email="waiting@example.org", status="pending", lists=[monthly])
+    left = SubscriberFactory(email="left@example.org", lists=[monthly, staff_only])
+    Subscription.objects.filter(subscriber=left, mailing_list=monthly).update(
+        unsubscribed_at=timezone.now()
+    )
+    gone = SubscriberFactory(email="gone@example.org", lists=[monthly])
+    subscriptions.unsubscribe(subscriber=gone)
+
+    recipients = Subscriber.objects.recipients([monthly.pk, urgent.pk])
+
+    assert sorted(recipients.values_list("email", flat=True)) == [both.email, one.email]
+    assert recipients.count() == 2
+
+
+def test_a_suppressed_address_is_never_a_recipient_whatever_its_case(monthly):
+    SubscriberFactory(email="kept@example.org", lists=[monthly])
+    SubscriberFactory(email="bounced@example.org", lists=[monthly])
+    SuppressionFactory(email="Bounced@Example.org", reason="bounce")
+    # An erased subscriber's row keeps only the digest: it must not suppress everyone else.
+    Suppression.objects.create(digest=address_digest("erased@example.org"), reason="erasure")
+
+    recipients = Subscriber.objects.recipients([monthly.pk])
+
+    assert list(recipients.values_list("email", flat=True)) == ["kept@example.org"]
+
+
+def test_suppressing_an_address_twice_keeps_one_row_with_the_latest_reason(monthly):
+    suppressions.suppress(email="Reader@Example.org", reason="bounce")
+    suppressions.suppress(email="reader@example.org", reason="complaint")
+
+    assert Suppression.objects.get().reason == "complaint"
+    assert suppressions.is_suppressed("READER@example.org")
+    assert not suppressions.is_suppressed("someone@example.org")
 
 
 def test_on_list_finds_who_is_on_the_list_now_whatever_their_status(monthly, urgent):
