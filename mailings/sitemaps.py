@@ -1,3 +1,5 @@
+from django.db.models import Max
+
 from forumasia.locale import LanguagesSitemap
 
 from .models import Issue
@@ -18,3 +20,8 @@ class IssueSitemap(LanguagesSitemap):
 
     def lastmod(self, issue):
         return issue.updated_at
+
+    def get_latest_lastmod(self):
+        """The index's date for this section: one MAX(), not every issue loaded (Django's
+        default)."""
+        return Issue.objects.sent().aggregate(latest=Max("updated_at"))["latest"]
