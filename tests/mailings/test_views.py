@@ -319,7 +319,7 @@ def test_the_newsletters_own_addresses_answer_as_before(client):
 path_parts = st.one_of(
     st.text(max_size=40),
     st.text(alphabet="\x00\x01\x0b\x7f\ud800<>\"'%/.\\ ", min_size=1, max_size=8),
-    st.sampled_from(["2026-03", "archive", "start", "..", "%00", "x" * 3000]),
+    st.sampled_from(["2026-03", "archive", "start", "..", "%00", "x" * 3000, '"><x-h>']),
 )
 
 
@@ -332,7 +332,7 @@ path_parts = st.one_of(
 @given(
     prefix=st.sampled_from(["", "/th", "/id"]),
     part=path_parts,
-    query=st.text(max_size=30),
+    query=st.one_of(st.text(max_size=30), st.just("page=<x-h>&slug=%22%3E%3Cx-h%3E")),
 )
 def test_hostile_slugs_and_query_strings_get_a_page_or_a_404_never_a_500(
     client, prefix, part, query
@@ -344,7 +344,7 @@ def test_hostile_slugs_and_query_strings_get_a_page_or_a_404_never_a_500(
         with transaction.atomic():
             response = client.get(f"{path}?{quote(query.encode('utf-8', 'surrogatepass'))}")
         assert response.status_code in (200, 404, 405), path
-        assert b"<x" not in response.content.replace(b"<x-", b"")
+        assert b"<x-h" not in response.content, path  # nothing echoed as markup
 
 
 # --- query budgets ------------------------------------------------------------------------------
