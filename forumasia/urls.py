@@ -18,6 +18,7 @@ admin.site.index_title = "Publish and manage the site"
 
 urlpatterns = [
     path("feeds/", include("publications.feed_urls")),
+    path("feeds/newsletter/", include("mailings.feed_urls")),
     path("admin/", admin.site.urls),
     # Files of publications (and any owner registered with forumasia.files): only while public.
     path(FILES_URL.lstrip("/") + "<path:name>", serve_file, name="owned-file"),
@@ -35,9 +36,10 @@ if settings.DEBUG:
 # application URL has.
 urlpatterns += i18n_patterns(
     path("", include("publications.urls")),
-    path("newsletter/", include("newsletter.urls")),
-    # Sent issues' web versions, after the newsletter's own addresses (confirm/, manage/...).
+    # The sign-up page with the latest issues, the archive and sent issues' web versions, before
+    # the newsletter's own addresses (confirm/, manage/...), which an issue's slug never takes.
     path("newsletter/", include("mailings.urls")),
+    path("newsletter/", include("newsletter.urls")),
     path("", include("pages.urls")),
     prefix_default_language=False,
 )

@@ -9,6 +9,7 @@ at any moment resume without mailing anyone twice (mailings/sending.py).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,18 @@ class IssueQuerySet(models.QuerySet):
     def due(self, now):
         """Scheduled issues whose time has come."""
         return self.filter(status=Issue.Status.SCHEDULED, send_at__lte=now)
+
+    def archive(self):
+        """The public archive as it is listed (the newsletter page, its archive page, feeds,
+        sitemap): sent issues, newest first by when their sending began (`sent_on`), each with
+        its language variants."""
+        sent_on = Coalesce("started_at", "finished_at", "updated_at")
+        return (
+            self.sent()
+            .annotate(sent_on=sent_on)
+            .order_by("-sent_on", "-pk")
+            .prefetch_related("variants")
+        )
 
 
 class Issue(models.Model):

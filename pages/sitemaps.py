@@ -20,6 +20,7 @@ from django.utils.http import http_date
 
 from forumasia.forms import MAX_PAGE, NumberParameter, QueryForm
 from forumasia.locale import LanguagesSitemap
+from mailings.sitemaps import IssueSitemap
 from members.sitemaps import CountrySitemap, MemberSitemap
 from publications.sitemaps import PublicationSitemap
 
@@ -42,6 +43,7 @@ class SectionSitemap(LanguagesSitemap):
             "publications:report-list",
             "publications:story-list",
             "members:member-list",
+            "mailings:archive",
         ]
 
     def location(self, item):
@@ -68,6 +70,7 @@ sitemaps = {
     "members": MemberSitemap,
     "countries": CountrySitemap,
     "publications": PublicationSitemap,
+    "newsletter": IssueSitemap,
 }
 
 

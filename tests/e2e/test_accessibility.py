@@ -3,8 +3,16 @@ English, Thai and Indonesian."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 
-from tests.factories import MemberOrganisationFactory, PublicationFactory, country
+from mailings.models import Issue
+from tests.factories import (
+    IssueFactory,
+    IssueVariantFactory,
+    MemberOrganisationFactory,
+    PublicationFactory,
+    country,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,6 +26,8 @@ PAGES = [
     "/countries/kh/",
     "/search/?q=detention",
     "/newsletter/",
+    "/newsletter/2026-03/",
+    "/newsletter/archive/",
 ]
 # The same kinds of page in Thai and Indonesian (translated labels, other scripts, longer words):
 # a representative subset, so that the run stays short.
@@ -31,6 +41,7 @@ PAGES += [
         "/members/",
         "/search/?q=detention",
         "/newsletter/",
+        "/newsletter/2026-03/",
     )
 ]
 
@@ -40,7 +51,7 @@ def content():
     member = MemberOrganisationFactory(
         name="Sample Legal Aid Centre", slug="sample-legal-aid-centre", country=country("KH")
     )
-    PublicationFactory(
+    statement = PublicationFactory(
         title="Arbitrary detention must end",
         slug="arbitrary-detention-must-end",
         standfirst="Sample statement on detention.",
@@ -49,6 +60,14 @@ def content():
         signatories=[member],
         tags=["detention"],
     )
+    # A sent issue of the newsletter: its web version, and the archive lists it.
+    issue = IssueFactory(
+        slug="2026-03",
+        items=[statement, PublicationFactory(type="letter", title="Open letter")],
+        english__introduction="<p>Dear friends,</p><p>Read <a href='/members/'>our news</a>.</p>",
+    )
+    IssueVariantFactory(issue=issue, language="th", subject="จดหมายข่าวรายเดือน")
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT, started_at=timezone.now())
 
 
 @pytest.mark.parametrize("width", [390, 1280])

@@ -28,6 +28,9 @@ SITE = "http://localhost:8000"
 UNPREFIXED = {
     "feed-rss",
     "feed-atom",
+    # The newsletter's feeds name their language in their own address (mailings/feed_urls.py).
+    "newsletter-rss",
+    "newsletter-atom",
     "owned-file",
     "healthz",
     "robots-txt",

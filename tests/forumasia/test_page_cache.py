@@ -19,10 +19,12 @@ from django.utils import timezone
 
 from forumasia import cache as page_cache
 from forumasia import workflow
+from mailings.models import Issue
 from members import services as member_services
 from publications import services
 from publications.sitemaps import PublicationSitemap
 from tests.factories import (
+    IssueFactory,
     MemberOrganisationFactory,
     PublicationFactory,
     StaffUserFactory,
@@ -199,9 +201,11 @@ def archive():
             tags=["Land rights"],
             signatories=[signer],
         )
-    PublicationFactory(
+    report = PublicationFactory(
         title="Cambodia report", slug="cambodia-report", type="report", countries=[country("KH")]
     )
+    issue = IssueFactory(slug="2026-03", items=[report, signer.signed_publications.first()])
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT)
     return signer
 
 
@@ -254,12 +258,16 @@ def cached_view_requests(signer):
             "/feeds/rss/?type=report",
         ],
         "atom": ["/feeds/atom/?tag=land-rights&tag=none", "/feeds/atom/?tag=land-rights"],
+        "newsletter issue": ["/newsletter/2026-03/?page=2", "/th/newsletter/2026-03/"],
+        "newsletter archive": ["/newsletter/archive/?p=1", "/id/newsletter/archive/"],
+        "newsletter feed": ["/feeds/newsletter/th/?language=id", "/feeds/newsletter/atom/"],
         "sitemap index": ["/sitemap.xml"],
         "sitemap section": [
             "/sitemap-publications.xml?p=1&p=2",
             "/sitemap-publications.xml?p=1",
             "/sitemap-publications.xml?p=2",
             "/sitemap-sections.xml",
+            "/sitemap-newsletter.xml",
         ],
     }
 

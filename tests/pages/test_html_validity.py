@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
+from mailings.models import Issue
 from newsletter import tokens
 from newsletter.models import SignupRequest
 from pages.models import Page
@@ -31,6 +32,8 @@ from publications.services import refresh_featured_renditions, refresh_gallery_r
 from tests.factories import (
     AttachmentFactory,
     GalleryImageFactory,
+    IssueFactory,
+    IssueVariantFactory,
     MailingListFactory,
     MemberOrganisationFactory,
     PageFactory,
@@ -140,9 +143,24 @@ def site_content():
             publish_at=timezone.now() - timedelta(days=2 + number),
             countries=[thailand],
         )
-    MailingListFactory(slug="e-newsletter", name="Monthly e-newsletter", is_default=True)
+    monthly = MailingListFactory(slug="e-newsletter", name="Monthly e-newsletter", is_default=True)
     MailingListFactory(slug="urgent-appeals", name="Urgent statements and appeals")
+    # A sent issue (its web version, the archive, the newsletter page's latest issues), in
+    # English and Thai (Indonesian falls back to English), and one still a draft.
+    issue = IssueFactory(
+        slug="2026-03",
+        lists=[monthly],
+        items=[statement, letter, story],
+        english__introduction=(
+            "<p>Dear friends,</p><ul><li>Read <a href='https://example.org/'>our call</a>.</li>"
+            "</ul><h2>This month</h2><p>Three <strong>urgent</strong> appeals.</p>"
+        ),
+    )
+    IssueVariantFactory(issue=issue, language="th", subject="จดหมายข่าว", preheader="")
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT, started_at=timezone.now())
+    IssueFactory(slug="draft-issue")
     return {
+        "issue": issue,
         "statement": statement,
         "letter": letter,
         "report": report,
@@ -237,6 +255,8 @@ def test_every_public_page_is_valid_html(checker, client, settings, site_content
         "editorial-page": "/about/",
         "editorial-page-in-a-section": editorial_page_with_an_image().path,
         "not-found": "/no-such-page/",
+        "newsletter-issue": site_content["issue"].get_absolute_url(),
+        "newsletter-archive": "/newsletter/archive/",
     }
     # The same kinds of page in Thai and Indonesian: a representative subset.
     filters = "type=statement&country=th&tag=detention"
@@ -250,6 +270,7 @@ def test_every_public_page_is_valid_html(checker, client, settings, site_content
             f"{code}-member": f"/{code}{member.get_absolute_url()}",
             f"{code}-search-results": f"/{code}/search/?q=detention",
             f"{code}-newsletter-subscribe": f"/{code}/newsletter/",
+            f"{code}-newsletter-issue": f"/{code}{site_content['issue'].get_absolute_url()}",
             f"{code}-not-found": f"/{code}/no-such-page/",
         }
     expected_status = {
