@@ -213,7 +213,7 @@ def test_export_csv_is_written_one_chunk_per_batch(monkeypatch, monthly):
 
 def test_an_export_is_on_record_before_its_first_row_goes_out(monthly, django_user_model):
     user = django_user_model.objects.create(username="comms")
-    SubscriberFactory(email="a@example.org")
+    SubscriberFactory(email="a@example.org", lists=[monthly])
 
     exports.start_export(
         queryset=Subscriber.objects.all(), fmt="csv", via="admin", filters={}, user_id=user.pk
