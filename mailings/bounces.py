@@ -18,6 +18,7 @@ subscribers by id, never an address.
 
 import email
 import email.policy
+import email.utils
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -175,10 +176,13 @@ def kind_of_event(event) -> Kind | None:
     return None
 
 
+_DELIVERY_ID = re.compile(r"[0-9]{1,18}")
+
+
 def _delivery_in_metadata(metadata) -> int | None:
     """The delivery id the sender put in the message's metadata ({"delivery": id})."""
-    value = metadata.get("delivery") if isinstance(metadata, dict) else None
-    return int(value) if str(value).isdigit() else None
+    value = str(metadata.get("delivery", "")) if isinstance(metadata, dict) else ""
+    return int(value) if _DELIVERY_ID.fullmatch(value) else None
 
 
 def act_on_tracking_event(event, *, esp_name: str) -> Outcome | None:
@@ -224,7 +228,11 @@ def _addresses_in(values: Iterable[str]) -> Iterator[str]:
 
 def _delivery_named(addresses: Iterable[str]) -> int | None:
     for address in addresses:
-        delivery_id = delivery_from_verp(address)
+        try:
+            delivery_id = delivery_from_verp(address)
+        except ValueError:
+            # A number str.isdigit() takes and int() does not ("bounces+²-…"): not ours.
+            continue
         if delivery_id is not None:
             return delivery_id
     return None
@@ -242,7 +250,10 @@ def _returned_headers(message):
         return returned.get_payload(0)
     headers = _part(message, "text/rfc822-headers")
     if headers is not None:
-        return email.message_from_string(headers.get_content(), policy=email.policy.default)
+        # Bytes, whatever charset the part claims (an unknown one would stop get_content()).
+        return email.message_from_bytes(
+            headers.get_payload(decode=True) or b"", policy=email.policy.default
+        )
     return None
 
 
@@ -298,7 +309,16 @@ def read_report(raw: bytes) -> Report | None:
 
 
 def act_on_report(raw: bytes) -> Outcome:
-    report = read_report(raw)
+    try:
+        report = read_report(raw)
+    except Exception as error:
+        # Anyone can mail the bounce address: a message the email package cannot read (an
+        # unknown charset, a broken structure) is not a report, and must not stop the messages
+        # after it, run after run.
+        logger.warning(
+            "A message in the bounce mailbox could not be read: %s", type(error).__name__
+        )
+        return Outcome.NOT_A_REPORT
     if report is None:
         return Outcome.NOT_A_REPORT
     if report.kind is None or report.delivery_id is None:

@@ -414,7 +414,8 @@ class SuppressionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
+        if "email" in self.fields:  # not on the view-only page of a row already there
+            self.fields["email"].required = True
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()

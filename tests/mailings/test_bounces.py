@@ -413,3 +413,58 @@ def test_the_verp_address_is_found_in_any_one_place_a_report_carries_it(delivery
     ]
 
     assert bounces.read_report("\r\n".join(left).encode()).delivery_id == delivery.pk
+
+
+def test_a_crafted_message_in_the_bounce_mailbox_is_ignored_without_an_error(delivery):
+    """Anyone can mail the bounce address: odd numbers in the VERP tag, broken reports."""
+    raw = report("postfix-hard-bounce", delivery_id=delivery.pk, recipient=ADDRESS)
+    crafted = [
+        raw.replace(f"+{delivery.pk}-".encode(), "+²-".encode()),
+        b"Content-Type: multipart/report; boundary=x\r\n\r\n--x\r\nContent-Type: "
+        b"message/delivery-status\r\n\r\n--x--",
+        b"Content-Type: multipart/report\r\n\r\nno boundary",
+        b"\xff\xfe\x00 not a message at all",
+    ]
+
+    outcomes = [bounces.act_on_report(message) for message in crafted]
+
+    assert set(outcomes) <= {Outcome.UNKNOWN, Outcome.NOT_A_REPORT}
+    assert not Suppression.objects.exists()
+
+
+def test_a_report_whose_returned_headers_claim_an_unknown_charset_is_still_read(delivery):
+    raw = report("postfix-hard-bounce", delivery_id=delivery.pk, recipient=ADDRESS)
+    only_in_the_returned_headers = b"\r\n".join(
+        line
+        for line in raw.replace(
+            b"Content-Type: text/rfc822-headers",
+            b"Content-Type: text/rfc822-headers; charset=x-no-such-charset",
+        ).split(b"\r\n")
+        if not (b"bounces+" in line and not line.startswith(b"Return-Path: <bounces+"))
+    )
+
+    assert bounces.act_on_report(only_in_the_returned_headers) == Outcome.SUPPRESSED
+
+
+def test_a_message_the_email_package_fails_on_is_not_a_report_and_stops_nothing(
+    delivery, monkeypatch
+):
+    raw = report("postfix-hard-bounce", delivery_id=delivery.pk, recipient=ADDRESS)
+
+    def unreadable(raw):
+        raise LookupError("unknown encoding: x-no-such-charset")
+
+    monkeypatch.setattr(bounces, "read_report", unreadable)
+
+    assert bounces.act_on_report(raw) == Outcome.NOT_A_REPORT
+
+
+def test_metadata_that_is_not_a_delivery_number_is_ignored(client, somchai, delivery):
+    for value in ["²", "1e3", "-1", "9" * 40, "", None]:
+        body = postmark_bounce()
+        body["Metadata"] = {"delivery": value}
+        assert post(client, body, **basic_auth()).status_code == 200
+
+    delivery.refresh_from_db()
+    assert delivery.state == Delivery.State.SENT
+    assert Suppression.objects.get().email == ADDRESS  # found by the address the service named

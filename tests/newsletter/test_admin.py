@@ -803,8 +803,10 @@ def test_suppressions_are_never_edited(client, comms):
     suppression = SuppressionFactory(email="bounced@example.org", reason="bounce")
     url = reverse("admin:newsletter_suppression_change", args=[suppression.pk])
 
+    page = client.get(url)
     client.post(url, {"email": "other@example.org", "detail": "changed"})
 
+    assert page.status_code == 200 and "bounced@example.org" in page.content.decode()
     suppression.refresh_from_db()
     assert (suppression.email, suppression.detail) == ("bounced@example.org", "")
 
