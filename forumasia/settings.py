@@ -726,3 +726,23 @@ LOGGING = {
         "pikepdf": {"level": "WARNING"},
     },
 }
+
+# --- Bounces and complaints -------------------------------------------------------------------
+
+# An email service's tracking webhooks (django-anymail, /anymail/<service>/tracking/) answer only
+# when ANYMAIL_WEBHOOK_SECRET is set ("user:password", given to the service as the webhook
+# URL's basic auth): without it they are not there (mailings/webhooks.py). Mailgun also signs
+# its posts, with the key ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY holds.
+# An empty one is left out: anymail would take "" for a key.
+ANYMAIL = {
+    name: value
+    for name, value in {
+        "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", ""),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY", ""),
+    }.items()
+    if value
+}
+# Plain SMTP: the mailbox NEWSLETTER_BOUNCE_ADDRESS delivers to, read by `manage.py
+# read_bounces` (deploy/systemd/forumasia-bounces.timer), e.g.
+# imaps://bounces%40forum-asia.example:password@mail.forum-asia.example/INBOX.
+NEWSLETTER_BOUNCE_IMAP_URL = os.environ.get("NEWSLETTER_BOUNCE_IMAP_URL", "")

@@ -3,7 +3,7 @@
 The public pages answer in each interface language (settings.LANGUAGES): English at the
 addresses they always had, the others under /th/ and /id/ (forumasia/locale.py). What is not
 read as a page stays unprefixed, one address each: the admin (staff work in English), files,
-feeds, sitemaps, health, robots.txt and the favicon.
+feeds, sitemaps, the email services' webhooks, health, robots.txt and the favicon.
 """
 
 from django.conf import settings
@@ -20,6 +20,8 @@ urlpatterns = [
     path("feeds/", include("publications.feed_urls")),
     path("feeds/newsletter/", include("mailings.feed_urls")),
     path("admin/", admin.site.urls),
+    # Email services' bounce and complaint webhooks (django-anymail), only with a secret set.
+    path("anymail/", include("mailings.webhook_urls")),
     # Files of publications (and any owner registered with forumasia.files): only while public.
     path(FILES_URL.lstrip("/") + "<path:name>", serve_file, name="owned-file"),
     # Sitemaps, health, robots.txt and the favicon.

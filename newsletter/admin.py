@@ -1,7 +1,9 @@
 """Admin for Communications staff: subscribers (read-only here), exports that honour the
-changelist's filters (streamed at once, or prepared as a file by a task for large lists),
-data-protection tools, and the export and erasure logs."""
+changelist's filters (streamed at once, or prepared as a file by a task for large lists;
+confirmed subscribers on a list unless staff choose everyone), data-protection tools, the
+export and erasure logs, and the suppression list."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -25,8 +27,17 @@ from forumasia.admin_filters import UsedRelatedFieldListFilter
 
 from . import charts, data_protection, exports
 from .exports import EXPORT_PERMISSION
-from .models import Erasure, MailingList, Subscriber, SubscriberExport, Subscription
+from .models import (
+    Erasure,
+    MailingList,
+    Subscriber,
+    SubscriberExport,
+    Subscription,
+    Suppression,
+    address_digest,
+)
 from .selectors import InvalidFilters, subscribers_matching
+from .suppressions import is_suppressed
 
 # Every view that hands out subscribers' data answers a POST only (CSRF-protected, as every
 # admin POST is): a link or an image on another site would make a logged-in staff member's
@@ -35,6 +46,12 @@ post_only = method_decorator(require_POST)
 # Erasing replaces deleting: it is the delete permission, exercised through
 # data_protection.erase().
 ERASE_PERMISSION = "newsletter.delete_subscriber"
+
+
+def _includes_everyone(request) -> bool:
+    """Whether staff ticked the export's choice to include people who never confirmed or who
+    unsubscribed (templates/admin/newsletter/subscriber/change_list.html)."""
+    return request.POST.get(exports.INCLUDE_EVERYONE) == "yes"
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -191,7 +208,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
         }
         return super().changelist_view(request, extra_context=context)
 
-    def _stream(self, request, queryset, *, fmt, filters, selected=False):
+    def _stream(self, request, queryset, *, fmt, filters, selected=False, include_everyone=False):
         export = exports.start_export(
             queryset=queryset,
             fmt=fmt,
@@ -199,6 +216,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
             filters=filters,
             user_id=request.user.pk,
             selected=selected,
+            include_everyone=include_everyone,
         )
         response = StreamingHttpResponse(export, content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -220,7 +238,12 @@ class SubscriberAdmin(ReadOnlyAdmin):
             subscribers_matching(request.GET)
         except InvalidFilters:
             return self._invalid_filters(request)
-        exports.request_export_file(query=request.GET.urlencode(), fmt=fmt, user_id=request.user.pk)
+        exports.request_export_file(
+            query=request.GET.urlencode(),
+            fmt=fmt,
+            user_id=request.user.pk,
+            include_everyone=_includes_everyone(request),
+        )
         messages.success(
             request,
             gettext(
@@ -233,7 +256,9 @@ class SubscriberAdmin(ReadOnlyAdmin):
 
     @post_only
     def export_view(self, request, fmt):
-        """Everything the changelist shows for the same filters and search, all pages."""
+        """The confirmed subscribers on a list the changelist shows for the same filters and
+        search, all pages; everyone it shows when staff ticked the choice to include people who
+        never confirmed or who unsubscribed."""
         if not (self.has_view_permission(request) and self.has_export_permission(request)):
             raise PermissionDenied
         if fmt not in exports.CSV_FORMATS:
@@ -242,9 +267,18 @@ class SubscriberAdmin(ReadOnlyAdmin):
             queryset = subscribers_matching(request.GET)
         except InvalidFilters:
             return self._invalid_filters(request)
-        return self._stream(request, queryset, fmt=fmt, filters=request.GET)
+        return self._stream(
+            request,
+            queryset,
+            fmt=fmt,
+            filters=request.GET,
+            include_everyone=_includes_everyone(request),
+        )
 
-    @admin.action(description=_("Export selected subscribers (CSV)"), permissions=["export"])
+    @admin.action(
+        description=_("Export selected subscribers who are confirmed and on a list (CSV)"),
+        permissions=["export"],
+    )
     def export_selected(self, request, queryset):
         return self._stream(
             request,
@@ -368,3 +402,58 @@ class ErasureAdmin(ReadOnlyAdmin):
     list_display = ["erased_at", "erased_by", "status"]
     list_filter = ["status"]
     list_select_related = ["erased_by"]
+
+
+class SuppressionForm(forms.ModelForm):
+    """An address staff put on the suppression list by hand."""
+
+    class Meta:
+        model = Suppression
+        fields = ["email", "detail"]
+        help_texts = {"detail": "Why, in a few words (optional)."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "email" in self.fields:  # not on the view-only page of a row already there
+            self.fields["email"].required = True
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        # The digest is unique and not a field of the form: an address already there would
+        # fail in the database rather than here.
+        if is_suppressed(email):
+            raise forms.ValidationError("This address is already on the suppression list.")
+        return email
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(admin.ModelAdmin):
+    """Addresses no issue is sent to. Bounces, complaints and erasures add them; staff add one
+    by hand (reason "Added by staff") and delete a row to lift it. Rows are never edited: what
+    a mail server said stays as it said it. An erased subscriber's row holds no address, only
+    its digest: searching for the full address finds it."""
+
+    form = SuppressionForm
+    list_display = ["address", "reason", "created_at", "detail"]
+    list_filter = ["reason", "created_at"]
+    search_fields = ["email"]
+    date_hierarchy = "created_at"
+    fields = ["email", "detail"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("address"), ordering="email")
+    def address(self, obj):
+        return obj.email or "erased address"
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if "@" in term:
+            results |= queryset.filter(digest=address_digest(term))
+        return results, may_have_duplicates
+
+    def save_model(self, request, obj, form, change):
+        obj.reason = Suppression.Reason.MANUAL
+        super().save_model(request, obj, form, change)

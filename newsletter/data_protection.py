@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from forumasia.mail import forget_messages_to
 
-from . import exports
+from . import exports, suppressions
 from .models import Erasure, SignupRequest, Subscriber, SubscriberExport
 from .tokens import CONFIRMATION_MAX_AGE
 
@@ -92,7 +92,9 @@ def erase(*, subscriber: Subscriber, by=None) -> Erasure:
     The person goes everywhere they are: the row, its subscriptions and sign-ups (deleted with
     it), the admin's history, the export files kept for download (rewritten without them;
     exports being prepared are cancelled) and the emails the file backend wrote to them. The
-    export log holds no typed text to clean (exports.describe_filters).
+    export log holds no typed text to clean (exports.describe_filters). The address stays on
+    the suppression list as a digest only, so that no issue is sent to it until its owner signs
+    up again and confirms.
     """
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
@@ -106,6 +108,7 @@ def erase(*, subscriber: Subscriber, by=None) -> Erasure:
         LogEntry.objects.filter(mentions).update(object_repr=ERASED, change_message="")
         erasure = Erasure.objects.create(erased_by=by, status=subscriber.status)
         subscriber.delete()
+        suppressions.suppress_erased(email=subscriber.email)
         # Files last: a failure before them rolls everything back with nothing rewritten.
         exports.forget_subscriber(email=subscriber.email)
         forget_messages_to(_header_forms(subscriber.email))

@@ -7,6 +7,11 @@ cell neutralised so that a spreadsheet shows it and never runs it. The admin str
 as the response, or has a task write them to a file in private storage that staff download
 when it is ready (a large export holds no web worker); the command writes them to a file only
 its owner can read, or to stdout.
+
+Every export is, unless staff choose otherwise, of the people who asked for the newsletter and
+still want it: confirmed subscribers on at least one list now (`to_export`). People who never
+confirmed or who unsubscribed are exported only when staff tick the choice that says so (the
+admin) or ask for their status (the command), and the log records that choice.
 """
 
 import csv
@@ -24,7 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import storages
 from django.db import connection, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils import timezone
 from django_tasks import task
@@ -87,6 +92,20 @@ FILTER_KINDS = {
 }
 # Kinds whose use is noted ("yes"), not counted.
 NOTED_KINDS = frozenset({"search", "sign-up date"})
+# The admin's choice (a POST field) that widens an export beyond the default, and the kind of
+# filter the log notes it as.
+INCLUDE_EVERYONE = "include_everyone"
+EVERYONE_KIND = "not confirmed or unsubscribed too"
+
+
+def to_export(queryset: QuerySet, *, include_everyone: bool = False) -> QuerySet:
+    """The subscribers of `queryset` an export holds: by default the confirmed ones on at
+    least one list now (the active subscription rule, SubscriptionQuerySet.active()); all of
+    them when staff chose `include_everyone`."""
+    if include_everyone:
+        return queryset
+    on_a_list = Subscription.objects.active().filter(subscriber=OuterRef("pk"))
+    return queryset.filter(Exists(on_a_list), status=Subscriber.Status.CONFIRMED)
 
 
 def describe_filters(params: Mapping) -> dict:
@@ -270,14 +289,20 @@ def start_export(
     filters: dict,
     user_id: int | None = None,
     selected: bool = False,
+    include_everyone: bool = False,
 ) -> Export:
-    """Count the subscribers `queryset` selects (once), log the export with a description of
-    `filters` (the query string or the command's options that chose them) and return it, ready
-    to stream. `selected`: a selection ticked in the admin, logged as how many were ticked."""
+    """Count the subscribers `queryset` selects that an export holds (to_export; once), log
+    the export with a description of `filters` (the query string or the command's options that
+    chose them) and return it, ready to stream. `selected`: a selection ticked in the admin,
+    logged as how many were ticked; `include_everyone`: staff chose to include people who never
+    confirmed or who unsubscribed."""
     if fmt not in CSV_FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}")
+    queryset = to_export(queryset, include_everyone=include_everyone)
     row_count = queryset.count()
     described = describe_filters(filters)
+    if include_everyone:
+        described[EVERYONE_KIND] = True
     if selected:
         described = {"selected": row_count, **described}
     log_export(via=via, fmt=fmt, filters=described, row_count=row_count, user_id=user_id)
@@ -291,7 +316,9 @@ def subscribers_to_export(
 ) -> tuple[QuerySet, dict]:
     """The subscribers the command's filters select, and those filters (for the log).
 
-    `status` one of Subscriber.Status, `list_slug` a list they are on now, `since` the first day
+    `status` one of Subscriber.Status (confirmed: those on at least one list now, as every
+    default export; pending or unsubscribed: the command's explicit choice of people who never
+    confirmed or who unsubscribed), `list_slug` a list they are on now, `since` the first day
     (YYYY-MM-DD, the Secretariat's) they may have signed up. Raises ExportFilterError with a
     message for a list that does not exist or a date that is not one."""
     queryset = Subscriber.objects.filter(status=status)
@@ -321,7 +348,14 @@ def start_filtered_export(
 ) -> Export:
     """The command's export, counted and logged, ready to write (see subscribers_to_export)."""
     queryset, filters = subscribers_to_export(status=status, list_slug=list_slug, since=since)
-    return start_export(queryset=queryset, fmt=fmt, via="command", filters=filters, user_id=user_id)
+    return start_export(
+        queryset=queryset,
+        fmt=fmt,
+        via="command",
+        filters=filters,
+        user_id=user_id,
+        include_everyone=status != Subscriber.Status.CONFIRMED,
+    )
 
 
 def export_to_file(
@@ -350,18 +384,24 @@ EXPORTS_FOLDER = "subscriber-exports"
 logger = logging.getLogger(__name__)
 
 
-def request_export_file(*, query: str, fmt: str, user_id: int) -> SubscriberExport:
+def request_export_file(
+    *, query: str, fmt: str, user_id: int, include_everyone: bool = False
+) -> SubscriberExport:
     """Log an export of the subscribers the admin's changelist selects with `query` (its query
-    string, URL-encoded), to be written to a file by the task write_export_file, and queue it.
-    The query string waits on the export as `pending_query` until the task has used it
-    (URL-encoded it stores whatever was typed, NUL included); the log keeps only its
-    description."""
+    string, URL-encoded) that an export holds (to_export), to be written to a file by the task
+    write_export_file, and queue it. The query string waits on the export as `pending_query`
+    until the task has used it (URL-encoded it stores whatever was typed, NUL included); the
+    log keeps only its description, with the choice `include_everyone`, which the task reads
+    back from it."""
     if fmt not in CSV_FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}")
+    filters = describe_filters(QueryDict(query))
+    if include_everyone:
+        filters[EVERYONE_KIND] = True
     export = SubscriberExport.objects.create(
         user_id=user_id,
         via="admin",
-        filters=describe_filters(QueryDict(query)),
+        filters=filters,
         pending_query=query,
         row_count=0,
         format=fmt,
@@ -409,7 +449,10 @@ def write_export_file(*, export_id: int) -> None:
     try:
         if not may_export(export.user):
             raise PermissionDenied("The export's requester may no longer export subscribers.")
-        queryset = subscribers_matching(QueryDict(export.pending_query))
+        queryset = to_export(
+            subscribers_matching(QueryDict(export.pending_query)),
+            include_everyone=export.filters.get(EVERYONE_KIND, False),
+        )
         export.row_count = queryset.count()
         export.save(update_fields=["row_count"])
         rows = Export(

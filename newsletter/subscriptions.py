@@ -29,7 +29,7 @@ from django.utils import timezone
 from forumasia.retries import retried_task
 from members.models import Country
 
-from . import emails, tokens
+from . import emails, suppressions, tokens
 from .addresses import normalise_email
 from .models import MailingList, SignupRequest, Subscriber, Subscription
 from .tokens import TokenExpired, TokenInvalid
@@ -277,7 +277,9 @@ def signup_request_from_token(token: str, *, lock: bool = False) -> SignupReques
 
 def confirm(*, token: str) -> Subscriber:
     """Apply the sign-up a link was mailed for: its details, lists and consent. Idempotent.
-    Raises what signup_request_from_token raises."""
+    The address comes off the suppression list: its owner has just consented anew (a bounce
+    or complaint that put it there came before). Raises what signup_request_from_token
+    raises."""
     now = timezone.now()
     with transaction.atomic():
         signup_request = signup_request_from_token(token, lock=True)
@@ -298,6 +300,7 @@ def confirm(*, token: str) -> Subscriber:
             signup_request.confirmed_at = now
             signup_request.save(update_fields=["confirmed_at"])
             subscriber.signup_requests.exclude(pk=signup_request.pk).delete()
+            suppressions.lift(email=subscriber.email)
     return subscriber
 
 
@@ -384,7 +387,8 @@ def update_preferences(
 
     Lists staff manage (not public) are left alone. No list at all means unsubscribing.
     An unsubscribed subscriber choosing lists again is back, with the new consent recorded;
-    their manage link proves they own the address, so no second confirmation is needed.
+    their manage link proves they own the address, so no second confirmation is needed, and
+    the address comes off the suppression list as with a confirmed sign-up.
     `language`, the language of the page the choice was made on, becomes the language of
     their emails.
     """
@@ -410,6 +414,9 @@ def update_preferences(
             subscriber.consent_text = consent_text
             subscriber.consented_at = now
             subscriber.save()
+            # New consent, as a confirmed sign-up's: off the suppression list (a complaint
+            # that unsubscribed them put the address there).
+            suppressions.lift(email=subscriber.email)
         subscriber.subscriptions.active().filter(mailing_list__is_public=True).exclude(
             mailing_list__in=chosen
         ).update(unsubscribed_at=now)

@@ -110,6 +110,8 @@ def test_the_walk_finds_django_ckeditors_upload_views_wherever_they_are_included
         ("/ckeditor/upload/", "publications.uploads"),
         # The publication admin's add view: its history mixin saves it as a revision.
         ("/admin/publications/publication/add/", "forumasia.history_admin"),
+        # django-anymail's tracking webhooks, behind ours: none without a webhook secret.
+        ("/anymail/postmark/tracking/", "mailings.webhooks"),
     ],
 )
 def test_views_are_traced_through_their_decorators(route, expected):

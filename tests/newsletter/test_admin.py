@@ -29,12 +29,21 @@ from hypothesis import strategies as st
 
 from forumasia.mail import MESSAGE_END
 from newsletter import exports, subscriptions
-from newsletter.models import Erasure, MailingList, Subscriber, SubscriberExport
+from newsletter.models import (
+    Erasure,
+    MailingList,
+    Subscriber,
+    SubscriberExport,
+    Suppression,
+    address_digest,
+)
+from newsletter.suppressions import suppress_erased
 from tests.factories import (
     MailingListFactory,
     StaffUserFactory,
     SubscriberFactory,
     SuperUserFactory,
+    SuppressionFactory,
     country,
 )
 from tests.forumasia.test_retries import DATABASE_QUEUE, run_worker
@@ -187,10 +196,10 @@ def test_export_streams_what_the_changelist_filters_and_search_select(
     assert log.filters == {"status": "confirmed", "lists": 1, "search": True}
 
 
-def test_spreadsheet_export_starts_with_a_bom_and_round_trips_asian_scripts(client, comms):
+def test_spreadsheet_export_starts_with_a_bom_and_round_trips_asian_scripts(client, comms, monthly):
     names = ["สมศรี ใจดี", "ច័ន្ទតារា សឹម", "နီလာ ဝင်း", "सीता श्रेष्ठ", "Lê Thu Hà"]
     for index, name in enumerate(names):
-        SubscriberFactory(email=f"p{index}@example.org", name=name)
+        SubscriberFactory(email=f"p{index}@example.org", name=name, lists=[monthly])
 
     body, rows = read_csv(client.post(export_url("csv-bom")))
 
@@ -198,8 +207,8 @@ def test_spreadsheet_export_starts_with_a_bom_and_round_trips_asian_scripts(clie
     assert sorted(row[1] for row in rows[1:]) == sorted(names)
 
 
-def test_export_neutralises_formulas_in_every_text_column(client, comms):
-    SubscriberFactory(email="f@example.org", name="=1+2", organisation="@SUM(A1)")
+def test_export_neutralises_formulas_in_every_text_column(client, comms, monthly):
+    SubscriberFactory(email="f@example.org", name="=1+2", organisation="@SUM(A1)", lists=[monthly])
 
     _, rows = read_csv(client.post(export_url()))
 
@@ -231,7 +240,13 @@ CHANGELIST_PARAMETERS = [
     "p",
 ]
 # What a log entry may say of its filters: the kinds, never a value typed.
-LOGGED_KINDS = {*exports.FILTER_KINDS.values(), "other", "selected", "one subscriber's data"}
+LOGGED_KINDS = {
+    *exports.FILTER_KINDS.values(),
+    "other",
+    "selected",
+    "one subscriber's data",
+    exports.EVERYONE_KIND,
+}
 
 
 @hypothesis.settings(
@@ -258,9 +273,10 @@ def test_the_export_log_keeps_what_kinds_of_filter_were_used_never_what_was_type
     answers = []
     for query in ({"q": search}, {**typed, "q": search}):
         query = "?" + urlencode(query)
-        answers.append(client.post(export_url("csv", query)))
         file_url = reverse("admin:newsletter_subscriber_export_file", args=["csv"])
-        answers.append(client.post(file_url + query))
+        for choice in ({}, {exports.INCLUDE_EVERYONE: "yes"}):
+            answers.append(client.post(export_url("csv", query), choice))
+            answers.append(client.post(file_url + query, choice))
         for action in ("export_selected", "export_data"):
             selection = {"action": action, "_selected_action": [subscriber.pk]}
             answers.append(client.post(CHANGELIST + query, selection))
@@ -283,9 +299,9 @@ def test_the_export_log_keeps_what_kinds_of_filter_were_used_never_what_was_type
         assert export.pending_query == ""  # the file was written (tasks run at once here)
 
 
-def test_export_selected_action_exports_only_the_ticked_rows(client, comms):
-    keep = SubscriberFactory(email="keep@example.org")
-    SubscriberFactory(email="skip@example.org")
+def test_export_selected_action_exports_only_the_ticked_rows(client, comms, monthly):
+    keep = SubscriberFactory(email="keep@example.org", lists=[monthly])
+    SubscriberFactory(email="skip@example.org", lists=[monthly])
 
     response = client.post(CHANGELIST, {"action": "export_selected", "_selected_action": [keep.pk]})
 
@@ -491,8 +507,10 @@ def test_erasing_a_subscriber_leaves_their_address_in_no_table(
     b"".join(client.post(export_url("csv", "?q=wiroj.khq@vqxzine.example")).streaming_content)
     b"".join(client.post(export_url("csv", f"?q={VICTIM['name']}")).streaming_content)
     file_url = reverse("admin:newsletter_subscriber_export_file", args=["csv-bom"])
-    client.post(file_url + "?q=Yzmuan")
-    client.post(file_url)  # everyone: the victim and their colleague
+    # Everyone, not only confirmed subscribers on a list: the victim has unsubscribed.
+    everyone_too = {exports.INCLUDE_EVERYONE: "yes"}
+    client.post(file_url + "?q=Yzmuan", everyone_too)
+    client.post(file_url, everyone_too)  # the victim and their colleague
     run_worker()
     client.post(file_url + "?q=Khqtsa")  # still being prepared when the erasure comes
     client.post(CHANGELIST, {"action": "export_data", "_selected_action": [subscriber.pk]})
@@ -636,3 +654,171 @@ def test_no_newsletter_admin_url_hands_out_subscribers_data_to_a_get(client, mon
         answer = client.post(url, follow=True)
         body = b"".join(answer.streaming_content) if answer.streaming else answer.content
         assert b"walked@example.org" in body or b"is being prepared" in body, name
+
+
+# --- Exports hold confirmed subscribers on a list unless staff choose everyone ------------------
+
+
+@pytest.fixture
+def everyone_kinds(monthly):
+    """One subscriber of each kind an export may meet."""
+    SubscriberFactory(email="on-a-list@example.org", lists=[monthly])
+    SubscriberFactory(email="on-no-list@example.org")
+    SubscriberFactory(email="never-confirmed@example.org", status="pending", lists=[monthly])
+    subscriptions.unsubscribe(
+        subscriber=SubscriberFactory(email="unsubscribed@example.org", lists=[monthly])
+    )
+
+
+EVERYONE = {
+    "on-a-list@example.org",
+    "on-no-list@example.org",
+    "never-confirmed@example.org",
+    "unsubscribed@example.org",
+}
+
+
+def test_the_default_export_holds_confirmed_subscribers_on_a_list_only(
+    client, comms, everyone_kinds
+):
+    _, rows = read_csv(client.post(export_url()))
+
+    assert [row[0] for row in rows[1:]] == ["on-a-list@example.org"]
+    assert SubscriberExport.objects.get().filters == {}
+
+
+def test_everyone_is_exported_only_when_staff_tick_the_choice_and_the_log_says_so(
+    client, comms, everyone_kinds
+):
+    _, rows = read_csv(client.post(export_url(), {exports.INCLUDE_EVERYONE: "yes"}))
+
+    assert {row[0] for row in rows[1:]} == EVERYONE
+    log = SubscriberExport.objects.get()
+    assert log.filters == {exports.EVERYONE_KIND: True}
+    assert log.row_count == 4
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"), [({}, {"on-a-list@example.org"}), (None, EVERYONE)]
+)
+def test_a_prepared_file_honours_the_same_choice(client, comms, everyone_kinds, choice, expected):
+    url = reverse("admin:newsletter_subscriber_export_file", args=["csv"])
+
+    client.post(url, {exports.INCLUDE_EVERYONE: "yes"} if choice is None else choice)
+
+    export = SubscriberExport.objects.get()
+    assert {row[0] for row in downloaded(client, export)[1:]} == expected
+
+
+def test_the_choice_to_include_everyone_is_labelled_in_plain_words(client, comms):
+    html = client.get(CHANGELIST).content.decode()
+
+    assert (
+        '<input type="checkbox" name="include_everyone" value="yes"> Also include people who '
+        "never confirmed or who unsubscribed — not for mailing"
+    ) in html
+    # Every export button submits the form that holds the choice.
+    assert html.count('form="subscriber-export"') == 2 * len(exports.CSV_FORMATS)
+
+
+# --- The suppression list -------------------------------------------------------------------
+
+SUPPRESSIONS = reverse("admin:newsletter_suppression_changelist")
+
+
+def test_communications_staff_may_see_add_and_lift_suppressions_not_edit_them():
+    codenames = set(
+        Group.objects.get(name="Communications staff").permissions.values_list(
+            "codename", flat=True
+        )
+    )
+
+    assert {"view_suppression", "add_suppression", "delete_suppression"} <= codenames
+    assert "change_suppression" not in codenames
+
+
+def test_the_suppression_list_shows_reason_date_and_address_or_erased_address(client, comms):
+    SuppressionFactory(email="bounced@example.org", reason="bounce", detail="550 5.1.1")
+    suppress_erased(email="gone@example.org")
+
+    html = client.get(SUPPRESSIONS).content.decode()
+
+    assert "bounced@example.org" in html and "Hard bounce" in html and "550 5.1.1" in html
+    assert "erased address" in html and "Erased subscriber" in html
+    assert "gone@example.org" not in html
+
+
+def test_searching_by_address_finds_an_erased_one_by_its_digest(client, comms):
+    SuppressionFactory(email="bounced@example.org")
+    suppress_erased(email="gone@example.org")
+
+    found = client.get(SUPPRESSIONS, {"q": "Gone@Example.org"}).context["cl"].result_list
+    partial = client.get(SUPPRESSIONS, {"q": "bounced"}).context["cl"].result_list
+
+    assert [row.digest for row in found] == [address_digest("gone@example.org")]
+    assert [row.email for row in partial] == ["bounced@example.org"]
+
+
+def test_staff_add_an_address_by_hand_and_it_leaves_the_audience(client, comms, monthly):
+    SubscriberFactory(email="ask.me.not@example.org", lists=[monthly])
+
+    response = client.post(
+        reverse("admin:newsletter_suppression_add"),
+        {"email": " Ask.Me.Not@example.org ", "detail": "Asked by phone"},
+    )
+
+    assert response.status_code == 302
+    suppression = Suppression.objects.get()
+    assert (suppression.email, suppression.reason) == ("ask.me.not@example.org", "manual")
+    assert not Subscriber.objects.recipients([monthly.pk]).exists()
+
+
+def test_an_address_already_suppressed_is_refused_with_a_message(client, comms):
+    SuppressionFactory(email="bounced@example.org")
+    suppress_erased(email="gone@example.org")
+
+    for address in ("bounced@example.org", "GONE@example.org", ""):
+        response = client.post(reverse("admin:newsletter_suppression_add"), {"email": address})
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["email"]
+    assert Suppression.objects.count() == 2
+
+
+def test_deleting_a_suppression_lifts_it(client, comms, monthly):
+    SubscriberFactory(email="back@example.org", lists=[monthly])
+    suppression = SuppressionFactory(email="back@example.org")
+
+    response = client.post(
+        reverse("admin:newsletter_suppression_delete", args=[suppression.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not Suppression.objects.exists()
+    assert list(Subscriber.objects.recipients([monthly.pk]).values_list("email", flat=True)) == [
+        "back@example.org"
+    ]
+
+
+def test_suppressions_are_never_edited(client, comms):
+    suppression = SuppressionFactory(email="bounced@example.org", reason="bounce")
+    url = reverse("admin:newsletter_suppression_change", args=[suppression.pk])
+
+    page = client.get(url)
+    client.post(url, {"email": "other@example.org", "detail": "changed"})
+
+    assert page.status_code == 200 and "bounced@example.org" in page.content.decode()
+    suppression.refresh_from_db()
+    assert (suppression.email, suppression.detail) == ("bounced@example.org", "")
+
+
+def test_staff_without_the_permissions_see_no_suppression_list(client, editor):
+    suppression = SuppressionFactory()
+
+    assert client.get(SUPPRESSIONS).status_code == 403
+    assert (
+        client.post(reverse("admin:newsletter_suppression_add"), {"email": "x@y.org"}).status_code
+        == 403
+    )
+    delete = reverse("admin:newsletter_suppression_delete", args=[suppression.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert Suppression.objects.count() == 1

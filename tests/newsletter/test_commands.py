@@ -9,6 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from newsletter import exports
 from newsletter.models import Subscriber, SubscriberExport
 from tests.factories import SubscriberFactory, SuperUserFactory, country
 
@@ -30,9 +31,11 @@ def emails(csv_text):
     return [row[0] for row in csv.reader(io.StringIO(csv_text.removeprefix("\ufeff")))][1:]
 
 
-def test_export_command_defaults_to_confirmed_subscribers_as_plain_csv(monthly):
-    SubscriberFactory(email="yes@example.org")
+def test_export_command_defaults_to_confirmed_subscribers_on_a_list_as_plain_csv(monthly):
+    SubscriberFactory(email="yes@example.org", lists=[monthly])
     SubscriberFactory(email="wait@example.org", status="pending")
+    SubscriberFactory(email="on-no-list@example.org")
+    SubscriberFactory(email="left@example.org", status="unsubscribed", lists=[monthly])
 
     out, err = export()
 
@@ -62,11 +65,12 @@ def test_export_command_filters_by_list_status_and_signup_date(monthly, urgent):
         "status": "pending",
         "lists": 1,
         "sign-up date": True,
+        exports.EVERYONE_KIND: True,
     }
 
 
 def test_export_command_writes_a_spreadsheet_file_with_bom(monthly, tmp_path):
-    SubscriberFactory(email="a@example.org", name="ស្រីពៅ ម៉ៅ")
+    SubscriberFactory(email="a@example.org", name="ស្រីពៅ ម៉ៅ", lists=[monthly])
     target = tmp_path / "subscribers.csv"
 
     out, err = export("--format", "csv-bom", "-o", str(target))
@@ -81,7 +85,7 @@ def test_export_command_writes_a_spreadsheet_file_with_bom(monthly, tmp_path):
 def test_export_command_file_is_readable_by_its_owner_only_whatever_the_umask(
     monthly, tmp_path, permissive_umask
 ):
-    SubscriberFactory(email="private@example.org")
+    SubscriberFactory(email="private@example.org", lists=[monthly])
     fresh = tmp_path / "fresh.csv"
     existing = tmp_path / "existing.csv"
     existing.write_text("old")
@@ -111,7 +115,7 @@ def test_export_command_explains_bad_options(monthly, args, message):
 
 def test_export_command_shows_progress_only_on_a_terminal(monthly, settings):
     for n in range(3):
-        SubscriberFactory(email=f"p{n}@example.org")
+        SubscriberFactory(email=f"p{n}@example.org", lists=[monthly])
     terminal = FakeTerminal()
 
     call_command("export_subscribers", stdout=io.StringIO(), stderr=terminal)
@@ -149,7 +153,7 @@ def test_the_command_writes_the_same_bytes_the_admin_downloads(
         lists=[monthly, urgent],
     )
     SubscriberFactory(email="b@example.org", name="ស្រីពៅ ម៉ៅ", organisation="@org", lists=[urgent])
-    SubscriberFactory(email="c@example.org", name="นภาพร", country=country("TH"))
+    SubscriberFactory(email="c@example.org", name="นภาพร", country=country("TH"), lists=[monthly])
     SubscriberFactory(email="waiting@example.org", status="pending", lists=[monthly])
     client.force_login(SuperUserFactory(username="root"))
     target = tmp_path / "subscribers.csv"

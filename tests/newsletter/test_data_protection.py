@@ -6,9 +6,18 @@ import time_machine
 from django.core.management import call_command
 
 from newsletter import data_protection, subscriptions
-from newsletter.models import Erasure, SignupRequest, Subscriber, SubscriberExport, Subscription
+from newsletter.models import (
+    Erasure,
+    SignupRequest,
+    Subscriber,
+    SubscriberExport,
+    Subscription,
+    Suppression,
+    address_digest,
+)
+from newsletter.suppressions import is_suppressed, suppress
 from newsletter.tokens import CONFIRMATION_MAX_AGE
-from tests.factories import SubscriberFactory, country
+from tests.factories import SubscriberFactory, SuppressionFactory, country
 from tests.newsletter.test_views import confirm_path, sign_up
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +117,43 @@ def test_the_sign_up_page_says_an_unconfirmed_address_is_deleted_after_the_links
         f"If you do not confirm within {CONFIRMATION_MAX_AGE.days} days, we delete your address"
         in page
     )
+
+
+def test_erasure_keeps_the_address_suppressed_by_its_digest_alone(monthly):
+    subscriber = SubscriberFactory(email="Gone@Example.org".lower(), lists=[monthly])
+
+    data_protection.erase(subscriber=subscriber)
+
+    suppression = Suppression.objects.get()
+    assert (suppression.email, suppression.detail, suppression.reason) == ("", "", "erasure")
+    assert suppression.digest == address_digest("gone@example.org")
+    assert is_suppressed("GONE@example.org")
+    assert "gone" not in str(suppression).lower()
+
+
+def test_erasure_turns_a_bounce_that_named_the_address_into_a_digest(monthly):
+    subscriber = SubscriberFactory(email="bounced@example.org", lists=[monthly])
+    suppress(
+        email=subscriber.email,
+        reason="bounce",
+        detail="550 5.1.1 <bounced@example.org>: User unknown",
+    )
+
+    data_protection.erase(subscriber=subscriber)
+
+    assert list(Suppression.objects.values_list("email", "reason", "detail")) == [
+        ("", "erasure", "")
+    ]
+
+
+def test_digest_only_suppressions_leave_the_recipients_query_working(monthly):
+    """The recipients' query leaves out suppressed addresses by the email column: rows with an
+    empty one (erasures) must neither match everyone nor break the query."""
+    data_protection.erase(subscriber=SubscriberFactory(email="gone@example.org", lists=[monthly]))
+    SuppressionFactory(email="bounced@example.org")
+    SubscriberFactory(email="bounced@example.org", lists=[monthly])
+    SubscriberFactory(email="reader@example.org", lists=[monthly])
+
+    recipients = Subscriber.objects.recipients([monthly.pk])
+
+    assert list(recipients.values_list("email", flat=True)) == ["reader@example.org"]

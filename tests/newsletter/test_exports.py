@@ -213,7 +213,7 @@ def test_export_csv_is_written_one_chunk_per_batch(monkeypatch, monthly):
 
 def test_an_export_is_on_record_before_its_first_row_goes_out(monthly, django_user_model):
     user = django_user_model.objects.create(username="comms")
-    SubscriberFactory(email="a@example.org")
+    SubscriberFactory(email="a@example.org", lists=[monthly])
 
     exports.start_export(
         queryset=Subscriber.objects.all(), fmt="csv", via="admin", filters={}, user_id=user.pk
@@ -258,3 +258,16 @@ def test_a_file_written_while_an_erasure_cancelled_its_export_is_deleted(
     export.refresh_from_db()
     assert (export.file_state, export.stored_name, export.pending_query) == ("cancelled", "", "")
     assert [path for path in settings.PRIVATE_ROOT.rglob("*") if path.is_file()] == []
+
+
+def test_an_export_holds_confirmed_subscribers_on_a_list_unless_everyone_is_chosen(monthly):
+    SubscriberFactory(email="on-a-list@example.org", lists=[monthly])
+    SubscriberFactory(email="on-no-list@example.org")
+    SubscriberFactory(email="waiting@example.org", status="pending", lists=[monthly])
+    SubscriberFactory(email="left@example.org", status="unsubscribed")
+
+    default = exports.to_export(Subscriber.objects.all())
+    everyone = exports.to_export(Subscriber.objects.all(), include_everyone=True)
+
+    assert list(default.values_list("email", flat=True)) == ["on-a-list@example.org"]
+    assert everyone.count() == 4

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 
 from newsletter import addresses, data_protection, subscriptions, tokens
 from newsletter.models import SignupRequest, Subscriber, Subscription
+from newsletter.suppressions import is_suppressed, suppress
 from tests.factories import SubscriberFactory, country
 
 from .hostile import has_breaking_character, hostile_addresses
@@ -626,3 +627,55 @@ def test_a_reminder_given_up_leaves_the_signup_due_again(waiting_signup, smtp_do
     subscriber.refresh_from_db()
     assert subscriber.confirmation_sent_at is None
     assert subscriptions.resend_confirmations(older_than=timedelta(hours=24)) == 1
+
+
+# --- the suppression list and new consent -----------------------------------------------------
+
+
+@pytest.mark.parametrize("reason", ["bounce", "complaint", "erasure", "manual"])
+def test_a_confirmed_signup_lifts_the_suppression_of_its_address(
+    monthly, consent, mailoutbox, reason
+):
+    """Signing up again and confirming is the owner's explicit new consent, whatever put the
+    address on the suppression list (an erasure leaves only its digest there)."""
+    if reason == "erasure":
+        data_protection.erase(subscriber=SubscriberFactory(email="again@example.org"))
+    else:
+        suppress(email="again@example.org", reason=reason)
+
+    subscriptions.subscribe(email="Again@example.org", consent_text=consent)
+    assert is_suppressed("again@example.org")  # a sign-up alone proves nothing
+    subscriptions.confirm(token=confirm_token_from(mailoutbox[-1]))
+
+    assert not is_suppressed("again@example.org")
+    assert list(Subscriber.objects.recipients([monthly.pk]).values_list("email", flat=True)) == [
+        "again@example.org"
+    ]
+
+
+def test_confirming_lifts_no_other_addresses_suppression(monthly, consent, mailoutbox):
+    suppress(email="other@example.org", reason="bounce")
+
+    subscriptions.subscribe(email="me@example.org", consent_text=consent)
+    subscriptions.confirm(token=confirm_token_from(mailoutbox[0]))
+
+    assert is_suppressed("other@example.org")
+
+
+def test_choosing_lists_again_after_a_complaint_lifts_the_suppression(monthly, consent):
+    subscriber = SubscriberFactory(email="changed.mind@example.org", lists=[monthly])
+    subscriptions.unsubscribe(subscriber=subscriber)
+    suppress(email=subscriber.email, reason="complaint")
+
+    subscriptions.update_preferences(subscriber=subscriber, lists=[monthly], consent_text=consent)
+
+    assert not is_suppressed(subscriber.email)
+
+
+def test_changing_lists_while_subscribed_keeps_a_bounced_address_suppressed(monthly, urgent):
+    subscriber = SubscriberFactory(email="bounced@example.org", lists=[monthly])
+    suppress(email=subscriber.email, reason="bounce")
+
+    subscriptions.update_preferences(subscriber=subscriber, lists=[urgent])
+
+    assert is_suppressed(subscriber.email)

@@ -6,8 +6,9 @@ from newsletter.models import Subscriber, SubscriberExport
 
 class Command(BaseCommand):
     help = (
-        "Export subscribers as CSV (UTF-8) for the mailing tool, streamed in constant memory. "
-        "Logged as a SubscriberExport."
+        "Export subscribers as CSV (UTF-8), streamed in constant memory: by default the "
+        "confirmed subscribers on a list. For reports, not for mailing (the newsletter is sent "
+        "from the site). Logged as a SubscriberExport."
     )
 
     def add_arguments(self, parser):
@@ -18,7 +19,8 @@ class Command(BaseCommand):
             "--status",
             choices=Subscriber.Status.values,
             default=Subscriber.Status.CONFIRMED,
-            help="Subscriber status (default: confirmed).",
+            help="confirmed (default): confirmed subscribers on at least one list; pending or "
+            "unsubscribed: people who never confirmed or who unsubscribed — not for mailing.",
         )
         parser.add_argument(
             "--since", help="Only subscribers who signed up on or after this date (YYYY-MM-DD)."
