@@ -50,6 +50,13 @@ def percent(rate):
     return f"{rate * 100:.2f}%"
 
 
+def as_sent(rendered):
+    """The message as a subscriber gets it, filled in for one who is not stored (its links
+    change nobody's subscription)."""
+    stand_in = Subscriber(email="reader@example.org", language=rendered.language)
+    return issue_messages.personalised(rendered, subscriber=stand_in)
+
+
 def plural(count, one, many):
     return f"{count:,} {one if count == 1 else many}"
 
@@ -403,6 +410,7 @@ class IssueAdmin(admin.ModelAdmin):
             language_name=languages.get(language, language),
             tabs=tabs,
             rendered=rendered,
+            text=as_sent(rendered).body if rendered else "",
             error=error,
             html_url=reverse("admin:mailings_issue_preview_html", args=[issue.pk])
             + f"?{urlencode({'language': language})}",
@@ -420,8 +428,7 @@ class IssueAdmin(admin.ModelAdmin):
             rendered = issue_messages.render(issue, request.GET.get("language", ""))
         except issue_messages.TooLarge as error:
             return HttpResponse(str(error), content_type="text/plain; charset=utf-8", status=422)
-        stand_in = Subscriber(email="reader@example.org", language=rendered.language)
-        message = issue_messages.personalised(rendered, subscriber=stand_in)
+        message = as_sent(rendered)
         html = next(body for body, mimetype in message.alternatives if mimetype == "text/html")
         response = HttpResponse(html)
         images = " ".join(["'self'", "data:", settings.SITE_URL, *settings.MEDIA_ORIGINS])

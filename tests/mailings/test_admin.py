@@ -16,6 +16,7 @@ from mailings.admin import IssueAdmin
 from mailings.messages import MAX_HTML_BYTES
 from mailings.models import Delivery, Issue, IssueItem
 from mailings.selectors import issue_counts
+from mailings.services import current_month, month_bounds
 from newsletter.models import Subscriber, Subscription
 from tests.factories import (
     IssueFactory,
@@ -338,6 +339,7 @@ def test_the_preview_frames_the_email_at_phone_and_desktop_widths_with_its_text(
     assert 'width="390"' in html and 'width="1280"' in html
     assert html.count('sandbox=""') == 2
     assert issue.items.get().publication.title in page_text(response)  # the text version
+    assert "%%" not in html  # its links filled in, as a subscriber gets them
 
 
 def test_the_emails_html_is_sandboxed_and_only_framed_by_the_admin(admin_client, issue):
@@ -401,9 +403,14 @@ def test_a_test_send_refuses_bad_addresses(admin_client, issue, typed, error):
 # --- composing -------------------------------------------------------------------------------
 
 
+def this_months_first_second():
+    """Public now and in the Secretariat's current month, at whatever hour the suite runs."""
+    return month_bounds(current_month())[0] + timedelta(seconds=1)
+
+
 def test_drafting_this_months_issue_fills_it_and_opens_it(admin_client):
     MailingListFactory(slug="e-newsletter", is_default=True)
-    PublicationFactory(publish_at=timezone.now() - timedelta(minutes=5))
+    PublicationFactory(publish_at=this_months_first_second())
 
     response = admin_client.post(url("draft"))
 
@@ -416,9 +423,9 @@ def test_drafting_this_months_issue_fills_it_and_opens_it(admin_client):
 
 def test_filling_adds_the_months_publications(admin_client):
     issue = IssueFactory()
-    publication = PublicationFactory(publish_at=timezone.now() - timedelta(minutes=5))
+    publication = PublicationFactory(publish_at=this_months_first_second())
 
-    admin_client.post(url("fill", issue), {"month": f"{timezone.localdate():%Y-%m}"})
+    admin_client.post(url("fill", issue), {"month": f"{current_month():%Y-%m}"})
 
     assert [item.publication for item in issue.items.all()] == [publication]
 

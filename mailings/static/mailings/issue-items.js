@@ -11,8 +11,13 @@
     );
   }
 
+  // Rows left without a publication (the blank row for adding one) keep their number: a
+  // changed number would make the admin check an empty row.
   function renumber(tbody) {
-    rows(tbody).forEach(function (row, index) {
+    rows(tbody).filter(function (row) {
+      var chosen = row.querySelector("select[name$='-publication']");
+      return chosen && chosen.value;
+    }).forEach(function (row, index) {
       row.querySelector("input.item-position").value = String(index + 1);
     });
   }
