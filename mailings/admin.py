@@ -33,7 +33,7 @@ from publications.models import Publication
 
 from . import messages as issue_messages
 from . import sending, services
-from .forms import FillForm, IssueItemForm, IssueVariantForm, ScheduleForm, TestSendForm
+from .forms import FillForm, IssueForm, IssueItemForm, IssueVariantForm, ScheduleForm, TestSendForm
 from .models import Issue, IssueItem, IssueVariant
 from .selectors import COMPLAINT_RATE_GOAL, COMPLAINT_RATE_LIMIT, IssueCounts, with_delivery_counts
 
@@ -160,6 +160,7 @@ class IssueAdmin(admin.ModelAdmin):
         "results",
     ]
     change_form_template = "admin/mailings/issue/change_form.html"
+    form = IssueForm
     change_list_template = "admin/mailings/issue/change_list.html"
 
     class Media:

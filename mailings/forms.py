@@ -8,9 +8,25 @@ from django.utils import timezone
 from forumasia.widgets import NewsroomEditorWidget
 from publications.uploads import UPLOAD_URL
 
-from .models import IssueItem, IssueVariant
+from .models import Issue, IssueItem, IssueVariant
+from .urls import ISSUE_SLUGS_TAKEN
 
 MAX_TEST_ADDRESSES = 10
+
+
+class IssueForm(forms.ModelForm):
+    class Meta:
+        model = Issue
+        fields = ["slug", "mailing_lists"]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in ISSUE_SLUGS_TAKEN:
+            raise forms.ValidationError(
+                "“%(slug)s” is the address of another newsletter page; choose another.",
+                params={"slug": slug},
+            )
+        return slug
 
 
 class IssueVariantForm(forms.ModelForm):

@@ -176,6 +176,8 @@ DATA_MIGRATIONS = [
     ("newsletter.migrations.0002_communications_staff_group", "create_group"),
     ("pages.migrations.0002_editorial_pages", "create_sample_pages"),
     ("pages.migrations.0003_page_rights", "give_page_rights"),
+    ("mailings.migrations.0002_communications_staff_manage_suppressions", "grant"),
+    ("mailings.migrations.0003_communications_staff_send_issues", "grant"),
 ]
 
 

@@ -204,6 +204,21 @@ def test_staff_without_the_send_permission_see_no_sending_buttons(issue):
     assert url("test_send", issue) not in html
 
 
+def test_communications_staff_compose_preview_and_reach_the_send_confirmation(issue):
+    from django.contrib.auth.models import Group
+
+    user = StaffUserFactory()
+    user.groups.add(Group.objects.get(name="Communications staff"))
+    staff = client_for(user)
+    SubscriberFactory(lists=list(issue.mailing_lists.all()))
+
+    assert staff.get(url("add")).status_code == 200
+    assert staff.get(url("preview", issue)).status_code == 200
+    confirmation = staff.get(url("send", issue))
+    assert confirmation.status_code == 200
+    assert "Send to 1 subscriber" in page_text(confirmation)
+
+
 def test_sending_needs_the_csrf_token():
     user = SuperUserFactory()
     issue = IssueFactory(lists=[MailingListFactory()])
@@ -518,3 +533,14 @@ def test_an_issue_needs_its_english_version(admin_client, issue):
     response = admin_client.post(url("change", issue), data)
 
     assert "An issue needs its English version" in page_text(response)
+
+
+@pytest.mark.parametrize("slug", ["archive", "confirm", "manage", "unsubscribe", "start"])
+def test_an_issue_cannot_take_the_address_of_another_newsletter_page(admin_client, issue, slug):
+    data = issue_form(issue, [], slug=slug, **{"items-TOTAL_FORMS": "0"})
+    data["items-INITIAL_FORMS"] = "0"
+
+    response = admin_client.post(url("change", issue), data)
+
+    assert "is the address of another newsletter page" in page_text(response)
+    assert Issue.objects.get().slug == issue.slug
