@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class MailingsConfig(AppConfig):
     name = "mailings"
     verbose_name = "Newsletter issues"
+
+    def ready(self):
+        # Registers the check of the DKIM key (mailings.E001-E003).
+        from . import dkim  # noqa: F401
