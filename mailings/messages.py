@@ -333,8 +333,8 @@ def _items(issue):
                 "publication": publication,
                 "type_label": str(publication.get_type_display()),
                 "date": timezone.localdate(publication.publish_at),
-                "title": publication.title,
-                "standfirst": publication.standfirst,
+                "title": publication.title.strip(),
+                "standfirst": publication.standfirst.strip(),
                 "url": _absolute(detail_url(publication)),
                 "image": image,
                 "image_alt": publication.featured_image_alt,
@@ -378,9 +378,10 @@ def render(issue, language) -> Rendered:
             "styles": STYLES,
         }
         html = render_to_string("mailings/email/issue.html", context)
-        text = re.sub(
-            r"\n{3,}", "\n\n", render_to_string("mailings/email/issue.txt", context)
-        ).strip()
+        # No white space at line ends: nothing for format=flowed readers to join, and the body
+        # DKIM's relaxed canonicalisation leaves as it is (mailings/dkim.py canonical_body).
+        lines = render_to_string("mailings/email/issue.txt", context).splitlines()
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in lines)).strip()
     size = _sent_size(html, variant.language)
     if size > MAX_HTML_BYTES:
         raise TooLarge(variant.language, size)
