@@ -134,7 +134,7 @@ STYLES = {
         "p": "margin:0 0 16px;",
         "a": "color:#0b5d6b;text-decoration:underline;",
         "title_link": "color:#1b1f24;text-decoration:none;",
-        "img": "display:block;width:100%;max-width:552px;height:auto;border:0;",
+        "img": "display:block;width:100%;max-width:552px;height:auto;border:0;margin:0 0 12px;",
         "intro_img": "max-width:100%;height:auto;border:0;",
         "quote": "margin:0 0 16px;padding:0 0 0 14px;border-left:3px solid #dcd7cf;",
         "list": "margin:0 0 16px;padding:0 0 0 24px;",
@@ -158,6 +158,24 @@ STYLES = {
         "footer_link": "color:#0b5d6b;text-decoration:underline;",
     }.items()
 }
+# Scripts with no letter case whose marks stack on their letters (Thai, Lao, Burmese, Khmer):
+# letter-spacing pulls the marks off their letters, so small labels are not spaced out for them.
+UNSPACED_LABEL_LANGUAGES = {"th", "lo", "my", "km"}
+UNSPACED_LABELS = {
+    name: mark_safe(
+        STYLES[name].replace("letter-spacing:.12em;", "").replace("letter-spacing:.08em;", "")
+    )
+    for name in ("eyebrow", "kicker")
+}
+
+
+def styles_for(language):
+    """STYLES, with the small labels fit for `language`'s script."""
+    if language in UNSPACED_LABEL_LANGUAGES:
+        return {**STYLES, **UNSPACED_LABELS}
+    return STYLES
+
+
 # After the preheader, the text inbox lists show after it: invisible spaces, so that the
 # lines after the hidden preheader (the masthead) do not follow it in the preview.
 PREHEADER_FILLER = mark_safe("&#8199;&#847;" * 40)
@@ -375,7 +393,7 @@ def render(issue, language) -> Rendered:
             "postal_address": one_line(settings.NEWSLETTER_POSTAL_ADDRESS),
             "SITE_URL": settings.SITE_URL,
             "SITE_NAME": settings.SITE_NAME,
-            "styles": STYLES,
+            "styles": styles_for(variant.language),
         }
         html = render_to_string("mailings/email/issue.html", context)
         # No white space at line ends: nothing for format=flowed readers to join, and the body
