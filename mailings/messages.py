@@ -387,7 +387,6 @@ def render(issue, language) -> Rendered:
             "introduction_text": html_to_text(introduction),
             "items": _items(issue),
             "web_url": _absolute(reverse("mailings:issue", args=[issue.slug])),
-            "home_url": _absolute(reverse("home")),
             "unsubscribe_url": UNSUBSCRIBE,
             "manage_url": MANAGE,
             "postal_address": one_line(settings.NEWSLETTER_POSTAL_ADDRESS),
