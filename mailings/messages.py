@@ -381,7 +381,7 @@ def render(issue, language) -> Rendered:
             "variant": variant,
             "language": variant.language,
             "subject": subject,
-            "preheader": one_line(clean_text(variant.preheader)),
+            "preheader": one_line(variant.preheader),
             "preheader_filler": PREHEADER_FILLER,
             "introduction": introduction,
             "introduction_text": html_to_text(introduction),
