@@ -706,6 +706,25 @@ NEWSLETTER_SIGNUP_WINDOW_SECONDS = int(os.environ.get("NEWSLETTER_SIGNUP_WINDOW_
 # Where bounces of newsletter issues return (a mailbox read by `manage.py read_bounces`); each
 # message's return path is this address with its delivery's signed number (mailings/messages.py).
 NEWSLETTER_BOUNCE_ADDRESS = os.environ.get("NEWSLETTER_BOUNCE_ADDRESS", "")
+# The From of newsletter issues. Its domain is the one SPF and DKIM must align with for DMARC
+# (README, "Sending the newsletter: DNS records").
+NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+# The List-Id header: mail clients file and filter the newsletter by it (RFC 2919).
+NEWSLETTER_LIST_ID = os.environ.get(
+    "NEWSLETTER_LIST_ID", f"{SITE_NAME} monthly <monthly.{urlsplit(SITE_URL).hostname}>"
+)
+# An address whose mail the Secretariat reads, offered beside the one-click link in
+# List-Unsubscribe for mail clients that only write (optional).
+NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
+# The Secretariat's postal address, in every issue's footer when set (one line).
+NEWSLETTER_POSTAL_ADDRESS = os.environ.get("NEWSLETTER_POSTAL_ADDRESS", "")
+# DKIM signing of issues sent over SMTP: the signing domain (d=, the From's domain or its parent),
+# the selector (s=, the DNS name <selector>._domainkey.<domain>) and the PEM private key. Unset
+# key: issues go unsigned (an email service signs them itself). A key named but unreadable stops
+# every command (system check mailings.E001) rather than sending unsigned mail.
+NEWSLETTER_DKIM_KEY_FILE = os.environ.get("NEWSLETTER_DKIM_KEY_FILE", "")
+NEWSLETTER_DKIM_SELECTOR = os.environ.get("NEWSLETTER_DKIM_SELECTOR", "newsletter")
+NEWSLETTER_DKIM_DOMAIN = os.environ.get("NEWSLETTER_DKIM_DOMAIN", "")
 
 # --- WordPress import -----------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ class MailingsConfig(AppConfig):
     verbose_name = "Newsletter issues"
 
     def ready(self):
-        from . import signals
+        # Registers the check of the DKIM key (mailings.E001-E003).
+        from . import dkim, signals  # noqa: F401
 
         signals.connect()
