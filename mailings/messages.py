@@ -70,7 +70,8 @@ def delivery_from_verp(address: str) -> int | None:
     local = address.strip().strip("<>").partition("@")[0]
     _, plus, tag = local.partition("+")
     delivery_id, _, signature = tag.partition("-")
-    if not plus or not delivery_id.isdigit():
+    # ASCII digits only: str.isdigit() is also true of "²", which int() refuses.
+    if not plus or not (delivery_id.isascii() and delivery_id.isdigit()):
         return None
     if not constant_time_compare(signature, _verp_signature(int(delivery_id))):
         return None

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import dkim
 import pytest
 from django.core import checks
-from django.test import Client
+from django.test import Client, override_settings
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -367,6 +367,23 @@ def test_verp_round_trip_and_forgeries(sending_settings):
     assert delivery_from_verp("bounces+12345-000000000000@forum-asia.example") is None
     assert delivery_from_verp("bounces@forum-asia.example") is None
     assert delivery_from_verp("bounces+x-y@forum-asia.example") is None
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(tag=st.text(max_size=40))
+def test_any_return_path_is_read_without_an_error(tag):
+    """Bounces arrive addressed by strangers: whatever the tag after "+", None unless it is
+    a delivery's number with that number's signature."""
+    with override_settings(NEWSLETTER_BOUNCE_ADDRESS="bounces@forum-asia.example"):
+        found = delivery_from_verp(f"bounces+{tag}@forum-asia.example")
+        assert found is None or verp_address(found) == f"bounces+{tag}@forum-asia.example"
+
+
+def test_a_return_path_with_unicode_digits_is_not_ours(sending_settings):
+    sending_settings.NEWSLETTER_BOUNCE_ADDRESS = "bounces@forum-asia.example"
+
+    assert delivery_from_verp("bounces+²-abc@forum-asia.example") is None
+    assert delivery_from_verp("bounces+١٢-abc@forum-asia.example") is None
 
 
 HOSTILE_TEXT = st.lists(
