@@ -37,6 +37,8 @@ UNPREFIXED = {
     "favicon",
     "sitemap",
     "sitemap-section",
+    # Email services post bounces and complaints here (mailings/webhook_urls.py).
+    "tracking_webhook",
 }
 
 
