@@ -557,6 +557,9 @@ TASK_QUEUES = ["default", "bulk", "newsletter"]
 # below what the mail relay or email service allows (Amazon SES: your account's sending rate).
 NEWSLETTER_SEND_RATE = float(os.environ.get("NEWSLETTER_SEND_RATE", "50"))
 NEWSLETTER_SEND_RATE_PER_HOUR = int(os.environ.get("NEWSLETTER_SEND_RATE_PER_HOUR", "0"))
+# A message refused for now (4xx) is tried again after this many seconds, then twice as long
+# each time, at most an hour apart.
+NEWSLETTER_FIRST_RETRY_SECONDS = int(os.environ.get("NEWSLETTER_FIRST_RETRY_SECONDS", "60"))
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
 
 # --- Rich text --------------------------------------------------------------------------------

@@ -52,9 +52,9 @@ BATCH_SIZE = 500
 # The status is read again after this many messages or this many seconds, whichever first.
 STATUS_CHECK_MESSAGES = 100
 STATUS_CHECK_SECONDS = 1.0
-# A temporary refusal waits 1, 2, 4 ... minutes, at most an hour, before the next attempt; after
-# RETRY_LIMIT attempts (about two days) the row fails, as a mail server gives up on a message.
-FIRST_RETRY = timedelta(minutes=1)
+# A temporary refusal waits NEWSLETTER_FIRST_RETRY_SECONDS (1 minute), then twice as long each
+# time, at most an hour, before the next attempt; after RETRY_LIMIT attempts (about two days)
+# the row fails, as a mail server gives up on a message.
 MAX_RETRY = timedelta(hours=1)
 RETRY_LIMIT = 54
 # A lost connection to the mail server is tried again after 1, 2, 4 ... at most 60 seconds.
@@ -603,8 +603,9 @@ def defer(row, error):
 
 
 def retry_delay(attempts):
-    """1, 2, 4 ... minutes after attempt 1, 2, 3 ..., at most MAX_RETRY."""
-    return min(FIRST_RETRY * 2 ** min(attempts - 1, 16), MAX_RETRY)
+    """1, 2, 4 ... minutes (by default) after attempt 1, 2, 3 ..., at most MAX_RETRY."""
+    first = timedelta(seconds=settings.NEWSLETTER_FIRST_RETRY_SECONDS)
+    return min(first * 2 ** min(attempts - 1, 16), MAX_RETRY)
 
 
 def address_unknown(answer) -> bool:
