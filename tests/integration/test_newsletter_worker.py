@@ -83,11 +83,12 @@ def send_command(issue, environment, log_dir, name="sender"):
     return Process(name, command, environment, log_dir).start()
 
 
-def wait_for(condition, timeout, message):
+def wait_for(condition, timeout, explain):
+    """Wait until `condition()`; after `timeout` seconds fail with what `explain()` says."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(message)
+            raise AssertionError(explain())
         time.sleep(0.01)
 
 
@@ -110,9 +111,9 @@ def test_a_sender_killed_again_and_again_sends_everyone_exactly_once(
     for kill_after in (150, 600, 1_000, 1_400):
         sender = send_command(issue, env, tmp_path)
         wait_for(
-            lambda n=kill_after: len(mail_server.recorder.messages) >= n or not sender.running,
+            lambda n=kill_after, p=sender: len(mail_server.recorder.messages) >= n or not p.running,
             120,
-            f"the sender did not reach {kill_after} messages:\n{sender.log()[-3000:]}",
+            lambda p=sender: f"the sender stalled:\n{p.log()[-3000:]}",
         )
         assert sender.running, sender.log()[-3000:]
         # At a moment of its own, not just after a message arrived.
@@ -159,7 +160,7 @@ def test_pausing_a_running_worker_stops_it_within_five_seconds_and_resume_finish
     try:
         assert sending.start(issue) is True
         received = mail_server.recorder.messages
-        wait_for(lambda: len(received) >= 100, 60, f"no sending:\n{worker.log()[-3000:]}")
+        wait_for(lambda: len(received) >= 100, 60, lambda: f"no sending:\n{worker.log()[-3000:]}")
 
         assert sending.pause(issue) is True
         paused_at = time.monotonic()
@@ -176,7 +177,7 @@ def test_pausing_a_running_worker_stops_it_within_five_seconds_and_resume_finish
         wait_for(
             lambda: Issue.objects.get(pk=issue.pk).status == Issue.Status.SENT,
             60,
-            f"not finished:\n{worker.log()[-3000:]}",
+            lambda: f"not finished:\n{worker.log()[-3000:]}",
         )
     finally:
         worker.stop()
