@@ -59,9 +59,10 @@ MAX_RETRY = timedelta(hours=1)
 RETRY_LIMIT = 54
 # A lost connection to the mail server is tried again after 1, 2, 4 ... at most 60 seconds.
 MAX_RECONNECT_WAIT = 60.0
-# How far behind its schedule the pacing may catch up at full speed (a pause for garbage
-# collection, a slow reply); beyond it the schedule starts again from now, so no burst follows.
-MAX_LAG_SECONDS = 0.25
+# How far behind its schedule the pacing may catch up at full speed (a busy machine, a slow
+# reply), so that the rate over minutes is the cap; beyond it the schedule starts again from now.
+# So in any one second at most twice the cap goes out; a relay that minds says 4xx, and waits.
+MAX_LAG_SECONDS = 1.0
 LEFT_BEFORE_SENDING = "Not sent: unsubscribed, erased or suppressed before their turn."
 TEST_SUBJECT_PREFIX = "[Test] "
 # pg_try_advisory_lock(class, issue id): the class names this use of the lock space.
