@@ -38,6 +38,7 @@ from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import F, Min
 from django.utils import timezone
+from django_tasks import task
 
 from newsletter import suppressions
 from newsletter.models import Subscriber
@@ -633,9 +634,29 @@ def list_ids(issue):
     return list(issue.mailing_lists.values_list("pk", flat=True))
 
 
-def _enqueue(issue_id, *, run_after=None):
-    from .tasks import send_issue
+# --- the task queue ---------------------------------------------------------------------------
 
+# A send runs in slices of SLICE_SECONDS: each task sends for that long, then enqueues the next,
+# so that a worker told to stop (systemd's SIGTERM on a deploy) finishes within a slice rather
+# than after the whole issue, and a send left with only deferred rows (4xx) waits in the queue
+# for their time instead of in a sleeping worker. Only one process sends an issue at a time
+# (sending_lock), so an extra task (a double resume) steps aside and ends the chain it started.
+# The task lives here, beside the services that enqueue it, as newsletter/subscriptions.py's do.
+SLICE_SECONDS = 60
+
+
+@task(queue_name="newsletter")
+def send_issue(issue_id: int) -> dict:
+    outcome = send(issue_id, seconds=SLICE_SECONDS)
+    more = outcome.status == Issue.Status.SENDING and not outcome.busy and outcome.continue_at
+    # The in-process backend (development, unit tests) cannot enqueue for later: what is left
+    # there is sent by `manage.py send_newsletter ID`.
+    if more and send_issue.get_backend().supports_defer:
+        send_issue.using(run_after=outcome.continue_at).enqueue(issue_id)
+    return {"status": outcome.status, "sent": outcome.sent}
+
+
+def _enqueue(issue_id, *, run_after=None):
     if run_after is not None and not send_issue.get_backend().supports_defer:
         # The in-process backend of development and the unit tests cannot wait: a scheduled
         # issue is then sent by `manage.py send_newsletter --due` (or by hand).
