@@ -4,6 +4,8 @@ import re
 from pathlib import Path
 
 from bench.instructions import AGREEMENT
+from bench.newsletter_send import table as newsletter_table
+from bench.newsletter_send import targets as newsletter_targets
 from bench.production import table as production_table
 from bench.publish_load import table as publish_load_table
 from bench.publish_load import target as publish_load_target
@@ -299,6 +301,8 @@ def targets(results):
     wordpress = wordpress_target(results.get("wordpress"))
     if wordpress:
         name, measured, ok = wordpress
+        rows.append((name, measured, verdict(ok)))
+    for name, measured, ok in newsletter_targets(results.get("newsletter")):
         rows.append((name, measured, verdict(ok)))
     if results.get("publish_under_load"):
         name, measured, ok = publish_load_target(results["publish_under_load"])
@@ -609,6 +613,10 @@ def render(results):
 ### WordPress import (bench/wordpress_import.py)
 
 {wordpress_table(results)}
+
+### Sending the newsletter (bench/newsletter_send.py)
+
+{newsletter_table(results.get("newsletter"))}
 
 ### Page weight
 

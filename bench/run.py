@@ -80,6 +80,13 @@ def parse_args(argv):
         help="posts in the WordPress import benchmark (bench/wordpress_import.py)",
     )
     parser.add_argument("--no-wordpress", action="store_true")
+    parser.add_argument(
+        "--newsletter-subscribers",
+        type=int,
+        default=100_000,
+        help="recipients of the newsletter sending benchmark (bench/newsletter_send.py)",
+    )
+    parser.add_argument("--no-newsletter", action="store_true")
     parser.add_argument("--output", default=str(BASE_DIR / "BENCHMARKS.md"))
     parser.add_argument(
         "--database",
@@ -98,6 +105,7 @@ def parse_args(argv):
         args.seconds = min(args.seconds, 2)
         args.latency_seconds = min(args.latency_seconds, 1)
         args.wordpress_posts = min(args.wordpress_posts, 500)
+        args.newsletter_subscribers = min(args.newsletter_subscribers, 5_000)
         args.instruction_requests = min(args.instruction_requests, 2)
     return args
 
@@ -314,6 +322,8 @@ def run(args, env):
         )
     if not args.no_wordpress:
         results["wordpress"] = measure_wordpress(args)
+    if not args.no_newsletter:
+        results["newsletter"] = measure_newsletter(args)
     results["loadavg_end"] = os.getloadavg()
     return results
 
@@ -373,6 +383,24 @@ def measure_wordpress(args):
             flush=True,
         )
     return results
+
+
+def measure_newsletter(args):
+    """Sending an issue (bench/newsletter_send.py) in a database of its own, named after the
+    bench database and dropped afterwards."""
+    from bench import newsletter_send
+
+    database = newsletter_send.database_for(args.database)
+    print(
+        f"[newsletter] sending to {args.newsletter_subscribers:,} subscribers in {database}",
+        flush=True,
+    )
+    return newsletter_send.measure(
+        subscribers=args.newsletter_subscribers,
+        rate_recipients=min(1_000, args.newsletter_subscribers),
+        database=database,
+        keep=False,
+    )
 
 
 def short(result):

@@ -548,7 +548,18 @@ if TASKS_BACKEND not in TASK_BACKENDS:
 # "default" for short work people wait for (emails, renditions); "bulk" for long jobs (exports,
 # imports, index rebuilds), so a long import never delays a confirmation email when each queue
 # has its own worker (deploy/forumasia-worker@.service).
-TASK_QUEUES = ["default", "bulk"]
+TASK_QUEUES = ["default", "bulk", "newsletter"]
+# Sending newsletter issues (mailings/sending.py) on a queue of its own ("newsletter", one worker:
+# deploy/systemd/forumasia-newsletter.service), so that hours of sending never delay a
+# confirmation email or an export. The caps hold per issue: one process sends an issue at a time.
+# NEWSLETTER_SEND_RATE: messages a second (0: as fast as the mail server takes them);
+# NEWSLETTER_SEND_RATE_PER_HOUR: messages an hour, spread evenly (0: no hourly cap). Set them
+# below what the mail relay or email service allows (Amazon SES: your account's sending rate).
+NEWSLETTER_SEND_RATE = float(os.environ.get("NEWSLETTER_SEND_RATE", "50"))
+NEWSLETTER_SEND_RATE_PER_HOUR = int(os.environ.get("NEWSLETTER_SEND_RATE_PER_HOUR", "0"))
+# A message refused for now (4xx) is tried again after this many seconds, then twice as long
+# each time, at most an hour apart.
+NEWSLETTER_FIRST_RETRY_SECONDS = int(os.environ.get("NEWSLETTER_FIRST_RETRY_SECONDS", "60"))
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
 
 # --- Rich text --------------------------------------------------------------------------------
