@@ -40,6 +40,7 @@ from django.db.models import F, Min
 from django.utils import timezone
 from django_tasks import task
 
+from forumasia import events
 from newsletter import suppressions
 from newsletter.models import Subscriber
 
@@ -451,9 +452,12 @@ class Sender:
 
     def finished(self):
         now = timezone.now()
-        Issue.objects.filter(pk=self.issue.pk, status=Issue.Status.SENDING).update(
-            status=Issue.Status.SENT, finished_at=now, updated_at=now
-        )
+        with transaction.atomic():
+            if Issue.objects.filter(pk=self.issue.pk, status=Issue.Status.SENDING).update(
+                status=Issue.Status.SENT, finished_at=now, updated_at=now
+            ):
+                # Now in the public archive: the newsletter's cached pages, feeds and sitemap.
+                events.changed(self.issue)
         self.status = Issue.objects.values_list("status", flat=True).get(pk=self.issue.pk)
         logger.info("Issue %s: sending finished, %s sent by this run", self.issue.pk, self.sent)
         return Outcome(self.status, self.sent)

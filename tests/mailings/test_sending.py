@@ -120,6 +120,19 @@ def test_start_sends_to_everyone_once_and_marks_the_issue_sent(issue, mailing_li
     assert set(issue.deliveries.values_list("state", flat=True)) == {Delivery.State.SENT}
 
 
+def test_a_sent_issue_is_in_the_cached_archive_at_once(
+    client, issue, mailing_list, django_capture_on_commit_callbacks
+):
+    readers(mailing_list, 1)
+    assert client.get("/newsletter/archive/").page_cache == "miss"
+    assert issue.slug not in client.get("/newsletter/archive/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sending.start(issue)
+
+    assert issue.slug in client.get("/newsletter/archive/").content.decode()
+
+
 def test_a_double_click_sends_once(issue, mailing_list):
     people = readers(mailing_list, 3)
 
