@@ -121,7 +121,7 @@ def test_staff_compose_check_and_send_the_monthly_issue_in_few_clicks(
     assert "Sent 1 test message to somsri@example.org." in page.locator(".messagelist").inner_text()
     (test_message,) = smtp_server
     assert test_message["To"] == "somsri@example.org"
-    assert test_message["Subject"] == str(issue)
+    assert test_message["Subject"] == f"[Test] {issue}"
     assert "List-Unsubscribe" in test_message
 
     click(page.get_by_role("link", name="Send…"))
@@ -140,3 +140,65 @@ def test_staff_compose_check_and_send_the_monthly_issue_in_few_clicks(
     assert time.monotonic() - begun < 15 * 60
     assert csp_violations == []
     print(f"compose, check and send: {click.count} clicks, {time.monotonic() - begun:.1f} s")
+
+
+def test_subscribers_get_the_issue_in_their_language_and_leave_with_one_click(
+    page, live_server, smtp_server, settings
+):
+    """After the send: each subscriber's message in their language (the Thai one in Thai, its
+    links under /th/), its "view in your browser" link opens the archived issue in Chromium, the
+    archive lists it, and the List-Unsubscribe POST a mail client makes (no cookie, no CSRF
+    token) unsubscribes at once."""
+    import re
+    from email import policy
+    from email.parser import BytesParser
+
+    from django.test import Client
+
+    from mailings import sending
+    from newsletter.models import Subscriber
+    from tests.factories import IssueFactory, IssueVariantFactory
+
+    settings.SITE_URL = live_server.url
+    monthly = MailingListFactory(slug="e-newsletter", is_default=True)
+    somsri = SubscriberFactory(email="somsri@example.org", language="th", lists=[monthly])
+    SubscriberFactory(email="maria@example.org", language="en", lists=[monthly])
+    issue = IssueFactory(
+        slug="2026-12",
+        lists=[monthly],
+        items=[PublicationFactory(title="Defenders detained in Bangkok")],
+        english__subject="FORUM-ASIA e-newsletter, December 2026",
+    )
+    IssueVariantFactory(issue=issue, language="th", subject="จดหมายข่าว FORUM-ASIA ธันวาคม 2569")
+
+    assert sending.start(issue) is True
+
+    messages = {
+        m["To"]: BytesParser(policy=policy.default).parsebytes(m.as_bytes()) for m in smtp_server
+    }
+    assert sorted(messages) == ["maria@example.org", "somsri@example.org"]
+    thai = messages["somsri@example.org"]
+    # Django folds a long encoded subject onto the next line; unfolding leaves a space first,
+    # which mail clients do not show.
+    assert thai["Subject"].strip() == "จดหมายข่าว FORUM-ASIA ธันวาคม 2569"
+    assert messages["maria@example.org"]["Subject"].strip() == (
+        "FORUM-ASIA e-newsletter, December 2026"
+    )
+    html = thai.get_body(("html",)).get_content()
+    web_version = re.search(r'href="([^"]+/th/newsletter/2026-12/)"', html).group(1)
+
+    page.goto(web_version)
+    assert page.locator("h1").inner_text() == "จดหมายข่าว FORUM-ASIA ธันวาคม 2569"
+    assert page.get_by_text("Defenders detained in Bangkok").first.is_visible()
+    page.goto(live_server.url + "/newsletter/")
+    assert page.get_by_role("link", name="FORUM-ASIA e-newsletter, December 2026").is_visible()
+
+    unsubscribe_url = re.search(r"<(https?:[^>]+)>", thai["List-Unsubscribe"]).group(1)
+    assert thai["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    mail_client = Client(enforce_csrf_checks=True)
+    response = mail_client.post(
+        unsubscribe_url.removeprefix(live_server.url), {"List-Unsubscribe": "One-Click"}
+    )
+    assert response.status_code == 200
+    assert Subscriber.objects.get(pk=somsri.pk).is_unsubscribed
+    assert [s.email for s in Subscriber.objects.recipients([monthly.pk])] == ["maria@example.org"]
