@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.conftest import clock_start
-from tests.factories import PublicationFactory, SubscriberFactory
+from tests.factories import MailingListFactory, PublicationFactory, SubscriberFactory
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 
@@ -106,12 +106,13 @@ def test_the_year_filter_files_a_late_evening_publication_under_the_secretariats
 
 @pytest.mark.django_db
 def test_export_since_a_date_starts_at_midnight_in_bangkok():
+    monthly = MailingListFactory(slug="e-newsletter")
     for email, signed_up in [
         ("eve@example.org", datetime(2026, 12, 31, 23, 30, tzinfo=BANGKOK)),
         ("day@example.org", datetime(2027, 1, 1, 0, 30, tzinfo=BANGKOK)),
     ]:
         with time_machine.travel(signed_up, tick=False):
-            SubscriberFactory(email=email)
+            SubscriberFactory(email=email, lists=[monthly])
     out = io.StringIO()
 
     call_command("export_subscribers", "--since", "2027-01-01", stdout=out, stderr=io.StringIO())
