@@ -178,8 +178,8 @@ def send_test(issue, *, addresses, language=None) -> int:
 
     Each message is filled with a real confirmed subscriber's name and organisation when there
     is one, so staff see a realistic greeting, but it is addressed to a stand-in that is never
-    saved: it has no id, so its unsubscribe and manage links are well formed and signed yet
-    name nobody, and open the site's "this link does not work" page; nobody is unsubscribed.
+    saved: it has no id, so its unsubscribe and manage links are signed for nobody and open
+    the site's "this link is from a test message" page; nobody is unsubscribed.
     Writes nothing to the ledger."""
     rendered = messages.render(issue, language or settings.LANGUAGE_CODE)
     model = (

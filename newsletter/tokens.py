@@ -20,6 +20,11 @@ class TokenInvalid(Exception):
     """Tampered, unknown, or no longer applicable."""
 
 
+class TestLinkToken(TokenInvalid):
+    """Genuine, but signed for no subscriber: the manage and unsubscribe links of a test message
+    (mailings' test sends), which must open a page and change nobody's subscription."""
+
+
 class TokenExpired(TokenInvalid):
     """Genuine but older than it may be. For a manage token, whose it was: the subscriber id
     and address digest it carries (its signature is good, so they are ours)."""
@@ -61,6 +66,8 @@ def manage_token(subscriber):
 
 
 def _manage_data(data):
+    if isinstance(data, dict) and "s" in data and data["s"] is None:
+        raise TestLinkToken
     if not isinstance(data, dict) or not isinstance(data.get("s"), int):
         raise TokenInvalid
     return data["s"], str(data.get("h", ""))

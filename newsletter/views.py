@@ -39,6 +39,11 @@ def _link_problem(request, *, expired=False):
     )
 
 
+def _test_link(request):
+    """A link from a test message: it works, and it acts on nobody."""
+    return render(request, "newsletter/test_link.html")
+
+
 def _link_expired(request, token):
     """A genuine manage or unsubscribe link past its lifetime: offer a fresh one by email.
     Nothing about the subscriber is shown: whoever holds an old link may not be its owner."""
@@ -175,6 +180,8 @@ class ManageView(View):
             if request.method == "POST" and request.POST.get("action") == "send-fresh-link":
                 return _send_fresh_link(request, expired.subscriber)
             return _link_expired(request, token)
+        except tokens.TestLinkToken:
+            return _test_link(request)
         except tokens.TokenInvalid:
             return _link_problem(request)
         return super().dispatch(request, token)
@@ -254,6 +261,8 @@ def unsubscribe(request, token):
         subscriber = subscriptions.subscriber_from_manage_token(token, purpose="unsubscribe")
     except subscriptions.LinkExpired:
         return _link_expired(request, token)
+    except tokens.TestLinkToken:
+        return _test_link(request)
     except tokens.TokenInvalid:
         return _link_problem(request)
     manage_url = reverse("newsletter:manage", args=[token])

@@ -446,12 +446,16 @@ def test_a_test_send_goes_to_the_typed_addresses_with_a_real_subscribers_data(
     assert not Delivery.objects.exists()
     assert Issue.objects.get(pk=issue.pk).status == Issue.Status.DRAFT
 
-    # Its unsubscribe link works as a link, names nobody, and unsubscribes nobody.
+    # Its unsubscribe and manage links open a page saying so, and change nobody.
     url = message.extra_headers["List-Unsubscribe"].strip("<>")
-    path = url.split("://", 1)[1].split("/", 1)[1]
-    page = client.get("/" + path)
-    assert page.status_code == 400
-    assert client.post("/" + path, {"List-Unsubscribe": "One-Click"}).status_code == 400
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "This link is from a test message" in page.content.decode()
+    one_click = client.post(path, {"List-Unsubscribe": "One-Click"})
+    assert "This link is from a test message" in one_click.content.decode()
+    manage = client.get(path.replace("/unsubscribe/", "/manage/"))
+    assert "This link is from a test message" in manage.content.decode()
     assert list(Subscriber.objects.values_list("pk", "status", "updated_at")) == before
 
 
