@@ -112,6 +112,8 @@ def test_staff_compose_check_and_send_the_monthly_issue_in_few_clicks(
     assert page.locator(".preview-text").inner_text().find(newsroom[1]) < page.locator(
         ".preview-text"
     ).inner_text().find(newsroom[0])
+    desktop = page.frame_locator("iframe[width='1280']")
+    assert desktop.get_by_text(newsroom[2]).is_visible()
     page.set_viewport_size({"width": 1280, "height": 900})
     screenshot("newsletter-preview")
 
