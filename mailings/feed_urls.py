@@ -13,15 +13,17 @@ from .feeds import IssuesAtomFeed, IssuesFeed
 
 
 class PrefixedLanguageConverter:
-    """An interface language other than the default one (which has no prefix)."""
+    """An interface language other than the default one (which has no prefix), checked against
+    the settings when used rather than when imported."""
 
-    regex = "|".join(code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
+    regex = "[a-z]{2,3}(?:-[a-z0-9]+)*"
 
     def to_python(self, value):
+        if value == settings.LANGUAGE_CODE or value not in dict(settings.LANGUAGES):
+            raise ValueError(value)
         return value
 
-    def to_url(self, value):
-        return value
+    to_url = to_python
 
 
 register_converter(PrefixedLanguageConverter, "prefixed_language")
