@@ -19,7 +19,9 @@ class PrefixedLanguageConverter:
     regex = "[a-z]{2,3}(?:-[a-z0-9]+)*"
 
     def to_python(self, value):
-        if value == settings.LANGUAGE_CODE or value not in dict(settings.LANGUAGES):
+        # DEFAULT, not settings.LANGUAGE_CODE: the unprefixed feed's language is fixed when the
+        # URLconf is built, and a language other than it must reverse to its own address.
+        if value == DEFAULT["language"] or value not in dict(settings.LANGUAGES):
             raise ValueError(value)
         return value
 
