@@ -476,6 +476,18 @@ def answers_theme_merges(client):
     on_site_redirect(client.get(chosen["Location"].split("?")[0], {"themes": "x"}), themes)
 
 
+def answers_issue_actions(client):
+    """The newsletter issue's admin buttons (pause, cancel, fill...) lead back to the issue."""
+    from mailings.models import Issue
+    from tests.factories import IssueFactory
+
+    client.force_login(SuperUserFactory())
+    issue = IssueFactory()
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENDING)
+    change = f"/admin/mailings/issue/{issue.pk}/change/"
+    on_site_redirect(client.post(f"/admin/mailings/issue/{issue.pk}/pause/"), change)
+
+
 def answers_history_restores(client):
     author = publisher()
     client.force_login(author)
@@ -528,6 +540,7 @@ REVIEWED_SOURCES = {
     "pages/views.py": (1, answers_the_favicon),
     "newsletter/views.py": (2, answers_newsletter_preferences),
     "newsletter/admin.py": (2, answers_newsletter_exports),
+    "mailings/admin.py": (1, answers_issue_actions),
     "wordpress/admin.py": (4, answers_wordpress_imports),
     "forumasia/workflow_admin.py": (1, answers_workflow_buttons),
     "publications/admin_themes.py": (3, answers_theme_merges),

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from pages.sitemaps import sitemaps
 from tests.factories import (
+    IssueFactory,
     MailingListFactory,
     MemberOrganisationFactory,
     PageFactory,
@@ -36,6 +37,7 @@ from tests.factories import (
     PublicationFactory,
     SubscriberFactory,
     SuperUserFactory,
+    SuppressionFactory,
     country,
     editor,
     publisher,
@@ -78,6 +80,10 @@ def world():
     PageFactory(path="/walk/child/", title="Walk child", parent=section)
     mailing_list = MailingListFactory(name="Walk list")
     newsletter = apps.get_app_config("newsletter")
+    issue = IssueFactory(slug="walk-issue", lists=[mailing_list], items=[publication])
+    apps.get_model("mailings", "Issue").objects.filter(pk=issue.pk).update(
+        status="sent", started_at=timezone.now()
+    )
     rows = {
         "auth.Group": Group.objects.get(name="Editors"),
         "auth.User": publisher(),
@@ -116,6 +122,8 @@ def world():
         ),
         "newsletter.Erasure": newsletter.get_model("Erasure").objects.create(status="confirmed"),
         "pages.Page": section,
+        "mailings.Issue": issue,
+        "newsletter.Suppression": SuppressionFactory(email="walk-bounce@example.org"),
         "wordpress.ImportRun": apps.get_model("wordpress", "ImportRun").objects.create(
             original_name="walk.xml", state="checked"
         ),
@@ -135,6 +143,9 @@ def world():
         "/about/",
         "/feeds/rss/",
         "/feeds/atom/",
+        "/newsletter/archive/",
+        "/newsletter/walk-issue/",
+        "/feeds/newsletter/",
         "/sitemap.xml",
         *[f"/sitemap-{section}.xml" for section in sitemaps],
         "/search/?q=Walk",

@@ -6,8 +6,16 @@ import json
 import re
 
 import pytest
+from django.utils import timezone
 
-from tests.factories import MemberOrganisationFactory, PublicationFactory, SuperUserFactory, country
+from mailings.models import Issue
+from tests.factories import (
+    IssueFactory,
+    MemberOrganisationFactory,
+    PublicationFactory,
+    SuperUserFactory,
+    country,
+)
 from tests.forumasia.test_urls import ROUTES
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +36,8 @@ NOT_PAGES = {
     "newsletter/confirm/%(token)s/",
     "newsletter/manage/%(token)s/",
     "newsletter/unsubscribe/%(token)s/",
+    # Email services POST bounces and complaints here.
+    "anymail/%(service)s/tracking/",
 }
 
 
@@ -36,8 +46,11 @@ def test_every_page_has_title_description_canonical_and_social_tags(client):
     addresses that exist: each HTML page carries the metadata."""
     member = MemberOrganisationFactory(country=country("TH"))
     publication = PublicationFactory(countries=[country("TH")], signatories=[member])
+    issue = IssueFactory(slug="2026-11", items=[publication])
+    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT, started_at=timezone.now())
     candidates = {
-        "slug": [publication.slug, member.slug],
+        "slug": [publication.slug, member.slug, issue.slug],
+        "language": ["th"],
         "code": ["th"],
         "section": ["publications"],
         "url": ["about/"],
@@ -67,6 +80,7 @@ def test_every_page_has_title_description_canonical_and_social_tags(client):
         checked
     )
     assert publication.get_absolute_url() in checked and member.get_absolute_url() in checked
+    assert "/newsletter/2026-11/" in checked and "/newsletter/archive/" in checked
 
 
 def test_canonical_ignores_filters_but_keeps_the_page_number(client):
