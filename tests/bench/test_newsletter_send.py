@@ -49,7 +49,7 @@ def test_the_targets_are_met_fast_flat_signed_and_on_the_cap():
         "250/s to 1,000 (1,000 DKIM-signed, 20 of a sample of 20 verified); floor (smtplib → "
         "the same server) 1,000/s" in rows[0][1]
     )
-    assert "peak 90 MB; 80 → 81 → 82 MB over the send" in rows[1][1]
+    assert "peak 90 MB; 80 → 81 → 82 MB from 5 s in to the end" in rows[1][1]
 
 
 def test_the_targets_are_missed_when_slow_unsigned_heavy_or_off_the_cap():
@@ -99,3 +99,9 @@ def test_the_sink_keeps_a_sample_of_a_fixed_size_from_the_whole_send():
     assert max(numbers) >= newsletter_send.VERIFIED_SAMPLE
     sink.reset()
     assert sink.sample == [] and sink.arrivals == []
+
+
+def test_the_memory_timeline_leaves_start_up_out_and_spans_the_whole_send():
+    samples = [1.0] * 10 + [float(mb) for mb in range(100, 200)]
+    assert newsletter_send.timeline(samples) == [100.0, 120.0, 140.0, 159.0, 179.0, 199.0]
+    assert newsletter_send.timeline([5.0, 90.0]) == [5.0, 90.0]
