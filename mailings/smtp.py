@@ -109,7 +109,7 @@ class Connection:
         options = []
         if not (sender + recipient).isascii():
             options.append("SMTPUTF8")
-        if any(byte > 127 for byte in data[:4096]):
+        if not data[:4096].isascii():
             options.append("BODY=8BITMIME")
         for command, expected in (
             (lambda: smtp.mail(sender, options), (250,)),
