@@ -108,12 +108,13 @@ def test_staff_compose_check_and_send_the_monthly_issue_in_few_clicks(
 
     click(page.get_by_role("link", name="Preview"))
     phone = page.frame_locator("iframe[width='390']")
-    assert phone.get_by_text(newsroom[2]).is_visible()
+    # The frames load after the page: wait for them (is_visible() does not wait).
+    phone.get_by_text(newsroom[2]).wait_for()
     assert page.locator(".preview-text").inner_text().find(newsroom[1]) < page.locator(
         ".preview-text"
     ).inner_text().find(newsroom[0])
     desktop = page.frame_locator("iframe[width='1280']")
-    assert desktop.get_by_text(newsroom[2]).is_visible()
+    desktop.get_by_text(newsroom[2]).wait_for()
     page.set_viewport_size({"width": 1280, "height": 900})
     screenshot("newsletter-preview")
 
@@ -191,9 +192,9 @@ def test_subscribers_get_the_issue_in_their_language_and_leave_with_one_click(
 
     page.goto(web_version)
     assert page.locator("h1").inner_text() == "จดหมายข่าว FORUM-ASIA ธันวาคม 2569"
-    assert page.get_by_text("Defenders detained in Bangkok").first.is_visible()
+    page.get_by_text("Defenders detained in Bangkok").first.wait_for()
     page.goto(live_server.url + "/newsletter/")
-    assert page.get_by_role("link", name="FORUM-ASIA e-newsletter, December 2026").is_visible()
+    page.get_by_role("link", name="FORUM-ASIA e-newsletter, December 2026").wait_for()
 
     unsubscribe_url = re.search(r"<(https?:[^>]+)>", thai["List-Unsubscribe"]).group(1)
     assert thai["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
