@@ -32,6 +32,7 @@ and keeping it would keep whatever it hides.
 
 import io
 import json
+import math
 import re
 import resource
 import sys
@@ -452,9 +453,10 @@ def _write_pixels(image, picture):
 
 
 def main():
-    max_pages, max_seconds, max_memory = (int(value) for value in sys.argv[1:4])
+    max_pages, max_memory = int(sys.argv[1]), int(sys.argv[3])
     # The parent stops us after max_seconds of wall time; these hold even if it could not.
-    resource.setrlimit(resource.RLIMIT_CPU, (max_seconds + 5, max_seconds + 5))
+    cpu_seconds = math.ceil(float(sys.argv[2])) + 5
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
     data = sys.stdin.buffer.read()
     try:
