@@ -36,7 +36,9 @@ PREHEADERS = {
 
 def load(stdout):
     now = timezone.now()
-    sent_at = timezone.localtime(now).replace(day=1, hour=10, minute=0, second=0, microsecond=0)
+    # Sent at 10:00 on the first of this month, Bangkok time; before then, a moment ago.
+    first = timezone.localtime(now).replace(day=1, hour=10, minute=0, second=0, microsecond=0)
+    sent_at = min(first, now)
     month = sent_at - timedelta(days=1)
     slug = f"{month:%Y-%m}"
     if Issue.objects.filter(slug=slug).exists():
