@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from forumasia.hosts import AllowedHosts
 from forumasia.security_headers import add_file_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -114,7 +115,10 @@ if not DEBUG:
                 f"{name} looks like a placeholder, not a secret ({reason}). {KEY_ADVICE}"
             )
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
+# With the host of the sub-site a request asks for, if any (forumasia/hosts.py).
+ALLOWED_HOSTS = AllowedHosts(
+    env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
+)
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -171,6 +175,8 @@ LOCAL_APPS = [
     "publications",
     "newsletter",
     "mailings",
+    # The programme and campaign sites served from this one (subsites/models.py).
+    "subsites",
     "pages",
     # The old site's addresses and where they lead now; the WordPress import writes them.
     "oldaddresses",
@@ -179,6 +185,9 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: which sub-site a request is for, by host or address, before any host check
+    # (forumasia/hosts.py) or URL resolution (subsites/routing.py).
+    "subsites.routing.SubSiteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above WhiteNoise, so static files carry the Permissions-Policy too.
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -222,6 +231,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "forumasia.urls"
+# The URLconf of a sub-site's pages, given its prefix (subsites/routing.py).
+SUB_SITE_URLCONF = "forumasia.urls.sub_site_urlconf"
 WSGI_APPLICATION = "forumasia.wsgi.application"
 
 TEMPLATES = [

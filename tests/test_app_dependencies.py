@@ -32,7 +32,9 @@ DIRECT = {
     "newsletter": {"members"},
     # Newsletter issues are made of publications and sent to the newsletter's subscribers.
     "mailings": {"newsletter", "publications"},
-    "pages": {"publications", "members", "newsletter", "mailings"},
+    # Programme and campaign sites show publications and offer a newsletter list.
+    "subsites": {"publications", "members", "newsletter"},
+    "pages": {"publications", "members", "newsletter", "mailings", "subsites"},
     "oldaddresses": {"publications", "pages"},
     "wordpress": {"oldaddresses", "publications", "members", "pages"},
 }
