@@ -164,9 +164,10 @@ class SubSite(models.Model):
             raise ValidationError({"languages": f"Unknown languages: {', '.join(sorted(unknown))}"})
 
     @property
-    def path_prefix(self):
-        """Its address's prefix on the main site when it has no host of its own."""
-        return "" if self.host else f"/{PATH_PREFIX}/{self.slug}"
+    def url_prefix(self):
+        """What its addresses start with after the host (and language): "sites/<slug>/" on the
+        main site's host, nothing on a host of its own."""
+        return "" if self.host else f"{PATH_PREFIX}/{self.slug}/"
 
     @property
     def origin(self):
@@ -178,7 +179,7 @@ class SubSite(models.Model):
         return f"{scheme}://{self.host}"
 
     def get_absolute_url(self):
-        return f"{self.origin}{self.path_prefix}/"
+        return f"{self.origin}/{self.url_prefix}"
 
     def offers(self, language):
         return not self.languages or language in self.languages

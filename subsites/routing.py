@@ -59,7 +59,7 @@ def configured_host(host):
 
 
 def urlconf_for(sub_site):
-    return import_string(settings.SUB_SITE_URLCONF)(sub_site.path_prefix.lstrip("/"))
+    return import_string(settings.SUB_SITE_URLCONF)(sub_site.url_prefix)
 
 
 class SubSiteMiddleware:

@@ -3,11 +3,14 @@ import os
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import clear_url_caches
 from django.utils import translation
+
+from forumasia.hosts import AllowedHosts
 
 # CI runs the suite once with the clock at 23:30 UTC (Bangkok is already on the next day) and
 # once at 00:30 Bangkok (17:30 UTC), so a test that mixes up UTC and the Secretariat's date fails
@@ -40,6 +43,14 @@ def pytest_report_header(config):
     if value:
         return f"test clock: every test starts at {clock_start(value).isoformat()}"
     return "test clock: real time"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def sub_site_hosts(django_test_environment):
+    """The test runner makes ALLOWED_HOSTS a plain list (adding "testserver"): give it back the
+    site's kind, which also accepts the host of the sub-site a request asks for
+    (forumasia/hosts.py), so tests meet the host check production has."""
+    settings.ALLOWED_HOSTS = AllowedHosts(settings.ALLOWED_HOSTS)
 
 
 @pytest.fixture(autouse=True)

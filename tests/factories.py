@@ -279,3 +279,25 @@ class IssueVariantFactory(factory.django.DjangoModelFactory):
     subject = "FORUM-ASIA monthly"
     preheader = "This month's statements and stories"
     introduction = "<p>Dear friends,</p>"
+
+
+class SubSiteFactory(factory.django.DjangoModelFactory):
+    """A sub-site under /sites/<slug>/ (pass `host=` for one of its own). Saved with the
+    factory, its routing sees it once the content version moves (`forumasia.events.changed`) or
+    the cache is cleared, as each test starts with."""
+
+    class Meta:
+        model = "subsites.SubSite"
+
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    short_name = factory.Sequence(lambda n: f"C{n}")
+    slug = factory.Sequence(lambda n: f"campaign-{n}")
+    introduction = "<p>A campaign of the network.</p>"
+
+
+class PickFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "subsites.Pick"
+
+    sub_site = factory.SubFactory(SubSiteFactory)
+    publication = factory.SubFactory(PublicationFactory)
