@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
 from forumasia.files import random_upload_name
 from forumasia.images import strip_uploaded_image, validate_image_file
@@ -153,6 +152,9 @@ class SubSite(models.Model):
         strip_uploaded_image(self.logo)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return f"{self.origin}/{self.url_prefix}"
+
     def clean(self):
         super().clean()
         if self.host and self.host in {host.lower() for host in settings.ALLOWED_HOSTS}:
@@ -177,9 +179,6 @@ class SubSite(models.Model):
             return main
         scheme = main.split("://", 1)[0]
         return f"{scheme}://{self.host}"
-
-    def get_absolute_url(self):
-        return f"{self.origin}/{self.url_prefix}"
 
     def offers(self, language):
         return not self.languages or language in self.languages
