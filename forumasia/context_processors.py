@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,23 @@ def site(request):
 
 
 def canonical_url(request):
-    """The page's absolute address on SITE_URL, without query parameters: filters and tracking
-    are variations of the same page. Paginated pages add the page they show (base.html,
-    `with_page`), as their view read it: nothing here reads the query string."""
-    return settings.SITE_URL + iri_to_uri(request.path)
+    """The page's absolute address on its site (SITE_URL, or the sub-site's origin), without
+    query parameters: filters and tracking are variations of the same page. Paginated pages
+    add the page they show (base.html, `with_page`), as their view read it: nothing here reads
+    the query string. A page that is a copy of the main site's (a publication's, a member's
+    on a sub-site) names the main site's instead (`main_site_url()`, from its view)."""
+    # The sub-site the routing found (subsites/routing.py); this package imports no app.
+    sub_site = getattr(request, "sub_site", None)
+    origin = settings.SITE_URL if sub_site is None else sub_site.origin
+    return origin + iri_to_uri(request.path)
+
+
+def main_site_url(request):
+    """The absolute address on the main site of the page `request` asks for, in the current
+    language: the same view and arguments reversed with the main site's URLconf, whichever
+    site (and URLconf) answered it."""
+    match = request.resolver_match
+    path = reverse(
+        match.view_name, args=match.args, kwargs=match.kwargs, urlconf=settings.ROOT_URLCONF
+    )
+    return settings.SITE_URL + path

@@ -22,11 +22,12 @@ from django.views.generic import DetailView, TemplateView
 
 from forumasia import health
 from forumasia.cache import AnonymousPageCacheMixin, cache_anonymous_page, is_cacheable_request
+from forumasia.context_processors import main_site_url
 from forumasia.forms import PageForm
 from forumasia.text import is_searchable
 from members.models import Country, MemberOrganisation
 from publications.models import Publication, attach_other_languages
-from publications.views import PublicationListView
+from publications.views import PublicationListView, on_this_site
 
 from .models import Page
 from .paths import shape_problem
@@ -88,7 +89,9 @@ class SearchView(PublicationListView):
     reads the query string; publications are matched by the search selector
     (`publications.search.search_publications()`, through the list view), members by
     `MemberOrganisation.objects.search()`. Text with nothing to
-    search for (forumasia/text.py) shows the prompt: no publication, no member."""
+    search for (forumasia/text.py) shows the prompt: no publication, no member. On a sub-site
+    it searches the sub-site's stream (the list's queryset) and shows no members: they are the
+    main site's directory."""
 
     template_name = "search/search.html"
 
@@ -103,7 +106,8 @@ class SearchView(PublicationListView):
         query = self.filters.get("q", "")
         usable = is_searchable(query)
         members = []
-        if usable and context["page_obj"].number == 1:
+        on_main_site = getattr(self.request, "sub_site", None) is None
+        if usable and on_main_site and context["page_obj"].number == 1:
             members = list(
                 MemberOrganisation.objects.active()
                 .select_related("country")
@@ -125,7 +129,8 @@ PUBLICATIONS_PER_PAGE = 10
 
 
 class PublicationPagesMixin(AnonymousPageCacheMixin):
-    """Member and country pages: their only query parameter is the page of publications."""
+    """Member and country pages: their only query parameter is the page of publications. On a
+    sub-site they list its stream only, and name the main site's page as canonical."""
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -137,7 +142,7 @@ class PublicationPagesMixin(AnonymousPageCacheMixin):
     def publication_page(self, publications):
         """A page of the public `publications`, newest first. No valid page number: the first
         page; beyond the last: the last (Paginator.get_page)."""
-        public = publications.published().for_cards()
+        public = on_this_site(self.request, publications.published()).for_cards()
         paginator = Paginator(
             public.one_per_group().order_by("-publish_at", "-pk"), PUBLICATIONS_PER_PAGE
         )
@@ -146,7 +151,11 @@ class PublicationPagesMixin(AnonymousPageCacheMixin):
         page = paginator.get_page(self.page_form.canonical.get("page"))
         page.object_list = attach_other_languages(page.object_list)
         # The page is the only parameter these pages read: pagination links carry nothing else.
-        return {"page_obj": page, "querystring_without_page": ""}
+        return {
+            "page_obj": page,
+            "querystring_without_page": "",
+            "canonical_url": main_site_url(self.request),
+        }
 
 
 class MemberDetailView(PublicationPagesMixin, DetailView):
@@ -215,9 +224,10 @@ def can_preview_pages(request):
 def page(request, url):
     """An editorial page (About us, ...) at the address editors gave it: a public one
     (`Page.objects.published()`), or for staff a preview of any, clearly marked and never
-    cached. One query for a visitor."""
+    cached. One query for a visitor. None on a sub-site: pages belong to no sub-site (yet), and
+    a copy of the main site's would be a second address for each."""
     path = "/" + url
-    if shape_problem(path):
+    if getattr(request, "sub_site", None) is not None or shape_problem(path):
         raise Http404("No such page.")
     now = timezone.now()
     pages = Page.objects.select_related("parent")

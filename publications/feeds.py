@@ -5,6 +5,9 @@ country or theme; they are read only through `FeedFilterForm` (publications/form
 unknown type is ignored (the feed of everything); an unknown country or tag, or a tag only
 drafts carry, gives an empty feed; nothing a reader sends yields an error. Built from
 `published()` like every public surface: drafts and scheduled items never appear.
+
+A sub-site's feeds (its host's /feeds/rss/, or /sites/<slug>/feeds/rss/) hold its stream only
+and are named after it; each item links to its one address, the main site's.
 """
 
 import contextlib
@@ -24,6 +27,7 @@ from forumasia.text import clean_text
 
 from .forms import FeedFilterForm
 from .models import Publication, Signature
+from .views import public_publications
 
 FEED_SIZE = 30
 
@@ -85,13 +89,19 @@ class LatestPublicationsFeed(Feed):
     def get_object(self, request):
         form = FeedFilterForm(request.GET)
         # Filtering looks up the country and theme (the channel's title names them).
-        publications = form.filter(Publication.objects.published().for_cards()).one_per_group()
-        return {"form": form, "filters": form.filters, "publications": publications}
+        publications = form.filter(public_publications(request).for_cards()).one_per_group()
+        sub_site = getattr(request, "sub_site", None)
+        return {
+            "form": form,
+            "filters": form.filters,
+            "publications": publications,
+            "site_name": settings.SITE_NAME if sub_site is None else sub_site.name,
+        }
 
     # --- the channel ---
 
     def title(self, obj):
-        parts = [settings.SITE_NAME]
+        parts = [obj["site_name"]]
         filters = obj["filters"]
         if "type" in filters:
             parts.append(Publication.Type(filters["type"]).plural_label)
@@ -159,8 +169,16 @@ class LatestPublicationsFeed(Feed):
         names = [signature.signatory.name for signature in item.signatures.all()]
         return ", ".join(names) if names else settings.SITE_NAME
 
-    def item_guid(self, item):
-        return settings.SITE_URL + item.get_absolute_url()
+    def item_link(self, item):
+        # Its one address, the main site's, from a sub-site's feed too.
+        path = reverse(
+            "publications:publication-detail",
+            kwargs={"slug": item.slug},
+            urlconf=settings.ROOT_URLCONF,
+        )
+        return settings.SITE_URL + path
+
+    item_guid = item_link
 
     item_guid_is_permalink = True
 

@@ -26,12 +26,15 @@ def public_tags(now=None):
     return Publication.objects.published(now).themes()
 
 
-def public_countries(now=None):
-    """Countries at least one public publication is about."""
+def public_countries(now=None, publications=None):
+    """Countries at least one public publication is about (one of `publications`: a sub-site's
+    public ones; by default all)."""
+    if publications is None:
+        publications = Publication.objects.published(now)
     return Country.objects.filter(
         Exists(
             Publication.countries.through.objects.filter(
-                country_id=OuterRef("pk"), publication__in=Publication.objects.published(now)
+                country_id=OuterRef("pk"), publication__in=publications
             )
         )
     )

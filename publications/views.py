@@ -1,10 +1,14 @@
 """Public pages: the list (with type pages) and the detail page. Views stay thin: every rule
 about what is public lives in `PublicationQuerySet.published()`, every query parameter is read
-through `PublicationFilterForm` (publications/forms.py)."""
+through `PublicationFilterForm` (publications/forms.py).
+
+On a sub-site (`request.sub_site`, set by its routing; None on the main site) every page and
+feed lists only the sub-site's stream: all of them take what they may show from
+`on_this_site()`. A publication's page on a sub-site names its one address, the main site's,
+as canonical."""
 
 from urllib.parse import quote, urlencode
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import InvalidPage
 from django.db import connection
@@ -26,6 +30,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
 from forumasia.cache import AnonymousPageCacheMixin, content_version, is_cacheable_request
+from forumasia.context_processors import main_site_url
 
 from . import search
 from .article import article_context
@@ -42,7 +47,7 @@ from .queries import public_countries
 # the archive is about now, at a cost that does not grow with the archive.
 FACET_WINDOW = 1_000
 FACET_TAGS = 20
-FACETS_KEY = "publication-facets:{version}"
+FACETS_KEY = "publication-facets:{version}:{site}"
 # Facets are shared by every list URL and kept per content version (a publish or an edit
 # starts afresh); the timeout bounds how long a scheduled publication's country or year may be
 # missing from the filter options after it goes public by the clock.
@@ -58,16 +63,31 @@ class EqualsAny(Func):
     output_field = BooleanField()
 
 
-def list_facets(now=None):
-    """{'countries', 'tags', 'years'} for the list's filter form; three bounded queries, cached
-    per content version."""
-    key = FACETS_KEY.format(version=content_version())
+def on_this_site(request, publications):
+    """`publications` narrowed to what the site `request` is for shows: on a sub-site its
+    stream (the sub-site's `stream()`; this app knows sub-sites only as the request's
+    `sub_site`), on the main site all of them."""
+    sub_site = getattr(request, "sub_site", None)
+    return publications if sub_site is None else sub_site.stream(publications)
+
+
+def public_publications(request, now=None):
+    """The public publications `request` may list: `published()` on this site. Lists, facets,
+    search, feeds, related cards and the member and country pages all start here."""
+    return on_this_site(request, Publication.objects.published(now))
+
+
+def list_facets(request, now=None):
+    """{'countries', 'tags', 'years'} of the publications the site lists, for the list's filter
+    form; three bounded queries, cached per content version and site."""
+    sub_site = getattr(request, "sub_site", None)
+    key = FACETS_KEY.format(version=content_version(), site=sub_site.pk if sub_site else "")
     facets = cache.get(key)
     if facets is not None:
         return facets
     now = now or timezone.now()
-    public = Publication.objects.published(now)
-    countries = list(public_countries(now).order_by("name"))
+    public = public_publications(request, now)
+    countries = list(public_countries(now, publications=public).order_by("name"))
     recent = public.order_by("-publish_at", "-pk").values("pk")[:FACET_WINDOW]
     links = TaggedItem.objects.filter(content_type_id=publication_content_type_id())
     if connection.vendor == "postgresql":
@@ -112,8 +132,9 @@ class PublicationVisibilityMixin:
         return self.request.user.has_perm("publications.change_publication")
 
     def get_queryset(self):
-        publications = Publication.objects.all()
-        return publications if self.can_preview() else publications.published()
+        if self.can_preview():
+            return on_this_site(self.request, Publication.objects.all())
+        return public_publications(self.request)
 
 
 class PublicationListView(AnonymousPageCacheMixin, ListView):
@@ -141,12 +162,12 @@ class PublicationListView(AnonymousPageCacheMixin, ListView):
         return None if self.form.page_number is None else self.form.canonical
 
     def get_queryset(self):
-        self.facets = list_facets()
+        self.facets = list_facets(self.request)
         # Country and tag are looked up first (usually from the facets already in hand) and
         # filtered by id: a code or slug inside the subquery hides the selectivity from
         # PostgreSQL's estimates.
         return self.form.filter(
-            Publication.objects.published().for_cards(),
+            public_publications(self.request).for_cards(),
             known_countries=self.facets["countries"],
             known_tags=self.facets["tags"],
         )
@@ -274,16 +295,21 @@ class PublicationDetailView(AnonymousPageCacheMixin, PublicationVisibilityMixin,
             tag_ids=article.pop("tag_ids"),
             country_ids=article.pop("country_ids"),
             now=now,
+            request=self.request,
         )
         # The other languages of the page and of its related cards, in one query.
         attach_other_languages([publication, *related], now=now)
+        # Its one address, the main site's, from every site that shows it (also on the share
+        # links, kept in the article's fragment).
+        canonical = main_site_url(self.request)
         context.update(
             **article,
             is_preview=is_preview,
             translations=publication.other_languages,
             related=related,
-            share_links=share_links(publication),
-            absolute_url=settings.SITE_URL + publication.get_absolute_url(),
+            share_links=share_links(publication, canonical),
+            absolute_url=canonical,
+            canonical_url=canonical,
         )
         return context
 
@@ -296,15 +322,18 @@ class PublicationDetailView(AnonymousPageCacheMixin, PublicationVisibilityMixin,
         return response
 
 
-def related_publications(publication, *, tag_ids, country_ids, now, limit=RELATED_COUNT):
-    """The newest `limit` public publications sharing a theme or a country with `publication`,
-    one per translation group, never one of its own translations (nor its original).
+def related_publications(
+    publication, *, tag_ids, country_ids, now, request=None, limit=RELATED_COUNT
+):
+    """The newest `limit` public publications of the site `request` is for (without one: the
+    main site) sharing a theme or a country with `publication`, one per translation group,
+    never one of its own translations (nor its original).
 
     Two small queries, each "newest first, LIMIT `limit`" walking the publish-time index and
     probing one link table, merged here: the same result as one query with `tag OR country`,
     which PostgreSQL can only answer by first collecting every publication sharing either
     (most of the archive for a popular theme)."""
-    public = Publication.objects.published(now).for_cards().outside_group_of(publication)
+    public = public_publications(request, now).for_cards().outside_group_of(publication)
     sharing = [public.tagged(*tag_ids)] if tag_ids else []
     if country_ids:
         sharing.append(public.about_country(*country_ids))
@@ -316,10 +345,10 @@ def related_publications(publication, *, tag_ids, country_ids, now, limit=RELATE
     return newest[:limit]
 
 
-def share_links(publication):
-    """Plain links to each network's share page: no third-party script, nothing loads.
-    (name for the class, label, url): only email is a word to translate."""
-    url = settings.SITE_URL + publication.get_absolute_url()
+def share_links(publication, url):
+    """Plain links to each network's share page for the publication at `url`: no third-party
+    script, nothing loads. (name for the class, label, url): only email is a word to
+    translate."""
     title = publication.title
     return [
         (

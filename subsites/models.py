@@ -14,12 +14,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from taggit.models import TaggedItem
 
 from forumasia.files import random_upload_name
 from forumasia.images import strip_uploaded_image, validate_image_file
 from forumasia.sanitise import clean_html
 from forumasia.text import clean_text
+from publications.models import Publication, publication_content_type_id
 
 from .colours import contrast_ratio
 
@@ -185,16 +187,30 @@ class SubSite(models.Model):
 
     def stream_filter(self):
         """The publications it shows, as a filter: its picks, or those matching every criterion
-        it sets; with no criterion, its picks only."""
-        picked = Q(pk__in=self.pick_set.values("publication"))
-        criteria = Q()
-        if self.publication_types:
-            criteria &= Q(type__in=self.publication_types)
-        if self.pk and self.themes.exists():
-            criteria &= Q(tags__in=self.themes.all())
-        if self.pk and self.countries.exists():
-            criteria &= Q(countries__in=self.countries.all())
-        return picked | criteria if criteria else picked
+        it sets; with no criterion, its picks only.
+
+        One SQL condition whatever it sets: whether it sets themes or countries is asked inside
+        it (an EXISTS the database evaluates once per query), not by queries of its own, so a
+        sub-site's page makes as many queries as the main site's. A theme or a country matches
+        through the link table's ids (EXISTS), as the lists' filters do (PublicationQuerySet)."""
+        picked = Q(pk__in=Pick.objects.filter(sub_site_id=self.pk).values("publication_id"))
+        themes = SubSite.themes.through.objects.filter(subsite_id=self.pk)
+        countries = SubSite.countries.through.objects.filter(subsite_id=self.pk)
+        tagged = TaggedItem.objects.filter(
+            content_type_id=publication_content_type_id(),
+            object_id=OuterRef("pk"),
+            tag_id__in=themes.values("tag_id"),
+        )
+        about = Publication.countries.through.objects.filter(
+            publication_id=OuterRef("pk"), country_id__in=countries.values("country_id")
+        )
+        matches = Q(type__in=self.publication_types) if self.publication_types else Q()
+        matches &= Q(~Exists(themes)) | Q(Exists(tagged))
+        matches &= Q(~Exists(countries)) | Q(Exists(about))
+        if not self.publication_types:
+            # No type chosen: a criterion only when it sets themes or countries.
+            matches &= Q(Exists(themes)) | Q(Exists(countries))
+        return picked | matches
 
     def stream(self, publications):
         """`publications` (a queryset, already `published()`) narrowed to its stream, once each."""
