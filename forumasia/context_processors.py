@@ -24,10 +24,14 @@ def canonical_url(request):
     add the page they show (base.html, `with_page`), as their view read it: nothing here reads
     the query string. A page that is a copy of the main site's (a publication's, a member's
     on a sub-site) names the main site's instead (`main_site_url()`, from its view)."""
-    # The sub-site the routing found (subsites/routing.py); this package imports no app.
+    return site_origin(request) + iri_to_uri(request.path)
+
+
+def site_origin(request):
+    """Scheme and host of the site `request` is for: SITE_URL's, or the sub-site's the routing
+    found (`request.sub_site`, subsites/routing.py; this package imports no app)."""
     sub_site = getattr(request, "sub_site", None)
-    origin = settings.SITE_URL if sub_site is None else sub_site.origin
-    return origin + iri_to_uri(request.path)
+    return settings.SITE_URL if sub_site is None else sub_site.origin
 
 
 def main_site_url(request):

@@ -22,6 +22,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from forumasia.context_processors import canonical_url, site_origin
 from forumasia.files import owned_files
 from forumasia.text import clean_text
 
@@ -96,6 +97,10 @@ class LatestPublicationsFeed(Feed):
             "filters": form.filters,
             "publications": publications,
             "site_name": settings.SITE_NAME if sub_site is None else sub_site.name,
+            # Absolute already: Django would put the main site's domain (the Site row) before
+            # a path, also on a sub-site's own host.
+            "origin": site_origin(request),
+            "url": canonical_url(request),
         }
 
     # --- the channel ---
@@ -117,10 +122,11 @@ class LatestPublicationsFeed(Feed):
 
     def link(self, obj):
         query = obj["form"].feed_query()
-        return reverse("publications:publication-list") + (f"?{query}" if query else "")
+        path = reverse("publications:publication-list") + (f"?{query}" if query else "")
+        return obj["origin"] + path
 
     def feed_url(self, obj):
-        return None  # the request's own URL, with its filters
+        return obj["url"]  # the request's own address
 
     def description(self, obj):
         return gettext(

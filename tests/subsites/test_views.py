@@ -5,7 +5,6 @@ import pytest
 
 from publications.models import Publication
 from subsites.routing import directory
-
 from tests.factories import (
     MemberOrganisationFactory,
     PageFactory,
