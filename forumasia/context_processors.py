@@ -18,7 +18,11 @@ def site(request):
 
 
 def canonical_url(request):
-    """The page's absolute address on SITE_URL, without query parameters: filters and tracking
-    are variations of the same page. Paginated pages add the page they show (base.html,
-    `with_page`), as their view read it: nothing here reads the query string."""
-    return settings.SITE_URL + iri_to_uri(request.path)
+    """The page's absolute address on SITE_URL (a sub-site's page: on the sub-site's origin),
+    without query parameters: filters and tracking are variations of the same page. Paginated
+    pages add the page they show (base.html, `with_page`), as their view read it: nothing here
+    reads the query string. A publication's copy on a sub-site names the main site's address
+    (publications/views.py)."""
+    sub_site = getattr(request, "sub_site", None)
+    origin = settings.SITE_URL if sub_site is None else sub_site.origin
+    return origin + iri_to_uri(request.path)

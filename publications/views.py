@@ -284,6 +284,13 @@ class PublicationDetailView(AnonymousPageCacheMixin, PublicationVisibilityMixin,
             related=related,
             share_links=share_links(publication),
             absolute_url=settings.SITE_URL + publication.get_absolute_url(),
+            # One address per publication, the main site's, whichever site shows it.
+            canonical_url=settings.SITE_URL
+            + reverse(
+                "publications:publication-detail",
+                kwargs={"slug": publication.slug},
+                urlconf=settings.ROOT_URLCONF,
+            ),
         )
         return context
 

@@ -4,7 +4,7 @@ import re
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import truncatewords
-from django.urls import get_script_prefix
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS_3
 
@@ -89,10 +89,10 @@ CARD_IMAGE_SIZES = "(min-width: 64rem) 23rem, (min-width: 40rem) 46vw, 100vw"
 @register.inclusion_tag("publications/includes/card.html")
 def publication_card(publication):
     """One publication as a card (publications/includes/card.html), a fragment cached on what
-    it shows (`card_shows()`) and the page's language."""
+    it shows (`card_shows()`), where its links lead (`card_links()`) and the page's language."""
     return {
         "publication": publication,
-        "shows": card_shows(publication),
+        "shows": (card_links(), *card_shows(publication)),
         "language": translation.get_language(),
     }
 
@@ -101,7 +101,11 @@ def publication_card(publication):
 def cards_shown(publications):
     """What a list of cards shows, for a fragment around them (the cards of a page that a
     publish did not change come back in one cache read, not one per card)."""
-    return (translation.get_language(), *(card_shows(publication) for publication in publications))
+    return (
+        translation.get_language(),
+        card_links(),
+        *(card_shows(publication) for publication in publications),
+    )
 
 
 def card_shows(publication):
@@ -118,9 +122,9 @@ def other_languages(publication):
 
 
 @functools.lru_cache
-def detail_url_around(language, script_prefix):
+def detail_url_around(language, script_prefix, urlconf):
     """What comes before and after the slug in a detail page's address: reversed once per
-    language (and script prefix), not once per card."""
+    language (and script prefix and URLconf: a sub-site's), not once per card."""
     head, _, tail = (
         Publication(slug=SLUG_PLACEHOLDER).get_absolute_url().partition(SLUG_PLACEHOLDER)
     )
@@ -132,8 +136,14 @@ def detail_url(publication):
     placed into the reversed address as is (reverse() would leave it unchanged)."""
     if not PLAIN_SLUG.fullmatch(publication.slug):
         return publication.get_absolute_url()
-    head, tail = detail_url_around(translation.get_language(), get_script_prefix())
+    head, tail = card_links()
     return f"{head}{publication.slug}{tail}"
+
+
+def card_links():
+    """Where cards link on the page being rendered: the detail address around the slug, in its
+    language, on its site (a sub-site's pages link to its own copies of publications)."""
+    return detail_url_around(translation.get_language(), get_script_prefix(), get_urlconf())
 
 
 def card_date(moment):
