@@ -1,18 +1,19 @@
 """What the site answers at one address in every language (outside the language prefixes:
 forumasia/urls.py): sitemaps, which list each page's languages, health, robots.txt and the
-favicon."""
+favicon. A sub-site answers them under its prefix (forumasia/urls.py): its own sitemap.xml, and
+robots.txt at its own host's root."""
 
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from forumasia.cache import cache_anonymous_page
 
 from . import views
-from .sitemaps import sitemaps
+from .sitemaps import index_response, sitemaps
 
 # The sitemap is cached like the home page: keyed on the content version, so an unpublished
-# publication leaves it at once and a scheduled one enters it on time (forumasia/cache.py).
-sitemap_index = cache_anonymous_page()(sitemap_views.index)
+# publication leaves it at once and a scheduled one enters it on time (forumasia/cache.py),
+# and on the host and path, so a sub-site's is never served for the main site's.
+sitemap_index = cache_anonymous_page()(index_response)
 sitemap_section = cache_anonymous_page(query=views.sitemap_page_query)(views.sitemap_section)
 
 urlpatterns = [

@@ -4,11 +4,17 @@ querysets (`published()`, `active()`), never from `objects.all()`.
 A section page lists up to 5,000 addresses. Django's sitemap.xml template spends about a
 millisecond per address (a variable lookup, an escape and a localised date filter for each
 field); `section_response()` writes the same bytes with plain string operations instead
-(tests/pages/test_sitemaps.py compares the two), so a cold section costs its one query."""
+(tests/pages/test_sitemaps.py compares the two), so a cold section costs its one query.
+
+A sub-site's sitemap.xml lists its own few addresses (`SubSiteSitemap`) in one urlset, on its
+own origin; the main site's sections are the main site's (a sub-site has none of them: its
+copies of publications name the main site's address as canonical)."""
 
 import datetime
 import html
 
+from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import x_robots_tag
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import EmptyPage, PageNotAnInteger
@@ -22,7 +28,9 @@ from forumasia.forms import MAX_PAGE, NumberParameter, QueryForm
 from forumasia.locale import LanguagesSitemap
 from mailings.sitemaps import IssueSitemap
 from members.sitemaps import CountrySitemap, MemberSitemap
+from publications.models import Publication
 from publications.sitemaps import PublicationSitemap
+from subsites.routing import urlconf_for
 
 from .models import Page
 from .paths import PAGE_ROUTE
@@ -62,6 +70,38 @@ class PageSitemap(LanguagesSitemap):
 
     def lastmod(self, page):
         return page.updated_at
+
+
+class SubSiteSitemap(LanguagesSitemap):
+    """A sub-site's own addresses: its home, its list of publications and the list of each type
+    its stream holds, in the languages it offers, on its origin. No publication: each has one
+    address, the main site's, listed in the main sitemap."""
+
+    changefreq = "daily"
+    priority = 0.6
+    type_lists = {
+        Publication.Type.STATEMENT: "publications:statement-list",
+        Publication.Type.LETTER: "publications:letter-list",
+        Publication.Type.REPORT: "publications:report-list",
+        Publication.Type.STORY: "publications:story-list",
+    }
+
+    def __init__(self, sub_site):
+        self.sub_site = sub_site
+        self.languages = [code for code, _name in settings.LANGUAGES if sub_site.offers(code)]
+
+    def items(self):
+        stream = self.sub_site.stream(Publication.objects.published())
+        types = set(stream.order_by().values_list("type", flat=True).distinct())
+        lists = [name for value, name in self.type_lists.items() if value in types]
+        return ["home", "publications:publication-list", *lists]
+
+    def location(self, item):
+        return reverse(item, urlconf=urlconf_for(self.sub_site))
+
+    def get_domain(self, site=None):
+        # Its own host, else the main site's (its addresses then start with /sites/<slug>/).
+        return self.sub_site.host or super().get_domain(site)
 
 
 sitemaps = {
@@ -132,7 +172,14 @@ def render_urlset(urls):
     return URLSET_START + strip_spaces_between_tags("".join(parts)) + URLSET_END
 
 
-@x_robots_tag
+def index_response(request, sitemaps, sitemap_url_name):
+    """/sitemap.xml: the main site's index of its sections (Django's view); a sub-site's own
+    addresses, a few dozen at most, in one urlset."""
+    if request.sub_site is not None:
+        return urlset_response(request, SubSiteSitemap(request.sub_site), page=1)
+    return sitemap_views.index(request, sitemaps, sitemap_url_name=sitemap_url_name)
+
+
 def section_response(request, sitemaps, section):
     """django.contrib.sitemaps.views.sitemap for one section (same 404s, headers and bytes),
     written by `render_urlset()`."""
@@ -141,14 +188,18 @@ def section_response(request, sitemaps, section):
     site = sitemaps[section]
     if callable(site):
         site = site()
+    return urlset_response(request, site, page=request.GET.get("p", 1))
+
+
+@x_robots_tag
+def urlset_response(request, site, page):
+    """The urlset of page `page` of the sitemap `site`, with Django's Last-Modified."""
     try:
-        urls = site.get_urls(
-            page=request.GET.get("p", 1), site=get_current_site(request), protocol=request.scheme
-        )
+        urls = site.get_urls(page=page, site=get_current_site(request), protocol=request.scheme)
     except EmptyPage as error:
-        raise Http404(f"Page {request.GET.get('p', 1)} empty") from error
+        raise Http404(f"Page {page} empty") from error
     except PageNotAnInteger as error:
-        raise Http404(f"No page '{request.GET.get('p', 1)}'") from error
+        raise Http404(f"No page '{page}'") from error
     response = HttpResponse(render_urlset(urls), content_type="application/xml")
     lastmod = getattr(site, "latest_lastmod", None)
     if lastmod is not None:

@@ -28,6 +28,8 @@ from forumasia.text import is_searchable
 from members.models import Country, MemberOrganisation
 from publications.models import Publication, attach_other_languages
 from publications.views import PublicationListView, on_this_site
+from subsites.models import SubSite
+from subsites.routing import urlconf_for
 
 from .models import Page
 from .paths import shape_problem
@@ -205,9 +207,10 @@ def sitemap_page_query(request):
 def sitemap_section(request, section, sitemaps):
     """Django's sitemap view (written faster: pages/sitemaps.py), given the validated page only:
     it reads `p` from request.GET itself, and would take the last of repeated values and digits
-    of any script."""
+    of any script. The sections are the main site's: a sub-site's addresses are all in its
+    sitemap.xml."""
     query = sitemap_page_query(request)
-    if query is None:
+    if query is None or request.sub_site is not None:
         raise Http404("No such sitemap page.")
     request.GET = QueryDict(urlencode(query))
     return section_response(request, sitemaps, section)
@@ -264,13 +267,25 @@ def healthz(request):
 @require_GET
 @cache_control(public=True, max_age=86400)
 def robots_txt(request):
+    """The same rules on every host; the host's sitemap, and on the main site's host those of
+    the sub-sites under /sites/<slug>/ too. Crawlers read robots.txt only at a host's root, so a
+    sub-site without a host of its own has none (404)."""
+    sub_site = request.sub_site
+    if sub_site is not None and not sub_site.host:
+        raise Http404("robots.txt is the main site's.")
+    sitemaps = [reverse("sitemap")]
+    if sub_site is None:
+        sitemaps += [
+            reverse("sitemap", urlconf=urlconf_for(path_site))
+            for path_site in SubSite.objects.filter(host=None).order_by("slug")
+        ]
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /newsletter/confirm/",
         "Disallow: /newsletter/manage/",
         "Disallow: /newsletter/unsubscribe/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        *(f"Sitemap: {request.build_absolute_uri(path)}" for path in sitemaps),
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
