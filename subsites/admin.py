@@ -1,21 +1,21 @@
 """Sub-sites in the admin: a publisher makes one, with its look, languages, newsletter list and
 stream, and it is served at its address as soon as it is saved, with no deploy or restart.
 
-The admin is the sub-sites' only writer: each save (with its picks and choices) and each delete
-notes the sub-site for the action's one change event (forumasia/events.py), which moves the
-content version: every process's routing reads the sub-sites again (subsites/routing.py) and no
-page cached before is served as current.
+The admin is the sub-sites' only writer: each save and each delete notes the sub-site for the
+action's one change event (forumasia/workflow_admin.py, ChangeEventAdminMixin; its picks and
+choices, saved after it in the same transaction, go with it), which moves the content
+version: every process's routing reads the sub-sites again (subsites/routing.py) and no page
+cached before is served as current.
 
 Who may: Publishers add, change and delete sub-sites; Editors see them (migration 0002).
 """
 
 from django.contrib import admin
-from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from forumasia import events
 from forumasia.widgets import NEWSROOM_EDITOR_JS
+from forumasia.workflow_admin import ChangeEventAdminMixin
 
 from .forms import SubSiteAdminForm
 from .models import Pick, SubSite
@@ -32,7 +32,7 @@ class PickInline(admin.TabularInline):
 
 
 @admin.register(SubSite)
-class SubSiteAdmin(admin.ModelAdmin):
+class SubSiteAdmin(ChangeEventAdminMixin, admin.ModelAdmin):
     form = SubSiteAdminForm
     inlines = [PickInline]
     list_display = ["name", "address", "is_archived"]
@@ -66,19 +66,3 @@ class SubSiteAdmin(admin.ModelAdmin):
     def address(self, obj):
         url = obj.get_absolute_url()
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Noted once; its picks and choices, saved next in the same transaction, go with it.
-        events.changed(obj)
-
-    def delete_model(self, request, obj):
-        events.deleting(obj)
-        super().delete_model(request, obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        # The list's bulk delete runs outside the admin's transaction: the event is sent when
-        # the rows are gone.
-        events.deleting(*queryset)
-        super().delete_queryset(request, queryset)
