@@ -46,6 +46,8 @@ class SubSiteAdmin(ChangeEventAdminMixin, admin.ModelAdmin):
         (_("Look"), {"fields": ["logo", "accent_colour", "introduction"]}),
         (_("Languages"), {"fields": ["languages"]}),
         (_("Newsletter"), {"fields": ["mailing_list"]}),
+        (_("Archive"), {"fields": ["is_archived"]}),
+        # Last: the picks inline, shown after every fieldset, follows it.
         (
             _("Stream"),
             {
@@ -56,7 +58,6 @@ class SubSiteAdmin(ChangeEventAdminMixin, admin.ModelAdmin):
                 ),
             },
         ),
-        (_("Archive"), {"fields": ["is_archived"]}),
     ]
 
     class Media:
