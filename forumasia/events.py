@@ -20,8 +20,9 @@ cached pages end at that moment by themselves (forumasia/cache.py, `register_nex
 
 Who sends: the services (publications/services.py, pages/services.py through
 forumasia/workflow.py, members/services.py), the admin's writes of rows that have no service
-(themes, partners: forumasia/workflow_admin.py `ReleasedRowsAdminMixin`), the WordPress import
-(once per run), the image tasks (renditions written after the save) and `load_demo`.
+(themes, partners, sub-sites: forumasia/workflow_admin.py `ChangeEventAdminMixin`), the
+WordPress import (once per run), the image tasks (renditions written after the save) and
+`load_demo`.
 
 No model signal sends it. A write that bypasses these (`.save()` or `queryset.update()` in a
 shell, a factory in a test) changes no search vector and no cache key: cached pages show it

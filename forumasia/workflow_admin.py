@@ -12,8 +12,8 @@ no way to delete them.
 `ReleasedRowsAdminMixin` is for rows several items share (a theme, a partner organisation):
 editors add them and change or delete those no released item shows yet; changing or deleting
 one that a released item shows is a publisher's (read-only form with the reason, 403 on POST).
-Their saves and deletes note the rows for the action's change event (forumasia/events.py).
-Imports no app.
+Their saves and deletes note the rows for the action's change event (forumasia/events.py), as
+`ChangeEventAdminMixin` does for any model the admin alone writes (sub-sites). Imports no app.
 """
 
 from django import forms
@@ -242,7 +242,27 @@ class WorkflowAdminMixin:
             raise ValidationError(str(refused)) from refused
 
 
-class ReleasedRowsAdminMixin:
+class ChangeEventAdminMixin:
+    """For a model the admin is the only writer of (no service): each save and delete notes the
+    rows for the action's one change event (forumasia/events.py), sent when it commits."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        events.changed(obj)
+
+    def delete_model(self, request, obj):
+        events.deleting(obj)
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        # The list's bulk delete runs outside the admin's transaction: the event is sent when
+        # the rows are gone.
+        events.deleting(*queryset)
+        super().delete_queryset(request, queryset)
+
+
+class ReleasedRowsAdminMixin(ChangeEventAdminMixin):
     """For a model whose rows released items show (see the module docstring). The admin names
     them in `released_rows()`, a queryset of the model (the model's own rule), and the
     permission that may change them in `publish_permission`."""
@@ -272,17 +292,6 @@ class ReleasedRowsAdminMixin:
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._allowed_on(request, obj)
 
-    # The admin is these rows' only writer: each write notes them for the action's one change
-    # event (forumasia/events.py).
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        events.changed(obj)
-
-    def delete_model(self, request, obj):
-        events.deleting(obj)
-        super().delete_model(request, obj)
-
     @transaction.atomic
     def delete_queryset(self, request, queryset):
         # The list's bulk delete asks only for the model-wide permission.
@@ -294,7 +303,6 @@ class ReleasedRowsAdminMixin:
             raise PermissionDenied(
                 gettext("Only a publisher may delete %(noun)s public pages show.") % {"noun": noun}
             )
-        events.deleting(*queryset)
         super().delete_queryset(request, queryset)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

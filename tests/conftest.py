@@ -189,6 +189,7 @@ DATA_MIGRATIONS = [
     ("pages.migrations.0003_page_rights", "give_page_rights"),
     ("mailings.migrations.0002_communications_staff_manage_suppressions", "grant"),
     ("mailings.migrations.0003_communications_staff_send_issues", "grant"),
+    ("subsites.migrations.0002_sub_site_rights", "give_sub_site_rights"),
 ]
 
 

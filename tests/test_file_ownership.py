@@ -2,14 +2,14 @@
 another row uses.
 
 - Hypothesis: two rows of any kind that holds an uploaded file (a featured image, a gallery
-  image, an attachment, an editorial page's image, a member's logo), uploads of any names —
+  image, an attachment, an editorial page's image, a member's logo, a sub-site's logo), uploads of any names —
   stems, extensions, folders, the same name twice — in either order: neither row's files nor
   renditions change (names in the row, bytes in the storage) when the other is uploaded,
   replaced or deleted.
 - The storage walk: after content has come in by every route (the admin's forms, translations
   copying their original's image and gallery, the WordPress import with `photo.jpg` and
   `photo.png` in one month folder and one photo leading several posts, editorial pages' images,
-  member logos), every row
+  member and sub-site logos), every row
   of every model that holds a file (walked from the models: a new file field is walked too)
   names files no other row names, that exist, and, for a publication's, that lie in its folder.
 """
@@ -39,10 +39,12 @@ from pages.services import refresh_hero_renditions
 from publications.demo import SAMPLE_PDF
 from publications.models import Attachment, GalleryImage, Publication
 from publications.services import refresh_featured_renditions, refresh_gallery_renditions
+from subsites.models import SubSite
 from tests.factories import (
     MemberOrganisationFactory,
     PageFactory,
     PublicationFactory,
+    SubSiteFactory,
     country,
     publisher,
 )
@@ -124,7 +126,14 @@ def files_of(row):
 
 # --- Hypothesis: two rows, any names, any order ------------------------------------------------
 
-KINDS = ["featured image", "gallery image", "attachment", "page image", "member logo"]
+KINDS = [
+    "featured image",
+    "gallery image",
+    "attachment",
+    "page image",
+    "member logo",
+    "sub-site logo",
+]
 stems = st.one_of(
     st.sampled_from(["photo", "x", "IMG_0001", "photo-400", "renditions", "report", "logo"]),
     st.text(
@@ -173,6 +182,11 @@ def make_row(kind, filename, colour):
         member.logo = upload(kind, filename, colour)
         member.save()
         return member
+    if kind == "sub-site logo":
+        sub_site = SubSiteFactory()
+        sub_site.logo = upload(kind, filename, colour)
+        sub_site.save()
+        return sub_site
     if kind == "page image":
         page = PageFactory(hero_image_alt="A meeting")
         page.hero_image = upload(kind, filename, colour)
@@ -200,6 +214,7 @@ def make_row(kind, filename, colour):
 def replace_file(row, kind, filename, colour):
     field = {
         "member logo": "logo",
+        "sub-site logo": "logo",
         "attachment": "file",
         "gallery image": "image",
         "featured image": "featured_image",
@@ -344,7 +359,7 @@ def gallery_of(*names):
 def content_from_every_route(tmp_path):
     """Publications with images, galleries and attachments from the admin (the same names
     twice), a translation copying one's image and gallery, two members' logos named alike,
-    and two WordPress imports."""
+    two sub-sites' logos named alike, and two WordPress imports."""
     client = Client()
     client.force_login(publisher())
     for title, image in [("Photo one", "photo.jpg"), ("Photo two", "photo.png")]:
@@ -394,6 +409,20 @@ def content_from_every_route(tmp_path):
             },
         )
         assert response.status_code == 302
+    for slug in ("first-campaign", "second-campaign"):
+        response = client.post(
+            "/admin/subsites/subsite/add/",
+            {
+                "name": slug.replace("-", " ").title(),
+                "short_name": slug,
+                "slug": slug,
+                "accent_colour": "#9b1c31",
+                "logo": upload("sub-site logo", "logo.png", (120, 9, 9)),
+                "pick_set-TOTAL_FORMS": "0",
+                "pick_set-INITIAL_FORMS": "0",
+            },
+        )
+        assert response.status_code == 302, response.context["adminform"].form.errors
     site = tmp_path / "site.xml"
     site.write_bytes(export_xml(forum_asia_items()))
     import_export(site, media_dir=write_media_dir(tmp_path / "site-uploads"))
@@ -411,6 +440,7 @@ UPLOAD_FIELDS = {
     ("Page", "hero_image"),
     ("Page", "hero_image_renditions"),
     ("MemberOrganisation", "logo"),
+    ("SubSite", "logo"),
 }
 
 
@@ -442,6 +472,7 @@ def test_no_two_rows_name_one_file_after_content_came_by_every_route(tmp_path):
     assert kinds >= UPLOAD_FIELDS
     assert Publication.objects.filter(translation_of__isnull=False).exists()
     assert MemberOrganisation.objects.exclude(logo="").count() == 2
+    assert SubSite.objects.exclude(logo="").count() == 2
     # The import's records name a copy their own publication uses, or a public upload.
     for record in ImportedMedia.objects.all():
         if record.publication_id is None:

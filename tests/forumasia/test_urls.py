@@ -47,8 +47,10 @@ from tests.factories import (
     MemberOrganisationFactory,
     PageFactory,
     PartnerOrganisationFactory,
+    PickFactory,
     PublicationFactory,
     SubscriberFactory,
+    SubSiteFactory,
     SuperUserFactory,
     country,
     editor,
@@ -479,6 +481,9 @@ def admin_rows(settings):
         page.body = body
         page_services.save_page(page=page, user=author)
     Redirect.objects.create(site=Site.objects.get_current(), old_path="/a/", new_path="/b/")
+    sub_site = SubSiteFactory(host="walked.example.org", publication_types=["report"])
+    sub_site.countries.set([country("TH")])
+    PickFactory(sub_site=sub_site, publication=original, is_pinned=True)
     subscriber = SubscriberFactory()
     MailingListFactory()
     exports.request_export_file(query="", fmt="csv", user_id=SuperUserFactory().pk)

@@ -36,6 +36,7 @@ from tests.factories import (
     PartnerOrganisationFactory,
     PublicationFactory,
     SubscriberFactory,
+    SubSiteFactory,
     SuperUserFactory,
     SuppressionFactory,
     country,
@@ -79,6 +80,8 @@ def world():
     section = PageFactory(path="/walk/", title="Walk section")
     PageFactory(path="/walk/child/", title="Walk child", parent=section)
     mailing_list = MailingListFactory(name="Walk list")
+    sub_site = SubSiteFactory(slug="walk-site", mailing_list=mailing_list)
+    sub_site.countries.set([country("TH")])
     newsletter = apps.get_app_config("newsletter")
     issue = IssueFactory(slug="walk-issue", lists=[mailing_list], items=[publication])
     apps.get_model("mailings", "Issue").objects.filter(pk=issue.pk).update(
@@ -124,6 +127,7 @@ def world():
         "pages.Page": section,
         "mailings.Issue": issue,
         "newsletter.Suppression": SuppressionFactory(email="walk-bounce@example.org"),
+        "subsites.SubSite": sub_site,
         "wordpress.ImportRun": apps.get_model("wordpress", "ImportRun").objects.create(
             original_name="walk.xml", state="checked"
         ),
@@ -151,6 +155,8 @@ def world():
         "/search/?q=Walk",
         "/search/?q=Alliance",
         "/robots.txt",
+        "/sites/walk-site/",
+        "/sites/walk-site/publications/",
     ]
     return rows, paths
 
