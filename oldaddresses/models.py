@@ -11,6 +11,7 @@ importer goes. The tables keep the names they had in the `wordpress` app (oldadd
 
 from django.db import models
 from django.db.models import Q
+from django.http.request import split_domain_port
 
 from pages.models import Page
 from publications.models import Publication
@@ -122,3 +123,26 @@ class ImportedMedia(models.Model):
 
     def __str__(self):
         return self.source
+
+
+class SubSiteSource(models.Model):
+    """A WordPress site imported into a sub-site (`import_wordpress --sub-site`). Its old
+    addresses are answered on its old host only — once the sub-site's host is set to it, a
+    request there is the sub-site's — and never on the main site's host, where the same paths
+    (`/?p=12`, `/about/`) are the main site's old addresses."""
+
+    site_url = models.CharField("WordPress site", max_length=255, unique=True)
+    # Lower case, without "www." (`bare_host()`): www.example.org and example.org are one site.
+    old_host = models.CharField(max_length=253, db_index=True)
+
+    class Meta:
+        verbose_name = "sub-site's old WordPress site"
+
+    def __str__(self):
+        return self.site_url
+
+
+def bare_host(host):
+    """`host` as SubSiteSource.old_host keeps it: lower case, without port or "www."."""
+    domain, _port = split_domain_port(host or "")
+    return domain.removeprefix("www.")

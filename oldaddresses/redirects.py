@@ -10,18 +10,28 @@ stays that page.
 Targets are the objects' current addresses (an editor may rename a slug after the import);
 a publication or page that is not public is not redirected to (its address would be a 404
 anyway), and a target equal to the address asked for is never returned, so there is no loop.
+
+Each request is answered from the rows of the sites it may speak for (`sites_answered()`): a
+sub-site's own host from the WordPress sites imported into a sub-site whose old host it is,
+the main site from every other import. Addresses are those of the site the request is for:
+objects' addresses are reversed with the request's URLconf (a sub-site's, subsites/routing.py),
+and the stored and fixed ones (a term's list, feeds, a year) are the main site's paths, read
+back as the same page of the request's site (`on_this_site()`).
 """
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db.models import Q
+from django.urls import NoReverseMatch, Resolver404, get_urlconf, resolve, reverse
 
 from forumasia.files import owned_files
 from publications.models import Publication
 
-from .models import ImportedItem, ImportedMedia, ImportedTerm
+from .models import ImportedItem, ImportedMedia, ImportedTerm, SubSiteSource, bare_host
 
 POST_PATH = re.compile(r"^/(?:(\d{4})/(\d{2})/(?:(\d{2})/)?)?([^/]+)/?$")
 TERM_PATH = re.compile(r"^/(category|tag)/(?:[^/]+/)*?([^/]+)/?(feed/?)?$")
@@ -105,11 +115,41 @@ def feed_for(list_url):
     return RSS_FEED + (f"?{urlencode(query)}" if query else "")
 
 
+def sites_answered(request):
+    """A filter on `site_url`: the imported sites whose old addresses `request` is answered
+    from. On a sub-site's own host (`request.sub_site`, set by the sub-sites' routing), the
+    sites imported into a sub-site with that old host; anywhere else, every site but those: a
+    sub-site's `/?p=12` is not the main site's."""
+    sub_site_sources = SubSiteSource.objects.values("site_url")
+    host = bare_host(request.get_host())
+    sub_site = getattr(request, "sub_site", None)
+    if sub_site is not None and sub_site.host and bare_host(sub_site.host) == host:
+        return Q(site_url__in=sub_site_sources.filter(old_host=host))
+    return ~Q(site_url__in=sub_site_sources)
+
+
+def on_this_site(target, *, urlconf=None):
+    """`target`, a path of the main site's (stored, or one of the fixed ones above), as the
+    same page's path on the site of `urlconf` (default: the one being answered; a sub-site's
+    during its requests). Anything that is not one of the main site's pages (a file) is
+    returned as it is."""
+    urlconf = urlconf or get_urlconf()
+    if urlconf is None or urlconf == settings.ROOT_URLCONF:
+        return target
+    parts = urlsplit(target)
+    try:
+        match = resolve(parts.path, urlconf=settings.ROOT_URLCONF)
+        path = reverse(match.view_name, args=match.args, kwargs=match.kwargs, urlconf=urlconf)
+    except (Resolver404, NoReverseMatch):
+        return target
+    return urlunsplit(("", "", path, parts.query, ""))
+
+
 def _public_url(record):
     if record.publication is not None:
         return record.publication.get_absolute_url() if record.publication.is_public else None
     if record.page is not None:
-        return record.page.get_absolute_url() if record.page.is_public else None
+        return on_this_site(record.page.get_absolute_url()) if record.page.is_public else None
     return None
 
 
@@ -121,21 +161,20 @@ def _best(records, host):
     return records[0] if records else None
 
 
-def url_for_wordpress_id(wp_id, *, host=""):
-    """`/?p=ID` or `/?page_id=ID`: the new address, or None."""
+def url_for_wordpress_id(wp_id, *, host="", sites=None):
+    """`/?p=ID` or `/?page_id=ID`: the new address, or None. `sites` (`sites_answered()`)
+    narrows the imported sites looked in."""
     if not WP_ID.match(wp_id or ""):
         return None
-    records = list(
-        ImportedItem.objects.filter(wp_id=int(wp_id)).select_related("publication", "page")[:5]
-    )
+    found = ImportedItem.objects.filter(sites or Q(), wp_id=int(wp_id))
+    records = list(found.select_related("publication", "page")[:5])
     record = _best(records, host)
     return _public_url(record) if record else None
 
 
-def _post_url(address, host):
-    records = list(
-        ImportedItem.objects.filter(name=address.name).select_related("publication", "page")[:20]
-    )
+def _post_url(address, host, sites):
+    found = ImportedItem.objects.filter(sites, name=address.name)
+    records = list(found.select_related("publication", "page")[:20])
     if address.year is not None:
         dated = [
             record
@@ -150,10 +189,10 @@ def _post_url(address, host):
     return _public_url(record) if record else None
 
 
-def _media_url(sources):
+def _media_url(sources, sites):
     """Where a copy of the old file anyone may fetch is: its public upload, else a copy of a
     publication that is public now (a copy of a draft's file is not named to anyone)."""
-    copies = ImportedMedia.objects.filter(source__in=sources).order_by("pk")
+    copies = ImportedMedia.objects.filter(sites, source__in=sources).order_by("pk")
     public = copies.filter(publication__isnull=True).values_list("stored_name", flat=True).first()
     if public:
         return default_storage.url(public)
@@ -162,24 +201,29 @@ def _media_url(sources):
     return owned_files.url(name) if name else None
 
 
-def find_new_url(path, *, host=""):
-    """The new address for an old one that is a 404 here, or None."""
+def find_new_url(path, *, host="", sites=None):
+    """The new address for an old one that is a 404 here, or None. `sites`
+    (`sites_answered()`) narrows the imported sites looked in."""
     address = parse_old_address(path)
     if address is None:
         return None
+    sites = sites or Q()
     if address.kind == "feed":
-        target = FEEDS.get(address.name, RSS_FEED)
+        target = on_this_site(FEEDS.get(address.name, RSS_FEED))
     elif address.kind == "year":
-        target = f"{PUBLICATION_LIST}?{urlencode({'year': address.year})}"
+        target = on_this_site(f"{PUBLICATION_LIST}?{urlencode({'year': address.year})}")
     elif address.kind == "media":
-        target = _media_url(list(dict.fromkeys((address.name, RESIZED.sub("", address.name)))))
+        sources = list(dict.fromkeys((address.name, RESIZED.sub("", address.name))))
+        target = _media_url(sources, sites)
     elif address.kind == "term":
-        term = ImportedTerm.objects.filter(taxonomy=address.taxonomy, slug=address.name).first()
+        term = ImportedTerm.objects.filter(
+            sites, taxonomy=address.taxonomy, slug=address.name
+        ).first()
         target = None
         if term is not None:
-            target = feed_for(term.redirect_to) if address.feed else term.redirect_to
+            target = on_this_site(feed_for(term.redirect_to) if address.feed else term.redirect_to)
     else:
-        target = _post_url(address, host)
+        target = _post_url(address, host, sites)
     if target is None or urlsplit(target).path == path:
         return None
     return target

@@ -36,7 +36,7 @@ DIRECT = {
     "subsites": {"publications", "members", "newsletter"},
     "pages": {"publications", "members", "newsletter", "mailings", "subsites"},
     "oldaddresses": {"publications", "pages"},
-    "wordpress": {"oldaddresses", "publications", "members", "pages"},
+    "wordpress": {"oldaddresses", "publications", "members", "pages", "subsites"},
 }
 MODEL_FIELDS = {"ForeignKey", "ManyToManyField", "OneToOneField"}
 URL_CALLS = {"reverse", "reverse_lazy", "redirect", "resolve_url"}

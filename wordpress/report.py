@@ -44,6 +44,8 @@ class Report:
     redirects: Counter = field(default_factory=Counter)  # form -> n
     ignored: Counter = field(default_factory=Counter)
     problems: list[Row] = field(default_factory=list)
+    # An import into a sub-site: which, its picks, the old host and whether it is answered.
+    sub_site: dict = field(default_factory=dict)
     csv_writer: object = None
     missing_seen: set = field(default_factory=set, repr=False)
 
@@ -86,6 +88,42 @@ class Report:
         self.redirects[form] += 1
         self.add("redirect", wp_id, title, old_url, new_url)
 
+    def for_sub_site(self, *, name, slug, address, host, old_host, answered, picks, picks_added):
+        self.sub_site = {
+            "name": name,
+            "slug": slug,
+            "address": address,
+            "host": host,
+            "old_host": old_host,
+            "answered": answered,
+            "picks": picks,
+            "picks_added": picks_added,
+        }
+
+    @property
+    def redirect_count(self):
+        return sum(self.redirects.values())
+
+    def sub_site_lines(self):
+        """Where the items went, and whether their old addresses are answered: only on the old
+        host, when it is the sub-site's own (oldaddresses/redirects.py)."""
+        info = self.sub_site
+        lines = [
+            f"Sub-site: {info['name']} ({info['slug']}, {info['address']}): "
+            f"{info['picks']} publications in its picks, {info['picks_added']} of them new."
+        ]
+        if info["answered"]:
+            lines.append(f"The old addresses on {info['old_host']} lead to the sub-site.")
+            return lines
+        now = f"its host is {info['host']}" if info["host"] else "it has no host of its own"
+        lines.append(
+            f"The {self.redirect_count} redirects are NOT answered: the old addresses on "
+            f"{info['old_host']} are answered on the sub-site's own host only, and {now}. "
+            f"Set the sub-site's host to {info['old_host']} (admin, Sub-sites, "
+            f"{info['name']}) and point that domain at this server."
+        )
+        return lines
+
     def section(self, name):
         return [row for row in self.problems if row.section == name]
 
@@ -108,10 +146,11 @@ class Report:
             "Outcome: "
             + ", ".join(f"{self.outcomes[name]} {name}" for name in (*OUTCOMES, "skipped"))
         )
-        lines.append(
-            "Redirects: "
-            + (", ".join(f"{n} {form}" for form, n in sorted(self.redirects.items())) or "none")
-        )
+        forms = ", ".join(f"{n} {form}" for form, n in sorted(self.redirects.items()))
+        made = f"{self.redirect_count} made ({forms})" if self.redirects else "none"
+        lines.append(f"Redirects: {made}")
+        if self.sub_site:
+            lines.extend(self.sub_site_lines())
         if self.ignored:
             lines.append(
                 "Ignored: " + ", ".join(f"{n} {what}" for what, n in sorted(self.ignored.items()))
@@ -141,6 +180,7 @@ class Report:
             "redirects": dict(self.redirects),
             "ignored": dict(self.ignored),
             "problems": [vars(row) for row in self.problems],
+            "sub_site": self.sub_site,
         }
 
     @classmethod
@@ -154,4 +194,6 @@ class Report:
             redirects=Counter(data["redirects"]),
             ignored=Counter(data["ignored"]),
             problems=[Row(**row) for row in data["problems"]],
+            # Reports of runs before imports into sub-sites have none.
+            sub_site=data.get("sub_site", {}),
         )

@@ -10,6 +10,12 @@ prints the same report.
 
 How a post becomes a publication is in `publication_fields()` and `_save_publication()`; the
 status mapping in `STATUS_MAP` (adapting to new editorial statuses is a change there).
+
+Imported into a sub-site (`sub_site=`), the items are the sub-site's: each publication is one
+of its picks (in its stream whatever its criteria) and keeps its one address on the main site;
+the old site's addresses are answered on its old host only, the sub-site's own once the
+sub-site's host is set to it (oldaddresses/redirects.py, `SubSiteSource`), and the report gives
+the new addresses on the sub-site.
 """
 
 import contextlib
@@ -22,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -37,11 +44,20 @@ from taggit.models import Tag, TaggedItem
 from forumasia import events
 from forumasia.images import make_renditions
 from members.models import Country
-from oldaddresses.models import ImportedItem, ImportedMedia, ImportedTerm
+from oldaddresses.models import (
+    ImportedItem,
+    ImportedMedia,
+    ImportedTerm,
+    SubSiteSource,
+    bare_host,
+)
+from oldaddresses.redirects import on_this_site
 from pages.models import Page
 from pages.paths import reserved_problem, shape_problem
 from publications.models import Attachment, GalleryImage, Publication
 from publications.services import copy_renditions
+from subsites.models import Pick
+from subsites.routing import urlconf_for
 
 from . import wxr
 from .classify import CountryIndex, TypeMap, classify, language_of
@@ -174,9 +190,13 @@ def load_type_map(path):
 
 
 class _Importer:
-    def __init__(self, scan, *, library, report, type_map, now, dry_run):
+    def __init__(self, scan, *, library, report, type_map, now, dry_run, sub_site=None):
         self.scan = scan
         self.site_url = scan.site.url
+        self.sub_site = sub_site
+        self.sub_site_urlconf = urlconf_for(sub_site) if sub_site else None
+        # The publications of this run: a sub-site's import picks them all.
+        self.publication_ids = []
         self.library = library
         self.report = report
         self.type_map = type_map
@@ -349,7 +369,10 @@ class _Importer:
             )
         self._report_item(item, decision, "publication", fields["type"], status_label, publication)
         if publication is not None:
-            self._report_redirects(item, publication.get_absolute_url(), fields["title"])
+            self.publication_ids.append(publication.pk)
+            self._report_redirects(
+                item, self.address(publication.get_absolute_url()), fields["title"]
+            )
 
     def featured_image(self, item, title, owner):
         attachment = self.scan.attachments.get(wxr_int(item.meta.get("_thumbnail_id")))
@@ -615,7 +638,7 @@ class _Importer:
         self._report_item(item, decision, "page", "page", status_label, page)
         if page is not None:
             self.report.redirect(
-                "?page_id=", f"/?page_id={item.wp_id}", page.path, wp_id=item.wp_id
+                "?page_id=", f"/?page_id={item.wp_id}", self.address(page.path), wp_id=item.wp_id
             )
 
     # --- bookkeeping ---
@@ -670,7 +693,7 @@ class _Importer:
             )
             return
         outcome = {"create": "created", "update": "updated"}.get(decision, decision)
-        url = target.get_absolute_url()
+        url = self.address(target.get_absolute_url())
         self.report.imported(
             kind=kind,
             type_label=type_label,
@@ -713,8 +736,50 @@ class _Importer:
                 defaults={"redirect_to": target},
             )
             prefix = "/category/" if taxonomy == "category" else "/tag/"
-            self.report.redirect(prefix + "<slug>/", f"{prefix}{slug}/", target, title=name)
+            self.report.redirect(
+                prefix + "<slug>/", f"{prefix}{slug}/", self.address(target), title=name
+            )
         self.remember_media()
+        if self.sub_site is not None:
+            self.give_to_sub_site()
+
+    # --- a sub-site's import ---
+
+    def address(self, path):
+        """A new address as the report gives it: the main site's path, or, for a sub-site's
+        import, the address on the sub-site its old address leads to."""
+        if self.sub_site is None:
+            return path
+        return self.sub_site.origin + on_this_site(path, urlconf=self.sub_site_urlconf)
+
+    def give_to_sub_site(self):
+        """The run's publications become the sub-site's picks (those it has already are left as
+        they are: pinned, in their place), and its old addresses are answered on the old host."""
+        sub_site = self.sub_site
+        picked = set(
+            Pick.objects.filter(sub_site=sub_site).values_list("publication_id", flat=True)
+        )
+        new = [pk for pk in self.publication_ids if pk not in picked]
+        Pick.objects.bulk_create(
+            [Pick(sub_site=sub_site, publication_id=pk) for pk in new], batch_size=FLUSH_EVERY
+        )
+        if new:
+            # Its stream changed: its pages are rendered again.
+            events.changed(sub_site)
+        old_host = bare_host(urlsplit(self.site_url).netloc)
+        SubSiteSource.objects.update_or_create(
+            site_url=self.site_url, defaults={"old_host": old_host}
+        )
+        self.report.for_sub_site(
+            name=sub_site.name,
+            slug=sub_site.slug,
+            address=sub_site.get_absolute_url(),
+            host=sub_site.host or "",
+            old_host=old_host,
+            answered=bool(sub_site.host) and bare_host(sub_site.host) == old_host,
+            picks=len(self.publication_ids),
+            picks_added=len(new),
+        )
 
     def remember_media(self):
         """Record every copy this run stored or reused (one per source, publication and use):
@@ -783,8 +848,10 @@ def import_export(
     csv_stream=None,
     progress=None,
     now=None,
+    sub_site=None,
 ) -> Report:
     """Import the WordPress export at `path` (see the module docstring); return the report.
+    With `sub_site` (a SubSite), into that sub-site.
 
     `path` may also be a seekable binary file object (an export in private storage).
     Raises `wxr.WXRError` (nothing written) for a file that is not a complete export.
@@ -815,6 +882,7 @@ def import_export(
             type_map=type_map or TypeMap(),
             now=now,
             dry_run=dry_run,
+            sub_site=sub_site,
         )
         state = Progress(total=scan.item_count)
         terms = {}

@@ -1,6 +1,14 @@
 import pytest
 
-from oldaddresses.redirects import OldAddress, clean_relative, feed_for, parse_old_address
+from oldaddresses.redirects import (
+    OldAddress,
+    clean_relative,
+    feed_for,
+    on_this_site,
+    parse_old_address,
+)
+from subsites.models import SubSite
+from subsites.routing import urlconf_for
 
 
 @pytest.mark.parametrize(
@@ -55,3 +63,20 @@ def test_hidden_and_empty_segments_are_refused():
     assert clean_relative(".htaccess") is None
     assert clean_relative("2019//a.jpg") is None
     assert clean_relative("2019/05/a.jpg") == "2019/05/a.jpg"
+
+
+@pytest.mark.parametrize(
+    ("target", "on_the_sub_site"),
+    [
+        ("/publications/?tag=land-rights", "/sites/asean/publications/?tag=land-rights"),
+        ("/reports/", "/sites/asean/reports/"),
+        ("/feeds/rss/?country=kh", "/sites/asean/feeds/rss/?country=kh"),
+        ("/about-network/history/", "/sites/asean/about-network/history/"),
+        # Files have one address on every site.
+        ("/media/wordpress/photo.jpg", "/media/wordpress/photo.jpg"),
+    ],
+)
+def test_a_main_site_address_is_read_as_the_same_page_of_a_sub_site(target, on_the_sub_site):
+    sub_site = SubSite(slug="asean")
+    assert on_this_site(target, urlconf=urlconf_for(sub_site)) == on_the_sub_site
+    assert on_this_site(target) == target  # outside a sub-site's request: the main site's

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from forumasia.private_files import open_private
+from subsites.models import SubSite
 from wordpress.classify import TypeMapError
 from wordpress.services import import_export, load_type_map
 from wordpress.wxr import WXRError
@@ -37,6 +38,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--report", help="Where to write the CSV report (default: beside the export)."
         )
+        parser.add_argument(
+            "--sub-site",
+            metavar="SLUG",
+            help="Import into this sub-site: its publications become the sub-site's picks, and "
+            "the old addresses are answered on the old site's host, which must be the "
+            "sub-site's own host.",
+        )
 
     def handle(self, *args, **options):
         export = Path(options["export"])
@@ -49,6 +57,7 @@ class Command(BaseCommand):
             type_map = load_type_map(options["type_map"])
         except (OSError, UnicodeDecodeError, TypeMapError) as exc:
             raise CommandError(f"--type-map: {exc}") from exc
+        sub_site = self.sub_site(options["sub_site"])
         csv_path = Path(options["report"]) if options["report"] else report_csv_path(export)
         interactive = self.stdout.isatty()
         try:
@@ -61,6 +70,7 @@ class Command(BaseCommand):
                     type_map=type_map,
                     csv_stream=csv_stream,
                     progress=self.progress if interactive else None,
+                    sub_site=sub_site,
                 )
         except WXRError as exc:
             csv_path.unlink(missing_ok=True)
@@ -70,6 +80,16 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(f"\nReport written to {csv_path}")
+
+    @staticmethod
+    def sub_site(slug):
+        if slug is None:
+            return None
+        sub_site = SubSite.objects.filter(slug=slug).first()
+        if sub_site is None:
+            known = ", ".join(SubSite.objects.values_list("slug", flat=True)) or "none yet"
+            raise CommandError(f"--sub-site {slug}: no such sub-site (known: {known}).")
+        return sub_site
 
     def progress(self, state):
         # Only on a terminal: a log file or a pipe gets the report alone.
