@@ -39,10 +39,12 @@ from oldaddresses.models import ImportedItem, ImportedMedia, ImportedTerm
 from pages.models import Page
 from publications import services
 from publications.models import Publication
+from subsites.models import SubSite
 from tests.factories import (
     PageFactory,
     PublicationFactory,
     SubscriberFactory,
+    SubSiteFactory,
     SuperUserFactory,
     editor,
     publisher,
@@ -144,9 +146,13 @@ def leaves_the_site(location):
     """Would a browser following `location` from a page of this site go anywhere else? The
     WHATWG URL parser's reading: C0 controls and spaces trimmed at both ends, tabs and newlines
     dropped anywhere, a backslash read as a slash; then a scheme or "//" names where it goes:
-    an http(s) address of the host asked (the test client's) or of SITE_URL stays, any other
-    host or scheme leaves."""
-    hosts = {"testserver", urlsplit(django_settings.SITE_URL).netloc}
+    an http(s) address of the host asked (the test client's), of SITE_URL or of a sub-site
+    stays, any other host or scheme leaves."""
+    hosts = {
+        "testserver",
+        urlsplit(django_settings.SITE_URL).netloc,
+        *SubSite.objects.exclude(host=None).values_list("host", flat=True),
+    }
     text = location.strip("".join(chr(code) for code in range(0x21)))
     text = re.sub("[\t\n\r]", "", text).replace("\\", "/")
     scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", text)
@@ -500,6 +506,17 @@ def answers_history_restores(client):
     on_site_redirect(client.post(change.replace("change/", f"history/{older.pk}/restore/")), change)
 
 
+def answers_sub_site_addresses(client):
+    """A sub-site with a host of its own answers its /sites/<slug>/ addresses with a hop to the
+    same page there; no address names another host."""
+    sub_site = SubSiteFactory(slug="asean", host="asean.example.org")
+    location = on_site_redirect(client.get("/th/sites/asean/publications/?type=report"))
+    assert location == f"{sub_site.origin}/th/publications/?type=report"
+    assert client.get("/sites/evil.example/").status_code == 404
+    assert client.get("/sites/asean//evil.example/").status_code in (301, 404)
+    assert not leaves_the_site(client.get("/sites/asean//evil.example/").get("Location", ""))
+
+
 def answers_djangos_own_redirects(client, settings):
     """SecurityMiddleware's HTTPS redirect, CommonMiddleware's added slash, the admin's login
     `next`, its "View on site" and its save: built by Django from the request or reverse()."""
@@ -545,6 +562,7 @@ REVIEWED_SOURCES = {
     "forumasia/workflow_admin.py": (1, answers_workflow_buttons),
     "publications/admin_themes.py": (3, answers_theme_merges),
     "forumasia/history_admin.py": (1, answers_history_restores),
+    "subsites/routing.py": (1, answers_sub_site_addresses),
 }
 
 
