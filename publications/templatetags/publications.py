@@ -4,7 +4,7 @@ import re
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import truncatewords
-from django.urls import get_script_prefix
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS_3
 
@@ -93,15 +93,28 @@ def publication_card(publication):
     return {
         "publication": publication,
         "shows": card_shows(publication),
-        "language": translation.get_language(),
+        # A sub-site's cards link to its own copies (/sites/<slug>/publications/...): the
+        # addresses differ with the URLconf (subsites/routing.py).
+        "language": (translation.get_language(), urlconf_name()),
     }
+
+
+def urlconf_name():
+    """The URLconf this request's addresses are reversed with: the main site's, or a sub-site's
+    (forumasia/urls.py, `sub_site_urlconf()`)."""
+    urlconf = get_urlconf()
+    return getattr(urlconf, "__name__", urlconf or "")
 
 
 @register.filter
 def cards_shown(publications):
     """What a list of cards shows, for a fragment around them (the cards of a page that a
     publish did not change come back in one cache read, not one per card)."""
-    return (translation.get_language(), *(card_shows(publication) for publication in publications))
+    return (
+        translation.get_language(),
+        urlconf_name(),
+        *(card_shows(publication) for publication in publications),
+    )
 
 
 def card_shows(publication):
@@ -118,9 +131,10 @@ def other_languages(publication):
 
 
 @functools.lru_cache
-def detail_url_around(language, script_prefix):
+def detail_url_around(language, script_prefix, urlconf):
     """What comes before and after the slug in a detail page's address: reversed once per
-    language (and script prefix), not once per card."""
+    language (script prefix and URLconf: a sub-site's are under its prefix), not once per
+    card."""
     head, _, tail = (
         Publication(slug=SLUG_PLACEHOLDER).get_absolute_url().partition(SLUG_PLACEHOLDER)
     )
@@ -132,7 +146,7 @@ def detail_url(publication):
     placed into the reversed address as is (reverse() would leave it unchanged)."""
     if not PLAIN_SLUG.fullmatch(publication.slug):
         return publication.get_absolute_url()
-    head, tail = detail_url_around(translation.get_language(), get_script_prefix())
+    head, tail = detail_url_around(translation.get_language(), get_script_prefix(), get_urlconf())
     return f"{head}{publication.slug}{tail}"
 
 
