@@ -31,8 +31,12 @@ def sub_site(request):
         # The accent colour as a stylesheet of the sub-site's own (subsites/stylesheet.py): the
         # CSP (style-src 'self') allows no inline style. Its address changes with every save,
         # so browsers may keep it for a year.
-        "accent_stylesheet_url": f"{reverse('sub-site-accent')}?v={int(current.updated_at.timestamp())}",
+        "accent_stylesheet_url": f"{reverse('sub-site-accent')}?v={saved_at(current)}",
     }
+
+
+def saved_at(current):
+    return int(current.updated_at.timestamp())
 
 
 def lists_of(current):

@@ -1,12 +1,15 @@
 """A sub-site's home and the look of its pages (pages/views.py SubSiteHomeView, base.html,
 templates/includes/sub_site_*.html, subsites/stylesheet.py)."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from subsites import demo
+from subsites.models import SubSite
 from tests.factories import (
     MailingListFactory,
     PickFactory,
@@ -176,3 +179,18 @@ def test_a_sub_sites_home_query_budget_is_constant(client, django_assert_max_num
         response = client.get("/sites/asean/")
     assert response.status_code == 200
     assert len(response.context["latest"]) == 9
+
+
+def test_the_demo_has_a_sub_site_of_statements_about_asean_countries(client):
+    PublicationFactory(title="On Cambodia", countries=[country("KH")])
+    PublicationFactory(title="On Nepal", countries=[country("NP")])
+    PublicationFactory(title="Report on Viet Nam", type="report", countries=[country("VN")])
+
+    demo.load(stdout=io.StringIO())
+    demo.load(stdout=io.StringIO())  # once only
+
+    response = client.get("/sites/asean/")
+    assert [item.title for item in response.context["pinned"]] == ["Report on Viet Nam"]
+    assert [item.title for item in response.context["latest"]] == ["On Cambodia"]
+    assert 'alt="ASEAN advocacy"' in html(response)
+    assert SubSite.objects.get().mailing_list.slug == "asean-advocacy"
