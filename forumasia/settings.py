@@ -246,6 +246,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "forumasia.context_processors.site",
+                # On a sub-site's pages: the sub-site, its lists and accent colour.
+                "subsites.context_processors.sub_site",
             ],
         },
     },

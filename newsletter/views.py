@@ -4,6 +4,7 @@ decides."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -84,9 +85,13 @@ class SubscribeView(View):
         return self.page(request, self.blank_form())
 
     @staticmethod
-    def blank_form(**initial):
-        default_lists = MailingList.objects.public().default()
-        return SubscribeForm(initial={"lists": default_lists, **initial})
+    def blank_form(*, chosen=(), **initial):
+        """The sign-up form, with the public lists among `chosen` (slugs) ticked; with none of
+        them, the default list."""
+        lists = MailingList.objects.public().filter(slug__in=chosen) if chosen else None
+        if not lists:
+            lists = MailingList.objects.public().default()
+        return SubscribeForm(initial={"lists": lists, **initial})
 
     def post(self, request):
         if not allow_mail_request(request):
@@ -127,7 +132,11 @@ class SubscribeView(View):
 def start(request):
     email = request.POST.get("email", "").replace("\x00", "").strip()[:254]
     source = request.POST.get("source", "").replace("\x00", "")[:200]
-    return SubscribeView.page(request, SubscribeView.blank_form(email=email, source=source))
+    # A sub-site's short form names its list (includes/newsletter_form.html): it is ticked.
+    chosen = [slug for slug in request.POST.getlist("lists")[:5] if slug_re.match(slug)]
+    return SubscribeView.page(
+        request, SubscribeView.blank_form(chosen=chosen, email=email, source=source)
+    )
 
 
 def _welcome(request, subscriber):

@@ -6,6 +6,7 @@ robots.txt at its own host's root."""
 from django.urls import path
 
 from forumasia.cache import cache_anonymous_page
+from subsites.stylesheet import accent_stylesheet
 
 from . import views
 from .sitemaps import index_response, sitemaps
@@ -28,4 +29,6 @@ urlpatterns = [
         name="sitemap",
     ),
     path("sitemap-<section>.xml", sitemap_section, {"sitemaps": sitemaps}, name="sitemap-section"),
+    # A sub-site's accent colour (a 404 on the main site): subsites/stylesheet.py says why.
+    path("accent.css", accent_stylesheet, name="sub-site-accent"),
 ]

@@ -40,7 +40,8 @@ HOME_LATEST = {"statement": 4, "report": 3, "story": 3}
 
 class HomeView(TemplateView):
     """The home page, composed from content. Queries: the lead, one per section, this year's
-    count and the countries (figures, chips and map): 6, whatever the amount of content."""
+    count, the countries (figures, chips and map) and the sub-sites: 7, whatever the amount of
+    content."""
 
     template_name = "home.html"
 
@@ -64,6 +65,8 @@ class HomeView(TemplateView):
         countries = list(Country.objects.with_member_counts())
         member_countries = [country for country in countries if country.member_count]
         context.update(
+            # "Explore our sub-sites": the network's campaign and programme sites.
+            sub_sites=list(SubSite.objects.listed()),
             lead=lead,
             latest_statements=sections["statement"],
             latest_reports=sections["report"],
@@ -80,7 +83,44 @@ class HomeView(TemplateView):
         return context
 
 
-home = cache_anonymous_page()(HomeView.as_view())
+class SubSiteHomeView(TemplateView):
+    """A sub-site's home: its introduction, its pinned picks (in the editors' order), then the
+    latest of the rest of its stream, its lists and its newsletter's sign-up. Queries: the
+    pinned, the latest and their other languages: 3, whatever the amount of content."""
+
+    template_name = "pages/sub_site_home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        sub_site = self.request.sub_site
+        stream = sub_site.stream(Publication.objects.published(now).for_cards())
+        pinned = list(
+            stream.filter(
+                sub_site_picks__sub_site=sub_site, sub_site_picks__is_pinned=True
+            ).order_by("sub_site_picks__position", "sub_site_picks__pk")
+        )
+        latest = list(
+            stream.exclude(pk__in=[publication.pk for publication in pinned])
+            .one_per_group()
+            .order_by("-publish_at", "-pk")[:SUB_SITE_LATEST]
+        )
+        attach_other_languages(pinned + latest, now=now)
+        context.update(pinned=pinned, latest=latest)
+        return context
+
+
+SUB_SITE_LATEST = 9
+main_home = cache_anonymous_page()(HomeView.as_view())
+sub_site_home = cache_anonymous_page()(SubSiteHomeView.as_view())
+
+
+def home(request):
+    """The main site's home, or a sub-site's own at its address (subsites/routing.py)."""
+    if request.sub_site is not None:
+        return sub_site_home(request)
+    return main_home(request)
+
 
 MEMBER_RESULTS = 8
 

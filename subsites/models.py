@@ -183,7 +183,12 @@ class SubSite(models.Model):
         return f"{scheme}://{self.host}"
 
     def offers(self, language):
-        return not self.languages or language in self.languages
+        """Whether its pages answer in `language`: all languages when it chose none; the site's
+        default language always, since its unprefixed addresses (its home, the main site's link
+        to it, feeds, sitemap, robots.txt) are in that language."""
+        return (
+            not self.languages or language in self.languages or language == settings.LANGUAGE_CODE
+        )
 
     def stream_filter(self):
         """The publications it shows, as a filter: its picks, or those matching every criterion

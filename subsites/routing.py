@@ -17,9 +17,10 @@ import re
 import threading
 
 from django.conf import settings
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.http.request import split_domain_port, validate_host
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 
 from forumasia.cache import content_version
 from forumasia.hosts import serving_sub_site_host
@@ -44,7 +45,8 @@ class Directory:
         version = content_version()
         with self.lock:
             if version != self.version:
-                sub_sites = list(SubSite.objects.all())
+                # With its list: every page of a sub-site offers its sign-up (base.html).
+                sub_sites = list(SubSite.objects.select_related("mailing_list"))
                 self.by_host = {s.host: s for s in sub_sites if s.host}
                 self.by_slug = {s.slug: s for s in sub_sites}
                 self.version = version
@@ -96,3 +98,10 @@ class SubSiteMiddleware:
                 request.sub_site = sub_site
                 request.urlconf = urlconf_for(sub_site)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """A sub-site answers only in the languages it offers: any other is a 404 (the language
+        switcher offers none of them: forumasia/templatetags/languages.py). Here, once the
+        address's language is active and the sub-site's URLconf answers the 404 page."""
+        if request.sub_site is not None and not request.sub_site.offers(get_language()):
+            raise Http404("This sub-site is not offered in this language.")

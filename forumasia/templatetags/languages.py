@@ -27,6 +27,10 @@ def page_languages(context):
     if request is None:
         return []
     versions = language_versions(request, page_suffix(context))
+    # A sub-site's pages exist only in the languages it offers (subsites/routing.py).
+    sub_site = getattr(request, "sub_site", None)
+    if sub_site is not None:
+        versions = [version for version in versions if sub_site.offers(version.code)]
     return versions if len({version.path for version in versions}) > 1 else []
 
 

@@ -32,6 +32,8 @@ NOT_PAGES = {
     "ckeditor/upload/",
     "newsletter/start/",
     "favicon.ico",
+    # A sub-site's accent colour; the main site has none (tests/subsites/test_home.py).
+    "accent.css",
     "files/%(name)s",
     "newsletter/confirm/%(token)s/",
     "newsletter/manage/%(token)s/",
