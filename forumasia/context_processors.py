@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext_lazy as _
+
+from .sites import site_origin
 
 SITE_DESCRIPTION = _(
     "A network of human rights organisations across Asia: joint statements, open letters, "
@@ -25,21 +26,3 @@ def canonical_url(request):
     the query string. A page that is a copy of the main site's (a publication's, a member's
     on a sub-site) names the main site's instead (`main_site_url()`, from its view)."""
     return site_origin(request) + iri_to_uri(request.path)
-
-
-def site_origin(request):
-    """Scheme and host of the site `request` is for: SITE_URL's, or the sub-site's the routing
-    found (`request.sub_site`, subsites/routing.py; this package imports no app)."""
-    sub_site = getattr(request, "sub_site", None)
-    return settings.SITE_URL if sub_site is None else sub_site.origin
-
-
-def main_site_url(request):
-    """The absolute address on the main site of the page `request` asks for, in the current
-    language: the same view and arguments reversed with the main site's URLconf, whichever
-    site (and URLconf) answered it."""
-    match = request.resolver_match
-    path = reverse(
-        match.view_name, args=match.args, kwargs=match.kwargs, urlconf=settings.ROOT_URLCONF
-    )
-    return settings.SITE_URL + path

@@ -17,6 +17,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.encoding import iri_to_uri
 
+from .sites import site_origin
+
 # How each interface language names itself, as publications' LANGUAGE_AUTONYMS do (Django's
 # own name for Thai is "ภาษาไทย", "the Thai language").
 AUTONYMS = {"th": "ไทย"}
@@ -48,10 +50,11 @@ class LanguageVersion:
     name: str
     path: str
     is_current: bool
+    origin: str = settings.SITE_URL
 
     @property
     def url(self):
-        return settings.SITE_URL + iri_to_uri(self.path)
+        return self.origin + iri_to_uri(self.path)
 
 
 def path_in(request, code):
@@ -71,10 +74,14 @@ def path_in(request, code):
 
 def language_versions(request, suffix=""):
     """[LanguageVersion] of the page `request` asked for, one per interface language
-    (settings.LANGUAGES, in that order); `suffix` ("?page=2") is added to each address."""
+    (settings.LANGUAGES, in that order), on its site (a sub-site's addresses are on its
+    origin); `suffix` ("?page=2") is added to each address."""
     current = translation.get_language()
+    origin = site_origin(request)
     return [
-        LanguageVersion(code, autonym(code), path_in(request, code) + suffix, code == current)
+        LanguageVersion(
+            code, autonym(code), path_in(request, code) + suffix, code == current, origin
+        )
         for code, _name in settings.LANGUAGES
     ]
 

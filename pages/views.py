@@ -22,8 +22,8 @@ from django.views.generic import DetailView, TemplateView
 
 from forumasia import health
 from forumasia.cache import AnonymousPageCacheMixin, cache_anonymous_page, is_cacheable_request
-from forumasia.context_processors import main_site_url
 from forumasia.forms import PageForm
+from forumasia.sites import main_site_url
 from forumasia.text import is_searchable
 from members.models import Country, MemberOrganisation
 from publications.models import Publication, attach_other_languages

@@ -22,8 +22,9 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from forumasia.context_processors import canonical_url, site_origin
+from forumasia.context_processors import canonical_url
 from forumasia.files import owned_files
+from forumasia.sites import site_origin
 from forumasia.text import clean_text
 
 from .forms import FeedFilterForm

@@ -30,7 +30,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
 from forumasia.cache import AnonymousPageCacheMixin, content_version, is_cacheable_request
-from forumasia.context_processors import main_site_url
+from forumasia.sites import main_site_url
 
 from . import search
 from .article import article_context

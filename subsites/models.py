@@ -192,7 +192,7 @@ class SubSite(models.Model):
 
     def stream_filter(self):
         """The publications it shows, as a filter: its picks, or those matching every criterion
-        it sets; with no criterion, its picks only.
+        it sets; with no criterion, its picks only; and the translations of those.
 
         One SQL condition whatever it sets: whether it sets themes or countries is asked inside
         it (an EXISTS the database evaluates once per query), not by queries of its own, so a
@@ -215,7 +215,9 @@ class SubSite(models.Model):
         if not self.publication_types:
             # No type chosen: a criterion only when it sets themes or countries.
             matches &= Q(Exists(themes)) | Q(Exists(countries))
-        return picked | matches
+        shown = picked | matches
+        # A translation goes with its original: the "Also in" links of a card lead to it.
+        return shown | Q(translation_of__in=Publication.objects.filter(shown).values("pk"))
 
     def stream(self, publications):
         """`publications` (a queryset, already `published()`) narrowed to its stream, once each."""

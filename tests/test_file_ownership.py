@@ -4,8 +4,8 @@ another row uses.
 - Hypothesis: two rows of any kind that holds an uploaded file (a featured image, a gallery
   image, an attachment, an editorial page's image, a member's logo, a sub-site's logo),
   uploads of any names — stems, extensions, folders, the same name twice — in either order:
-  neither row's files nor renditions change (names in the row, bytes in the storage) when the other is uploaded,
-  replaced or deleted.
+  neither row's files nor renditions change (names in the row, bytes in the storage) when the
+  other is uploaded, replaced or deleted.
 - The storage walk: after content has come in by every route (the admin's forms, translations
   copying their original's image and gallery, the WordPress import with `photo.jpg` and
   `photo.png` in one month folder and one photo leading several posts, editorial pages' images,

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.encoding import iri_to_uri
 
 from forumasia.locale import language_versions
+from forumasia.sites import main_site_urls
 
 register = template.Library()
 
@@ -43,22 +44,25 @@ def publication_alternates(context, publication, translations):
     """[(hreflang, absolute URL)] of a publication's page: each translation (the publication
     itself included) under its own language, in that language's interface where the site has
     one; then the interface languages it has no translation in, as this page in that
-    interface; x-default the English one, else the original."""
+    interface; x-default the English one, else the original. Always the main site's addresses,
+    which a sub-site's copy names as canonical too (forumasia/sites.py)."""
     interface = {code for code, _name in settings.LANGUAGES}
     members = [publication, *translations]
     links = {}
-    for member in members:
-        shown_in = member.language if member.language in interface else settings.LANGUAGE_CODE
-        with translation.override(shown_in):
-            links[member.language] = absolute(member.get_absolute_url())
-    for version in context.get("language_versions") or page_languages(context):
-        links.setdefault(version.code, version.url)
-    by_language = {member.language: member for member in members}
-    default = by_language.get(settings.LANGUAGE_CODE) or next(
-        (member for member in members if not member.translation_of_id), publication
-    )
-    with translation.override(settings.LANGUAGE_CODE):
-        links["x-default"] = absolute(default.get_absolute_url())
+    with main_site_urls():
+        for member in members:
+            shown_in = member.language if member.language in interface else settings.LANGUAGE_CODE
+            with translation.override(shown_in):
+                links[member.language] = absolute(member.get_absolute_url())
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                links.setdefault(code, absolute(publication.get_absolute_url()))
+        by_language = {member.language: member for member in members}
+        default = by_language.get(settings.LANGUAGE_CODE) or next(
+            (member for member in members if not member.translation_of_id), publication
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            links["x-default"] = absolute(default.get_absolute_url())
     return list(links.items())
 
 

@@ -18,6 +18,7 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from forumasia.files import owned_files
+from forumasia.sites import main_site_urls
 
 register = template.Library()
 
@@ -70,7 +71,15 @@ def signatory_url(signature):
 
 @register.simple_tag
 def publication_json_ld(publication, signatures=()):
+    """Its structured data, with the main site's addresses: a sub-site's copy names them as
+    canonical too (forumasia/sites.py)."""
+    with main_site_urls():
+        return json_ld_script(publication_data(publication, signatures))
+
+
+def publication_data(publication, signatures):
     network = network_data()
+    address = absolute(publication.get_absolute_url())
     authors = [
         {
             "@type": "Organization",
@@ -85,8 +94,8 @@ def publication_json_ld(publication, signatures=()):
         "headline": publication.title[:110],
         "name": publication.title,
         "description": publication.standfirst,
-        "url": absolute(publication.get_absolute_url()),
-        "mainEntityOfPage": absolute(publication.get_absolute_url()),
+        "url": address,
+        "mainEntityOfPage": address,
         "datePublished": publication.publish_at,
         "dateModified": publication.updated_at,
         "inLanguage": publication.language,
@@ -100,11 +109,17 @@ def publication_json_ld(publication, signatures=()):
     images = image_urls(publication.featured_image_renditions)
     if images:
         data["image"] = images
-    return json_ld_script(data)
+    return data
 
 
 @register.simple_tag
 def member_json_ld(member):
+    """Its structured data, with its main site's address (as the canonical of its copies)."""
+    with main_site_urls():
+        return json_ld_script(member_data(member))
+
+
+def member_data(member):
     data = {
         "@context": "https://schema.org",
         "@type": "Organization",
@@ -126,7 +141,7 @@ def member_json_ld(member):
     ]
     if same_as:
         data["sameAs"] = same_as
-    return json_ld_script(data)
+    return data
 
 
 @register.filter

@@ -19,12 +19,14 @@ from hypothesis import strategies as st
 
 from forumasia.files import OWNERS, owned_files, owned_name, random_upload_name
 from members.models import MemberOrganisation
+from subsites.models import SubSite
 from tests.forumasia.test_settings import PRODUCTION_KEY, production_settings, run_settings
 
 PROJECT_APPS = set(django_settings.LOCAL_APPS)
 # Uploads public by nature, whatever row holds them: members have no unpublished state (the
-# directory lists former members too), so their logos are public media.
-PUBLIC_MEDIA = {MemberOrganisation.logo.field}
+# directory lists former members too), nor have sub-sites (one is served once saved, an
+# archived one still), so their logos are public media.
+PUBLIC_MEDIA = {MemberOrganisation.logo.field, SubSite.logo.field}
 
 
 def project_file_fields():

@@ -37,6 +37,8 @@ UNPREFIXED = {
     "favicon",
     "sitemap",
     "sitemap-section",
+    # A sub-site's colour, one stylesheet for all its languages (subsites/stylesheet.py).
+    "sub-site-accent",
     # Email services post bounces and complaints here (mailings/webhook_urls.py).
     "tracking_webhook",
 }

@@ -3,6 +3,7 @@ would find, crawling the main site and two sub-sites whose streams overlap (one 
 its own, one under /sites/<slug>/) from their robots.txt, through their sitemaps, to every page
 listed and every publication those pages link to."""
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
@@ -23,11 +24,13 @@ DETAIL = re.compile(r"/publications/(?P<slug>[-\w]+)/$")
 
 
 class Links(HTMLParser):
-    """A page's links (<a href>) and its <link rel=canonical>."""
+    """A page's links (<a href>), its <link rel=canonical>, its language alternates
+    (<link rel=alternate hreflang>) and the address its structured data names."""
 
     def __init__(self):
         super().__init__()
-        self.hrefs, self.canonical = [], []
+        self.hrefs, self.canonical, self.alternates, self.json_ld_urls = [], [], [], []
+        self.in_json_ld = False
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -35,6 +38,25 @@ class Links(HTMLParser):
             self.hrefs.append(attributes["href"])
         if tag == "link" and attributes.get("rel") == "canonical":
             self.canonical.append(attributes["href"])
+        if tag == "link" and attributes.get("rel") == "alternate" and "hreflang" in attributes:
+            self.alternates.append(attributes["href"])
+        self.in_json_ld = tag == "script" and attributes.get("type") == "application/ld+json"
+
+    def handle_data(self, data):
+        if self.in_json_ld:
+            url = json.loads(data).get("url")
+            if url:
+                self.json_ld_urls.append(url)
+
+    def handle_endtag(self, tag):
+        self.in_json_ld = False
+
+
+def site_of(url):
+    """The site an address is on: its origin, and /sites/<slug> for a sub-site without host."""
+    parts = urlsplit(url)
+    under = re.match(r"^(?:/[a-z]{2})?(/sites/[-\w]+)/", parts.path)
+    return f"{parts.scheme}://{parts.netloc}" + (under.group(1) if under else "")
 
 
 class Crawler:
@@ -68,6 +90,13 @@ class Crawler:
         response = self.get(url)
         links.feed(response.content.decode())
         assert len(links.canonical) == 1, url
+        # The page's language versions and structured data are on its canonical's site: a
+        # copy on a sub-site names the main site's addresses, a sub-site's own page its own.
+        assert {site_of(alternate) for alternate in links.alternates} <= {
+            site_of(links.canonical[0])
+        }, url
+        if DETAIL.search(url):
+            assert links.json_ld_urls == [links.canonical[0]], url
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
         addresses = {urljoin(url, href).split("?")[0].split("#")[0] for href in links.hrefs}
         details = [a for a in addresses if a.startswith(origin + "/") and DETAIL.search(a)]

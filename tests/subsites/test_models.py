@@ -32,6 +32,18 @@ def test_with_no_criterion_a_sub_site_shows_its_picks_only():
     assert titles(shown(sub_site)) == ["Picked"]
 
 
+def test_the_translations_of_what_a_sub_site_shows_go_with_them():
+    sub_site = SubSiteFactory(publication_types=["report"])
+    picked = PublicationFactory(title="Picked", type="story")
+    PickFactory(sub_site=sub_site, publication=picked)
+    PublicationFactory(title="Picked in Thai", type="story", language="th", translation_of=picked)
+    report = PublicationFactory(title="Report", type="report")
+    PublicationFactory(title="Report in Thai", type="report", language="th", translation_of=report)
+    PublicationFactory(title="Not shown", type="story")
+
+    assert titles(shown(sub_site)) == ["Picked", "Picked in Thai", "Report", "Report in Thai"]
+
+
 def test_a_sub_site_shows_the_publications_of_its_types():
     sub_site = SubSiteFactory(publication_types=["report", "letter"])
     PublicationFactory(title="Report", type="report")
