@@ -353,7 +353,12 @@ def keep_address(obj: Publishable, stored: Publishable | None, *, now: datetime)
     the redirects visitors follow as they are (no public change without a publisher)."""
     new_path = obj.get_absolute_url()
     old_path = stored.get_absolute_url() if stored is not None else None
-    if old_path not in (None, new_path) and stored.is_public_at(now):
+    # A sub-site's page lives on the sub-site's origin (an absolute address), and redirects are
+    # the main site's paths: none is made to or from it.
+    if not redirects.is_local_path(new_path):
+        return
+    moved_here = old_path not in (None, new_path) and redirects.is_local_path(old_path)
+    if moved_here and stored.is_public_at(now):
         redirects.moved(old_path=old_path, new_path=new_path)
     elif obj.status == Status.PUBLISHED:
         redirects.claimed(path=new_path)

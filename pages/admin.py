@@ -8,12 +8,15 @@ Django's flat pages, which went live on save with no review, are not in the admi
 from django import forms
 from django.contrib import admin
 from django.contrib.flatpages.models import FlatPage
+from django.utils.translation import gettext_lazy as _
 
 from forumasia.history_admin import HistoryAdminMixin
 from forumasia.sanitise import RichTextFormMixin, RichTextValidator
 from forumasia.widgets import NEWSROOM_EDITOR_JS, NewsroomEditorWidget
 from forumasia.workflow_admin import StatusFilter, WorkflowAdminMixin, WorkflowForm, state_then
 from publications.uploads import UPLOAD_URL
+from subsites.editors import SubSiteScopedAdminMixin, sub_sites_run_by
+from subsites.models import SubSite
 
 from . import services, tasks
 from .models import Page
@@ -26,6 +29,7 @@ class PageAdminForm(RichTextFormMixin, WorkflowForm):
         model = Page
         fields = [
             "title",
+            "sub_site",
             "path",
             "parent",
             "introduction",
@@ -43,11 +47,13 @@ class PageAdminForm(RichTextFormMixin, WorkflowForm):
 
 
 @admin.register(Page)
-class PageAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
+class PageAdmin(SubSiteScopedAdminMixin, WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     form = PageAdminForm
-    list_display = ["title", "path", "status_badge", "publish_at", "preview_link"]
+    list_display = ["title", "path", "sub_site", "status_badge", "publish_at", "preview_link"]
     list_display_links = ["title"]
-    list_filter = [StatusFilter]
+    # Only the sites of the pages the user may open (a sub-site's editors: their own).
+    list_filter = [StatusFilter, ("sub_site", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["sub_site"]
     # Also what the parent's autocomplete searches.
     search_fields = ["title", "path"]
     autocomplete_fields = ["parent"]
@@ -62,7 +68,7 @@ class PageAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     actions = ["publish_now", "unpublish"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["title", "path", "parent", "introduction", "body"]}),
+        (None, {"fields": ["title", "sub_site", "path", "parent", "introduction", "body"]}),
         (
             "Publishing",
             {
@@ -89,6 +95,21 @@ class PageAdmin(WorkflowAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
 
     class Media:
         js = NEWSROOM_EDITOR_JS
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "sub_site" in form.base_fields and sub_sites_run_by(request.user) is not None:
+            # A sub-site's editors write for their sub-sites only, never the main site.
+            form.base_fields["sub_site"].required = True
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scope = sub_sites_run_by(request.user)
+        if db_field.name == "sub_site":
+            kwargs["empty_label"] = _("Main site")
+            if scope is not None:
+                kwargs["queryset"] = SubSite.objects.filter(pk__in=scope)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # --- the workflow, through the page's services ---
 

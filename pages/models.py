@@ -5,6 +5,10 @@ A page has the publications' workflow (forumasia/workflow.py: Draft, In review, 
 Published, Unpublished; History, compare and restore); `Page.objects.published()` is the one
 definition of a public page. Its address (`path`) is checked on every save (pages/paths.py):
 never another site's, never an application's.
+
+A page belongs to the main site or to one sub-site (`sub_site`, `Page.objects.on_site()`): its
+path is unique on its site and stored without the sub-site's /sites/<slug>/, which its
+`get_absolute_url()` adds. A sub-site's editors open only its pages (`run_by()`).
 """
 
 import uuid
@@ -18,6 +22,7 @@ from forumasia.images import strip_uploaded_image, validate_image_file
 from forumasia.sanitise import clean_html
 from forumasia.text import clean_text
 from forumasia.workflow import Publishable, WorkflowQuerySet
+from subsites.editors import sub_sites_run_by
 
 from .paths import MAX_LENGTH, validate_page_path
 
@@ -35,19 +40,43 @@ def page_file_name(instance, filename):
 class PageQuerySet(WorkflowQuerySet):
     """The workflow's states (`published()`, `released()`, `in_review()`...): WorkflowQuerySet."""
 
+    def on_site(self, sub_site):
+        """The pages of `sub_site`, or of the main site when it is None."""
+        if sub_site is None:
+            return self.filter(sub_site__isnull=True)
+        return self.filter(sub_site=sub_site)
+
+    def run_by(self, user):
+        """The pages `user` may open in the admin: those of the sub-sites they run when they are
+        limited to some (subsites/editors.py), else all."""
+        scope = sub_sites_run_by(user)
+        return self if scope is None else self.filter(sub_site__in=scope)
+
 
 class Page(Publishable):
     title = models.CharField(max_length=200)
     path = models.CharField(
         "address",
         max_length=MAX_LENGTH,
-        unique=True,
         validators=[validate_page_path],
         help_text=(
-            "Where the page lives on the site, starting and ending with “/”, e.g. "
-            "/about/our-history/. Changing it once the page is public leaves a permanent "
-            "redirect from the old address."
+            "Where the page lives on its site, starting and ending with “/”, e.g. "
+            "/about/our-history/ (on a sub-site: after its address, without /sites/<slug>/). "
+            "Changing it once a main-site page is public leaves a permanent redirect from the "
+            "old address."
         ),
+    )
+    # PROTECT: a sub-site's pages are written and reviewed work with their own history; deleting
+    # the sub-site must not take them along unseen. A finished campaign is archived instead, and
+    # whoever really deletes one first moves or deletes its pages (the admin lists them).
+    sub_site = models.ForeignKey(
+        "subsites.SubSite",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pages",
+        verbose_name="site",
+        help_text="The sub-site it belongs to; none: the main site.",
     )
     parent = models.ForeignKey(
         "self",
@@ -104,13 +133,30 @@ class Page(Publishable):
                 name="page_path_shape",
             ),
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="page_not_its_own_parent"),
+            # One page per address on each site: the main site's, and each sub-site's.
+            models.UniqueConstraint(
+                fields=["path"],
+                condition=Q(sub_site__isnull=True),
+                name="page_path_unique_on_main_site",
+                violation_error_message="The main site has a page at this address already.",
+            ),
+            models.UniqueConstraint(
+                fields=["sub_site", "path"],
+                name="page_path_unique_per_sub_site",
+                violation_error_message="This sub-site has a page at this address already.",
+            ),
         ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
-        return self.path
+        """A main-site page's path; a sub-site page's whole address on the sub-site's origin
+        (its own host, or /sites/<slug>/ on the main one), right wherever it is shown: the
+        admin, another site, a sitemap."""
+        if self.sub_site_id is None:
+            return self.path
+        return self.sub_site.get_absolute_url() + self.path[1:]
 
     def save(self, *args, **kwargs):
         # The model's own invariants, so the admin, commands, imports and the ORM are covered.
@@ -130,6 +176,8 @@ class Page(Publishable):
             errors["hero_image_alt"] = "Describe the image for people who cannot see it."
         if self.parent_id and self.pk and self.pk in self.ancestor_ids():
             errors["parent"] = "A page cannot belong under itself or under a page below it."
+        elif self.parent_id and self.parent.sub_site_id != self.sub_site_id:
+            errors["parent"] = "A page belongs under a page of its own site."
         if errors:
             raise ValidationError(errors)
 

@@ -59,11 +59,12 @@ class SectionSitemap(LanguagesSitemap):
 
 
 class PageSitemap(LanguagesSitemap):
-    """Public editorial pages (`Page.objects.published()`), at their addresses (written in
+    """The main site's public editorial pages (`Page.objects.published()`; a sub-site's are in
+    its own sitemap), at their addresses (written in
     letters of any script: encoded as a URI), with the language prefix."""
 
     def items(self):
-        return Page.objects.published().order_by("path").only("path", "updated_at")
+        return Page.objects.on_site(None).published().order_by("path").only("path", "updated_at")
 
     def location(self, page):
         return reverse(PAGE_ROUTE, kwargs={"url": page.path[1:]})
@@ -74,8 +75,8 @@ class PageSitemap(LanguagesSitemap):
 
 class SubSiteSitemap(LanguagesSitemap):
     """A sub-site's own addresses: its home, its list of publications and the list of each type
-    its stream holds, in the languages it offers, on its origin. No publication: each has one
-    address, the main site's, listed in the main sitemap."""
+    its stream holds, and its public editorial pages, in the languages it offers, on its origin.
+    No publication: each has one address, the main site's, listed in the main sitemap."""
 
     changefreq = "daily"
     priority = 0.6
@@ -94,10 +95,17 @@ class SubSiteSitemap(LanguagesSitemap):
         stream = self.sub_site.stream(Publication.objects.published())
         types = set(stream.order_by().values_list("type", flat=True).distinct())
         lists = [name for value, name in self.type_lists.items() if value in types]
-        return ["home", "publications:publication-list", *lists]
+        pages = self.sub_site.pages.published().order_by("path").only("path", "updated_at")
+        return ["home", "publications:publication-list", *lists, *pages]
 
     def location(self, item):
-        return reverse(item, urlconf=urlconf_for(self.sub_site))
+        urlconf = urlconf_for(self.sub_site)
+        if isinstance(item, Page):
+            return reverse(PAGE_ROUTE, kwargs={"url": item.path[1:]}, urlconf=urlconf)
+        return reverse(item, urlconf=urlconf)
+
+    def lastmod(self, item):
+        return item.updated_at if isinstance(item, Page) else None
 
     def get_domain(self, site=None):
         # Its own host, else the main site's (its addresses then start with /sites/<slug>/).

@@ -265,16 +265,18 @@ def can_preview_pages(request):
 
 @cache_anonymous_page()
 def page(request, url):
-    """An editorial page (About us, ...) at the address editors gave it: a public one
-    (`Page.objects.published()`), or for staff a preview of any, clearly marked and never
-    cached. One query for a visitor. None on a sub-site: pages belong to no sub-site (yet), and
-    a copy of the main site's would be a second address for each."""
+    """An editorial page (About us, ...) of this site (the main site's, or on a sub-site that
+    sub-site's, its path after the sub-site's prefix) at the address editors gave it: a public
+    one (`Page.objects.published()`), or for staff a preview of one they may open in the admin,
+    clearly marked and never cached. One query for a visitor."""
     path = "/" + url
-    if getattr(request, "sub_site", None) is not None or shape_problem(path):
+    if shape_problem(path):
         raise Http404("No such page.")
     now = timezone.now()
-    pages = Page.objects.select_related("parent")
-    if not can_preview_pages(request):
+    pages = Page.objects.on_site(request.sub_site).select_related("parent", "sub_site")
+    if can_preview_pages(request):
+        pages = pages.published(now) | pages.run_by(request.user)
+    else:
         pages = pages.published(now)
     found = get_object_or_404(pages, path=path)
     is_preview = not found.is_public_at(now)

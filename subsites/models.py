@@ -125,6 +125,14 @@ class SubSite(models.Model):
     picks = models.ManyToManyField(
         "publications.Publication", through="Pick", blank=True, related_name="+"
     )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="sub_sites_run",
+        help_text="The people who run it: in the admin they write its editorial pages and choose "
+        "its picks, and see no other sub-site's (subsites/editors.py). Staff accounts in the "
+        "“Sub-site editors” group.",
+    )
     is_archived = models.BooleanField(
         "archived",
         default=False,

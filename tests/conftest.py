@@ -190,6 +190,7 @@ DATA_MIGRATIONS = [
     ("mailings.migrations.0002_communications_staff_manage_suppressions", "grant"),
     ("mailings.migrations.0003_communications_staff_send_issues", "grant"),
     ("subsites.migrations.0002_sub_site_rights", "give_sub_site_rights"),
+    ("pages.migrations.0009_sub_site_editors_group", "give_sub_site_editors_rights"),
 ]
 
 
