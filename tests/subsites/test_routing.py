@@ -1,5 +1,7 @@
 import pytest
 from django.test import override_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from forumasia import events
 from subsites.models import SubSite
@@ -95,3 +97,34 @@ def test_stream_shows_picks_and_what_matches_every_criterion():
 
     assert shown == {picked, matching}
     assert other_type not in shown
+
+
+hosts = st.one_of(
+    st.text(max_size=40),
+    st.tuples(
+        st.sampled_from(["aseanrights.example.org", "ASEANRIGHTS.example.org", "testserver"]),
+        st.sampled_from(["", ":80", ":8000", ".", ":", ":x", "@evil.example"]),
+    ).map("".join),
+)
+paths = st.one_of(
+    st.just("/"),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30).map(
+        lambda tail: "/sites/" + tail
+    ),
+    st.sampled_from(["/th/sites/asean/", "/sites/asean//evil.example/", "/sites/asean/../"]),
+)
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(host=hosts, path=paths)
+def test_no_host_or_sub_site_address_a_visitor_sends_is_a_server_error(client, host, path):
+    SubSite.objects.get_or_create(slug="asean", defaults={"host": "aseanrights.example.org"})
+    SubSite.objects.get_or_create(slug="mekong", defaults={"name": "Mekong"})
+
+    response = client.get(path, HTTP_HOST=host)
+
+    assert response.status_code in (200, 301, 302, 400, 404), (host, path)
