@@ -47,6 +47,21 @@ class SubSiteScopedAdminMixin:
             raise PermissionDenied
         return obj
 
+    def has_change_permission(self, request, obj=None):
+        # An archived campaign is read-only to the people it brought in: they may still look.
+        if obj is not None and self._archived(obj) and sub_sites_run_by(request.user) is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self._archived(obj) and sub_sites_run_by(request.user) is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def _archived(self, obj):
+        sub_site = obj if isinstance(obj, SubSite) else getattr(obj, "sub_site", None)
+        return sub_site is not None and sub_site.is_archived
+
     def _exists(self, object_id, from_field):
         opts = self.model._meta
         field = opts.pk if from_field is None else opts.get_field(from_field)

@@ -285,3 +285,19 @@ def test_they_change_their_sub_sites_introduction_and_picks_only(sites):
         added.pk,
         pick.publication_id,
     ]
+
+
+def test_an_archived_sub_site_is_read_only_to_its_editors(sites):
+    SubSite.objects.filter(pk=sites["ours"].pk).update(is_archived=True)
+    client = client_of(sites["editor"])
+    page_url = f"/admin/pages/page/{sites['our_page'].pk}/change/"
+    site_url = f"/admin/subsites/subsite/{sites['ours'].pk}/change/"
+
+    shown = client.get(page_url)
+    client.post(page_url, {"title": "Changed after the campaign ended"})
+
+    assert shown.status_code == 200  # they may still read it
+    assert 'name="title"' not in shown.content.decode()  # no field to change
+    assert Page.objects.get(pk=sites["our_page"].pk).title != "Changed after the campaign ended"
+    assert client.post(site_url, {"introduction": "<p>New.</p>"}).status_code == 403
+    assert client.get(page_url.replace("change/", "delete/")).status_code == 403
