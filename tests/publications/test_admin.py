@@ -277,4 +277,7 @@ def test_publishers_have_what_editors_have_and_publish_and_change_what_is_public
         *{("members", f"{write}_memberorganisation") for write in WRITES},
         *{("members", f"{write}_country") for write in WRITES},
         *{("redirects", f"{write}_redirect") for write in WRITES},
+        # They run the sub-sites (subsites/migrations/0002); Editors only see them.
+        *{("subsites", f"{write}_subsite") for write in WRITES},
+        *{("subsites", f"{write}_pick") for write in WRITES},
     }
