@@ -42,7 +42,8 @@ if str(BASE_DIR) not in sys.path:
 
 MODES = ("uncached", "after_publish", "cached")
 PAGES = ("floor", "layout", "home", "list", "list_filtered", "list_page_500", "detail",
-         "members", "member", "search_common", "search_rare", "search_typo", "sitemap")  # fmt: skip
+         "members", "member", "search_common", "search_rare", "search_typo", "rss", "sitemap",
+         "sub_home", "sub_list", "sub_detail", "sub_search", "sub_feed")  # fmt: skip
 # bench/urls.py's page: base.html with an empty content block, no query.
 LAYOUT_ONLY_PATH = "/bench/layout-only/"
 HASH_SEED = "0"

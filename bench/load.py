@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Count
 from PIL import Image, ImageDraw
 from taggit.models import Tag, TaggedItem
 
@@ -25,6 +26,7 @@ from members.models import Country, MemberOrganisation
 from newsletter.models import MailingList, Subscriber, Subscription
 from publications import search
 from publications.models import Attachment, PartnerOrganisation, Publication, Signature
+from subsites.models import Pick, SubSite
 
 from . import datagen
 
@@ -35,6 +37,10 @@ DETAIL_SLUG = "bench-joint-statement-30-signatories"
 DETAIL_FILES_KEY = uuid.UUID("00000000-0000-4000-8000-000000000001")
 IMAGE_NAME = f"publications/{DETAIL_FILES_KEY}/assembly.jpg"
 BENCH_USER = "bench-admin"
+# The bench sub-site (/sites/bench/): statements about the busiest countries, plus picks.
+SUB_SITE_SLUG = "bench"
+SUB_SITE_COUNTRIES = 3
+SUB_SITE_PICKS = 3
 # The columns each COPY writes: the models' own concrete fields (rows numbered by the database
 # where the generator gives no id).
 PUBLICATIONS = datagen.copy_fields(Publication)
@@ -315,6 +321,42 @@ def _copy_links(tagged, countries, signatures, attachments):
     _copy(Publication.countries.through, COUNTRIES, countries)
     _copy(Signature, SIGNATURES, signatures)
     _copy(Attachment, ATTACHMENTS, attachments)
+
+
+# --- The sub-site ------------------------------------------------------------------------------
+
+
+def load_sub_site() -> SubSite:
+    """The bench sub-site, made again after the publications are in: statements about the
+    SUB_SITE_COUNTRIES countries with the most publications, and picks pinned first (the detail
+    page, so its copy on the sub-site is the same publication, and recent reports, which its
+    criteria leave out). Its sign-up offers the default list, as the main site's does."""
+    SubSite.objects.filter(slug=SUB_SITE_SLUG).delete()
+    sub_site = SubSite.objects.create(
+        name="Bench campaign",
+        short_name="Bench",
+        slug=SUB_SITE_SLUG,
+        introduction="<p>Statements on the countries the network writes about most.</p>",
+        publication_types=["statement"],
+        mailing_list=MailingList.objects.get(is_default=True),
+    )
+    busiest = (
+        Publication.countries.through.objects.values("country_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "country_id")[:SUB_SITE_COUNTRIES]
+    )
+    sub_site.countries.set([row["country_id"] for row in busiest])
+    reports = (
+        Publication.objects.published()
+        .filter(type="report", translation_of=None)
+        .order_by("-publish_at")
+        .values_list("pk", flat=True)[: SUB_SITE_PICKS - 1]
+    )
+    Pick.objects.bulk_create(
+        Pick(sub_site=sub_site, publication_id=pk, is_pinned=True, position=position)
+        for position, pk in enumerate([DETAIL_ID, *reports])
+    )
+    return sub_site
 
 
 # --- After loading ------------------------------------------------------------------------------

@@ -31,6 +31,11 @@ LABELS = {
     "search_typo": "search, typo",
     "rss": "RSS feed",
     "sitemap": "sitemap.xml",
+    "sub_home": "sub-site: home",
+    "sub_list": "sub-site: list",
+    "sub_detail": "sub-site: detail (the same publication)",
+    "sub_search": "sub-site: search, common word",
+    "sub_feed": "sub-site: RSS feed",
 }
 SEARCH_PAGES = ("search_common", "search_rare", "search_typo")
 # Issue 15: the pages that must be fast cold.

@@ -37,7 +37,11 @@ RESULTS_DIR = BASE_DIR / "bench" / "results"
 GROWTH_STEPS = (1_000, 10_000, 100_000)
 # The pages measured "after a publish" (bench/settings_after_publish.py), with the floor.
 AFTER_PUBLISH_PAGES = ("floor", "home", "list", "list_filtered", "list_page_500", "detail",
-                       "members", "member")  # fmt: skip
+                       "members", "member", "sub_home", "sub_list", "sub_detail")  # fmt: skip
+# The bench sub-site's pages (bench/load.py, load_sub_site()), each the main site's page of the
+# same name under /sites/bench/: the same views narrowed to its stream, side by side.
+SUB_SITE_PAGES = {"sub_home": "home", "sub_list": "list", "sub_detail": "detail",
+                  "sub_search": "search_common", "sub_feed": "rss"}  # fmt: skip
 
 
 def parse_args(argv):
@@ -246,6 +250,9 @@ def run(args, env):
             results["growth"].append(measure_growth(args, env, step))
     else:
         results["search_vectors"] = load.fill_search_vectors()
+    t0 = time.perf_counter()
+    load.load_sub_site()
+    timings["sub-site"] = time.perf_counter() - t0
     results["load_timings"] = timings
     results["counts"] = table_counts()
     results["machine"] = machine()
@@ -417,7 +424,7 @@ def page_paths():
     from taggit.models import TaggedItem
 
     from bench.datagen import COMMON_WORD, RARE_WORD, TYPO_WORD
-    from bench.load import DETAIL_SLUG
+    from bench.load import DETAIL_SLUG, SUB_SITE_SLUG
     from members.models import MemberOrganisation
     from publications.models import Publication
 
@@ -431,7 +438,7 @@ def page_paths():
         .order_by("-n", "pk")
         .first()
     )
-    return {
+    pages = {
         "floor": "/robots.txt",
         "home": "/",
         "list": "/publications/",
@@ -448,6 +455,14 @@ def page_paths():
         "rss": "/feeds/rss/",
         "sitemap": "/sitemap.xml",
     }
+    return {**pages, **sub_site_paths(pages, f"/sites/{SUB_SITE_SLUG}/")}
+
+
+def sub_site_paths(pages, prefix):
+    """SUB_SITE_PAGES' addresses: each main page's path (and query) under the sub-site's
+    `prefix`, so that the two differ by the sub-site alone (its detail page is the main
+    one's publication, a pick of its stream)."""
+    return {name: prefix + pages[main].lstrip("/") for name, main in SUB_SITE_PAGES.items()}
 
 
 def measure_growth(args, env, step):

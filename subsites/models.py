@@ -228,10 +228,12 @@ class SubSite(models.Model):
         return shown | Q(translation_of__in=Publication.objects.filter(shown).values("pk"))
 
     def stream(self, publications):
-        """`publications` (a queryset, already `published()`) narrowed to its stream, once each."""
-        return publications.filter(
-            pk__in=publications.model.objects.filter(self.stream_filter()).values("pk")
-        )
+        """`publications` (a queryset, already `published()`) narrowed to its stream, once each:
+        its filter is subqueries only (no join), so it applies to `publications`' own rows. Not
+        as `pk__in` another query of the stream: PostgreSQL joined the two, and under a list's
+        LIMIT chose a nested loop that compared every pair (a sub-site's search: 362 ms where
+        the main site's takes 9, at 10,000 publications)."""
+        return publications.filter(self.stream_filter())
 
 
 class Pick(models.Model):
