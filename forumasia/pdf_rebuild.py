@@ -273,6 +273,14 @@ def _clean(obj):
     if isinstance(obj, Stream) and obj.get(Name.Subtype) == Name.Image:
         _keep_only(obj, IMAGE_KEYS)
         _reencode_image(obj)
+    elif isinstance(obj, Stream) and _photo_filter(obj):
+        # Photo data in a stream that does not say it is an image (a damaged dictionary): it
+        # could carry EXIF, and only images are re-encoded.
+        raise Refused(
+            "An image in this PDF could not be cleaned (its description is damaged), so its "
+            "hidden data (such as a photo's location) cannot be removed. Export the PDF again "
+            "from the program it was made with and upload that copy."
+        )
     elif isinstance(obj, Stream) and obj.get(Name.Subtype) == Name.Form:
         _keep_only(obj, FORM_KEYS)
         _refuse_inline_photos(obj.read_bytes())
@@ -280,6 +288,12 @@ def _clean(obj):
         _drop_undrawn(obj)
     if isinstance(obj, (Dictionary, Stream, Array)):
         _clean_inside(obj)
+
+
+def _photo_filter(stream):
+    filters = stream.get(Name.Filter)
+    filters = list(filters) if isinstance(filters, Array) else [filters]
+    return any(name in (Name.DCTDecode, Name.JPXDecode) for name in filters)
 
 
 def _refuse_inline_photos(content):

@@ -387,6 +387,18 @@ def test_inline_pixels_are_kept():
         assert b"/BPC 8 ID \x80 EI" in pdf.pages[0].Contents.read_bytes()
 
 
+def test_photo_data_in_a_stream_that_does_not_say_it_is_an_image_is_refused():
+    # Found by the mutation test below: one byte broke a photo's dictionary, its /Subtype went,
+    # and its JPEG (EXIF and all) was copied through as an unknown stream.
+    pdf = pikepdf.new()
+    photo = image_xobject(pdf, jpeg_with_gps(size=(64, 48)), (64, 48))
+    del photo["/Subtype"]
+    add_page(pdf, b"q 64 0 0 48 100 400 cm /Im0 Do Q", XObject={"/Im0": photo})
+
+    with pytest.raises(ValidationError, match="its description is damaged"):
+        clean_document(io.BytesIO(saved(pdf)), name="report.pdf")
+
+
 PLANTED = planted_pdf()
 
 
