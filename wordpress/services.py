@@ -582,7 +582,8 @@ class _Importer:
         own = record.page_id if record else None
         for candidate in (path, "/pages" + path, f"/pages/wordpress-{item.wp_id}/"):
             problem = shape_problem(candidate) or reserved_problem(candidate)
-            if problem is None and Page.objects.filter(path=candidate).exclude(pk=own).exists():
+            taken = Page.objects.on_site(self.sub_site).filter(path=candidate).exclude(pk=own)
+            if problem is None and taken.exists():
                 problem = "another page has this address"
             if problem is None:
                 if candidate != path:
@@ -616,15 +617,20 @@ class _Importer:
         if withheld:
             self.report.withhold(item.wp_id, title, withheld)
         values = {
+            # Imported into a sub-site, a page is the sub-site's (served at its addresses).
+            "sub_site": self.sub_site,
             "path": url,
             "title": title,
             "body": body.html,
             "status": status,
             "publish_at": self.publish_time(item),
         }
-        source_hash = _hash(
-            {"mapping": MAPPING_VERSION, **values, "publish_at": str(values["publish_at"])}
-        )
+        hashed = {**values, "publish_at": str(values["publish_at"])}
+        # A main-site page hashes as before the field existed: re-imports update nothing.
+        hashed.pop("sub_site")
+        if self.sub_site is not None:
+            hashed["sub_site"] = self.sub_site.pk
+        source_hash = _hash({"mapping": MAPPING_VERSION, **hashed})
         current = record.page if record else None
         decision = self._decide(record, source_hash, page_hash(current) if current else None)
         page = current
